@@ -1,0 +1,1 @@
+// The expression engine lives here; see docs/expressions.md.
