@@ -1,1 +1,0 @@
-// The expression engine lives here; see docs/expressions.md.

@@ -1,0 +1,182 @@
+/// A straight-line SSA program computing a value and its gradient.
+///
+/// Instruction `i` defines value `i`; operands always name earlier values,
+/// so the instruction order is an evaluation order. Output 0 is the value;
+/// output `1 + i` is d value / d `respect[i]`.
+///
+///     let f = try Expression.parse("x^2 + y", variables: ["x", "y"])
+///     let p = Program.valueAndGradient(of: f, inputs: ["x", "y"], respect: ["x"])
+///     p.evaluate([3.0, 1.0])   // [10, 6]
+///
+/// One Program, several executors: ``evaluate(_:)`` is the scalar reference,
+/// ``run(count:inputs:outputs:)`` the chunked CPU executor, and a device
+/// backend can translate ``instructions`` to its own code.
+public struct Program: Sendable {
+    /// Operations of one operand: the language's functions plus the
+    /// derivative helpers that reverse mode needs.
+    public enum UnaryOperation: String, Sendable, CaseIterable {
+        case negate, sin, cos, tan, exp, log, sqrt, abs, tanh, sigmoid, relu
+        /// torch.sign: -1, 0 or 1 (0 at ±0 and NaN); abs' = sign.
+        case sign
+        /// `x <= 0 ? 0 : 1` (1 at NaN); relu' from relu's output, as torch's threshold_backward.
+        case step
+
+        /// The operation computing a language function.
+        public init(_ function: UnaryFunction) {
+            switch function {
+            case .negate: self = .negate
+            case .sin: self = .sin
+            case .cos: self = .cos
+            case .tan: self = .tan
+            case .exp: self = .exp
+            case .log: self = .log
+            case .sqrt: self = .sqrt
+            case .abs: self = .abs
+            case .tanh: self = .tanh
+            case .sigmoid: self = .sigmoid
+            case .relu: self = .relu
+            }
+        }
+    }
+
+    /// Operations of two operands.
+    public enum BinaryOperation: String, Sendable, CaseIterable {
+        case add, subtract, multiply, divide
+        /// C `pow`, as torch.pow.
+        case power
+        /// torch.minimum / torch.maximum: NaN-propagating.
+        case minimum, maximum
+        /// d min(a,b)/da: `a == b ? 0.5 : (a > b ? 0 : 1)`, torch's tie split.
+        case minimumGradient
+        /// d max(a,b)/da: `a == b ? 0.5 : (a < b ? 0 : 1)`, torch's tie split.
+        case maximumGradient
+
+        /// The operation computing a language operator.
+        public init(_ op: BinaryOperator) {
+            switch op {
+            case .add: self = .add
+            case .subtract: self = .subtract
+            case .multiply: self = .multiply
+            case .divide: self = .divide
+            case .power: self = .power
+            case .minimum: self = .minimum
+            case .maximum: self = .maximum
+            }
+        }
+    }
+
+    /// One SSA instruction; operands are indices of earlier instructions.
+    public enum Instruction: Hashable, Sendable {
+        /// The value of `inputs[index]`.
+        case input(Int)
+        /// A constant, converted to the scalar type when run.
+        case constant(Double)
+        case unary(UnaryOperation, Int)
+        case binary(BinaryOperation, Int, Int)
+    }
+
+    /// Input names in the order `evaluate` and `run` take them.
+    public let inputs: [String]
+    /// The variables differentiated against, in output order.
+    public let respect: [String]
+    /// 1 + `respect.count`.
+    public let outputCount: Int
+    /// The instructions, in evaluation order.
+    public let instructions: [Instruction]
+    /// The instruction index holding each output.
+    public let outputs: [Int]
+    /// For each instruction, the index of the last instruction that reads
+    /// it (or -1); the executor frees registers with it.
+    let lastUse: [Int]
+
+    /// Number of instructions, inputs and constants included.
+    public var instructionCount: Int { instructions.count }
+
+    init(inputs: [String], respect: [String], instructions: [Instruction], outputs: [Int]) {
+        self.inputs = inputs
+        self.respect = respect
+        self.instructions = instructions
+        self.outputs = outputs
+        self.outputCount = outputs.count
+        var lastUse = Array(repeating: -1, count: instructions.count)
+        for (index, instruction) in instructions.enumerated() {
+            switch instruction {
+            case .input, .constant: break
+            case .unary(_, let a): lastUse[a] = index
+            case .binary(_, let a, let b):
+                lastUse[a] = index
+                lastUse[b] = index
+            }
+        }
+        self.lastUse = lastUse
+    }
+
+    /// Evaluates one lane: the scalar reference path.
+    ///
+    /// - Parameter inputs: one value per ``inputs`` name, in that order.
+    /// - Returns: ``outputCount`` values: the value, then the gradient.
+    public func evaluate<T: ProgramScalar>(_ inputs: [T]) -> [T] {
+        precondition(inputs.count == self.inputs.count, "expected \(self.inputs.count) inputs, got \(inputs.count)")
+        var values: [T] = []
+        values.reserveCapacity(instructions.count)
+        for instruction in instructions {
+            switch instruction {
+            case .input(let index): values.append(inputs[index])
+            case .constant(let value): values.append(T(value))
+            case .unary(let op, let a): values.append(ScalarMath.apply(op, values[a]))
+            case .binary(let op, let a, let b): values.append(ScalarMath.apply(op, values[a], values[b]))
+            }
+        }
+        return outputs.map { values[$0] }
+    }
+
+    /// Runs many lanes at once: each input is per-lane or uniform, and each
+    /// output pointer receives `count` values.
+    ///
+    /// Work goes in cache-sized chunks; when `count` is large enough to pay
+    /// for it, chunks are spread over all cores. Lanes are independent and
+    /// chunk boundaries do not depend on the thread count, so the result is
+    /// bit-identical to a single-threaded run.
+    ///
+    /// - Parameters:
+    ///   - count: number of lanes; 0 does nothing.
+    ///   - inputs: one per ``inputs`` name.
+    ///   - outputs: ``outputCount`` buffers of `count` values. They must not
+    ///     overlap each other or any input buffer (outputs are written as
+    ///     soon as they are computed).
+    public func run<T: ProgramScalar>(count: Int, inputs: [ProgramInput<T>], outputs: [UnsafeMutablePointer<T>]) {
+        run(count: count, inputs: inputs, outputs: outputs, threads: ChunkExecutorTuning.threads(forLanes: count))
+    }
+
+    /// ``run(count:inputs:outputs:)`` on at most `threads` workers (at least 1;
+    /// no more than there are chunks). Results do not depend on `threads`.
+    public func run<T: ProgramScalar>(
+        count: Int, inputs: [ProgramInput<T>], outputs: [UnsafeMutablePointer<T>], threads: Int
+    ) {
+        precondition(count >= 0, "negative lane count")
+        precondition(inputs.count == self.inputs.count, "expected \(self.inputs.count) inputs, got \(inputs.count)")
+        precondition(outputs.count == outputCount, "expected \(outputCount) outputs, got \(outputs.count)")
+        T._run(self, count: count, inputs: inputs, outputs: outputs, threads: max(threads, 1))
+    }
+}
+
+extension Program: CustomStringConvertible {
+    /// A listing, one instruction a line: `%4 = sin %2`, then the outputs.
+    public var description: String {
+        var lines = ["program(\(inputs.joined(separator: ", ")))"]
+        for (index, instruction) in instructions.enumerated() {
+            let text: String
+            switch instruction {
+            case .input(let i): text = "input \(inputs[i])"
+            case .constant(let value): text = "constant \(Expression.format(value))"
+            case .unary(let op, let a): text = "\(op.rawValue) %\(a)"
+            case .binary(let op, let a, let b): text = "\(op.rawValue) %\(a), %\(b)"
+            }
+            lines.append("  %\(index) = \(text)")
+        }
+        let names = ["value"] + respect.map { "d/d\($0)" }
+        let listed = zip(names, outputs).map { "\($0) %\($1)" }
+        lines.append("  return \(listed.joined(separator: ", "))")
+        return lines.joined(separator: "\n")
+    }
+}
