@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "gradlab",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "gradlab", targets: ["gradlab"]),
     ],
@@ -62,14 +62,17 @@ let package = Package(
 
         // MARK: - Tests
 
+        /// Fixture loading shared by the test targets (reference numbers from
+        /// NumPy/PyTorch/scikit-learn, copied into Tests/Fixtures).
+        .target(name: "GradlabTestSupport", path: "Tests/Support"),
+
         .testTarget(
             name: "GradlabMathTests",
             dependencies: ["GradlabMath"]
         ),
         .testTarget(
             name: "GradlabCoreTests",
-            dependencies: ["GradlabCore"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["GradlabCore", "GradlabTestSupport"]
         ),
         .testTarget(
             name: "GradlabUITests",
@@ -78,7 +81,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GradlabCLITests",
-            dependencies: ["GradlabCore"]
+            dependencies: ["GradlabCore", "GradlabTestSupport", "gradlab"]
         ),
     ],
     swiftLanguageModes: [.v6]

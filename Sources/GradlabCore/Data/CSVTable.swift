@@ -1,0 +1,115 @@
+import Foundation
+
+/// A numeric CSV table with a header row, read for a lab's data or start points.
+///
+/// Cells are comma separated and trimmed; blank lines are skipped. Every
+/// failure is a ``GradlabError`` naming the file, line and column:
+/// `data.csv:3:5: 'abc' is not a number (column t)`.
+public struct CSVTable: Sendable {
+    /// Numeric columns by header name, rows in file order.
+    public var columns: [String: [Double]]
+    /// Text columns (for example `split`), by header name.
+    public var labels: [String: [String]]
+    public var rowCount: Int
+
+    /// Loads `path`, requiring the numeric columns `required` and allowing the
+    /// text columns `textColumns`; other columns are ignored.
+    public static func load(path: String, required: [String], textColumns: [String] = []) throws(GradlabError) -> CSVTable {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw GradlabError("\(path): cannot read file (\(FileManager.default.fileExists(atPath: path) ? "permission denied or a directory" : "no such file"))")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw GradlabError("\(path): not UTF-8 text")
+        }
+        return try parse(text, path: path, required: required, textColumns: textColumns)
+    }
+
+    /// Parses CSV text; `path` is only used in error messages.
+    public static func parse(_ text: String, path: String, required: [String], textColumns: [String] = []) throws(GradlabError) -> CSVTable {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var lineNumber = 0
+        var header: [String]?
+        var columns: [String: [Double]] = [:]
+        var labels: [String: [String]] = [:]
+        var rows = 0
+        var numericIndex: [(name: String, index: Int)] = []
+        var textIndex: [(name: String, index: Int)] = []
+
+        for rawLine in lines {
+            lineNumber += 1
+            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine[...]
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+            let cells = splitCells(line)
+            guard let names = header else {
+                let names = cells.map { $0.text.lowercased() }
+                header = names
+                for name in required {
+                    guard let index = names.firstIndex(of: name) else {
+                        throw GradlabError.at(path, line: lineNumber, "missing column '\(name)' (header has: \(names.joined(separator: ", ")); needs: \(required.joined(separator: ", ")))")
+                    }
+                    numericIndex.append((name, index))
+                    columns[name] = []
+                }
+                for name in textColumns {
+                    if let index = names.firstIndex(of: name) {
+                        textIndex.append((name, index))
+                        labels[name] = []
+                    }
+                }
+                continue
+            }
+            guard cells.count == names.count else {
+                throw GradlabError.at(path, line: lineNumber, "expected \(names.count) cells as in the header, found \(cells.count)")
+            }
+            for (name, index) in numericIndex {
+                let cell = cells[index]
+                guard let value = Double(cell.text) else {
+                    let shown = cell.text.isEmpty ? "empty cell" : "'\(cell.text)' is not a number"
+                    throw GradlabError.at(path, line: lineNumber, column: cell.column, "\(shown) (column \(name))")
+                }
+                guard value.isFinite else {
+                    throw GradlabError.at(path, line: lineNumber, column: cell.column, "'\(cell.text)' is not a finite number (column \(name))")
+                }
+                columns[name, default: []].append(value)
+            }
+            for (name, index) in textIndex {
+                labels[name, default: []].append(cells[index].text.lowercased())
+            }
+            rows += 1
+        }
+        guard header != nil else {
+            throw GradlabError("\(path): empty file (expected a header with columns \(required.joined(separator: ", ")))")
+        }
+        guard rows > 0 else {
+            throw GradlabError.at(path, line: max(lineNumber, 1), "no data rows after the header")
+        }
+        return CSVTable(columns: columns, labels: labels, rowCount: rows)
+    }
+
+    /// Splits one line on commas, trimming each cell and remembering its
+    /// 1-based column (in characters) for error messages.
+    private static func splitCells(_ line: Substring) -> [(text: String, column: Int)] {
+        var cells: [(String, Int)] = []
+        var current = ""
+        var start = 1
+        var column = 1
+        for character in line {
+            if character == "," {
+                cells.append(trimmed(current, start: start))
+                current = ""
+                start = column + 1
+            } else {
+                current.append(character)
+            }
+            column += 1
+        }
+        cells.append(trimmed(current, start: start))
+        return cells
+    }
+
+    private static func trimmed(_ text: String, start: Int) -> (String, Int) {
+        let leading = text.prefix { $0 == " " || $0 == "\t" }.count
+        let value = text.trimmingCharacters(in: .whitespaces)
+        return (value, start + leading)
+    }
+}

@@ -1,0 +1,21 @@
+/// A user-facing failure: one line that says what was wrong and where.
+///
+/// Loaders put the location first, compiler style:
+/// `starts.csv:4:7: 'abc' is not a number (column x2)`.
+public struct GradlabError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    /// An error at a place in a file; line and column are 1-based.
+    public static func at(_ path: String, line: Int, column: Int? = nil, _ message: String) -> GradlabError {
+        if let column {
+            return GradlabError("\(path):\(line):\(column): \(message)")
+        }
+        return GradlabError("\(path):\(line): \(message)")
+    }
+
+    public var description: String { message }
+}

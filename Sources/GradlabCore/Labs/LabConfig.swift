@@ -1,0 +1,128 @@
+/// Which lab is trained: the tutorial's three examples.
+public enum LabKind: String, CaseIterable, Codable, Sendable {
+    /// Many points descending f(x1, x2) (Example 1).
+    case landscape
+    /// a*t^2 + b*t + c fitted by full-batch MSE (Example 2).
+    case quadratic
+    /// weight*x + bias fitted by per-sample SGD on L1 loss (Example 3).
+    case linear
+}
+
+/// The floating-point type a lab computes in.
+public enum DType: String, CaseIterable, Codable, Sendable {
+    case f32, f64
+}
+
+/// Everything needed to build a lab and re-run it deterministically; it is
+/// the `config` of a run file.
+public struct LabConfig: Codable, Sendable, Equatable {
+    public var lab: LabKind
+    /// The landscape's f(x1, x2), or the model's per-sample loss, as text.
+    public var function: String
+    /// The named landscape `function` came from, if any (`rosenbrock`).
+    public var functionName: String?
+    public var dtype: DType
+    public var optimizer: OptimizerConfig
+    public var epochs: Int
+    /// Seed of gradlab's NumPy-compatible generator (start points, default data, init).
+    public var seed: UInt32
+    /// `auto`, `cpu` or `cuda`, as asked.
+    public var device: String
+
+    // Landscape
+    public var points: Int
+    /// x1 min, x1 max, x2 min, x2 max.
+    public var domain: [Double]
+    /// Start points as [x1, x2] when they came from a file (kept so a replay
+    /// or fork does not need the file).
+    public var starts: [[Double]]?
+    /// How many points the run file records positions of.
+    public var trackedPoints: Int
+
+    // Quadratic and linear
+    /// Data columns when given or loaded (`t`/`v`, `x`/`y`, optional `split`).
+    public var data: [String: [Double]]?
+    /// Explicit train/test membership from a `split` column.
+    public var splitLabels: [String]?
+    /// Initial parameters given with `--init`.
+    public var initial: [String: Double]
+    public var testSize: Double
+    public var splitSeed: UInt32
+    /// Where data or starts came from: `generated`, or a file path.
+    public var dataSource: String
+
+    /// The tutorial's defaults for `lab`.
+    public init(lab: LabKind) {
+        self.lab = lab
+        functionName = nil
+        device = "auto"
+        seed = 0
+        points = 5
+        domain = [0, 10, 0, 10]
+        starts = nil
+        trackedPoints = 1000
+        data = nil
+        splitLabels = nil
+        initial = [:]
+        testSize = 0.3
+        splitSeed = 42
+        dataSource = "generated"
+        switch lab {
+        case .landscape:
+            function = LabConfig.tutorialFunction
+            dtype = .f64
+            optimizer = OptimizerConfig(kind: .sgd)
+            optimizer.lr = 1e-3
+            epochs = 30
+        case .quadratic:
+            function = "(v - (a*t^2 + b*t + c))^2"
+            dtype = .f32
+            optimizer = OptimizerConfig(kind: .sgd)
+            optimizer.lr = 1e-5
+            epochs = 20
+        case .linear:
+            function = "abs(weight*x + bias - y)"
+            dtype = .f32
+            optimizer = OptimizerConfig(kind: .sgd)
+            optimizer.lr = 1e-3
+            epochs = 50
+        }
+    }
+
+    /// The tutorial's Example 1 function.
+    public static let tutorialFunction = "sin(x1)*cos(x2) + sin(0.5*x1)*cos(0.5*x2)"
+
+    /// The lab's trainable parameter names, in buffer order.
+    public var parameterNames: [String] {
+        switch lab {
+        case .landscape: return ["x1", "x2"]
+        case .quadratic: return ["a", "b", "c"]
+        case .linear: return ["weight", "bias"]
+        }
+    }
+
+    /// The data columns a lab's CSV needs.
+    public var dataColumns: [String] {
+        switch lab {
+        case .landscape: return ["x1", "x2"]
+        case .quadratic: return ["t", "v"]
+        case .linear: return ["x", "y"]
+        }
+    }
+
+    /// Checks ranges that the CLI and run files must both respect.
+    public func validate() throws(GradlabError) {
+        try optimizer.validate()
+        if epochs < 1 { throw GradlabError("--epochs must be at least 1, got \(epochs)") }
+        if lab == .landscape {
+            if points < 1 { throw GradlabError("--points must be at least 1, got \(points)") }
+            guard domain.count == 4, domain.allSatisfy(\.isFinite), domain[0] < domain[1], domain[2] < domain[3] else {
+                throw GradlabError("--domain must be x1min,x1max,x2min,x2max with min < max, got \(domain.map(formatNumber).joined(separator: ","))")
+            }
+            if trackedPoints < 0 { throw GradlabError("--track must be >= 0, got \(trackedPoints)") }
+        }
+        if lab == .linear, !(testSize > 0 && testSize < 1) {
+            throw GradlabError("--test-size must be in (0, 1), got \(testSize)")
+        }
+    }
+}

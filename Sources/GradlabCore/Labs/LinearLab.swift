@@ -1,0 +1,92 @@
+import GradlabMath
+
+/// Example 3: weight*x + bias, L1 loss, one SGD step per training sample in
+/// split order, then the test loss in inference (no gradient).
+final class LinearLab<T: ProgramScalar>: TrainableLab<T>, Lab {
+    private let training: Program
+    private let inference: Program
+    private let trainX: [T], trainY: [T], testX: [T], testY: [T]
+
+    init(_ config: LabConfig) throws(GradlabError) {
+        let variables = ["weight", "bias", "x", "y"]
+        let expression = try parseLabExpression(config.function, variables: variables, flag: "model")
+        training = Program.valueAndGradient(of: expression, inputs: variables, respect: ["weight", "bias"])
+        inference = Program.value(of: expression, inputs: variables)
+
+        let x: [Double], y: [Double]
+        if let data = config.data, let inputs = data["x"], let targets = data["y"] {
+            (x, y) = (inputs, targets)
+        } else {
+            // X = np.arange(0, 1, 0.02); y = 0.7 * X + 0.3, in float64 before the cast.
+            x = (0..<50).map { 0.02 * Double($0) }
+            y = x.map { 0.7 * $0 + 0.3 }
+        }
+        guard !x.isEmpty else { throw GradlabError("linear lab: no data rows") }
+        let split: TrainTestSplit
+        if let labels = config.splitLabels {
+            split = TrainTestSplit(train: labels.indices.filter { labels[$0] == "train" },
+                                   test: labels.indices.filter { labels[$0] == "test" })
+            guard !split.train.isEmpty else { throw GradlabError("linear lab: the split column marks no row 'train'") }
+        } else {
+            split = TrainTestSplit(count: x.count, testSize: config.testSize, seed: config.splitSeed)
+            guard !split.train.isEmpty else { throw GradlabError("linear lab: --test-size \(config.testSize) leaves no training rows of \(x.count)") }
+        }
+        trainX = split.train.map { T(x[$0]) }
+        trainY = split.train.map { T(y[$0]) }
+        testX = split.test.map { T(x[$0]) }
+        testY = split.test.map { T(y[$0]) }
+        super.init(config: config, parameterCount: 2)
+        // nn.Parameter(torch.rand(1)) for weight, then bias; --init overrides.
+        var rng = MersenneTwister(seed: config.seed)
+        for (i, name) in ["weight", "bias"].enumerated() {
+            let drawn = rng.uniform()
+            buffers.values[i] = T(config.initial[name] ?? drawn)
+        }
+    }
+
+    /// Mean loss over samples without touching gradients (`inference_mode`).
+    private func meanLoss(_ xs: [T], _ ys: [T]) -> Double? {
+        guard !xs.isEmpty else { return nil }
+        var total = 0.0
+        for (x, y) in zip(xs, ys) {
+            total += Double(inference.evaluate([buffers.values[0], buffers.values[1], x, y])[0])
+        }
+        return total / Double(xs.count)
+    }
+
+    func startRecord() -> EpochRecord {
+        let train = meanLoss(trainX, trainY) ?? .nan
+        return record(train: train, test: meanLoss(testX, testY))
+    }
+
+    func runEpoch() -> EpochRecord {
+        var total = 0.0
+        for (x, y) in zip(trainX, trainY) {
+            let outputs = training.evaluate([buffers.values[0], buffers.values[1], x, y])
+            buffers.gradients[0] = outputs[1]
+            buffers.gradients[1] = outputs[2]
+            buffers.step(with: optimizer, trackSteps: true)
+            total += Double(outputs[0])
+        }
+        epoch += 1
+        return record(train: total / Double(trainX.count), test: meanLoss(testX, testY))
+    }
+
+    private func record(train: Double, test: Double?) -> EpochRecord {
+        let params = [NamedValues("weight", [Double(buffers.values[0])]), NamedValues("bias", [Double(buffers.values[1])])]
+        let diverged = !train.isFinite || !(test ?? 0).isFinite || !buffers.allFinite
+        return EpochRecord(epoch: epoch, loss: train, trainLoss: train, testLoss: test, params: params, diverged: diverged)
+    }
+
+    func inspect(selectedPoint: Int) -> LabInspection {
+        LabInspection(epoch: epoch, parameters: buffers.inspect([0, 1], names: ["weight", "bias"], optimizer: optimizer),
+                      gradientNorm: buffers.gradientNorm(), optimizerSteps: optimizer.stepCount,
+                      selectedPoint: nil, pointCount: 0, valueAtSelected: nil)
+    }
+
+    var dataset: LabDataset {
+        LabDataset(inputName: "x", targetName: "y",
+                   trainInputs: trainX.map(Double.init), trainTargets: trainY.map(Double.init),
+                   testInputs: testX.map(Double.init), testTargets: testY.map(Double.init))
+    }
+}

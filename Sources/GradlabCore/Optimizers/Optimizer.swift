@@ -1,0 +1,85 @@
+/// One optimizer's state over a flat array of parameters.
+///
+/// Every optimizer in gradlab is elementwise, like `torch.optim`'s
+/// single-tensor paths: a lab lays all its parameters (all points' x1, x2; or
+/// weight and bias) in one buffer, and an optimizer updates each element from
+/// its gradient and its own slots of state. Hyperparameters are computed in
+/// Double and cast to `Scalar` before use, as PyTorch casts Python floats to
+/// the tensor's dtype.
+public protocol Optimizer<Scalar>: AnyObject {
+    associatedtype Scalar: BinaryFloatingPoint & Sendable
+
+    /// The hyperparameters; `lr` may change between steps.
+    var config: OptimizerConfig { get set }
+
+    /// Steps taken so far.
+    var stepCount: Int { get }
+
+    /// Applies one update: `parameters[i]` moves using `gradients[i]`.
+    func step(parameters: UnsafeMutablePointer<Scalar>, gradients: UnsafePointer<Scalar>, count: Int)
+
+    /// Named state buffers (e.g. `momentum_buffer`, `exp_avg`), each with one
+    /// value per parameter, as `optimizer.state_dict()` names them; empty
+    /// before the first step.
+    var stateBuffers: [(name: String, values: [Scalar])] { get }
+
+    /// Restores state saved from ``stateBuffers`` and ``stepCount``.
+    func restore(stepCount: Int, buffers: [String: [Scalar]]) throws(GradlabError)
+}
+
+/// Makes the optimizer a config names.
+public func makeOptimizer<Scalar: BinaryFloatingPoint & Sendable>(_ config: OptimizerConfig, scalar: Scalar.Type = Scalar.self) -> any Optimizer<Scalar> {
+    switch config.kind {
+    case .sgd: return SGD<Scalar>(config)
+    case .adam, .adamw: return Adam<Scalar>(config)
+    case .rmsprop: return RMSprop<Scalar>(config)
+    case .adagrad: return Adagrad<Scalar>(config)
+    }
+}
+
+/// Storage shared by the optimizers: named per-element buffers, allocated on
+/// the first step (PyTorch creates state lazily too).
+public class OptimizerState<Scalar: BinaryFloatingPoint & Sendable> {
+    public var config: OptimizerConfig
+    public private(set) var stepCount = 0
+    var buffers: [String: UnsafeMutableBufferPointer<Scalar>] = [:]
+    let bufferNames: [String]
+
+    init(_ config: OptimizerConfig, bufferNames: [String]) {
+        self.config = config
+        self.bufferNames = bufferNames
+    }
+
+    deinit {
+        for buffer in buffers.values { buffer.deallocate() }
+    }
+
+    /// The buffer `name` for `count` parameters, created filled with `initial`.
+    func buffer(_ name: String, count: Int, initial: Scalar = 0) -> UnsafeMutablePointer<Scalar> {
+        if let existing = buffers[name], existing.count == count, let base = existing.baseAddress {
+            return base
+        }
+        buffers[name]?.deallocate()
+        let fresh = UnsafeMutableBufferPointer<Scalar>.allocate(capacity: max(count, 1))
+        fresh.initialize(repeating: initial)
+        buffers[name] = fresh
+        return fresh.baseAddress ?? UnsafeMutablePointer<Scalar>.allocate(capacity: 1)
+    }
+
+    func advanceStep() { stepCount += 1 }
+
+    public var stateBuffers: [(name: String, values: [Scalar])] {
+        bufferNames.compactMap { name in buffers[name].map { (name, Array($0)) } }
+    }
+
+    public func restore(stepCount: Int, buffers saved: [String: [Scalar]]) throws(GradlabError) {
+        for (name, values) in saved {
+            guard bufferNames.contains(name) else {
+                throw GradlabError("optimizer state: \(config.kind.rawValue) has no buffer '\(name)' (has: \(bufferNames.joined(separator: ", ")))")
+            }
+            let target = buffer(name, count: values.count)
+            for (i, value) in values.enumerated() { target[i] = value }
+        }
+        self.stepCount = stepCount
+    }
+}

@@ -1,0 +1,71 @@
+/// One thing that happened in a run: the single event type that the Session
+/// publishes, the recorder writes, the replayer reads and the UI shows.
+public enum Event: Sendable, Equatable {
+    /// An epoch finished (epoch 0 holds the start state).
+    case epoch(EpochRecord)
+    /// The learning rate changed; applies from the step after `epoch`.
+    case learningRate(epoch: Int, lr: Double)
+    /// The optimizer changed (its state starts fresh).
+    case optimizer(epoch: Int, config: OptimizerConfig)
+    /// The device changed, or a requested one was unavailable (`note` says why).
+    case device(epoch: Int, name: String, note: String?)
+    /// The lab was rebuilt from a new seed; epochs count from 0 again.
+    case reset(epoch: Int, seed: UInt32)
+    /// Loss or parameters became NaN or infinite.
+    case divergence(epoch: Int, message: String)
+
+    /// The epoch the event belongs to.
+    public var epoch: Int {
+        switch self {
+        case .epoch(let record): return record.epoch
+        case .learningRate(let epoch, _), .optimizer(let epoch, _), .device(let epoch, _, _),
+             .reset(let epoch, _), .divergence(let epoch, _):
+            return epoch
+        }
+    }
+}
+
+/// A named parameter tensor's values (`weight` -> [0.7]).
+public struct NamedValues: Sendable, Equatable {
+    public var name: String
+    public var values: [Double]
+
+    public init(_ name: String, _ values: [Double]) {
+        self.name = name
+        self.values = values
+    }
+}
+
+/// What one epoch produced.
+public struct EpochRecord: Sendable, Equatable {
+    /// 1-based; 0 is the start state.
+    public var epoch: Int
+    /// The epoch's loss: full batch, the loss before its update (as the
+    /// tutorial prints it); linear, the mean training loss over its steps;
+    /// landscape, the mean of f over all points before the update.
+    public var loss: Double
+    public var trainLoss: Double?
+    public var testLoss: Double?
+    /// Parameters after the epoch's update (empty for the landscape).
+    public var params: [NamedValues]
+    /// Tracked points' [x1, x2] after the update (landscape only).
+    public var points: [SIMD2<Double>]?
+    /// Whether loss or parameters are no longer finite.
+    public var diverged: Bool
+
+    public init(epoch: Int, loss: Double, trainLoss: Double? = nil, testLoss: Double? = nil,
+                params: [NamedValues] = [], points: [SIMD2<Double>]? = nil, diverged: Bool = false) {
+        self.epoch = epoch
+        self.loss = loss
+        self.trainLoss = trainLoss
+        self.testLoss = testLoss
+        self.params = params
+        self.points = points
+        self.diverged = diverged
+    }
+
+    /// The values of parameter `name`, if present.
+    public func param(_ name: String) -> [Double]? {
+        params.first { $0.name == name }?.values
+    }
+}

@@ -1,0 +1,149 @@
+/// Receives every event a Session publishes, synchronously and in order
+/// (the run-file recorder, the headless progress bar).
+public protocol EventSink: AnyObject, Sendable {
+    func receive(_ event: Event, config: LabConfig)
+    /// The run ended; `status` is `completed`, `interrupted`, `diverged` or `quit`.
+    func finish(status: String)
+}
+
+/// The only owner of mutable training state.
+///
+/// The headless runner and the TUI drive the same actor with commands
+/// (`step`, `setLearningRate`, `setOptimizer`, `setDevice`, `reset`); every
+/// effect is published as an ``Event`` on ``events`` and to the sinks.
+///
+/// ```swift
+/// let session = try Session(config: LabConfig(lab: .linear))
+/// await session.start()
+/// let last = await session.step(50)
+/// ```
+public actor Session {
+    /// Every event, in order; finishes when ``finish(status:)`` is called.
+    public nonisolated let events: AsyncStream<Event>
+    private let continuation: AsyncStream<Event>.Continuation
+    private var sinks: [any EventSink]
+    private var lab: any Lab
+    /// The configuration as it stands now (lr, optimizer, seed and device
+    /// follow the commands).
+    public private(set) var config: LabConfig
+    /// The device computing now, and why if it is not the one asked for.
+    public private(set) var device: DeviceStatus
+    /// The most recent epoch record.
+    public private(set) var latest: EpochRecord?
+    private var divergenceReported = false
+    private var finished = false
+
+    /// Builds the lab; throws a one-line error for bad config or data.
+    public init(config: LabConfig, sinks: [any EventSink] = []) throws(GradlabError) {
+        try config.validate()
+        device = try DeviceStatus.resolve(config.device)
+        self.config = config
+        lab = try makeLab(config)
+        self.sinks = sinks
+        (events, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .unbounded)
+    }
+
+    /// Adds a sink that receives every later event (attach a recorder only
+    /// once the config is known good, so bad input never truncates a file).
+    public func attach(_ sink: any EventSink) {
+        sinks.append(sink)
+    }
+
+    /// Publishes the device choice and the start state (epoch 0).
+    @discardableResult
+    public func start() -> EpochRecord {
+        publish(.device(epoch: 0, name: device.name, note: device.note))
+        let record = lab.startRecord()
+        latest = record
+        publish(.epoch(record))
+        return record
+    }
+
+    /// Runs up to `epochs` epochs; stops early when training diverges.
+    /// Returns the last record (nil if none ran).
+    @discardableResult
+    public func step(_ epochs: Int = 1) -> EpochRecord? {
+        var last: EpochRecord?
+        for _ in 0..<max(0, epochs) {
+            if isDiverged { break }
+            let record = lab.runEpoch()
+            last = record
+            latest = record
+            publish(.epoch(record))
+            if record.diverged {
+                divergenceReported = true
+                publish(.divergence(epoch: record.epoch, message: "loss or parameters became NaN or infinite at epoch \(record.epoch) (lr \(formatNumber(config.optimizer.lr)))"))
+            }
+        }
+        return last
+    }
+
+    /// Whether training has diverged (further steps do nothing until reset).
+    public var isDiverged: Bool { divergenceReported }
+
+    /// The epoch count since the start or the last reset.
+    public var epoch: Int { lab.epoch }
+
+    public func setLearningRate(_ lr: Double) throws(GradlabError) {
+        var next = config.optimizer
+        next.lr = lr
+        try next.validate()
+        config.optimizer = next
+        lab.setLearningRate(lr)
+        publish(.learningRate(epoch: lab.epoch, lr: lr))
+    }
+
+    /// Replaces the optimizer (fresh state) from the next step on.
+    public func setOptimizer(_ optimizer: OptimizerConfig) throws(GradlabError) {
+        try optimizer.validate()
+        config.optimizer = optimizer
+        lab.setOptimizer(optimizer)
+        publish(.optimizer(epoch: lab.epoch, config: optimizer))
+    }
+
+    /// Switches device; an unavailable one leaves the current device and the
+    /// event's note says why.
+    public func setDevice(_ name: String) {
+        switch DeviceStatus.probe(name) {
+        case .success(let status):
+            device = status
+            config.device = name
+            publish(.device(epoch: lab.epoch, name: status.name, note: status.note))
+        case .failure(let error):
+            publish(.device(epoch: lab.epoch, name: device.name, note: error.message))
+        }
+    }
+
+    /// Rebuilds the lab from `seed` (new start points, default data and
+    /// initial parameters), keeping the optimizer settings.
+    public func reset(seed: UInt32) throws(GradlabError) {
+        var next = config
+        next.seed = seed
+        lab = try makeLab(next)
+        config = next
+        divergenceReported = false
+        publish(.reset(epoch: 0, seed: seed))
+        let record = lab.startRecord()
+        latest = record
+        publish(.epoch(record))
+    }
+
+    public func inspect(selectedPoint: Int = 0) -> LabInspection {
+        lab.inspect(selectedPoint: selectedPoint)
+    }
+
+    public var dataset: LabDataset { lab.dataset }
+
+    /// Ends the event stream and tells the sinks (idempotent).
+    public func finish(status: String) {
+        guard !finished else { return }
+        finished = true
+        for sink in sinks { sink.finish(status: status) }
+        continuation.finish()
+    }
+
+    private func publish(_ event: Event) {
+        for sink in sinks { sink.receive(event, config: config) }
+        continuation.yield(event)
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// `gradlab`: the root command; with no subcommand it runs a lab (the TUI,
+/// or `--headless`).
+struct Gradlab: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gradlab",
+        abstract: "A terminal lab for gradient descent.",
+        discussion: """
+        With no subcommand, opens the full-screen lab (or runs --headless).
+        Examples:
+          gradlab                                  # the landscape, in the TUI
+          gradlab --lab linear --headless          # the tutorial's loss table
+          gradlab --headless --record run.json     # record a run to replay later
+        """,
+        version: "0.1.0",
+        subcommands: [RunCommand.self],
+        defaultSubcommand: RunCommand.self
+    )
+}

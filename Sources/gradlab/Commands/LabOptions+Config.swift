@@ -1,0 +1,86 @@
+import Foundation
+import GradlabCore
+
+extension LabOptions {
+    /// The full lab configuration: the lab's tutorial defaults, then every
+    /// option given, then files loaded. Throws one-line errors naming the flag
+    /// or the file, line and column.
+    func labConfig(optimizer: OptimizerOptions, epochs: Int?) throws(GradlabError) -> LabConfig {
+        var config = LabConfig(lab: lab)
+        config.optimizer = try optimizer.config(labDefaultLR: config.optimizer.lr)
+        if let epochs { config.epochs = epochs }
+        if let dtype { config.dtype = dtype }
+        config.seed = seed
+        config.device = device
+        if let function {
+            guard lab == .landscape else { throw GradlabError("--f applies to the landscape lab only (this is --lab \(lab.rawValue))") }
+            config.function = function
+        }
+        if let points { config.points = points }
+        if let track { config.trackedPoints = track }
+        if let domain { config.domain = try Self.numbers(domain, count: 4, flag: "--domain") }
+        if let starts {
+            guard lab == .landscape else { throw GradlabError("--starts applies to the landscape lab only") }
+            let table = try CSVTable.load(path: starts, required: ["x1", "x2"])
+            let x1 = table.columns["x1"] ?? [], x2 = table.columns["x2"] ?? []
+            config.starts = zip(x1, x2).map { [$0, $1] }
+            config.points = table.rowCount
+            config.dataSource = starts
+        }
+        if let data {
+            guard lab != .landscape else { throw GradlabError("--data applies to the quadratic and linear labs (the landscape takes --starts)") }
+            let table = try CSVTable.load(path: data, required: config.dataColumns, textColumns: ["split"])
+            config.data = table.columns
+            if let labels = table.labels["split"] {
+                if let (row, bad) = labels.enumerated().first(where: { $0.element != "train" && $0.element != "test" }) {
+                    throw GradlabError("\(data): row \(row + 1): split must be 'train' or 'test', got '\(bad)'")
+                }
+                config.splitLabels = labels
+            }
+            config.dataSource = data
+        }
+        if let initial {
+            config.initial = try Self.assignments(initial, allowed: config.parameterNames, flag: "--init")
+            if lab == .landscape { throw GradlabError("--init applies to the quadratic and linear labs (the landscape takes --starts)") }
+        }
+        config.testSize = testSize
+        config.splitSeed = splitSeed
+        try config.validate()
+        return config
+    }
+
+    /// `1,2,3,4` -> numbers, exactly `count` of them.
+    static func numbers(_ text: String, count: Int, flag: String) throws(GradlabError) -> [Double] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == count else {
+            throw GradlabError("\(flag) needs \(count) comma-separated numbers, got \(parts.count) in '\(text)'")
+        }
+        var values: [Double] = []
+        for part in parts {
+            guard let value = Double(part), value.isFinite else {
+                throw GradlabError("\(flag): '\(part)' is not a finite number (in '\(text)')")
+            }
+            values.append(value)
+        }
+        return values
+    }
+
+    /// `a=1,b=2` -> [a: 1, b: 2], names checked against `allowed`.
+    static func assignments(_ text: String, allowed: [String], flag: String) throws(GradlabError) -> [String: Double] {
+        var result: [String: Double] = [:]
+        for part in text.split(separator: ",") {
+            let pieces = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pieces.count == 2 else {
+                throw GradlabError("\(flag): expected name=value, got '\(part)' (names: \(allowed.joined(separator: ", ")))")
+            }
+            guard allowed.contains(pieces[0]) else {
+                throw GradlabError("\(flag): unknown parameter '\(pieces[0])' (names: \(allowed.joined(separator: ", ")))")
+            }
+            guard let value = Double(pieces[1]), value.isFinite else {
+                throw GradlabError("\(flag): '\(pieces[1])' is not a finite number (for \(pieces[0]))")
+            }
+            result[pieces[0]] = value
+        }
+        return result
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import GradlabCore
+
+/// The options that describe a lab: which one, its function or data, its
+/// dtype and seed. Shared by running and evaluating.
+struct LabOptions: ParsableArguments {
+    @Option(help: "The lab: landscape, quadratic or linear.")
+    var lab: LabKind = .landscape
+
+    @Option(name: .customLong("f"), help: ArgumentHelp("The landscape's f(x1,x2), e.g. 'x1^2 + 3*x2^2'.", valueName: "expr"))
+    var function: String?
+
+    @Option(help: "Landscape: number of start points, uniform in --domain.")
+    var points: Int?
+
+    @Option(help: "Seed for start points, default data and initial parameters (NumPy RandomState-compatible).")
+    var seed: UInt32 = 0
+
+    @Option(help: ArgumentHelp("Landscape: x1min,x1max,x2min,x2max.", valueName: "a,b,c,d"))
+    var domain: String?
+
+    @Option(help: ArgumentHelp("Landscape: start points from a CSV with header x1,x2.", valueName: "file.csv"))
+    var starts: String?
+
+    @Option(help: "Landscape: how many points the run file records (default 1000).")
+    var track: Int?
+
+    @Option(help: ArgumentHelp("Quadratic: CSV with header t,v. Linear: CSV with header x,y and an optional split column (train/test).", valueName: "file.csv"))
+    var data: String?
+
+    @Option(name: .customLong("init"), help: ArgumentHelp("Initial parameters, e.g. a=0.5,b=0,c=1 or weight=0.1,bias=0.2.", valueName: "name=value,..."))
+    var initial: String?
+
+    @Option(name: .customLong("test-size"), help: "Linear: fraction of rows held out for testing.")
+    var testSize: Double = 0.3
+
+    @Option(name: .customLong("split-seed"), help: "Linear: scikit-learn train_test_split random_state.")
+    var splitSeed: UInt32 = 42
+
+    @Option(help: "f32 or f64 (default: f64 landscape, f32 quadratic and linear).")
+    var dtype: DType?
+
+    @Option(help: "auto, cpu or cuda.")
+    var device: String = "auto"
+}
+
+extension LabKind: ExpressibleByArgument {}
+extension DType: ExpressibleByArgument {}
+extension OptimizerKind: ExpressibleByArgument {}

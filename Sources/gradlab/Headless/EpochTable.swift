@@ -1,0 +1,68 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import GradlabCore
+
+/// The tutorial's per-epoch lines, one lab each:
+/// `Epoch: 1, Train Loss: 0.5180, Test Loss: 0.4833` (linear),
+/// `Epoch 1, loss: 8509.98046875` (quadratic), `Epoch 1, mean f: -0.1764` (landscape).
+struct EpochTable: Sendable {
+    let lab: LabKind
+    let total: Int
+    let quiet: Bool
+
+    /// Every epoch up to 1,000 epochs, else about 100 evenly spaced lines and the last.
+    func shouldPrint(_ epoch: Int) -> Bool {
+        guard !quiet, epoch >= 1 else { return false }
+        if total <= 1000 { return true }
+        return epoch % (total / 100) == 0 || epoch == total
+    }
+
+    func line(_ record: EpochRecord) -> String {
+        switch lab {
+        case .linear:
+            return "Epoch: \(record.epoch), Train Loss: \(fixed(record.trainLoss ?? record.loss, 4)), Test Loss: \(fixed(record.testLoss ?? .nan, 4))"
+        case .quadratic:
+            return "Epoch \(record.epoch), loss: \(Float(record.loss))"
+        case .landscape:
+            return "Epoch \(record.epoch), mean f: \(fixed(record.loss, 8))"
+        }
+    }
+}
+
+/// `%.Nf` formatting without Foundation's locale.
+func fixed(_ value: Double, _ digits: Int) -> String {
+    guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
+    var buffer = [CChar](repeating: 0, count: 64)
+    _ = withVaList([value]) { vsnprintf(&buffer, 64, "%.\(digits)f", $0) }
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
+/// A sink printing the epoch table and moving the progress bar.
+final class EpochPrinter: EventSink {
+    let table: EpochTable
+    let progress: ProgressBar
+
+    init(table: EpochTable, progress: ProgressBar) {
+        self.table = table
+        self.progress = progress
+    }
+
+    func receive(_ event: Event, config: LabConfig) {
+        switch event {
+        case .epoch(let record):
+            if table.shouldPrint(record.epoch) {
+                progress.clear()
+                print(table.line(record))
+            }
+            progress.update(record.epoch)
+        case .divergence(_, let message):
+            progress.clear()
+            print("diverged: \(message)")
+        default:
+            break
+        }
+    }
+
+    func finish(status: String) {}
+}

@@ -1,0 +1,61 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import GradlabCore
+
+/// `gradlab --headless`: drives the Session to the configured number of
+/// epochs, with a tqdm-like progress bar on stderr (when it is a terminal),
+/// the tutorial's per-epoch lines on stdout, and a summary.
+struct HeadlessRun {
+    let config: LabConfig
+    let recordPath: String?
+    let quiet: Bool
+
+    /// Returns the process exit code (130 after Ctrl-C, 143 after SIGTERM).
+    func run() async throws(GradlabError) -> Int32 {
+        let signals = SignalFlag()
+        let session = try Session(config: config)
+        var recorder: Recorder?
+        if let recordPath {
+            let made = try Recorder(path: recordPath, config: config)
+            await session.attach(made)
+            recorder = made
+        }
+        let table = EpochTable(lab: config.lab, total: config.epochs, quiet: quiet)
+        let progress = ProgressBar(total: config.epochs)
+        await session.attach(EpochPrinter(table: table, progress: progress))
+        await session.start()
+
+        var batch = 1
+        var status = "completed"
+        while await session.epoch < config.epochs {
+            if let number = signals.signal {
+                status = "interrupted"
+                progress.clear()
+                writeError("gradlab: stopped by \(number == SIGINT ? "Ctrl-C" : "signal \(number)") at epoch \(await session.epoch)\n")
+                break
+            }
+            let started = ContinuousClock.now
+            let remaining = config.epochs - (await session.epoch)
+            await session.step(min(batch, remaining))
+            if await session.isDiverged {
+                status = "diverged"
+                break
+            }
+            // Grow batches while they are short, so tiny labs are not
+            // dominated by actor hops yet a signal is noticed within ~20 ms.
+            if ContinuousClock.now - started < .milliseconds(20) { batch = min(batch * 2, 1 << 16) }
+        }
+        progress.clear()
+        await session.finish(status: status)
+        let summary = Summary(config: await session.config, device: await session.device,
+                              last: await session.latest, status: status, recordPath: recorder?.path)
+        print(summary.text, terminator: "")
+        switch signals.signal {
+        case SIGINT?: return 130
+        case SIGTERM?: return 143
+        case let other?: return 128 + other
+        case nil: return 0
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import GradlabCore
+
+/// The closing lines of a headless run.
+struct Summary {
+    let config: LabConfig
+    let device: DeviceStatus
+    let last: EpochRecord?
+    let status: String
+    let recordPath: String?
+
+    var text: String {
+        var lines: [String] = []
+        let functionNote = config.lab == .landscape ? " f=\(config.functionName ?? config.function)," : ""
+        lines.append("gradlab \(config.lab.rawValue):\(functionNote) \(config.optimizer.summary), \(config.dtype.rawValue), \(device.name)\(device.note.map { " (\($0))" } ?? "")")
+        guard let last else { return lines.joined(separator: "\n") + "\n" }
+        lines.append("\(status) at epoch \(last.epoch) of \(config.epochs)\(last.diverged ? " (diverged: NaN or infinite values)" : "")")
+        switch config.lab {
+        case .linear:
+            lines.append("train loss \(fixed(last.trainLoss ?? .nan, 6)), test loss \(fixed(last.testLoss ?? .nan, 6))")
+        case .quadratic:
+            lines.append("loss \(Float(last.loss))")
+        case .landscape:
+            lines.append("mean f \(fixed(last.loss, 10)) over \(config.points) points")
+        }
+        if !last.params.isEmpty {
+            lines.append("params: " + last.params.map { "\($0.name) = \($0.values.map { String(Float($0)) }.joined(separator: ","))" }.joined(separator: ", "))
+        }
+        if let points = last.points, !points.isEmpty {
+            let shown = points.prefix(5).map { "(\(fixed($0.x, 4)), \(fixed($0.y, 4)))" }.joined(separator: " ")
+            lines.append("points: \(shown)\(points.count > 5 ? " ..." : "")")
+        }
+        if let recordPath { lines.append("recorded: \(recordPath)") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

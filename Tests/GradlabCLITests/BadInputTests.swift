@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+import GradlabTestSupport
+import GradlabCore
+
+/// Bad input: one line on stderr naming what and where, a non-zero exit, and
+/// no existing file harmed.
+@Suite("Bad input")
+struct BadInputTests {
+    static let cases: [([String], String)] = [
+        (["--f", "sin(x1"], "--f: column 7: expected ')'"),
+        (["--f", "x1 + x3"], "unknown name 'x3'"),
+        (["--lr", "0"], "--lr must be a positive number"),
+        (["--lr=-1"], "--lr must be a positive number"),
+        (["--epochs", "0"], "--epochs must be at least 1"),
+        (["--points", "0"], "--points must be at least 1"),
+        (["--points=-3"], "--points must be at least 1"),
+        (["--lr", "abc"], "'abc' is invalid for '--lr"),
+        (["--lab", "cubic"], "'cubic' is invalid for '--lab"),
+        (["--domain", "0,10,5"], "--domain needs 4 comma-separated numbers"),
+        (["--domain", "10,0,0,10"], "--domain must be x1min,x1max,x2min,x2max with min < max"),
+        (["--device", "tpu"], "--device must be auto, cpu or cuda"),
+        (["--starts", "/nonexistent/s.csv"], "/nonexistent/s.csv: cannot read file (no such file)"),
+        (["--lab", "linear", "--init", "w=1"], "--init: unknown parameter 'w' (names: weight, bias)"),
+        (["--lab", "linear", "--test-size", "1.5"], "--test-size must be in (0, 1)"),
+        (["--optimizer", "sgd", "--nesterov"], "--nesterov needs --momentum > 0"),
+        (["--record", "/nonexistent-dir/run.json"], "--record /nonexistent-dir/run.json: cannot write"),
+    ]
+
+    @Test(arguments: cases)
+    func oneLineErrorAndNonZeroExit(arguments: [String], fragment: String) throws {
+        let result = try Gradlab.run(["--headless"] + arguments)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(fragment), "stderr was: \(result.stderr)")
+        let lines = result.stderr.split(separator: "\n")
+        // Expression errors add the source line and a caret under the column.
+        if fragment.hasPrefix("--f: column") {
+            #expect(lines.count == 3)
+            #expect(lines[2].hasSuffix("^"))
+        } else {
+            #expect(lines.count == 1, "stderr was: \(result.stderr)")
+        }
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func malformedCSVNamesLineAndColumn() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let csv = try Fixtures.write("x1,x2\n1,2\n3,oops\n", named: "s.csv", in: directory)
+        let result = try Gradlab.run(["--headless", "--starts", csv])
+        #expect(result.status != 0)
+        #expect(result.stderr == "gradlab: error: \(csv):3:3: 'oops' is not a number (column x2)\n")
+    }
+
+    @Test func badInputNeverTouchesAnExistingRunFile() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = directory.appendingPathComponent("run.json").path
+        let good = try Gradlab.run(["--headless", "--quiet", "--record", path])
+        #expect(good.status == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        for arguments in [["--lr", "0"], ["--f", "sin("], ["--starts", "/nonexistent.csv"]] {
+            let bad = try Gradlab.run(["--headless", "--record", path] + arguments)
+            #expect(bad.status != 0)
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
+
+    @Test func divergenceIsReportedNotACrash() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = directory.appendingPathComponent("run.json").path
+        let result = try Gradlab.run(["--headless", "--lab", "quadratic", "--lr", "1", "--epochs", "200", "--record", path])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("diverged"))
+        let run = try RunFile.load(path: path)
+        #expect(run.status == "diverged")
+        #expect(run.events.contains { if case .divergence = $0 { return true } else { return false } })
+    }
+}
