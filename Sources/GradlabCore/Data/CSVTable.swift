@@ -26,9 +26,11 @@ public struct CSVTable: Sendable {
 
     /// Parses CSV text; `path` is only used in error messages.
     public static func parse(_ text: String, path: String, required: [String], textColumns: [String] = []) throws(GradlabError) -> CSVTable {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // "\r\n" is a single Character in Swift, so split on both forms.
+        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
         var lineNumber = 0
         var header: [String]?
+        var headerLine = 1
         var columns: [String: [Double]] = [:]
         var labels: [String: [String]] = [:]
         var rows = 0
@@ -37,12 +39,13 @@ public struct CSVTable: Sendable {
 
         for rawLine in lines {
             lineNumber += 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine[...]
+            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             let cells = splitCells(line)
             guard let names = header else {
                 let names = cells.map { $0.text.lowercased() }
                 header = names
+                headerLine = lineNumber
                 for name in required {
                     guard let index = names.firstIndex(of: name) else {
                         throw GradlabError.at(path, line: lineNumber, "missing column '\(name)' (header has: \(names.joined(separator: ", ")); needs: \(required.joined(separator: ", ")))")
@@ -81,7 +84,7 @@ public struct CSVTable: Sendable {
             throw GradlabError("\(path): empty file (expected a header with columns \(required.joined(separator: ", ")))")
         }
         guard rows > 0 else {
-            throw GradlabError.at(path, line: max(lineNumber, 1), "no data rows after the header")
+            throw GradlabError.at(path, line: headerLine, "no data rows after the header")
         }
         return CSVTable(columns: columns, labels: labels, rowCount: rows)
     }
@@ -108,8 +111,9 @@ public struct CSVTable: Sendable {
     }
 
     private static func trimmed(_ text: String, start: Int) -> (String, Int) {
-        let leading = text.prefix { $0 == " " || $0 == "\t" }.count
         let value = text.trimmingCharacters(in: .whitespaces)
+        // Point at the value itself, or at the cell's start when it is empty.
+        let leading = value.isEmpty ? 0 : text.prefix { $0 == " " || $0 == "\t" }.count
         return (value, start + leading)
     }
 }
