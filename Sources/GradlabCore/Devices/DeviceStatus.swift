@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 
 /// Which executor computes, and why when it is not the one asked for.
 ///
@@ -29,7 +30,7 @@ public struct DeviceStatus: Sendable, Equatable {
         case "auto":
             switch CUDADriver.probe() {
             case nil: return .success(DeviceStatus(name: "cpu", note: "auto: \(CUDADriver.executorMissing)"))
-            case let why?: return .success(DeviceStatus(name: "cpu", note: "auto: no CUDA (\(why.split(separator: ";").first ?? "")); using cpu"))
+            case let why?: return .success(DeviceStatus(name: "cpu", note: "no CUDA (\(CUDADriver.firstReason(why))); using cpu"))
             }
         case "cuda":
             switch CUDADriver.probe() {
@@ -48,6 +49,12 @@ public struct DeviceStatus: Sendable, Equatable {
 /// Run-time discovery of the CUDA driver and NVRTC.
 enum CUDADriver {
     static let driverLibraries = ["libcuda.so.1", "libcuda.so"]
+
+    /// The first library's failure, without the list of names tried.
+    static func firstReason(_ why: String) -> String {
+        let afterList = why.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init) ?? why
+        return afterList.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? afterList
+    }
 
     static let executorMissing = "a CUDA driver was found, but this build of gradlab has no CUDA executor yet; using cpu"
 

@@ -23,13 +23,23 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Headless: print only the summary, not every epoch.")
     var quiet = false
 
+    @Option(help: ArgumentHelp("TUI colour theme: dark, light, high-contrast, or a .theme file.", valueName: "name|path"))
+    var theme: String = "dark"
+
     func run() async throws {
-        let config = try labOptions.labConfig(optimizer: optimizerOptions, epochs: epochs)
+        var config = try labOptions.labConfig(optimizer: optimizerOptions, epochs: epochs)
+        if !headless, config.lab == .landscape {
+            // The tutorial's 5 points at lr 1e-3 barely move on screen: the
+            // TUI opens on many points and a visible step unless told otherwise.
+            if labOptions.points == nil, labOptions.starts == nil { config.points = TerminalRun.defaultPoints }
+            if optimizerOptions.lr == nil, optimizerOptions.optimizer == .sgd { config.optimizer.lr = TerminalRun.defaultLandscapeLR }
+        }
         if headless {
             let code = try await HeadlessRun(config: config, recordPath: record, quiet: quiet).run()
             if code != 0 { throw ExitCode(code) }
         } else {
-            throw GradlabError("the TUI is not built yet; use --headless")
+            let code = try await TerminalRun(config: config, recordPath: record, themeName: theme).run()
+            if code != 0 { throw ExitCode(code) }
         }
     }
 }

@@ -1,0 +1,185 @@
+import GradlabCore
+import GradlabMath
+import GradlabUI
+
+/// Turns a run's state and the view state into a ``DashboardModel``: the
+/// only place that knows how each lab is shown.
+struct FrameBuilder {
+    let config: LabConfig
+    let dataset: LabDataset
+    private let valueProgram: Program?
+    private var field = PlaneField()
+    private var range = FollowingRange()
+
+    init(config: LabConfig, dataset: LabDataset) {
+        self.config = config
+        self.dataset = dataset
+        let variables = config.lab == .landscape ? ["x1", "x2"] : config.parameterNames + [dataset.inputName, dataset.targetName]
+        valueProgram = (try? Expression.parse(config.function, variables: variables)).map { Program.value(of: $0, inputs: variables) }
+    }
+
+    /// The plane's axes: (x index, y index) into the lab's parameters.
+    var planeAxes: (Int, Int) { (0, 1) }
+
+    mutating func resetRange() { range.reset() }
+
+    mutating func model(run: RunView, view: ViewState, width: Int, height: Int) -> DashboardModel {
+        var model = DashboardModel(status: status(run, view), main: mainView(run, view), loss: lossChart(run, view),
+                                   inspector: inspector(run, view), showHelp: view.showHelp, focus: view.focus)
+        if case .plane(var plane) = model.main,
+           let size = Dashboard.fieldGridSize(for: model, width: width, height: height), let program = valueProgram,
+           size.columns > 0, size.rows > 0 {
+            if config.lab == .landscape {
+                plane.field = field.landscape(program: program, columns: size.columns, rows: size.rows,
+                                              xRange: plane.xRange, yRange: plane.yRange)
+            } else {
+                let current = run.latest?.params.compactMap(\.values.first) ?? []
+                if current.count == config.parameterNames.count {
+                    let samples = [dataset.trainInputs, dataset.trainTargets]
+                    plane.field = field.loss(program: program, parameters: config.parameterNames, axes: planeAxes,
+                                             fixed: current, samples: samples, columns: size.columns, rows: size.rows,
+                                             xRange: plane.xRange, yRange: plane.yRange)
+                }
+            }
+            model.main = .plane(plane)
+        }
+        return model
+    }
+
+    // MARK: - Panes
+
+    private mutating func mainView(_ run: RunView, _ view: ViewState) -> MainView {
+        switch (config.lab, view.main) {
+        case (.landscape, _):
+            let d = config.domain
+            let trajectories = run.paths.enumerated().map { Trajectory(points: $1, role: .series($0 % Theme.seriesCount)) }
+            return .plane(ParameterPlane(title: "Landscape  f = \(config.functionName ?? config.function)",
+                                         xRange: d[0]...d[1], yRange: d[2]...d[3], trajectories: trajectories,
+                                         selected: run.paths.isEmpty ? nil : min(view.selected, run.paths.count - 1)))
+        case (_, .plane):
+            let names = config.parameterNames
+            let path = run.paths.first ?? []
+            let (x, y) = range.fit(path)
+            let title = config.lab == .linear ? "Loss over (weight, bias)" : "Loss over (a, b), c fixed"
+            return .plane(ParameterPlane(title: title, xRange: x, yRange: y, xName: names[planeAxes.0], yName: names[planeAxes.1],
+                                         fieldName: "loss", trajectories: [Trajectory(points: path, role: .series(0))], selected: 0))
+        case (_, .data):
+            return .data(dataPlot(run))
+        }
+    }
+
+    private func dataPlot(_ run: RunView) -> ScatterPlot {
+        var sets = [PointSet(name: config.lab == .linear ? "train" : "data",
+                             points: zip(dataset.trainInputs, dataset.trainTargets).map { SIMD2($0, $1) }, role: .train)]
+        if !dataset.testInputs.isEmpty {
+            sets.append(PointSet(name: "test", points: zip(dataset.testInputs, dataset.testTargets).map { SIMD2($0, $1) },
+                                 role: .test, glyph: .cross))
+        }
+        let inputs = dataset.trainInputs + dataset.testInputs
+        var curves: [Curve] = []
+        if let low = inputs.min(), let high = inputs.max(), let params = run.latest?.params {
+            let p = params.compactMap(\.values.first)
+            let model: (Double) -> Double = config.lab == .linear
+                ? { p.count == 2 ? p[0] * $0 + p[1] : .nan }
+                : { p.count == 3 ? p[0] * $0 * $0 + p[1] * $0 + p[2] : .nan }
+            let xs = (0...96).map { low + (high - low) * Double($0) / 96 }
+            curves.append(Curve(name: "model", points: xs.map { SIMD2($0, model($0)) }, role: .accent))
+        }
+        return ScatterPlot(title: config.lab == .linear ? "Data and fitted line" : "Data and fitted curve",
+                           xName: dataset.inputName, yName: dataset.targetName, pointSets: sets, curves: curves)
+    }
+
+    private func lossChart(_ run: RunView, _ view: ViewState) -> LossChart {
+        var series: [LossSeries]
+        switch config.lab {
+        case .linear:
+            series = [LossSeries(name: "train", values: run.trainLoss, role: .train),
+                      LossSeries(name: "test", values: run.testLoss, role: .test)]
+        case .quadratic:
+            series = [LossSeries(name: "MSE", values: run.loss, role: .series(0))]
+        case .landscape:
+            series = [LossSeries(name: "mean f", values: run.loss, role: .series(0))]
+        }
+        series = series.filter { !$0.values.isEmpty }
+        return LossChart(title: view.logScale ? "Loss (log)" : "Loss", series: series, logScale: view.logScale, firstEpoch: 0)
+    }
+
+    private func inspector(_ run: RunView, _ view: ViewState) -> Inspector {
+        var sections: [InspectorSection] = []
+        var runRows = [InspectorRow("epoch", "\(run.epoch)"), InspectorRow("lr", formatNumber(run.lr)),
+                       InspectorRow("optimizer", run.optimizer)]
+        if let last = run.latest {
+            switch config.lab {
+            case .linear:
+                runRows.append(InspectorRow("train loss", compact(last.trainLoss ?? .nan), emphasis: last.diverged ? .error : .normal))
+                runRows.append(InspectorRow("test loss", compact(last.testLoss ?? .nan)))
+            case .quadratic:
+                runRows.append(InspectorRow("MSE", compact(last.loss), emphasis: last.diverged ? .error : .normal))
+            case .landscape:
+                runRows.append(InspectorRow("mean f", compact(last.loss), emphasis: last.diverged ? .error : .normal))
+            }
+        }
+        if let inspection = run.inspection {
+            runRows.append(InspectorRow("‖grad‖", compact(inspection.gradientNorm)))
+            runRows.append(InspectorRow("steps", "\(inspection.optimizerSteps)"))
+        }
+        sections.append(InspectorSection("Run", rows: runRows))
+        guard let inspection = run.inspection else { return Inspector(sections: sections) }
+        if let point = inspection.selectedPoint {
+            var rows: [InspectorRow] = []
+            if let value = inspection.valueAtSelected { rows.append(InspectorRow("f", compact(value), emphasis: .strong)) }
+            for parameter in inspection.parameters {
+                rows.append(InspectorRow(parameter.name, compact(parameter.value), emphasis: .strong))
+                rows.append(InspectorRow("  ∂f/∂\(parameter.name)", compact(parameter.gradient)))
+                rows.append(InspectorRow("  last step", compact(parameter.lastStep)))
+                for state in parameter.state { rows.append(InspectorRow("  \(state.name)", compact(state.values.first ?? .nan))) }
+            }
+            sections.append(InspectorSection("Point \(point + 1) of \(inspection.pointCount)", rows: rows))
+        } else {
+            var rows: [InspectorRow] = []
+            for parameter in inspection.parameters {
+                rows.append(InspectorRow(parameter.name, compact(parameter.value), emphasis: .strong))
+                rows.append(InspectorRow("  grad", compact(parameter.gradient)))
+                rows.append(InspectorRow("  last step", compact(parameter.lastStep)))
+                for state in parameter.state { rows.append(InspectorRow("  \(state.name)", compact(state.values.first ?? .nan))) }
+            }
+            sections.append(InspectorSection("Parameters", rows: rows))
+        }
+        return Inspector(sections: sections)
+    }
+
+    private func status(_ run: RunView, _ view: ViewState) -> StatusBar {
+        let mode: RunMode = view.replay ? .replay : (view.running ? .live : .paused)
+        return StatusBar(mode: mode, lab: config.lab.rawValue, epoch: run.epoch, learningRate: run.lr,
+                         optimizer: run.optimizer.split(separator: " ").first.map(String.init) ?? "",
+                         device: run.device, epochsPerFrame: view.epochsPerFrame, recording: view.recording,
+                         message: run.message.isEmpty ? "? help  q quit" : run.message,
+                         messageEmphasis: run.messageIsWarning ? .warning : .normal)
+    }
+}
+
+/// Six significant digits, for inspector values.
+func compact(_ value: Double) -> String {
+    guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "inf" : "-inf") }
+    if value == 0 { return "0" }
+    let magnitude = abs(value)
+    if magnitude >= 1e-4 && magnitude < 1e6 {
+        var text = fixed(value, max(0, 5 - Int(magnitude.log10Floor)))
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
+    }
+    return "\(Float(value))"
+}
+
+private extension Double {
+    var log10Floor: Double {
+        var exponent = 0.0
+        var m = self
+        while m >= 10 { m /= 10; exponent += 1 }
+        while m < 1 { m *= 10; exponent -= 1 }
+        return exponent
+    }
+}

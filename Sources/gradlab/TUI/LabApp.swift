@@ -1,0 +1,139 @@
+import GradlabCore
+import GradlabUI
+
+/// The full-screen lab: reads keys and draws frames on the main thread (the
+/// only thread that touches ncurses) while a ``TrainingDriver`` task trains.
+@MainActor
+final class LabApp {
+    private let session: Session
+    private let live: LiveRun
+    private let driver: TrainingDriver
+    private var builder: FrameBuilder
+    private var view: ViewState
+    private let theme: Theme
+    private let recordPath: String?
+
+    init(session: Session, config: LabConfig, dataset: LabDataset, theme: Theme, recordPath: String?) async {
+        self.recordPath = recordPath
+        self.session = session
+        self.theme = theme
+        var initial = RunView()
+        initial.lr = config.optimizer.lr
+        initial.optimizer = config.optimizer.summary
+        live = LiveRun(initial)
+        driver = TrainingDriver(session: session, live: live)
+        builder = FrameBuilder(config: config, dataset: dataset)
+        view = ViewState(main: config.lab == .quadratic ? .data : .plane)
+        view.recording = recordPath != nil
+    }
+
+    /// Runs until the user quits or a signal arrives; returns the exit status.
+    func run() async throws(GradlabError) -> Int32 {
+        let terminal: Terminal
+        do {
+            terminal = try Terminal.start()
+        } catch {
+            throw GradlabError("\(error.description)")
+        }
+        defer { terminal.restore() }
+        // Only now that the terminal is ours: a run that cannot start never
+        // truncates an existing recording.
+        if let recordPath {
+            await session.attach(try Recorder(path: recordPath, config: builder.config))
+        }
+
+        let lab = builder.config.lab
+        let live = self.live
+        let events = session.events
+        let consumer = Task.detached {
+            for await event in events {
+                live.update { $0.apply(event, lab: lab, pathOf: FrameBuilder.pathPoint) }
+            }
+        }
+        await session.start()
+        let driver = self.driver
+        let training = Task.detached { await driver.run() }
+
+        var drawnVersion = -1
+        var lastDraw = ContinuousClock.now - .seconds(1)
+        var status: Int32 = 0
+        var viewChanged = true
+        loop: while true {
+            if let signal = terminal.pendingSignal {
+                status = 128 + signal
+                break
+            }
+            if let key = terminal.readKey(timeoutMilliseconds: 10) {
+                if key == .resize { viewChanged = true }
+                if let action = Keymap.action(for: key) {
+                    if handle(action) == .quit { break loop }
+                    viewChanged = true
+                }
+            }
+            view.running = driver.isRunning
+            let version = live.version
+            let now = ContinuousClock.now
+            if viewChanged || (version != drawnVersion && now - lastDraw >= .milliseconds(16)) {
+                let model = builder.model(run: live.snapshot, view: view, width: terminal.size.width, height: terminal.size.height)
+                let screen = Dashboard.render(model, width: terminal.size.width, height: terminal.size.height,
+                                              theme: theme, caps: terminal.capabilities)
+                terminal.draw(screen)
+                drawnVersion = version
+                lastDraw = now
+                viewChanged = false
+            }
+        }
+        driver.send(.quit)
+        await training.value
+        await session.finish(status: "quit")
+        await consumer.value
+        return status
+    }
+
+    private enum Outcome { case continueRunning, quit }
+
+    /// Applies one action: view changes here, training changes to the driver.
+    private func handle(_ action: Action) -> Outcome {
+        switch action {
+        case .quit: return .quit
+        case .stepOnce: driver.send(.step)
+        case .runPause: driver.send(.toggleRunning)
+        case .lrUpQuarter: driver.send(.scaleLearningRate(quarterDecade))
+        case .lrDownQuarter: driver.send(.scaleLearningRate(1 / quarterDecade))
+        case .lrUpDecade: driver.send(.scaleLearningRate(10))
+        case .lrDownDecade: driver.send(.scaleLearningRate(0.1))
+        case .epochsPerFrameUp, .epochsPerFrameDown:
+            view.epochsPerFrame = ViewState.nextEpochsPerFrame(view.epochsPerFrame, up: action == .epochsPerFrameUp)
+            driver.send(.epochsPerFrame(view.epochsPerFrame))
+        case .nextOptimizer: driver.send(.nextOptimizer)
+        case .nextDevice: driver.send(.nextDevice)
+        case .switchView:
+            if builder.config.lab != .landscape { view.main = view.main == .plane ? .data : .plane }
+        case .toggleLogScale: view.logScale.toggle()
+        case .resetNewSeed:
+            builder.resetRange()
+            driver.send(.reset)
+        case .focusNext: view.focus = view.focus.next
+        case .focusPrevious: view.focus = view.focus.previous
+        case .selectNext, .selectPrevious:
+            let count = max(1, live.snapshot.paths.count)
+            view.selected = (view.selected + (action == .selectNext ? 1 : count - 1)) % count
+            driver.send(.select(view.selected))
+        case .help: view.showHelp.toggle()
+        case .dismiss: view.showHelp = false
+        }
+        return .continueRunning
+    }
+
+    /// 10^(1/4): four presses make a decade.
+    private let quarterDecade = 1.7782794100389228
+}
+
+extension FrameBuilder {
+    /// The point a data lab's epoch adds to its path in the plane.
+    static func pathPoint(_ record: EpochRecord) -> SIMD2<Double>? {
+        let values = record.params.compactMap(\.values.first)
+        guard values.count >= 2 else { return nil }
+        return SIMD2(values[0], values[1])
+    }
+}

@@ -1,0 +1,110 @@
+import GradlabCore
+import Synchronization
+
+/// What the screen shows of a run, accumulated from the Session's events;
+/// written by the event task, read by the UI thread each frame.
+struct RunView: Sendable {
+    /// Loss by epoch since the start or the last reset (index = epoch).
+    var loss: [Double] = []
+    var trainLoss: [Double] = []
+    var testLoss: [Double] = []
+    /// Paths through the plane: each tracked point's (landscape), or the
+    /// (weight, bias) / (a, b) path of a data lab.
+    var paths: [[SIMD2<Double>]] = []
+    /// Parameters of the latest epoch.
+    var latest: EpochRecord?
+    var epoch = 0
+    var lr = 0.0
+    var optimizer = ""
+    var device = ""
+    var message = ""
+    var messageIsWarning = false
+    var diverged = false
+    var inspection: LabInspection?
+    /// Bumped on every change, so the UI redraws only when something moved.
+    var version = 0
+
+    /// At most this many points per path; longer paths keep every other
+    /// point, which keeps their shape at a fraction of the memory.
+    static let pathLimit = 4096
+    /// At most this many landscape points are drawn (the first ones).
+    static let drawnPoints = 400
+
+    mutating func apply(_ event: Event, lab: LabKind, pathOf: (EpochRecord) -> SIMD2<Double>?) {
+        version &+= 1
+        switch event {
+        case .epoch(let record):
+            if record.epoch == 0 { clearHistory() }
+            epoch = record.epoch
+            latest = record
+            loss.append(record.loss)
+            if let train = record.trainLoss { trainLoss.append(train) }
+            if let test = record.testLoss { testLoss.append(test) }
+            if let points = record.points {
+                let shown = min(points.count, Self.drawnPoints)
+                if paths.count != shown { paths = Array(repeating: [], count: shown) }
+                for i in 0..<shown { append(points[i], to: i) }
+            } else if let point = pathOf(record) {
+                if paths.isEmpty { paths = [[]] }
+                append(point, to: 0)
+            }
+            if record.diverged { diverged = true }
+        case .learningRate(_, let value):
+            lr = value
+            message = "lr → \(formatNumber(value))"
+            messageIsWarning = false
+        case .optimizer(_, let config):
+            optimizer = config.summary
+            lr = config.lr
+            message = "optimizer → \(config.kind.rawValue) (fresh state)"
+            messageIsWarning = false
+        case .device(_, let name, let note):
+            device = name
+            message = note ?? "device → \(name)"
+            messageIsWarning = note != nil
+        case .reset(_, let seed):
+            message = "reset with seed \(seed)"
+            messageIsWarning = false
+            diverged = false
+        case .divergence(_, let text):
+            message = text
+            messageIsWarning = true
+            diverged = true
+        }
+    }
+
+    private mutating func clearHistory() {
+        loss.removeAll(keepingCapacity: true)
+        trainLoss.removeAll(keepingCapacity: true)
+        testLoss.removeAll(keepingCapacity: true)
+        paths.removeAll()
+    }
+
+    private mutating func append(_ point: SIMD2<Double>, to index: Int) {
+        paths[index].append(point)
+        if paths[index].count > Self.pathLimit {
+            let last = paths[index].last
+            paths[index] = stride(from: 0, to: paths[index].count, by: 2).map { paths[index][$0] }
+            if let last, paths[index].last != last { paths[index].append(last) }
+        }
+    }
+}
+
+/// The shared, locked ``RunView``.
+final class LiveRun: Sendable {
+    private let state: Mutex<RunView>
+
+    init(_ initial: RunView) {
+        state = Mutex(initial)
+    }
+
+    func update(_ body: (inout RunView) -> Void) {
+        state.withLock { body(&$0) }
+    }
+
+    /// A copy for one frame (arrays are copy-on-write, so this is cheap
+    /// until the event task appends again).
+    var snapshot: RunView { state.withLock { $0 } }
+
+    var version: Int { state.withLock { $0.version } }
+}

@@ -1,0 +1,126 @@
+import GradlabCore
+import Synchronization
+
+/// What the UI asks of training. Sent without waiting; the driver applies
+/// them in order between epochs.
+enum DriverCommand: Sendable {
+    case step
+    case setRunning(Bool)
+    case toggleRunning
+    case epochsPerFrame(Int)
+    case scaleLearningRate(Double)
+    case nextOptimizer
+    case nextDevice
+    case reset
+    case select(Int)
+    case quit
+}
+
+/// The task between the UI thread and the Session actor: it owns the run
+/// loop (step N epochs a frame while running), so the UI never awaits
+/// training and a key's effect shows within a frame.
+final class TrainingDriver: Sendable {
+    private struct Inbox {
+        var commands: [DriverCommand] = []
+        var running = false
+        var epochsPerFrame = 1
+    }
+
+    let session: Session
+    let live: LiveRun
+    private let inbox = Mutex(Inbox())
+    private let stopped = Atomic<Bool>(false)
+
+    init(session: Session, live: LiveRun) {
+        self.session = session
+        self.live = live
+    }
+
+    func send(_ command: DriverCommand) {
+        inbox.withLock { $0.commands.append(command) }
+    }
+
+    var isRunning: Bool { inbox.withLock { $0.running } }
+    var epochsPerFrame: Int { inbox.withLock { $0.epochsPerFrame } }
+    var hasStopped: Bool { stopped.load(ordering: .acquiring) }
+
+    /// The loop; returns after `.quit`.
+    func run() async {
+        var selected = 0
+        var seedCounter: UInt32 = 0
+        await publishInspection(selected)
+        while true {
+            let (commands, running, perFrame) = inbox.withLock { state in
+                defer { state.commands.removeAll() }
+                return (state.commands, state.running, state.epochsPerFrame)
+            }
+            for command in commands {
+                switch command {
+                case .quit:
+                    stopped.store(true, ordering: .releasing)
+                    return
+                case .step:
+                    inbox.withLock { $0.running = false }
+                    await session.step(1)
+                case .setRunning(let on):
+                    inbox.withLock { $0.running = on }
+                case .toggleRunning:
+                    inbox.withLock { $0.running.toggle() }
+                case .epochsPerFrame(let n):
+                    inbox.withLock { $0.epochsPerFrame = max(1, n) }
+                case .scaleLearningRate(let factor):
+                    let lr = await session.config.optimizer.lr * factor
+                    do { try await session.setLearningRate(lr) } catch { note(error.message) }
+                case .nextOptimizer:
+                    let current = await session.config.optimizer
+                    do { try await session.setOptimizer(current.switched(to: current.kind.next)) } catch { note(error.message) }
+                case .nextDevice:
+                    let current = await session.device.name
+                    let cycle = DeviceStatus.cycle
+                    let next = cycle[((cycle.firstIndex(of: current) ?? 0) + 1) % cycle.count]
+                    await session.setDevice(next)
+                case .reset:
+                    seedCounter &+= 1
+                    let seed = await session.config.seed &+ seedCounter
+                    do { try await session.reset(seed: seed) } catch { note(error.message) }
+                case .select(let index):
+                    selected = index
+                }
+            }
+            if !commands.isEmpty { await publishInspection(selected) }
+            if running, !(await session.isDiverged) {
+                let started = ContinuousClock.now
+                // Run the frame's epochs in slices, so a command waits at most ~15 ms.
+                var done = 0
+                while done < perFrame {
+                    let slice = min(perFrame - done, max(1, done == 0 ? 1 : done))
+                    await session.step(slice)
+                    done += slice
+                    if ContinuousClock.now - started > .milliseconds(15) || inbox.withLock({ !$0.commands.isEmpty }) { break }
+                }
+                if await session.isDiverged { inbox.withLock { $0.running = false } }
+                await publishInspection(selected)
+                let spent = ContinuousClock.now - started
+                if spent < .milliseconds(30) { try? await Task.sleep(for: .milliseconds(30) - spent) }
+            } else {
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+        }
+    }
+
+    private func publishInspection(_ selected: Int) async {
+        let inspection = await session.inspect(selectedPoint: selected)
+        live.update {
+            $0.inspection = inspection
+            $0.version &+= 1
+        }
+    }
+
+    private func note(_ message: String) {
+        live.update {
+            $0.message = message
+            $0.messageIsWarning = true
+            $0.version &+= 1
+        }
+    }
+}

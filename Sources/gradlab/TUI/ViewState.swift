@@ -1,0 +1,27 @@
+import GradlabUI
+
+/// The UI's own state, kept on the main thread: what is shown and how.
+struct ViewState {
+    enum MainKind { case plane, data }
+
+    var main: MainKind
+    var logScale = false
+    var focus: DashboardFocus = .main
+    var selected = 0
+    var showHelp = false
+    var running = false
+    var epochsPerFrame = 1
+    var recording = false
+    var replay = false
+
+    /// Epochs per frame step through 1, 2, 5, 10, 20, 50, ...
+    static func nextEpochsPerFrame(_ n: Int, up: Bool) -> Int {
+        var ladder = [1]
+        while ladder.last ?? 1 < 100_000 {
+            let last = ladder.last ?? 1
+            ladder.append(last * (String(last).first == "2" ? 5 : 2) / (String(last).first == "2" ? 2 : 1))
+        }
+        if up { return ladder.first { $0 > n } ?? n }
+        return ladder.last { $0 < n } ?? n
+    }
+}
