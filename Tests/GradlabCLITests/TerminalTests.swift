@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+import GradlabTestSupport
+
+/// The real binary in a real terminal (tmux).
+@Suite("TUI end to end in tmux", .enabled(if: TmuxSession.isAvailable), .serialized)
+struct TerminalTests {
+    private func isBraille(_ scalar: Unicode.Scalar) -> Bool { (0x2801...0x28FF).contains(scalar.value) }
+
+    @Test func stepRaiseLRHelpResizeQuit() throws {
+        let tmux = try TmuxSession(width: 120, height: 40)
+        try tmux.type("\(Gradlab.binary) --lr 0.01; echo GRADLAB_EXIT=$?")
+        try tmux.send("Enter")
+        try tmux.waitFor("PAUSED")
+        try tmux.waitFor("epoch 0 ")
+
+        for _ in 0..<3 { try tmux.send("Space") }
+        var screen = try tmux.waitFor("epoch 3 ")
+        // Trajectories and markers are drawn in braille.
+        #expect(screen.unicodeScalars.contains { isBraille($0) })
+
+        try tmux.send("+")
+        screen = try tmux.waitFor("lr 0.0178")
+        #expect(screen.contains("lr 0.0178"))
+
+        try tmux.send("?")
+        try tmux.waitFor("step one epoch")
+        try tmux.send("?")
+        try tmux.waitFor("help closed") { !$0.contains("step one epoch") }
+
+        try tmux.resize(width: 90, height: 30)
+        screen = try tmux.waitFor("relayout at 90 columns") { screen in
+            let lines = screen.split(separator: "\n")
+            return lines.contains { $0.contains("PAUSED") } && lines.allSatisfy { $0.count <= 90 } && lines.count <= 30
+        }
+        try tmux.resize(width: 40, height: 10)
+        try tmux.waitFor("too small")
+        try tmux.resize(width: 120, height: 40)
+        try tmux.waitFor("epoch 3 ")
+
+        try tmux.send("q")
+        try tmux.waitFor("GRADLAB_EXIT=0")
+        // The terminal is usable again: the shell echoes what we type and runs it.
+        try tmux.type("echo usable-$((40+2))")
+        try tmux.send("Enter")
+        try tmux.waitFor("usable-42")
+    }
+
+    @Test func ctrlCAndSIGTERMRestoreTheTerminal() throws {
+        let tmux = try TmuxSession(width: 120, height: 40)
+        try tmux.type("\(Gradlab.binary); echo GRADLAB_EXIT=$?")
+        try tmux.send("Enter")
+        try tmux.waitFor("PAUSED")
+        try tmux.send("C-c")
+        try tmux.waitFor("GRADLAB_EXIT=0")
+
+        try tmux.type("clear; \(Gradlab.binary); echo GRADLAB_EXIT=$?")
+        try tmux.send("Enter")
+        try tmux.waitFor("PAUSED")
+        let pid = try #require(try tmux.foregroundChild(named: "gradlab"))
+        kill(pid, SIGTERM)
+        try tmux.waitFor("GRADLAB_EXIT=143", timeout: 15)
+        try tmux.type("echo usable-$((40+2))")
+        try tmux.send("Enter")
+        try tmux.waitFor("usable-42")
+    }
+
+    @Test func notATerminalSuggestsHeadless() throws {
+        let result = try Gradlab.run([])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--headless"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func dumbTerminalSuggestsHeadless() throws {
+        let tmux = try TmuxSession(width: 100, height: 30)
+        try tmux.type("TERM=dumb \(Gradlab.binary); echo GRADLAB_EXIT=$?")
+        try tmux.send("Enter")
+        let screen = try tmux.waitFor("GRADLAB_EXIT=1")
+        #expect(screen.contains("--headless"))
+    }
+}
