@@ -33,9 +33,15 @@ public enum ProgramInput<T>: @unchecked Sendable {
     case uniform(T)
 }
 
+// At file scope, so that `pow` is the C function: inside an extension of
+// Double it would resolve to RealModule's `Double.pow`, which is NaN for
+// every negative base.
+@usableFromInline func libmPow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
+@usableFromInline func libmPowf(_ x: Float, _ y: Float) -> Float { powf(x, y) }
+
 extension Float: ProgramScalar {
     @_transparent
-    public static func _libmPow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
+    public static func _libmPow(_ x: Float, _ y: Float) -> Float { libmPowf(x, y) }
 
     public static func _run(
         _ program: Program, count: Int, inputs: [ProgramInput<Float>],
@@ -47,7 +53,7 @@ extension Float: ProgramScalar {
 
 extension Double: ProgramScalar {
     @_transparent
-    public static func _libmPow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
+    public static func _libmPow(_ x: Double, _ y: Double) -> Double { libmPow(x, y) }
 
     public static func _run(
         _ program: Program, count: Int, inputs: [ProgramInput<Double>],
