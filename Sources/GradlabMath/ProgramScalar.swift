@@ -16,6 +16,9 @@ public protocol ProgramScalar: BinaryFloatingPoint, Real, SIMDScalar, Codable, S
     /// with an integer exponent (`(-2)^3` is -8), as in PyTorch.
     static func _libmPow(_ x: Self, _ y: Self) -> Self
 
+    /// Evaluates one lane of `program` (``Program/evaluate(_:)``).
+    static func _evaluate(_ program: Program, _ inputs: [Self]) -> [Self]
+
     /// Runs `program` over `count` lanes on `threads` workers.
     static func _run(
         _ program: Program, count: Int, inputs: [ProgramInput<Self>],
@@ -43,6 +46,8 @@ extension Float: ProgramScalar {
     @_transparent
     public static func _libmPow(_ x: Float, _ y: Float) -> Float { libmPowf(x, y) }
 
+    public static func _evaluate(_ program: Program, _ inputs: [Float]) -> [Float] { program.interpret(inputs) }
+
     public static func _run(
         _ program: Program, count: Int, inputs: [ProgramInput<Float>],
         outputs: [UnsafeMutablePointer<Float>], threads: Int
@@ -54,6 +59,8 @@ extension Float: ProgramScalar {
 extension Double: ProgramScalar {
     @_transparent
     public static func _libmPow(_ x: Double, _ y: Double) -> Double { libmPow(x, y) }
+
+    public static func _evaluate(_ program: Program, _ inputs: [Double]) -> [Double] { program.interpret(inputs) }
 
     public static func _run(
         _ program: Program, count: Int, inputs: [ProgramInput<Double>],
