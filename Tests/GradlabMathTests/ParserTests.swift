@@ -148,6 +148,19 @@ struct ParserErrorTests {
         }
     }
 
+    @Test func pathologicalNestingIsAnErrorNotACrash() throws {
+        let deep = String(repeating: "(", count: 300) + "x" + String(repeating: ")", count: 300)
+        #expect(throws: ExpressionError(message: "expression nested too deeply (more than 256 levels)", source: deep, column: 257)) {
+            try Expression.parse(deep)
+        }
+        let fine = String(repeating: "(", count: 200) + "x" + String(repeating: ")", count: 200)
+        #expect(try Expression.parse(fine) == .variable("x"))
+        let long = Array(repeating: "1", count: 6000).joined(separator: "+")
+        #expect(throws: ExpressionError.self) { try Expression.parse(long) }
+        let minus = String(repeating: "-", count: 1000) + "x"
+        #expect(throws: ExpressionError.self) { try Expression.parse(minus) }
+    }
+
     @Test func columnsCountCharactersNotBytes() {
         // "é" is one Character but two UTF-8 bytes.
         #expect(throws: ExpressionError(message: "unexpected character '$'", source: "é + $", column: 5)) {
