@@ -33,6 +33,13 @@ struct Parser {
     let variables: [String]?
     private let tokens: [Token]
     private var position = 0
+    /// Current nesting of unary expressions (parentheses, calls, signs, exponents).
+    private var depth = 0
+
+    /// Trees are walked recursively (printing, evaluating, compiling), so a
+    /// pathological input must not nest deeper than a thread's stack allows.
+    static let maximumNesting = 256
+    static let maximumTokens = 10_000
 
     init(source: String, variables: [String]?) {
         self.source = source
@@ -54,6 +61,9 @@ struct Parser {
 
     mutating func parseAll() throws(ExpressionError) -> Expression {
         if current.kind == .end { throw error("empty expression", at: 1) }
+        if tokens.count > Self.maximumTokens + 1 {
+            throw error("expression too long (more than \(Self.maximumTokens) tokens)", at: tokens[Self.maximumTokens].column)
+        }
         let expression = try parseSum()
         switch current.kind {
         case .end: return expression
@@ -84,6 +94,11 @@ struct Parser {
     }
 
     private mutating func parseUnary() throws(ExpressionError) -> Expression {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Self.maximumNesting {
+            throw error("expression nested too deeply (more than \(Self.maximumNesting) levels)", at: current.column)
+        }
         if isSymbol(current, "-") {
             // `-2` is the literal -2 (so that a negative number prints and
             // parses back to the same tree), but `-2^2` is -(2^2).

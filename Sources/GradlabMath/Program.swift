@@ -117,6 +117,13 @@ public struct Program: Sendable {
     /// - Returns: ``outputCount`` values: the value, then the gradient.
     public func evaluate<T: ProgramScalar>(_ inputs: [T]) -> [T] {
         precondition(inputs.count == self.inputs.count, "expected \(self.inputs.count) inputs, got \(inputs.count)")
+        // Through the protocol, so a caller holding a generic T still gets
+        // the interpreter specialized for Float or Double.
+        return T._evaluate(self, inputs)
+    }
+
+    /// The scalar interpreter itself.
+    func interpret<T: ProgramScalar>(_ inputs: [T]) -> [T] {
         var values: [T] = []
         values.reserveCapacity(instructions.count)
         for instruction in instructions {

@@ -16,6 +16,9 @@ public protocol ProgramScalar: BinaryFloatingPoint, Real, SIMDScalar, Codable, S
     /// with an integer exponent (`(-2)^3` is -8), as in PyTorch.
     static func _libmPow(_ x: Self, _ y: Self) -> Self
 
+    /// Evaluates one lane of `program` (``Program/evaluate(_:)``).
+    static func _evaluate(_ program: Program, _ inputs: [Self]) -> [Self]
+
     /// Runs `program` over `count` lanes on `threads` workers.
     static func _run(
         _ program: Program, count: Int, inputs: [ProgramInput<Self>],
@@ -33,9 +36,17 @@ public enum ProgramInput<T>: @unchecked Sendable {
     case uniform(T)
 }
 
+// At file scope, so that `pow` is the C function: inside an extension of
+// Double it would resolve to RealModule's `Double.pow`, which is NaN for
+// every negative base.
+@usableFromInline func libmPow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
+@usableFromInline func libmPowf(_ x: Float, _ y: Float) -> Float { powf(x, y) }
+
 extension Float: ProgramScalar {
     @_transparent
-    public static func _libmPow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
+    public static func _libmPow(_ x: Float, _ y: Float) -> Float { libmPowf(x, y) }
+
+    public static func _evaluate(_ program: Program, _ inputs: [Float]) -> [Float] { program.interpret(inputs) }
 
     public static func _run(
         _ program: Program, count: Int, inputs: [ProgramInput<Float>],
@@ -47,7 +58,9 @@ extension Float: ProgramScalar {
 
 extension Double: ProgramScalar {
     @_transparent
-    public static func _libmPow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
+    public static func _libmPow(_ x: Double, _ y: Double) -> Double { libmPow(x, y) }
+
+    public static func _evaluate(_ program: Program, _ inputs: [Double]) -> [Double] { program.interpret(inputs) }
 
     public static func _run(
         _ program: Program, count: Int, inputs: [ProgramInput<Double>],

@@ -1,0 +1,159 @@
+import Testing
+@testable import GradlabMath
+
+/// Input data for one run: a value per lane or one for all.
+enum TestInput<T> {
+    case lanes([T])
+    case uniform(T)
+
+    func value(at lane: Int) -> T {
+        switch self {
+        case .lanes(let values): values[lane]
+        case .uniform(let value): value
+        }
+    }
+}
+
+/// Runs `program` over `count` lanes and returns each output as an array.
+func runLanes<T: ProgramScalar>(_ program: Program, _ inputs: [TestInput<T>], count: Int, threads: Int? = nil) -> [[T]] {
+    var buffers: [UnsafeMutablePointer<T>] = []
+    defer { for buffer in buffers { buffer.deallocate() } }
+    let programInputs: [ProgramInput<T>] = inputs.map { input in
+        switch input {
+        case .uniform(let value): return .uniform(value)
+        case .lanes(let values):
+            let buffer = UnsafeMutablePointer<T>.allocate(capacity: max(values.count, 1))
+            buffer.initialize(from: values, count: values.count)
+            buffers.append(buffer)
+            return .lanes(buffer)
+        }
+    }
+    let outputs = (0..<program.outputCount).map { _ in
+        let buffer = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
+        buffer.initialize(repeating: -12345, count: max(count, 1))
+        buffers.append(buffer)
+        return buffer
+    }
+    if let threads {
+        program.run(count: count, inputs: programInputs, outputs: outputs, threads: threads)
+    } else {
+        program.run(count: count, inputs: programInputs, outputs: outputs)
+    }
+    return outputs.map { Array(UnsafeBufferPointer(start: $0, count: count)) }
+}
+
+/// Every value bit-identical (NaN payloads and signed zeros included).
+func sameBits<T: BinaryFloatingPoint>(_ a: [[T]], _ b: [[T]]) -> Bool where T.RawSignificand: FixedWidthInteger {
+    a.count == b.count && zip(a, b).allSatisfy { x, y in x.count == y.count && zip(x, y).allSatisfy { identical($0, $1) } }
+}
+
+@Suite("Chunked executor")
+struct ExecutorTests {
+    /// Every operation, with kinks (abs, relu, min, max) reachable by the data.
+    static let mixed = """
+        max(x, y)*sigmoid(w*x + b) + abs(x - y)^1.5 - log(1 + exp(-x^2))/tanh(2 + y^2) \
+        + min(x, 0.3)*tan(0.1*y) + relu(y - b)*sqrt(abs(w)) + cos(x)^3 - sin(y/w) + (2 + w^2)^(x/4)
+        """
+    static let names = ["x", "y", "w", "b"]
+
+    let program: Program
+
+    init() throws {
+        let f = try Expression.parse(Self.mixed, variables: Self.names)
+        program = Program.valueAndGradient(of: f, inputs: Self.names, respect: ["w", "b", "x", "y"])
+    }
+
+    /// Deterministic data in [-3, 3], with exact zeros and ties sprinkled in.
+    static func data<T: ProgramScalar>(_ count: Int, seed: UInt64) -> [T] {
+        var random = SplitMix64(seed: seed)
+        return (0..<count).map { i in i % 13 == 0 ? 0 : T(Double.random(in: -3...3, using: &random)) }
+    }
+
+    static func inputs<T: ProgramScalar>(_ count: Int, uniform: Bool) -> [TestInput<T>] {
+        let x: [T] = data(count, seed: 1)
+        let noise: [T] = data(count, seed: 2)
+        let y: [T] = (0..<count).map { $0 % 11 == 0 ? x[$0] : noise[$0] }
+        if uniform { return [.lanes(x), .lanes(y), .uniform(T(0.75)), .uniform(T(-0.25))] }
+        return [.lanes(x), .lanes(y), .lanes(data(count, seed: 3)), .lanes(data(count, seed: 4))]
+    }
+
+    func checkRunEqualsEvaluate<T: ProgramScalar>(_ type: T.Type, count: Int, uniform: Bool) where T.RawSignificand: FixedWidthInteger {
+        let inputs: [TestInput<T>] = Self.inputs(count, uniform: uniform)
+        let outputs = runLanes(program, inputs, count: count)
+        #expect(outputs.count == program.outputCount)
+        // Every lane for small counts; a spread of lanes (first, last, and
+        // across chunk boundaries) for the large one, to keep debug runs quick.
+        let lanes = count <= 1000 ? Array(0..<count) : Array(stride(from: 0, to: count, by: 37)) + [count - 1]
+        var mismatches = 0
+        for lane in lanes {
+            let expected = program.evaluate(inputs.map { $0.value(at: lane) })
+            for (k, value) in expected.enumerated() where !identical(outputs[k][lane], value) {
+                mismatches += 1
+            }
+        }
+        #expect(mismatches == 0, "\(T.self) count \(count) uniform \(uniform)")
+    }
+
+    @Test(arguments: [0, 1, 7, 1000, 100_003], [false, true])
+    func runEqualsEvaluateDouble(count: Int, uniform: Bool) {
+        checkRunEqualsEvaluate(Double.self, count: count, uniform: uniform)
+    }
+
+    @Test(arguments: [0, 1, 7, 1000, 100_003], [false, true])
+    func runEqualsEvaluateFloat(count: Int, uniform: Bool) {
+        checkRunEqualsEvaluate(Float.self, count: count, uniform: uniform)
+    }
+
+    @Test func multiThreadedEqualsSingleThreadedBitForBit() {
+        for uniform in [false, true] {
+            let doubles: [TestInput<Double>] = Self.inputs(100_003, uniform: uniform)
+            let one = runLanes(program, doubles, count: 100_003, threads: 1)
+            #expect(sameBits(one, runLanes(program, doubles, count: 100_003, threads: 3)))
+            #expect(sameBits(one, runLanes(program, doubles, count: 100_003)))
+            let floats: [TestInput<Float>] = Self.inputs(100_003, uniform: uniform)
+            let oneFloat = runLanes(program, floats, count: 100_003, threads: 1)
+            #expect(sameBits(oneFloat, runLanes(program, floats, count: 100_003, threads: 2)))
+        }
+    }
+
+    @Test func outputsThatAreInputsConstantsOrRepeated() throws {
+        // d/dx x = 1 (a constant), the value is the input itself, and asking
+        // for x twice gives two outputs holding one value.
+        let identity = Program.valueAndGradient(of: .variable("x"), inputs: ["x"], respect: ["x", "x", "y"])
+        let outputs = runLanes(identity, [TestInput<Double>.lanes([1, 2, 3])], count: 3)
+        #expect(outputs == [[1, 2, 3], [1, 1, 1], [1, 1, 1], [0, 0, 0]])
+
+        let product = Program.valueAndGradient(of: try Expression.parse("x*y"), inputs: ["x", "y"], respect: ["y", "y"])
+        let repeated = runLanes(product, [TestInput<Float>.lanes([1, 2, 3]), .lanes([4, 5, 6])], count: 3)
+        #expect(repeated == [[4, 10, 18], [1, 2, 3], [1, 2, 3]])
+    }
+
+    @Test func allUniformInputsFillEveryLane() throws {
+        let line = Program.valueAndGradient(of: try Expression.parse("weight*x + bias"), inputs: ["weight", "bias", "x"], respect: ["weight", "bias"])
+        let outputs = runLanes(line, [TestInput<Double>.uniform(2), .uniform(1), .uniform(3)], count: 600)
+        #expect(outputs == [Array(repeating: 7, count: 600), Array(repeating: 3, count: 600), Array(repeating: 1, count: 600)])
+    }
+
+    @Test func theTutorialFunctionOnManyLanes() throws {
+        let f = try Expression.parse(TutorialTests.text, variables: ["x1", "x2"])
+        let tutorial = Program.valueAndGradient(of: f, inputs: ["x1", "x2"], respect: ["x1", "x2"])
+        let x1: [Double] = Self.data(5000, seed: 9).map { $0 * 3 }
+        let x2: [Double] = Self.data(5000, seed: 10).map { $0 * 3 }
+        let outputs = runLanes(tutorial, [.lanes(x1), .lanes(x2)], count: 5000)
+        for lane in stride(from: 0, to: 5000, by: 17) {
+            let expected = TutorialTests.handWritten(x1[lane], x2[lane])
+            #expect(close(outputs[0][lane], expected.value, relative: 1e-15))
+            #expect(close(outputs[1][lane], expected.dx1, relative: 1e-15))
+            #expect(close(outputs[2][lane], expected.dx2, relative: 1e-15))
+        }
+    }
+
+    @Test func overlappingOutputsAreRefused() async {
+        await #expect(processExitsWith: .failure) {
+            let program = Program.valueAndGradient(of: .variable("x"), inputs: ["x"], respect: ["x"])
+            let buffer = UnsafeMutablePointer<Double>.allocate(capacity: 8)
+            buffer.initialize(repeating: 1, count: 8)
+            program.run(count: 4, inputs: [.lanes(buffer)], outputs: [buffer + 4, buffer + 6])
+        }
+    }
+}
