@@ -72,17 +72,24 @@ public struct LossChart: Sendable {
         canvas.render(into: &screen, area: layout.plot)
         frame.draw(layout, canvas: canvas, into: &screen, area: inner, theme: theme, caps: caps)
 
-        let groups: [[HeaderText.Part]] = series.map { line in
-            var group: [HeaderText.Part] = [
-                ("  " + caps.glyphs.legendLine, Style(fg: theme.color(line.role), bg: theme.background, bold: true)),
-                (" \(line.name) \(line.lastFinite.map { NumberText.compact($0, significantDigits: 4) } ?? "-")", theme.text),
-            ]
-            if line.diverged {
-                group.append((" diverged", Style(fg: theme.error, bg: theme.background, bold: true,
-                                                 reverse: caps.isMonochrome)))
+        // Names with last values; when that is too wide, names only.
+        func legend(withValues: Bool) -> [[HeaderText.Part]] {
+            series.map { line in
+                let value = line.lastFinite.map { " " + NumberText.compact($0, significantDigits: 4) } ?? ""
+                var group: [HeaderText.Part] = [
+                    ("  " + caps.glyphs.legendLine, Style(fg: theme.color(line.role), bg: theme.background, bold: true)),
+                    (" \(line.name)\(withValues ? value : "")", theme.text),
+                ]
+                if line.diverged {
+                    group.append((" diverged", Style(fg: theme.error, bg: theme.background, bold: true,
+                                                     reverse: caps.isMonochrome)))
+                }
+                return group
             }
-            return group
         }
+        let full = legend(withValues: true)
+        let fullWidth = full.joined().reduce(0) { $0 + $1.text.unicodeScalars.count }
+        let groups = fullWidth <= layout.header.width - yName.count - 1 ? full : legend(withValues: false)
         HeaderText.putRight(groups, in: layout.header, reserved: yName.count + 1, into: &screen)
     }
 
