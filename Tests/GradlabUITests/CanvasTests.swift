@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import GradlabUI
 
@@ -80,13 +81,32 @@ import Testing
 
     private func litDots(_ canvas: BrailleCanvas) -> Set<DotPoint> {
         var lit = Set<DotPoint>()
-        let table: [UInt8] = [0x01, 0x08, 0x02, 0x10, 0x04, 0x20, 0x40, 0x80]
         for y in 0..<canvas.dotHeight {
-            for x in 0..<canvas.dotWidth {
-                let bits = canvas.bits[(y / 4) * canvas.width + x / 2]
-                if bits & table[(y % 4) * 2 + x % 2] != 0 { lit.insert(DotPoint(x: x, y: y)) }
-            }
+            for x in 0..<canvas.dotWidth where canvas.isLit(dotX: x, dotY: y) { lit.insert(DotPoint(x: x, y: y)) }
         }
         return lit
+    }
+}
+
+@Suite struct ParallelPathTests {
+    /// Splitting paths across cores must give exactly the sequential picture,
+    /// colours included (later paths win a cell).
+    @Test func parallelPathsMatchSequentialDrawing() {
+        let paths: [(points: [SIMD2<Double>], color: Color)] = (0..<64).map { k in
+            let angle = Double(k) * 0.7
+            let points = (0..<4000).map { t -> SIMD2<Double> in
+                let r = 2.5 * (1 - Double(t) / 4000)
+                return SIMD2(r * cos(angle + Double(t) * 0.01), r * sin(angle + Double(t) * 0.01))
+            }
+            return (points, Color.indexed(UInt8(k % 8)))
+        }
+        var sequential = BrailleCanvas(width: 60, height: 20, xRange: -3...3, yRange: -3...3)
+        for path in paths { sequential.plotPath(path.points, color: path.color) }
+        var parallel = BrailleCanvas(width: 60, height: 20, xRange: -3...3, yRange: -3...3)
+        parallel.plotPaths(paths)
+        var a = Screen(width: 60, height: 20), b = Screen(width: 60, height: 20)
+        sequential.render(into: &a, area: a.bounds)
+        parallel.render(into: &b, area: b.bounds)
+        #expect(a == b)
     }
 }

@@ -30,13 +30,16 @@ public struct BrailleCanvas: Sendable {
     public var xRange: ClosedRange<Double>
     public var yRange: ClosedRange<Double>
 
-    /// Dot bits per cell, row-major.
-    private(set) var bits: [UInt8]
-    /// Foreground per cell, row-major.
-    private(set) var colors: [Color]
-    private let shiftX: Int
-    private let shiftY: Int
-    private let bitTable: [UInt8]
+    /// One byte per dot, row-major over the dot grid: 1 when lit. A byte
+    /// per dot (not a bit per dot in its cell's byte) makes lighting a dot a
+    /// plain store: OR-ing into a cell byte chains each write to the last
+    /// through memory, and most consecutive trajectory points hit the same cell.
+    var dots: [UInt8]
+    /// Foreground per cell as an index into `palette`: one byte per write
+    /// keeps the hot loop's stores small.
+    var colorIndices: [UInt8]
+    /// The distinct colours drawn so far (at most 256; later ones share the last slot).
+    var palette: [Color] = []
 
     /// - Parameters:
     ///   - width: cells across.
@@ -55,64 +58,46 @@ public struct BrailleCanvas: Sendable {
         dotHeight = self.height * glyphs.dotRows
         self.xRange = xRange
         self.yRange = yRange
-        bits = [UInt8](repeating: 0, count: self.width * self.height)
-        colors = [Color](repeating: .default, count: self.width * self.height)
-        if glyphs == .braille {
-            shiftX = 1
-            shiftY = 2
-            // Index: (dotY % 4) * 2 + dotX % 2.
-            bitTable = [0x01, 0x08, 0x02, 0x10, 0x04, 0x20, 0x40, 0x80]
-        } else {
-            shiftX = 0
-            shiftY = 1
-            bitTable = [0x01, 0x02]
-        }
+        dots = [UInt8](repeating: 0, count: dotWidth * dotHeight)
+        colorIndices = [UInt8](repeating: 0, count: self.width * self.height)
     }
 
     // MARK: - Dots
 
     /// Lights one dot (ignored outside the grid).
-    @inline(__always)
     public mutating func set(dotX: Int, dotY: Int, color: Color) {
-        guard dotX >= 0, dotX < dotWidth, dotY >= 0, dotY < dotHeight else { return }
-        setUnchecked(dotX, dotY, color)
-    }
-
-    @inline(__always)
-    private mutating func setUnchecked(_ dotX: Int, _ dotY: Int, _ color: Color) {
-        let cell = (dotY >> shiftY) * width + (dotX >> shiftX)
-        let maskY = (1 << shiftY) - 1, maskX = (1 << shiftX) - 1
-        bits[cell] |= bitTable[((dotY & maskY) << shiftX) | (dotX & maskX)]
-        colors[cell] = color
+        let index = paletteIndex(color)
+        withRaster { $0.setChecked(dotX, dotY, index) }
     }
 
     /// Whether any dot of a cell is lit.
     public func hasDots(column: Int, row: Int) -> Bool {
         guard column >= 0, column < width, row >= 0, row < height else { return false }
-        return bits[row * width + column] != 0
+        return cellBits(column: column, row: row) != 0
+    }
+
+    /// Whether one dot is lit.
+    public func isLit(dotX: Int, dotY: Int) -> Bool {
+        guard dotX >= 0, dotX < dotWidth, dotY >= 0, dotY < dotHeight else { return false }
+        return dots[dotY * dotWidth + dotX] != 0
+    }
+
+    /// A cell's dots as glyph bits: the braille layout, or 0x01 top / 0x02 bottom.
+    func cellBits(column: Int, row: Int) -> UInt8 {
+        let top = row * glyphs.dotRows * dotWidth + column * glyphs.dotColumns
+        if glyphs != .braille { return dots[top] | dots[top + dotWidth] << 1 }
+        let w = dotWidth
+        let left = dots[top] | dots[top + w] << 1 | dots[top + 2 * w] << 2 | dots[top + 3 * w] << 6
+        let right = dots[top + 1] << 3 | dots[top + w + 1] << 4 | dots[top + 2 * w + 1] << 5 | dots[top + 3 * w + 1] << 7
+        return left | right
     }
 
     /// A straight line of dots, both ends included (Bresenham). Parts outside
     /// the grid are dropped dot by dot; use ``plotLine(from:to:color:)`` for
     /// far-away data points, which clips first.
     public mutating func line(from start: DotPoint, to end: DotPoint, color: Color) {
-        var x = start.x, y = start.y
-        let dx = abs(end.x - x), dy = -abs(end.y - y)
-        let stepX = x < end.x ? 1 : -1, stepY = y < end.y ? 1 : -1
-        var error = dx + dy
-        while true {
-            set(dotX: x, dotY: y, color: color)
-            if x == end.x && y == end.y { return }
-            let doubled = 2 * error
-            if doubled >= dy {
-                error += dy
-                x += stepX
-            }
-            if doubled <= dx {
-                error += dx
-                y += stepY
-            }
-        }
+        let index = paletteIndex(color)
+        withRaster { $0.line(start.x, start.y, end.x, end.y, index) }
     }
 
     // MARK: - Data coordinates
@@ -130,64 +115,89 @@ public struct BrailleCanvas: Sendable {
         guard p.x >= -0.5, p.x < Double(dotWidth) - 0.5, p.y >= -0.5, p.y < Double(dotHeight) - 0.5 else {
             return nil
         }
-        return DotPoint(x: Int(p.x + 0.5), y: Int(p.y + 0.5))
+        return DotPoint(x: Self.roundInRange(p.x), y: Self.roundInRange(p.y))
     }
 
     /// Lights the dot under a data point.
     public mutating func plot(x: Double, y: Double, color: Color) {
-        if let d = dot(x: x, y: y) { setUnchecked(d.x, d.y, color) }
+        if let d = dot(x: x, y: y) { set(dotX: d.x, dotY: d.y, color: color) }
     }
 
     /// A line between two data points, clipped to the grid first so a point
     /// that diverged to 1e30 costs no more than one on screen.
     public mutating func plotLine(from a: SIMD2<Double>, to b: SIMD2<Double>, color: Color) {
         let p = dotPosition(x: a.x, y: a.y), q = dotPosition(x: b.x, y: b.y)
-        rasterizeClipped(p.x, p.y, q.x, q.y, color)
+        let index = paletteIndex(color)
+        withRaster { $0.lineClipped(p.x, p.y, q.x, q.y, index) }
     }
 
     /// A polyline through data points. Non-finite points break the line.
     ///
-    /// This is the hot path for thousands of long trajectories: consecutive
-    /// points on the same dot cost one comparison, neighbouring dots skip
-    /// Bresenham, and only segments leaving the grid pay for clipping.
+    /// This is the hot path for a thousand trajectories of a thousand points:
+    /// a point inside the grid next to (or on) the previous dot costs one
+    /// store with no branch on "same dot", longer steps use Bresenham, and
+    /// only segments that leave the grid pay for clipping. NaN fails the
+    /// inside test, so finiteness is checked only on the rare outside path.
     public mutating func plotPath(_ points: [SIMD2<Double>], color: Color) {
         guard dotWidth > 0, dotHeight > 0, !points.isEmpty else { return }
+        let index = paletteIndex(color)
         let scale = mapping
         let limitX = Double(dotWidth) - 0.5, limitY = Double(dotHeight) - 0.5
-        var previous = (x: 0.0, y: 0.0)
-        var havePrevious = false, previousInside = false
-        var lastX = 0, lastY = 0
-        for point in points {
-            let fx = (point.x - scale.x0) * scale.sx, fy = (scale.y1 - point.y) * scale.sy
-            guard fx.isFinite, fy.isFinite else {
-                havePrevious = false
-                continue
-            }
-            let inside = fx >= -0.5 && fx < limitX && fy >= -0.5 && fy < limitY
-            if inside {
-                let ix = Int(fx + 0.5), iy = Int(fy + 0.5)
-                if havePrevious && previousInside {
-                    if ix != lastX || iy != lastY {
-                        if abs(ix - lastX) <= 1 && abs(iy - lastY) <= 1 {
-                            setUnchecked(ix, iy, color)
+        withRaster { raster in
+            // Locals, not `raster.`, so the byte stores below cannot make the
+            // compiler reload them every point.
+            let dots = raster.dots, colors = raster.colors, columns = raster.width
+            let dotColumns = raster.dotWidth, shiftX = raster.cellShiftX, shiftY = raster.cellShiftY
+            points.withUnsafeBufferPointer { buffer in
+                var previousX = 0.0, previousY = 0.0
+                var havePrevious = false, previousInside = false
+                var lastX = 0, lastY = 0
+                for point in buffer {
+                    let fx = (point.x - scale.x0) * scale.sx, fy = (scale.y1 - point.y) * scale.sy
+                    if fx >= -0.5 && fx < limitX && fy >= -0.5 && fy < limitY {
+                        let ix = Self.roundInRange(fx), iy = Self.roundInRange(fy)
+                        if previousInside && UInt(bitPattern: ix - lastX + 1) <= 2
+                            && UInt(bitPattern: iy - lastY + 1) <= 2 {
+                            // Same or neighbouring dot (most points): two plain stores,
+                            // no branch on which.
+                            // Indices are in range (checked above): wrapping arithmetic
+                            // skips overflow checks.
+                            dots[iy &* dotColumns &+ ix] = 1
+                            colors[(iy &>> shiftY) &* columns &+ (ix &>> shiftX)] = index
+                        } else if previousInside {
+                            raster.line(lastX, lastY, ix, iy, index)
+                        } else if havePrevious {
+                            raster.lineClipped(previousX, previousY, fx, fy, index)
                         } else {
-                            line(from: DotPoint(x: lastX, y: lastY), to: DotPoint(x: ix, y: iy), color: color)
+                            raster.set(ix, iy, index)
                         }
+                        lastX = ix
+                        lastY = iy
+                        previousInside = true
+                        havePrevious = true
+                    } else if fx.isFinite && fy.isFinite {
+                        if havePrevious { raster.lineClipped(previousX, previousY, fx, fy, index) }
+                        previousInside = false
+                        havePrevious = true
+                    } else {
+                        previousInside = false
+                        havePrevious = false
                     }
-                } else if havePrevious {
-                    rasterizeClipped(previous.x, previous.y, fx, fy, color)
-                } else {
-                    setUnchecked(ix, iy, color)
+                    previousX = fx
+                    previousY = fy
                 }
-                lastX = ix
-                lastY = iy
-            } else if havePrevious {
-                rasterizeClipped(previous.x, previous.y, fx, fy, color)
             }
-            previous = (fx, fy)
-            havePrevious = true
-            previousInside = inside
         }
+    }
+
+    /// Rounds a value already known to lie in [-0.5, 2^31) to the nearest
+    /// integer (ties to even) by the 1.5·2^52 trick: `Int(x + 0.5)` would pay
+    /// for an overflow check and `rounded()` for a libm call on the baseline
+    /// x86-64 target. Everything that maps data to dots uses it, so markers
+    /// and ticks land on the same dots as the lines.
+    @inline(__always)
+    static func roundInRange(_ value: Double) -> Int {
+        Int(Int32(truncatingIfNeeded: (value + 6_755_399_441_055_744.0).bitPattern))
     }
 
     /// Linear map from data to dots; degenerate ranges map to the middle.
@@ -199,33 +209,22 @@ public struct BrailleCanvas: Sendable {
         return (xRange.lowerBound, sx, yRange.upperBound, sy)
     }
 
-    /// Clips a dot-space segment to the grid (Liang–Barsky), then draws it.
-    private mutating func rasterizeClipped(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double, _ color: Color) {
-        guard x0.isFinite, y0.isFinite, x1.isFinite, y1.isFinite else { return }
-        let minimum = -0.5, limitX = Double(dotWidth) - 0.5001, limitY = Double(dotHeight) - 0.5001
-        let dx = x1 - x0, dy = y1 - y0
-        var t0 = 0.0, t1 = 1.0
-        for (p, q) in [(-dx, x0 - minimum), (dx, limitX - x0), (-dy, y0 - minimum), (dy, limitY - y0)] {
-            if p == 0 {
-                if q < 0 { return }
-            } else {
-                let r = q / p
-                if p < 0 {
-                    if r > t1 { return }
-                    if r > t0 { t0 = r }
-                } else {
-                    if r < t0 { return }
-                    if r < t1 { t1 = r }
-                }
-            }
-        }
-        let start = DotPoint(x: clampDot(x0 + t0 * dx, dotWidth), y: clampDot(y0 + t0 * dy, dotHeight))
-        let end = DotPoint(x: clampDot(x0 + t1 * dx, dotWidth), y: clampDot(y0 + t1 * dy, dotHeight))
-        line(from: start, to: end, color: color)
+    mutating func paletteIndex(_ color: Color) -> UInt8 {
+        if let index = palette.firstIndex(of: color) { return UInt8(index) }
+        if palette.count == 256 { palette[255] = color } else { palette.append(color) }
+        return UInt8(palette.count - 1)
     }
 
-    private func clampDot(_ value: Double, _ count: Int) -> Int {
-        min(count - 1, max(0, Int((value + 0.5).rounded(.down))))
+    /// Runs `body` with raw access to the dot and colour storage.
+    private mutating func withRaster(_ body: (Raster) -> Void) {
+        let (columns, dotsX, dotsY, braille) = (width, dotWidth, dotHeight, glyphs == .braille)
+        dots.withUnsafeMutableBufferPointer { dotBuffer in
+            colorIndices.withUnsafeMutableBufferPointer { colorBuffer in
+                guard let dotBase = dotBuffer.baseAddress, let colorBase = colorBuffer.baseAddress else { return }
+                body(Raster(dots: dotBase, colors: colorBase, width: columns, dotWidth: dotsX, dotHeight: dotsY,
+                            cellShiftX: braille ? 1 : 0, cellShiftY: braille ? 2 : 1))
+            }
+        }
     }
 
     // MARK: - Output
@@ -238,15 +237,89 @@ public struct BrailleCanvas: Sendable {
         for row in 0..<rows {
             for column in 0..<columns {
                 let index = row * width + column
-                let dots = bits[index]
-                if dots == 0 { continue }
-                let glyph = glyphs.glyph(forDots: dots)
-                let color = colors[index]
+                let bits = cellBits(column: column, row: row)
+                if bits == 0 { continue }
+                let glyph = glyphs.glyph(forDots: bits)
+                let color = palette[Int(colorIndices[index])]
                 screen.modify(x: area.x + column, y: area.y + row) { cell in
                     cell.scalar = glyph
                     cell.style.fg = color
                 }
             }
         }
+    }
+}
+
+/// Dot writes through raw pointers, valid only inside `BrailleCanvas.withRaster`.
+private struct Raster {
+    let dots: UnsafeMutablePointer<UInt8>
+    let colors: UnsafeMutablePointer<UInt8>
+    let width: Int
+    let dotWidth: Int
+    let dotHeight: Int
+    /// log2 of the dots per cell across and down (braille 1 and 2, else 0 and 1).
+    let cellShiftX: Int
+    let cellShiftY: Int
+
+    /// Sets a dot known to be inside the grid.
+    @inline(__always)
+    func set(_ x: Int, _ y: Int, _ color: UInt8) {
+        dots[y &* dotWidth &+ x] = 1
+        colors[(y &>> cellShiftY) &* width &+ (x &>> cellShiftX)] = color
+    }
+
+    @inline(__always)
+    func setChecked(_ x: Int, _ y: Int, _ color: UInt8) {
+        guard x >= 0, x < dotWidth, y >= 0, y < dotHeight else { return }
+        set(x, y, color)
+    }
+
+    /// Bresenham, both ends included; dots outside the grid are skipped.
+    func line(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, _ color: UInt8) {
+        var x = x0, y = y0
+        let dx = abs(x1 - x), dy = -abs(y1 - y)
+        let stepX = x < x1 ? 1 : -1, stepY = y < y1 ? 1 : -1
+        var error = dx + dy
+        while true {
+            setChecked(x, y, color)
+            if x == x1 && y == y1 { return }
+            let doubled = 2 * error
+            if doubled >= dy {
+                error += dy
+                x += stepX
+            }
+            if doubled <= dx {
+                error += dx
+                y += stepY
+            }
+        }
+    }
+
+    /// Clips a dot-space segment to the grid (Liang–Barsky), then draws it.
+    func lineClipped(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double, _ color: UInt8) {
+        guard x0.isFinite, y0.isFinite, x1.isFinite, y1.isFinite else { return }
+        let low = -0.5, highX = Double(dotWidth) - 0.5001, highY = Double(dotHeight) - 0.5001
+        let dx = x1 - x0, dy = y1 - y0
+        var t0 = 0.0, t1 = 1.0
+        // One edge: p is the direction along its normal, q the distance inside it.
+        func clip(_ p: Double, _ q: Double) -> Bool {
+            if p == 0 { return q >= 0 }
+            let r = q / p
+            if p < 0 {
+                if r > t1 { return false }
+                if r > t0 { t0 = r }
+            } else {
+                if r < t0 { return false }
+                if r < t1 { t1 = r }
+            }
+            return true
+        }
+        guard clip(-dx, x0 - low), clip(dx, highX - x0), clip(-dy, y0 - low), clip(dy, highY - y0) else { return }
+        line(clamp(x0 + t0 * dx, dotWidth), clamp(y0 + t0 * dy, dotHeight),
+             clamp(x0 + t1 * dx, dotWidth), clamp(y0 + t1 * dy, dotHeight), color)
+    }
+
+    private func clamp(_ value: Double, _ count: Int) -> Int {
+        min(count - 1, max(0, Int((value + 0.5).rounded(.down))))
     }
 }

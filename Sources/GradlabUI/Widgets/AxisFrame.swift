@@ -77,7 +77,7 @@ struct AxisFrame {
         for tick in layout.yTicks {
             let dotY = canvas.dotPosition(x: canvas.xRange.lowerBound, y: tick).y
             guard dotY > -0.5, dotY < Double(canvas.dotHeight) - 0.5 else { continue }
-            let row = plot.y + Int(dotY + 0.5) / caps.glyphs.dotRows
+            let row = plot.y + BrailleCanvas.roundInRange(dotY) / caps.glyphs.dotRows
             screen.put(box.leftTick, x: axisColumn, y: row, style: axisStyle)
             let text = yLabel(tick, step: layout.yStep)
             let clip = Rect(x: area.x, y: row, width: axisColumn - area.x, height: 1)
@@ -95,7 +95,7 @@ struct AxisFrame {
         for (tick, text) in xTicks(plotWidth: plot.width) {
             let dotX = canvas.dotPosition(x: tick, y: canvas.yRange.lowerBound).x
             guard dotX > -0.5, dotX < Double(canvas.dotWidth) - 0.5 else { continue }
-            let column = plot.x + Int(dotX + 0.5) / caps.glyphs.dotColumns
+            let column = plot.x + BrailleCanvas.roundInRange(dotX) / caps.glyphs.dotColumns
             screen.put(box.bottomTick, x: column, y: axisRow, style: axisStyle)
             // Centre the label under its tick, nudged inside the area; skip it
             // when it would touch the previous label or the axis name.

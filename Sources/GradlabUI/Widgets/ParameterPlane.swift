@@ -63,9 +63,9 @@ public struct ParameterPlane: Sendable {
         let bands = field.flatMap { f in f.finiteRange.map { (f, $0) } }
         if let (field, range) = bands { shade(field, range: range, plot: plot, into: &screen, theme: theme, caps: caps) }
 
-        for (index, trajectory) in trajectories.enumerated() where index != selected {
-            canvas.plotPath(trajectory.points, color: theme.color(trajectory.role))
-        }
+        canvas.plotPaths(trajectories.enumerated().compactMap { index, trajectory in
+            index == selected ? nil : (trajectory.points, theme.color(trajectory.role))
+        })
         if let s = selected, trajectories.indices.contains(s) {
             canvas.plotPath(trajectories[s].points, color: theme.accent)
         }
