@@ -61,6 +61,8 @@ import Testing
     @Test func tooSmallShowsTheNotice() {
         let screen = Dashboard.render(Self.model(), width: 59, height: 30, theme: .dark, caps: .full)
         #expect(screen.lines.joined().contains("terminal too small: need at least 60×18, have 59×30"))
+        let narrow = Dashboard.render(Self.model(), width: 30, height: 10, theme: .dark, caps: .plain)
+        #expect(narrow.lines.joined().contains("need 60x18, have 30x10"))
         #expect(Dashboard.layout(width: 60, height: 18) != nil)
         #expect(Dashboard.layout(width: 60, height: 17) == nil)
     }

@@ -24,6 +24,7 @@ extension Terminal {
         // Consecutive cells usually share a style: resolve it once per change.
         var lastStyle: Style?
         var lastAttributes: attr_t = 0, lastPair: Int32 = 0
+        let asciiOnly = capabilities.glyphs == .ascii
 
         screen.cells.withUnsafeBufferPointer { cells in
             let oldCells = old?.cells
@@ -45,7 +46,10 @@ extension Terminal {
                             lastStyle = cell.style
                             (lastAttributes, lastPair) = resolve(cell.style)
                         }
-                        codepoints.append(cell.scalar.value)
+                        // A non-UTF-8 locale cannot show non-ASCII text (ncurses
+                        // drops it): show a placeholder rather than a hole.
+                        let value = cell.scalar.value
+                        codepoints.append(asciiOnly && value > 0x7E ? 0x3F : value)
                         attributes.append(lastAttributes)
                         pairs.append(lastPair)
                         column += 1

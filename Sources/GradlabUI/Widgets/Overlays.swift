@@ -90,22 +90,28 @@ public struct HelpOverlay: Sendable {
 /// One centred line over an empty frame, e.g. "terminal too small".
 public struct Notice: Sendable {
     public var message: String
+    /// Said instead when `message` does not fit the width.
+    public var shortMessage: String?
     public var emphasis: Emphasis
 
-    public init(_ message: String, emphasis: Emphasis = .warning) {
+    public init(_ message: String, shortMessage: String? = nil, emphasis: Emphasis = .warning) {
         self.message = message
+        self.shortMessage = shortMessage
         self.emphasis = emphasis
     }
 
-    /// "terminal too small: need at least 60×18, have 50×12".
+    /// "terminal too small: need at least 60×18, have 50×12" (or "need 60×18, have 50×12" when narrow).
     public static func terminalTooSmall(needWidth: Int, needHeight: Int, width: Int, height: Int) -> Notice {
-        Notice("terminal too small: need at least \(needWidth)×\(needHeight), have \(width)×\(height)")
+        Notice("terminal too small: need at least \(needWidth)×\(needHeight), have \(width)×\(height)",
+               shortMessage: "need \(needWidth)×\(needHeight), have \(width)×\(height)")
     }
 
     /// Clears the area and centres the message (ASCII `x` for `×` when needed).
     public func render(into screen: inout Screen, area: Rect, theme: Theme, caps: Capabilities) {
         screen.fill(area, style: theme.text)
-        let text = caps.glyphs == .ascii ? message.replacing("×", with: "x") : message
+        var text = message
+        if let shortMessage, text.unicodeScalars.count > area.width { text = shortMessage }
+        if caps.glyphs == .ascii { text = text.replacing("×", with: "x") }
         let fitted = TextFit.truncate(text, to: area.width, ellipsis: caps.glyphs.ellipsis)
         let spot = area.centered(width: fitted.unicodeScalars.count, height: 1)
         screen.put(fitted, x: spot.x, y: spot.y, style: emphasis.style(theme, background: theme.background, caps: caps))
