@@ -110,3 +110,35 @@ import Testing
         #expect(a == b)
     }
 }
+
+@Suite struct TrailCacheTests {
+    static func plane(length: Int, cache: TrailCache?) -> ParameterPlane {
+        ParameterPlane(xRange: -3...3, yRange: -2...2, trajectories: [
+            Trajectory(points: Array(descent(from: SIMD2(-2.8, 1.8), rate: 0.05, steps: 60).prefix(length)), role: .series(0)),
+            Trajectory(points: Array(descent(from: SIMD2(2.0, -1.9), rate: 0.3, steps: 30).prefix(length)), role: .series(2)),
+        ], selected: 1, trailCache: cache)
+    }
+
+    /// Growing trails drawn incrementally look like trails drawn at once.
+    @Test func incrementalDrawingMatchesAFreshFrame() {
+        let cache = TrailCache()
+        var screen = Screen(width: 60, height: 20)
+        for length in stride(from: 1, through: 61, by: 3) {
+            Self.plane(length: length, cache: cache).render(into: &screen, area: screen.bounds, theme: .dark, caps: .full)
+        }
+        var fresh = Screen(width: 60, height: 20)
+        Self.plane(length: 61, cache: nil).render(into: &fresh, area: fresh.bounds, theme: .dark, caps: .full)
+        #expect(screen.lines == fresh.lines)
+    }
+
+    /// A trail that got shorter (a reset) is redrawn from scratch.
+    @Test func shorterTrailsStartOver() {
+        let cache = TrailCache()
+        var screen = Screen(width: 60, height: 20)
+        Self.plane(length: 61, cache: cache).render(into: &screen, area: screen.bounds, theme: .dark, caps: .full)
+        Self.plane(length: 5, cache: cache).render(into: &screen, area: screen.bounds, theme: .dark, caps: .full)
+        var fresh = Screen(width: 60, height: 20)
+        Self.plane(length: 5, cache: nil).render(into: &fresh, area: fresh.bounds, theme: .dark, caps: .full)
+        #expect(screen.lines == fresh.lines)
+    }
+}

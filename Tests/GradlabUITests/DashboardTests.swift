@@ -115,4 +115,14 @@ import Testing
         print("frame build \(result.buildMilliseconds) ms, flush \(result.flushMilliseconds.map { "\($0) ms" } ?? "n/a")")
         #expect(result.buildMilliseconds > 0)
     }
+
+    /// The live case: trails kept in a TrailCache, one new epoch per frame.
+    @Test @MainActor func incrementalFrameBenchmarkReportsTimes() {
+        let environment = ProcessInfo.processInfo.environment
+        let iterations = environment["GRADLAB_BENCH_ITERATIONS"].flatMap { Int($0) } ?? 3
+        let result = FrameBenchmark.runIncremental(width: 200, height: 60, trajectories: 1000, epochs: 1000,
+                                                   iterations: iterations)
+        print("incremental frame build \(result.buildMilliseconds) ms, flush \(result.flushMilliseconds.map { "\($0) ms" } ?? "n/a")")
+        #expect(result.buildMilliseconds > 0)
+    }
 }

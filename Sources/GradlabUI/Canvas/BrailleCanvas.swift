@@ -139,7 +139,16 @@ public struct BrailleCanvas: Sendable {
     /// only segments that leave the grid pay for clipping. NaN fails the
     /// inside test, so finiteness is checked only on the rare outside path.
     public mutating func plotPath(_ points: [SIMD2<Double>], color: Color) {
-        guard dotWidth > 0, dotHeight > 0, !points.isEmpty else { return }
+        points.withUnsafeBufferPointer { plotPath($0, color: color) }
+    }
+
+    /// A polyline through part of an array of points (new points of a trail).
+    public mutating func plotPath(_ points: ArraySlice<SIMD2<Double>>, color: Color) {
+        points.withUnsafeBufferPointer { plotPath($0, color: color) }
+    }
+
+    private mutating func plotPath(_ buffer: UnsafeBufferPointer<SIMD2<Double>>, color: Color) {
+        guard dotWidth > 0, dotHeight > 0, !buffer.isEmpty else { return }
         let index = paletteIndex(color)
         let scale = mapping
         let limitX = Double(dotWidth) - 0.5, limitY = Double(dotHeight) - 0.5
@@ -148,7 +157,7 @@ public struct BrailleCanvas: Sendable {
             // compiler reload them every point.
             let dots = raster.dots, colors = raster.colors, columns = raster.width
             let dotColumns = raster.dotWidth, shiftX = raster.cellShiftX, shiftY = raster.cellShiftY
-            points.withUnsafeBufferPointer { buffer in
+            do {
                 var previousX = 0.0, previousY = 0.0
                 var havePrevious = false, previousInside = false
                 var lastX = 0, lastY = 0

@@ -48,6 +48,45 @@ public enum FrameBenchmark {
         return (median(buildTimes), median(flushTimes))
     }
 
+    /// Like ``run(width:height:trajectories:epochs:iterations:)`` but as the
+    /// live app runs: the plane keeps a ``TrailCache`` and each frame adds
+    /// one epoch (one point per trajectory) to trails already `epochs` long,
+    /// so only the new segments are rasterized.
+    public static func runIncremental(
+        width: Int = 200, height: Int = 60, trajectories: Int = 1000, epochs: Int = 1000, iterations: Int = 50
+    ) -> (buildMilliseconds: Double, flushMilliseconds: Double?) {
+        let count = max(1, iterations)
+        let full = syntheticModel(width: width, height: height, trajectories: trajectories,
+                                  epochs: epochs + count, phase: 0)
+        guard case .plane(let fullPlane) = full.main else { return (0, nil) }
+        let cache = TrailCache()
+        let theme = Theme.dark, caps = Capabilities.full
+        let clock = ContinuousClock()
+        var model = full
+        func frame(_ length: Int) -> DashboardModel {
+            var plane = fullPlane
+            plane.trajectories = fullPlane.trajectories.map { Trajectory(points: Array($0.points.prefix(length)), role: $0.role) }
+            plane.trailCache = cache
+            model.main = .plane(plane)
+            model.status.epoch = length
+            return model
+        }
+        var screen = Screen(width: width, height: height)
+        Dashboard.render(frame(epochs), into: &screen, theme: theme, caps: caps)
+        let terminal = try? Terminal.offscreen(width: width, height: height, colorMode: .truecolor)
+        defer { terminal?.restore() }
+        terminal?.draw(screen)
+        var buildTimes: [Double] = [], flushTimes: [Double] = []
+        for i in 1...count {
+            let next = frame(epochs + i)  // slicing the trails is the app's work, not timed
+            buildTimes.append(milliseconds(clock.measure {
+                Dashboard.render(next, into: &screen, theme: theme, caps: caps)
+            }))
+            if let terminal { flushTimes.append(milliseconds(clock.measure { terminal.draw(screen) })) }
+        }
+        return (median(buildTimes), terminal == nil ? nil : median(flushTimes))
+    }
+
     private static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         return sorted.isEmpty ? 0 : sorted[sorted.count / 2]

@@ -19,11 +19,15 @@ public struct ParameterPlane: Sendable {
     public var selected: Int?
     public var legend: [LegendEntry]
     public var focused: Bool
+    /// Keeps rasterized trails between frames (pass the same one every frame);
+    /// nil draws every point every frame.
+    public var trailCache: TrailCache?
 
     public init(
         title: String = "Landscape", xRange: ClosedRange<Double>, yRange: ClosedRange<Double>,
         xName: String = "x1", yName: String = "x2", field: ScalarField? = nil, fieldName: String = "f",
-        trajectories: [Trajectory] = [], selected: Int? = nil, legend: [LegendEntry] = [], focused: Bool = false
+        trajectories: [Trajectory] = [], selected: Int? = nil, legend: [LegendEntry] = [], focused: Bool = false,
+        trailCache: TrailCache? = nil
     ) {
         self.title = title
         self.xRange = xRange
@@ -36,6 +40,7 @@ public struct ParameterPlane: Sendable {
         self.selected = selected
         self.legend = legend
         self.focused = focused
+        self.trailCache = trailCache
     }
 
     /// The field grid that gives one sample per plot cell for this area.
@@ -63,9 +68,14 @@ public struct ParameterPlane: Sendable {
         let bands = field.flatMap { f in f.finiteRange.map { (f, $0) } }
         if let (field, range) = bands { shade(field, range: range, plot: plot, into: &screen, theme: theme, caps: caps) }
 
-        canvas.plotPaths(trajectories.enumerated().compactMap { index, trajectory in
-            index == selected ? nil : (trajectory.points, theme.color(trajectory.role))
-        })
+        let colors = trajectories.map { theme.color($0.role) }
+        if let trailCache {
+            canvas = trailCache.canvas(drawing: trajectories, colors: colors, selected: selected, on: canvas)
+        } else {
+            canvas.plotPaths(trajectories.indices.compactMap { index in
+                index == selected ? nil : (trajectories[index].points, colors[index])
+            })
+        }
         if let s = selected, trajectories.indices.contains(s) {
             canvas.plotPath(trajectories[s].points, color: theme.accent)
         }
