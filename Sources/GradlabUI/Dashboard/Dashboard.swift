@@ -69,15 +69,15 @@ public enum Dashboard {
     /// The panes for a terminal size, or nil when it is below the minimum.
     ///
     /// The right column gets about 38 % of the width (30 to 90 columns); the
-    /// inspector takes the height its content needs, within 35–55 % of the
-    /// column, and the loss chart the rest.
+    /// inspector takes the height its content needs (at least 6 rows, at most
+    /// 55 % of the column, scrolling beyond that), and the loss chart the rest.
     public static func layout(width: Int, height: Int, inspectorLines: Int = 12) -> DashboardLayout? {
         guard width >= minimumWidth, height >= minimumHeight else { return nil }
         let body = Rect(x: 0, y: 0, width: width, height: height - 1)
         let rightWidth = min(90, max(30, Int((Double(width) * 0.38).rounded())))
         let parts = body.columns([.fill, .fixed(rightWidth)])
         let wanted = inspectorLines + 2
-        let inspectorHeight = min(max(wanted, Int(Double(body.height) * 0.35)), Int(Double(body.height) * 0.55))
+        let inspectorHeight = min(max(wanted, 6), Int(Double(body.height) * 0.55))
         let right = parts[1].rows([.fill, .fixed(inspectorHeight)])
         return DashboardLayout(main: parts[0], loss: right[0], inspector: right[1],
                                status: Rect(x: 0, y: height - 1, width: width, height: 1))
