@@ -120,7 +120,7 @@ public enum FrameBenchmark {
         var plane = ParameterPlane(title: "Landscape  f = sin(x1)·cos(x2) + 0.1·|x|²", xRange: xRange, yRange: yRange,
                                    trajectories: paths, selected: 0,
                                    legend: [LegendEntry("sgd", role: .series(0)), LegendEntry("adam", role: .series(1))])
-        let names = ["train", "test", "lr x10"]
+        let names = ["train", "test", "val"]
         let roles: [ThemeRole] = [.train, .test, .series(2)]
         var losses: [LossSeries] = []
         for s in 0..<3 {
