@@ -7,6 +7,9 @@
 #include <locale.h>
 #include <wchar.h>
 #include <ncursesw/ncurses.h>
+#include <langinfo.h>
+#include <stdio.h>
+#include <string.h>
 
 // Swift 6 rejects C globals as shared mutable state and cannot import
 // macros with casts: expose what gradlab needs through accessors.
@@ -32,4 +35,45 @@ static inline int gl_key_end(void) { return KEY_END; }
 static inline int gl_key_ppage(void) { return KEY_PPAGE; }
 static inline int gl_key_npage(void) { return KEY_NPAGE; }
 static inline int gl_err(void) { return ERR; }
+static inline int gl_key_code_yes(void) { return KEY_CODE_YES; }
+static inline int gl_key_f0(void) { return KEY_F0; }
+static inline int gl_key_backspace(void) { return KEY_BACKSPACE; }
+static inline int gl_key_dc(void) { return KEY_DC; }
+static inline int gl_ok(void) { return OK; }
+static inline FILE *gl_stdout(void) { return stdout; }
+static inline FILE *gl_stdin(void) { return stdin; }
+
+// Whether the active LC_CTYPE encodes text as UTF-8 (call after setlocale).
+// With a non-UTF-8 locale ncurses draws braille and box drawing as blanks.
+static inline int gl_locale_is_utf8(void) {
+    const char *codeset = nl_langinfo(CODESET);
+    return codeset != NULL && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
+}
+
+// Writes a run of cells at (y, x) without moving the cursor: one cchar_t per
+// cell carrying one code point, its attributes and an extended colour pair
+// (passed through setcchar's opts, an ncurses 6.1 extension). Building the
+// cchar_t here keeps the struct layout out of Swift, and mvadd_wchnstr copies
+// straight into the window, far cheaper than one mvadd_wch per cell.
+static inline int gl_put_run(int y, int x, const unsigned *codepoints, const attr_t *attrs,
+                             const int *pairs, int count) {
+    cchar_t cells[128];
+    int done = 0;
+    while (done < count) {
+        int chunk = count - done > 128 ? 128 : count - done;
+        for (int i = 0; i < chunk; i++) {
+            wchar_t text[2] = { (wchar_t)codepoints[done + i], 0 };
+            int pair = pairs[done + i];
+            setcchar(&cells[i], text, attrs[done + i], 0, &pair);
+        }
+        if (mvadd_wchnstr(y, x + done, cells, chunk) == ERR) return ERR;
+        done += chunk;
+    }
+    return OK;
+}
+
+// For atexit: leave curses mode if a screen is still active.
+static inline void gl_endwin_if_active(void) {
+    if (!isendwin()) endwin();
+}
 #endif

@@ -1,0 +1,95 @@
+/// A key press as the terminal reports it.
+public enum Key: Hashable, Sendable {
+    /// A printable character, including space (`.character(" ")`).
+    case character(Character)
+    /// A control chord, by its lowercase letter: Ctrl-C is `.ctrl("c")`.
+    case ctrl(Character)
+    case up, down, left, right
+    case tab, backTab, enter, escape, backspace, delete
+    case home, end, pageUp, pageDown
+    /// F1 is `.function(1)`.
+    case function(Int)
+    /// The terminal changed size (ncurses `KEY_RESIZE`); ask ``Terminal/size`` for the new one.
+    case resize
+
+    /// How the help screen writes the key.
+    public func displayName(glyphs: GlyphSet = .braille) -> String {
+        let ascii = glyphs == .ascii
+        switch self {
+        case .character(" "): return "space"
+        case .character(let c): return String(c)
+        case .ctrl(let c): return "Ctrl-" + String(c).uppercased()
+        case .up: return ascii ? "Up" : "↑"
+        case .down: return ascii ? "Down" : "↓"
+        case .left: return ascii ? "Left" : "←"
+        case .right: return ascii ? "Right" : "→"
+        case .tab: return "Tab"
+        case .backTab: return "Shift-Tab"
+        case .enter: return "Enter"
+        case .escape: return "Esc"
+        case .backspace: return "Backspace"
+        case .delete: return "Delete"
+        case .home: return "Home"
+        case .end: return "End"
+        case .pageUp: return "PgUp"
+        case .pageDown: return "PgDn"
+        case .function(let n): return "F\(n)"
+        case .resize: return "resize"
+        }
+    }
+}
+
+/// Something the user asked for. The app maps each to a Session command or a view change.
+public enum Action: String, Hashable, Sendable, CaseIterable {
+    case stepOnce
+    case runPause
+    case lrUpQuarter
+    case lrDownQuarter
+    case lrUpDecade
+    case lrDownDecade
+    case epochsPerFrameUp
+    case epochsPerFrameDown
+    case nextOptimizer
+    case nextDevice
+    case switchView
+    case toggleLogScale
+    case resetNewSeed
+    case focusNext
+    case focusPrevious
+    case selectNext
+    case selectPrevious
+    case help
+    /// Close the help overlay (or whatever is open); no-op otherwise.
+    case dismiss
+    case quit
+}
+
+/// Sections of the help screen.
+public enum KeyGroup: String, Hashable, Sendable, CaseIterable {
+    case training = "Training"
+    case learningRate = "Learning rate"
+    case model = "Optimizer & device"
+    case view = "View"
+    case navigation = "Navigation"
+    case app = "App"
+}
+
+/// Keys, the action they trigger, and the help line that describes them.
+public struct KeyBinding: Hashable, Sendable {
+    public var keys: [Key]
+    public var action: Action
+    public var help: String
+    public var group: KeyGroup
+
+    public init(_ keys: [Key], _ action: Action, _ help: String, group: KeyGroup) {
+        self.keys = keys
+        self.action = action
+        self.help = help
+        self.group = group
+    }
+
+    /// The keys as the help screen writes them, e.g. `space .`.
+    public func keyText(glyphs: GlyphSet = .braille) -> String {
+        keys.map { $0.displayName(glyphs: glyphs) }.joined(separator: " ")
+    }
+}

@@ -1,0 +1,60 @@
+/// The one table of key bindings: key handling and the help overlay both read it,
+/// so the help can never disagree with what the keys do.
+public enum Keymap {
+    /// Every binding, in help-screen order.
+    public static let `default`: [KeyBinding] = [
+        KeyBinding([.character(" "), .character(".")], .stepOnce, "step one epoch", group: .training),
+        KeyBinding([.character("r"), .enter], .runPause, "run / pause training", group: .training),
+        KeyBinding([.character("n")], .epochsPerFrameUp, "more epochs per frame", group: .training),
+        KeyBinding([.character("N")], .epochsPerFrameDown, "fewer epochs per frame", group: .training),
+        KeyBinding([.character("R")], .resetNewSeed, "reset with a new seed", group: .training),
+
+        KeyBinding([.character("+"), .character("=")], .lrUpQuarter, "lr up a quarter decade", group: .learningRate),
+        KeyBinding([.character("-")], .lrDownQuarter, "lr down a quarter decade", group: .learningRate),
+        KeyBinding([.character("]")], .lrUpDecade, "lr up a decade (x10)", group: .learningRate),
+        KeyBinding([.character("[")], .lrDownDecade, "lr down a decade (/10)", group: .learningRate),
+
+        KeyBinding([.character("o")], .nextOptimizer, "next optimizer", group: .model),
+        KeyBinding([.character("d")], .nextDevice, "next device (cpu, cuda)", group: .model),
+
+        KeyBinding([.character("v")], .switchView, "switch landscape / data", group: .view),
+        KeyBinding([.character("l")], .toggleLogScale, "loss axis: linear / log", group: .view),
+
+        KeyBinding([.tab], .focusNext, "focus next panel", group: .navigation),
+        KeyBinding([.backTab], .focusPrevious, "focus previous panel", group: .navigation),
+        KeyBinding([.right, .down], .selectNext, "select next point", group: .navigation),
+        KeyBinding([.left, .up], .selectPrevious, "select previous point", group: .navigation),
+
+        KeyBinding([.character("?")], .help, "show / hide this help", group: .app),
+        KeyBinding([.escape], .dismiss, "close help", group: .app),
+        KeyBinding([.character("q"), .ctrl("c")], .quit, "quit", group: .app),
+    ]
+
+    /// The action bound to a key in `Keymap.default`, if any.
+    public static func action(for key: Key) -> Action? { defaultLookup[key] }
+
+    /// The action bound to a key in any table (first binding wins).
+    public static func action(for key: Key, in bindings: [KeyBinding]) -> Action? {
+        bindings.first { $0.keys.contains(key) }?.action
+    }
+
+    /// The binding for an action in `Keymap.default`.
+    public static func binding(for action: Action) -> KeyBinding? {
+        `default`.first { $0.action == action }
+    }
+
+    /// Keys bound more than once in a table (a test keeps this empty for the default).
+    public static func conflicts(in bindings: [KeyBinding]) -> [Key] {
+        var seen = Set<Key>(), repeated: [Key] = []
+        for key in bindings.flatMap(\.keys) where !seen.insert(key).inserted { repeated.append(key) }
+        return repeated
+    }
+
+    private static let defaultLookup: [Key: Action] = {
+        var table: [Key: Action] = [:]
+        for binding in `default` {
+            for key in binding.keys where table[key] == nil { table[key] = binding.action }
+        }
+        return table
+    }()
+}

@@ -1,0 +1,82 @@
+/// Which glyphs the terminal can show, from richest to plainest.
+///
+/// The canvas resolution follows: braille has 2×4 dots per cell, the block
+/// and ASCII sets 1×2 (top and bottom half).
+public enum GlyphSet: String, Hashable, Sendable, CaseIterable {
+    /// Braille dots, rounded box drawing, `●` markers: a UTF-8 terminal.
+    case braille
+    /// Half blocks `▀ ▄ █` for plots where braille fonts are missing; still box drawing.
+    case block
+    /// Plain ASCII only: a non-UTF-8 locale or a dumb font.
+    case ascii
+
+    /// Dot columns per cell.
+    public var dotColumns: Int { self == .braille ? 2 : 1 }
+    /// Dot rows per cell.
+    public var dotRows: Int { self == .braille ? 4 : 2 }
+
+    /// The glyph for a cell's dot bits (bit layout from ``BrailleCanvas``).
+    @inline(__always)
+    func glyph(forDots bits: UInt8) -> Unicode.Scalar {
+        switch self {
+        case .braille:
+            return Unicode.Scalar(0x2800 + UInt32(bits)) ?? " "
+        case .block:
+            switch bits & 3 {
+            case 1: return "\u{2580}"  // ▀ upper half
+            case 2: return "\u{2584}"  // ▄ lower half
+            case 3: return "\u{2588}"  // █ full
+            default: return " "
+            }
+        case .ascii:
+            switch bits & 3 {
+            case 1: return "'"
+            case 2: return "."
+            case 3: return ":"
+            default: return " "
+            }
+        }
+    }
+
+    /// The marker for a trajectory's current position.
+    public var currentMarker: Unicode.Scalar { self == .ascii ? "o" : "●" }
+    /// The marker for the selected trajectory's current position.
+    public var selectedMarker: Unicode.Scalar { self == .ascii ? "@" : "◉" }
+    /// A scatter-plot point of the first kind (training data).
+    public var pointMarker: Unicode.Scalar { self == .ascii ? "o" : "•" }
+    /// A scatter-plot point of the second kind (test data).
+    public var crossMarker: Unicode.Scalar { self == .ascii ? "x" : "×" }
+    /// Marks that text was cut short.
+    public var ellipsis: Unicode.Scalar { self == .ascii ? "~" : "…" }
+    /// The recording indicator.
+    public var recordingMarker: Unicode.Scalar { self == .ascii ? "*" : "●" }
+    /// A short horizontal rule for legends.
+    public var legendLine: String { self == .ascii ? "--" : "──" }
+    /// Separates status-bar segments.
+    public var separator: String { self == .ascii ? "|" : "│" }
+
+    /// Shading from light to dark for contour bands without colour.
+    public var shades: [Unicode.Scalar] {
+        self == .ascii ? [" ", "-", "~", "=", "#"] : [" ", "░", "▒", "▓", "█"]
+    }
+
+    /// Box drawing: rounded corners, or `+-|` in ASCII.
+    var box: BoxGlyphs { self == .ascii ? .ascii : .rounded }
+}
+
+/// The eleven glyphs a border and an axis need.
+struct BoxGlyphs: Sendable {
+    var topLeft, topRight, bottomLeft, bottomRight: Unicode.Scalar
+    var horizontal, vertical: Unicode.Scalar
+    /// Axis tick on the left axis (`┤`) and on the bottom axis (`┬`).
+    var leftTick, bottomTick: Unicode.Scalar
+    /// Where the two axes meet.
+    var axisCorner: Unicode.Scalar
+
+    static let rounded = BoxGlyphs(
+        topLeft: "╭", topRight: "╮", bottomLeft: "╰", bottomRight: "╯",
+        horizontal: "─", vertical: "│", leftTick: "┤", bottomTick: "┬", axisCorner: "└")
+    static let ascii = BoxGlyphs(
+        topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
+        horizontal: "-", vertical: "|", leftTick: "+", bottomTick: "+", axisCorner: "+")
+}

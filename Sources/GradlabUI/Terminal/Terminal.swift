@@ -1,0 +1,221 @@
+import CNcurses
+import Foundation
+
+/// Why the full-screen interface cannot start.
+public enum TerminalError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// stdin or stdout is not a terminal (a pipe, a file, CI).
+    case notATerminal
+    /// `TERM` is unset, empty or `dumb`.
+    case unsupportedTerminal(term: String)
+    /// ncurses could not start (an unknown `TERM`, no terminfo).
+    case initializationFailed(reason: String)
+
+    public var description: String {
+        switch self {
+        case .notATerminal:
+            return "gradlab needs an interactive terminal (stdin and stdout are not a TTY); use --headless to run without one"
+        case .unsupportedTerminal(let term):
+            let name = term.isEmpty ? "TERM is not set" : "TERM=\(term) cannot draw a full-screen interface"
+            return "\(name); set TERM (e.g. xterm-256color) or use --headless"
+        case .initializationFailed(let reason):
+            return "cannot start the terminal interface: \(reason); use --headless to run without one"
+        }
+    }
+}
+
+/// The ncurses backend: the only code that talks to the terminal.
+///
+/// Every call must come from the main thread (ncurses is not thread-safe),
+/// which the main-actor isolation enforces. Signals are caught off the main
+/// thread but only recorded; the main loop polls ``pendingSignal``.
+///
+/// ```swift
+/// let terminal = try Terminal.start()
+/// defer { terminal.restore() }
+/// while true {
+///     if terminal.pendingSignal != nil { break }
+///     let size = terminal.size
+///     terminal.draw(Dashboard.render(model, width: size.width, height: size.height,
+///                                    theme: theme, caps: terminal.capabilities))
+///     if let key = terminal.readKey(timeoutMilliseconds: 16) { ... }
+/// }
+/// ```
+@MainActor
+public final class Terminal {
+    /// Colours and glyphs detected at start.
+    public let capabilities: Capabilities
+    /// Columns and rows, updated when a `.resize` key is read.
+    public private(set) var size: (width: Int, height: Int)
+
+    private let screenHandle: OpaquePointer
+    private let files: [UnsafeMutablePointer<FILE>]
+    private let signals: SignalMonitor?
+    private let interactive: Bool
+    private var restored = false
+    /// The last frame drawn; nil forces a full repaint.
+    var previous: Screen?
+    var palette: TerminalPalette
+
+    private init(screen: OpaquePointer, files: [UnsafeMutablePointer<FILE>], capabilities: Capabilities,
+                 interactive: Bool, signals: SignalMonitor?) {
+        screenHandle = screen
+        self.files = files
+        self.capabilities = capabilities
+        self.interactive = interactive
+        self.signals = signals
+        size = (Int(gl_cols()), Int(gl_lines()))
+        palette = TerminalPalette(mode: capabilities.colorMode)
+    }
+
+    /// Takes over the terminal: UTF-8 check, raw keys, no echo, hidden cursor, colours.
+    ///
+    /// Ctrl-C arrives as the key `.ctrl("c")` (raw mode), not as a signal.
+    /// SIGINT, SIGTERM and SIGHUP sent from outside are reported by
+    /// ``pendingSignal``; the app should then ``restore()`` and exit.
+    /// - Parameter environment: the process environment (for `TERM`, `NO_COLOR`, `COLORTERM`).
+    /// - Throws: ``TerminalError`` when there is no usable terminal.
+    public static func start(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(TerminalError) -> Terminal {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw .notATerminal }
+        let term = environment["TERM"] ?? ""
+        guard !term.isEmpty, term != "dumb" else { throw .unsupportedTerminal(term: term) }
+
+        // Before ncurses starts, or it assumes the C locale and drops every
+        // non-ASCII glyph.
+        setlocale(LC_ALL, "")
+        let utf8 = gl_locale_is_utf8() != 0
+        // newterm, unlike initscr, returns nil instead of exiting the process.
+        guard let screen = newterm(nil, gl_stdout(), gl_stdin()) else {
+            throw .initializationFailed(reason: "ncurses does not know TERM=\(term)")
+        }
+        set_term(screen)
+        atexit { gl_endwin_if_active() }
+        let caps = setUp(environment: environment, utf8: utf8)
+        let signals = SignalMonitor(signals: [SIGINT, SIGTERM, SIGHUP])
+        return Terminal(screen: screen, files: [], capabilities: caps, interactive: true, signals: signals)
+    }
+
+    /// A terminal that writes to `/dev/null`: a real ncurses screen with no
+    /// TTY, so benchmarks can time a flush and tests can exercise the backend.
+    /// - Parameters:
+    ///   - width: columns.
+    ///   - height: rows.
+    ///   - term: the terminfo entry to emulate.
+    ///   - colorMode: forced, since there is no environment to detect from.
+    public static func offscreen(
+        width: Int, height: Int, term: String = "xterm-256color", colorMode: ColorMode = .palette256
+    ) throws(TerminalError) -> Terminal {
+        setlocale(LC_ALL, "")
+        if gl_locale_is_utf8() == 0 { setlocale(LC_CTYPE, "C.UTF-8") }
+        guard let output = fopen("/dev/null", "w"), let input = fopen("/dev/null", "r") else {
+            throw .initializationFailed(reason: "cannot open /dev/null")
+        }
+        guard let screen = newterm(term, output, input) else {
+            fclose(output)
+            fclose(input)
+            throw .initializationFailed(reason: "ncurses does not know TERM=\(term)")
+        }
+        set_term(screen)
+        _ = setUp(environment: [:], utf8: true)
+        resizeterm(Int32(height), Int32(width))
+        let caps = Capabilities(colorMode: colorMode, glyphs: .braille)
+        return Terminal(screen: screen, files: [output, input], capabilities: caps, interactive: false, signals: nil)
+    }
+
+    /// Modes shared by both kinds of terminal; returns what was detected.
+    private static func setUp(environment: [String: String], utf8: Bool) -> Capabilities {
+        raw()
+        noecho()
+        nonl()
+        keypad(gl_stdscr(), true)
+        set_escdelay(25)
+        curs_set(0)
+        var colors = 0
+        if has_colors() {
+            start_color()
+            use_default_colors()
+            colors = Int(gl_colors())
+        }
+        return Capabilities.detect(environment: environment, terminalColors: colors, utf8: utf8)
+    }
+
+    /// A signal (SIGINT, SIGTERM, SIGHUP) received since the last call, if any.
+    public var pendingSignal: Int32? { signals?.take() }
+
+    /// Forgets the last frame so the next ``draw(_:)`` repaints everything.
+    public func invalidate() {
+        previous = nil
+    }
+
+    /// Gives the terminal back: leaves curses mode, shows the cursor, stops
+    /// catching signals. Safe to call more than once and on every exit path.
+    public func restore() {
+        guard !restored else { return }
+        restored = true
+        signals?.cancel()
+        set_term(screenHandle)
+        curs_set(1)
+        endwin()
+        if !interactive {
+            delscreen(screenHandle)
+            for file in files { fclose(file) }
+        }
+    }
+
+    // MARK: - Input
+
+    /// Waits up to `timeoutMilliseconds` for a key (0 polls, negative waits forever).
+    ///
+    /// On `.resize`, ``size`` already holds the new size and the next frame is
+    /// repainted in full.
+    public func readKey(timeoutMilliseconds: Int) -> Key? {
+        guard !restored else { return nil }
+        wtimeout(gl_stdscr(), Int32(clamping: timeoutMilliseconds))
+        var code: wint_t = 0
+        let status = wget_wch(gl_stdscr(), &code)
+        if status == gl_err() { return nil }
+        if status == gl_key_code_yes() {
+            let key = Self.functionKey(Int32(bitPattern: code))
+            if key == .resize {
+                size = (Int(gl_cols()), Int(gl_lines()))
+                previous = nil
+            }
+            return key
+        }
+        return Self.characterKey(UInt32(code))
+    }
+
+    /// Keys ncurses reports as `KEY_*` codes.
+    nonisolated static func functionKey(_ code: Int32) -> Key? {
+        switch code {
+        case gl_key_resize(): return .resize
+        case gl_key_up(): return .up
+        case gl_key_down(): return .down
+        case gl_key_left(): return .left
+        case gl_key_right(): return .right
+        case gl_key_btab(): return .backTab
+        case gl_key_enter(): return .enter
+        case gl_key_home(): return .home
+        case gl_key_end(): return .end
+        case gl_key_ppage(): return .pageUp
+        case gl_key_npage(): return .pageDown
+        case gl_key_backspace(): return .backspace
+        case gl_key_dc(): return .delete
+        case (gl_key_f0() + 1)...(gl_key_f0() + 63): return .function(Int(code - gl_key_f0()))
+        default: return nil
+        }
+    }
+
+    /// Keys that arrive as characters; control codes become named keys.
+    nonisolated static func characterKey(_ code: UInt32) -> Key? {
+        switch code {
+        case 9: return .tab
+        case 10, 13: return .enter
+        case 27: return .escape
+        case 8, 127: return .backspace
+        case 1...26: return Unicode.Scalar(code + 0x60).map { .ctrl(Character($0)) }
+        default: return Unicode.Scalar(code).map { .character(Character($0)) }
+        }
+    }
+}

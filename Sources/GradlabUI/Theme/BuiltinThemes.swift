@@ -1,0 +1,54 @@
+/// Theme texts compiled into the binary, so gradlab runs with no `themes/` folder.
+enum BuiltinThemes {
+    /// A copy of `themes/dark.theme` (a test keeps the two identical).
+    static let dark = """
+# gradlab dark theme (the default, also built into the binary).
+# Format: key = #RRGGBB, or key = default for the terminal's own colour.
+# See docs/themes.md for every key.
+
+# Text and chrome
+background = default
+foreground = #d8dee9
+muted      = #7b8394
+border     = #434c5e
+title      = #88c0d0
+accent     = #ebcb8b
+
+# Status bar and its run-mode badges
+status.bg   = #2e3440
+status.fg   = #d8dee9
+mode.live   = #a3be8c
+mode.paused = #ebcb8b
+mode.replay = #b48ead
+
+# Contour shading behind the plots, low -> high. Dark enough that
+# coloured braille dots stay readable on every level.
+ramp.0 = #0b1226
+ramp.1 = #0f1a36
+ramp.2 = #122443
+ramp.3 = #152f4d
+ramp.4 = #193a55
+ramp.5 = #1f4559
+ramp.6 = #28505a
+ramp.7 = #345a57
+ramp.8 = #436351
+ramp.9 = #546b49
+
+# One colour per optimizer / point group / loss series
+series.0 = #ff6b6b
+series.1 = #4dabf7
+series.2 = #69db7c
+series.3 = #ffd43b
+series.4 = #da77f2
+series.5 = #ff922b
+series.6 = #3bc9db
+series.7 = #f783ac
+
+# Data and markers
+train   = #4dabf7
+test    = #ff922b
+marker  = #ffffff
+warning = #ffd43b
+error   = #ff6b6b
+"""
+}

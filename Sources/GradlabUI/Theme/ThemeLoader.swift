@@ -1,0 +1,86 @@
+import Foundation
+
+/// Why a theme could not be loaded.
+public enum ThemeLoadError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// No `NAME.theme` in any folder searched.
+    case notFound(name: String, searched: [String])
+    /// The file exists but could not be read as UTF-8 text.
+    case unreadable(path: String, reason: String)
+    /// The file was read but is malformed.
+    case malformed(ThemeError)
+
+    public var description: String {
+        switch self {
+        case .notFound(let name, let searched):
+            let places = searched.isEmpty ? "" : " (looked in \(searched.joined(separator: ", ")))"
+            return "no theme named '\(name)'\(places)"
+        case .unreadable(let path, let reason): return "\(path): cannot read theme: \(reason)"
+        case .malformed(let error): return error.description
+        }
+    }
+}
+
+extension Theme {
+    /// Loads a theme by name (`dark`, `light`, `high-contrast`, …) or by path.
+    ///
+    /// A value containing `/` or ending in `.theme` is a path. A name is looked
+    /// up as `NAME.theme` in `searchPaths`, then `themes/` beside the
+    /// executable, `../share/gradlab/themes` beside it, and `themes/` in the
+    /// current directory. `dark` always resolves: the built-in copy is the last
+    /// resort, so gradlab works when no themes folder is installed.
+    /// - Parameters:
+    ///   - nameOrPath: a theme name or a file path.
+    ///   - searchPaths: folders searched before the default ones.
+    public static func load(nameOrPath: String, searchPaths: [String] = []) throws(ThemeLoadError) -> Theme {
+        let isPath = nameOrPath.contains("/") || nameOrPath.hasSuffix(".theme")
+        let name = themeName(of: nameOrPath)
+        let candidates = isPath
+            ? [nameOrPath]
+            : themeFolders(searchPaths: searchPaths).map { ($0 as NSString).appendingPathComponent("\(name).theme") }
+
+        for path in candidates where FileManager.default.fileExists(atPath: path) {
+            let text: String
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw .unreadable(path: path, reason: error.localizedDescription)
+            }
+            do {
+                return try parse(text, name: name, path: path)
+            } catch {
+                throw .malformed(error)
+            }
+        }
+        if !isPath, name == "dark" { return .dark }
+        throw .notFound(name: nameOrPath, searched: isPath ? [] : themeFolders(searchPaths: searchPaths))
+    }
+
+    /// The names of the themes found in the search folders, sorted, always including `dark`.
+    public static func availableNames(searchPaths: [String] = []) -> [String] {
+        var names: Set<String> = ["dark"]
+        for folder in themeFolders(searchPaths: searchPaths) {
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            for file in files where file.hasSuffix(".theme") { names.insert(themeName(of: file)) }
+        }
+        return names.sorted()
+    }
+
+    /// The folders a theme name is looked up in, in order.
+    public static func themeFolders(searchPaths: [String] = []) -> [String] {
+        var folders = searchPaths
+        if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent() {
+            folders.append(executable.appendingPathComponent("themes").path)
+            folders.append(executable.appendingPathComponent("../share/gradlab/themes").standardizedFileURL.path)
+        }
+        folders.append((FileManager.default.currentDirectoryPath as NSString).appendingPathComponent("themes"))
+        var unique: [String] = []
+        for folder in folders where !unique.contains(folder) { unique.append(folder) }
+        return unique
+    }
+
+    /// `path/to/light.theme` → `light`.
+    private static func themeName(of nameOrPath: String) -> String {
+        let file = (nameOrPath as NSString).lastPathComponent
+        return file.hasSuffix(".theme") ? String(file.dropLast(".theme".count)) : file
+    }
+}

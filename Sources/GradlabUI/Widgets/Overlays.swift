@@ -1,0 +1,119 @@
+/// The key help, drawn over the frame in a centred box, grouped as the keymap is.
+///
+/// It lists exactly ``Keymap/default`` (or the bindings given), flowing the
+/// groups into as many columns as the height needs.
+public struct HelpOverlay: Sendable {
+    public var bindings: [KeyBinding]
+    public var title: String
+
+    public init(bindings: [KeyBinding] = Keymap.default, title: String = "Keys") {
+        self.bindings = bindings
+        self.title = title
+    }
+
+    private enum Line {
+        case group(String)
+        case binding(keys: String, help: String)
+        case blank
+    }
+
+    public func render(into screen: inout Screen, area: Rect, theme: Theme, caps: Capabilities) {
+        // One block per group, in keymap order of first appearance.
+        var blocks: [[Line]] = []
+        for group in KeyGroup.allCases {
+            let members = bindings.filter { $0.group == group }
+            guard !members.isEmpty else { continue }
+            blocks.append([.group(group.rawValue)] + members.map { .binding(keys: $0.keyText(glyphs: caps.glyphs), help: $0.help) })
+        }
+        let keyWidth = bindings.map { $0.keyText(glyphs: caps.glyphs).unicodeScalars.count }.max() ?? 0
+        let helpWidth = bindings.map { $0.help.count }.max() ?? 0
+        let footer = "press ? or Esc to close"
+
+        // Fewest columns whose tallest column fits the height available.
+        let maxContentHeight = max(1, area.height - 4)
+        var columns: [[Line]] = []
+        for count in 1...max(1, blocks.count) {
+            columns = Self.flow(blocks, into: count)
+            if (columns.map(\.count).max() ?? 0) <= maxContentHeight { break }
+        }
+        let columnWidth = keyWidth + 2 + helpWidth
+        let contentWidth = columns.count * columnWidth + (columns.count - 1) * 3
+        let height = (columns.map(\.count).max() ?? 0) + 4
+        let width = max(contentWidth, footer.count, title.count + 4) + 4
+        let box = area.centered(width: width, height: height)
+        let inner = Panel(title: title, focused: true).render(into: &screen, area: box, theme: theme, caps: caps)
+        guard !inner.isEmpty else { return }
+
+        let usableColumn = columns.isEmpty ? 0 : (inner.width - 2 - (columns.count - 1) * 3) / columns.count
+        let ellipsis = caps.glyphs.ellipsis
+        for (index, column) in columns.enumerated() {
+            let x = inner.x + 1 + index * (usableColumn + 3)
+            for (row, line) in column.enumerated() {
+                let y = inner.y + 1 + row
+                guard y < inner.maxY - 1 else { break }
+                switch line {
+                case .blank: break
+                case .group(let name):
+                    screen.put(TextFit.truncate(name, to: usableColumn, ellipsis: ellipsis), x: x, y: y,
+                               style: Style(fg: theme.title, bg: theme.background, bold: true, underline: caps.isMonochrome))
+                case .binding(let keys, let help):
+                    screen.put(keys, x: x, y: y, style: Style(fg: theme.accent, bg: theme.background, bold: true),
+                               clip: Rect(x: x, y: y, width: min(keyWidth, usableColumn), height: 1))
+                    let helpRoom = usableColumn - keyWidth - 2
+                    screen.put(TextFit.truncate(help, to: helpRoom, ellipsis: ellipsis), x: x + keyWidth + 2, y: y,
+                               style: theme.text)
+                }
+            }
+        }
+        let footerText = TextFit.truncate(footer, to: inner.width, ellipsis: ellipsis)
+        screen.put(footerText, x: inner.x + (inner.width - footerText.count) / 2, y: inner.maxY - 1,
+                   style: theme.mutedText)
+    }
+
+    /// Deals whole groups into `count` columns, left to right, each about the
+    /// same height; a blank line separates groups within a column.
+    private static func flow(_ blocks: [[Line]], into count: Int) -> [[Line]] {
+        let total = blocks.reduce(0) { $0 + $1.count + 1 }
+        let target = (total + count - 1) / count
+        var columns: [[Line]] = [[]]
+        for block in blocks {
+            if let last = columns.last, !last.isEmpty, last.count + 1 + block.count > target, columns.count < count {
+                columns.append([])
+            }
+            if !(columns[columns.count - 1].isEmpty) { columns[columns.count - 1].append(.blank) }
+            columns[columns.count - 1] += block
+        }
+        return columns
+    }
+}
+
+/// One centred line over an empty frame, e.g. "terminal too small".
+public struct Notice: Sendable {
+    public var message: String
+    /// Said instead when `message` does not fit the width.
+    public var shortMessage: String?
+    public var emphasis: Emphasis
+
+    public init(_ message: String, shortMessage: String? = nil, emphasis: Emphasis = .warning) {
+        self.message = message
+        self.shortMessage = shortMessage
+        self.emphasis = emphasis
+    }
+
+    /// "terminal too small: need at least 60×18, have 50×12" (or "need 60×18, have 50×12" when narrow).
+    public static func terminalTooSmall(needWidth: Int, needHeight: Int, width: Int, height: Int) -> Notice {
+        Notice("terminal too small: need at least \(needWidth)×\(needHeight), have \(width)×\(height)",
+               shortMessage: "need \(needWidth)×\(needHeight), have \(width)×\(height)")
+    }
+
+    /// Clears the area and centres the message (ASCII `x` for `×` when needed).
+    public func render(into screen: inout Screen, area: Rect, theme: Theme, caps: Capabilities) {
+        screen.fill(area, style: theme.text)
+        var text = message
+        if let shortMessage, text.unicodeScalars.count > area.width { text = shortMessage }
+        if caps.glyphs == .ascii { text = text.replacing("×", with: "x") }
+        let fitted = TextFit.truncate(text, to: area.width, ellipsis: caps.glyphs.ellipsis)
+        let spot = area.centered(width: fitted.unicodeScalars.count, height: 1)
+        screen.put(fitted, x: spot.x, y: spot.y, style: emphasis.style(theme, background: theme.background, caps: caps))
+    }
+}

@@ -1,0 +1,110 @@
+/// Whether training runs, waits, or replays a recording.
+public enum RunMode: String, Hashable, Sendable, CaseIterable {
+    case live
+    case paused
+    case replay
+
+    /// The badge text.
+    public var badge: String { rawValue.uppercased() }
+}
+
+/// The bottom line: what mode gradlab is in and the numbers that matter,
+/// with a message on the right.
+///
+/// ```
+///  LIVE  landscape │ epoch 120 │ lr 0.0178 │ 10/frame │ adam │ cpu │ ● REC     saved run.json
+/// ```
+public struct StatusBar: Sendable {
+    public var mode: RunMode
+    public var lab: String
+    public var epoch: Int
+    public var learningRate: Double
+    public var optimizer: String
+    public var device: String
+    /// Epochs run per frame while live; nil hides it.
+    public var epochsPerFrame: Int?
+    public var recording: Bool
+    /// Right-aligned, cut with `…` when the line is full.
+    public var message: String
+    public var messageEmphasis: Emphasis
+
+    public init(
+        mode: RunMode = .paused, lab: String = "", epoch: Int = 0, learningRate: Double = 0,
+        optimizer: String = "", device: String = "", epochsPerFrame: Int? = nil, recording: Bool = false,
+        message: String = "", messageEmphasis: Emphasis = .normal
+    ) {
+        self.mode = mode
+        self.lab = lab
+        self.epoch = epoch
+        self.learningRate = learningRate
+        self.optimizer = optimizer
+        self.device = device
+        self.epochsPerFrame = epochsPerFrame
+        self.recording = recording
+        self.message = message
+        self.messageEmphasis = messageEmphasis
+    }
+
+    private struct Segment {
+        var text: String
+        var style: Style
+        /// Lower gives way first when the line is short.
+        var priority: Int
+    }
+
+    public func render(into screen: inout Screen, area: Rect, theme: Theme, caps: Capabilities) {
+        guard area.height > 0, area.width > 0 else { return }
+        let row = Rect(x: area.x, y: area.y, width: area.width, height: 1)
+        let base = Style(fg: theme.statusForeground, bg: theme.statusBackground)
+        screen.fill(row, style: base)
+
+        let modeColor: Color = switch mode {
+        case .live: theme.modeLive
+        case .paused: theme.modePaused
+        case .replay: theme.modeReplay
+        }
+        // Monochrome: LIVE in reverse, PAUSED plain bold, REPLAY underlined, so the three still differ.
+        let badgeStyle = caps.isMonochrome
+            ? Style(bold: true, reverse: mode == .live, underline: mode == .replay)
+            : Style(fg: theme.statusBackground, bg: modeColor, bold: true)
+        var segments: [Segment] = [Segment(text: " \(mode.badge) ", style: badgeStyle, priority: 9)]
+        let value = base.bolded
+        let separator = Segment(text: " \(caps.glyphs.separator) ", style: base.fg(theme.muted), priority: 0)
+        var items: [Segment] = []
+        if !lab.isEmpty { items.append(Segment(text: lab, style: value, priority: 3)) }
+        items.append(Segment(text: "epoch \(epoch)", style: value, priority: 8))
+        items.append(Segment(text: "lr \(NumberText.compact(learningRate, significantDigits: 3))", style: value, priority: 7))
+        if let perFrame = epochsPerFrame { items.append(Segment(text: "\(perFrame)/frame", style: base, priority: 2)) }
+        if !optimizer.isEmpty { items.append(Segment(text: optimizer, style: value, priority: 6)) }
+        if !device.isEmpty { items.append(Segment(text: device, style: base, priority: 4)) }
+        if recording {
+            items.append(Segment(text: "\(caps.glyphs.recordingMarker) REC",
+                                 style: base.fg(theme.error).bolded, priority: 5))
+        }
+
+        // Leave the message at least a little room; drop low-priority items until the rest fits.
+        let messageRoom = min(message.unicodeScalars.count, 16) + (message.isEmpty ? 0 : 2)
+        func width(_ items: [Segment]) -> Int {
+            items.reduce(segments[0].text.count + 1) { $0 + $1.text.unicodeScalars.count + separator.text.count }
+        }
+        while !items.isEmpty, width(items) > area.width - messageRoom,
+              let lowest = items.indices.min(by: { items[$0].priority < items[$1].priority }) {
+            items.remove(at: lowest)
+        }
+        segments.append(Segment(text: " ", style: base, priority: 0))
+        for (index, item) in items.enumerated() {
+            if index > 0 { segments.append(separator) }
+            segments.append(item)
+        }
+
+        var x = area.x
+        for segment in segments { x = screen.put(segment.text, x: x, y: area.y, style: segment.style, clip: row) }
+
+        // At least two spaces between the last segment and the message.
+        let room = area.maxX - x - 3
+        guard !message.isEmpty, room > 0 else { return }
+        let text = TextFit.truncate(message, to: room, ellipsis: caps.glyphs.ellipsis)
+        let style = messageEmphasis.style(theme, background: theme.statusBackground, caps: caps, base: theme.statusForeground)
+        screen.put(text, x: area.maxX - 1 - text.unicodeScalars.count, y: area.y, style: style, clip: row)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// Axis tick positions and labels.
+public enum Ticks {
+    /// The smallest step of the form 1, 2 or 5 × 10^k that cuts `span` into
+    /// at most `maxCount` intervals.
+    public static func niceStep(span: Double, maxCount: Int) -> Double {
+        guard span.isFinite, span > 0 else { return 1 }
+        let raw = span / Double(max(1, maxCount))
+        let magnitude = pow(10, (log10(raw)).rounded(.down))
+        let fraction = raw / magnitude
+        // A small tolerance so 0.2/1 is 2, not a hair above it.
+        let nice: Double = fraction <= 1.000001 ? 1 : fraction <= 2.000001 ? 2 : fraction <= 5.000001 ? 5 : 10
+        return nice * magnitude
+    }
+
+    /// Ticks at multiples of a nice step inside `range`.
+    public static func linear(_ range: ClosedRange<Double>, maxCount: Int) -> (values: [Double], step: Double) {
+        let step = niceStep(span: range.upperBound - range.lowerBound, maxCount: maxCount)
+        let first = (range.lowerBound / step - 1e-9).rounded(.up)
+        var values: [Double] = []
+        var k = first
+        while k * step <= range.upperBound + step * 1e-9, values.count <= maxCount + 1 {
+            let value = k * step
+            values.append(abs(value) < step * 1e-9 ? 0 : value)
+            k += 1
+        }
+        return (values, step)
+    }
+
+    /// Ticks for a log axis, as log10 values: whole decades when the range
+    /// holds at least two (thinned to `maxCount`), else nice linear values
+    /// inside the range, converted to log10.
+    public static func logarithmic(_ range: ClosedRange<Double>, maxCount: Int) -> [Double] {
+        let low = (range.lowerBound - 1e-9).rounded(.up), high = (range.upperBound + 1e-9).rounded(.down)
+        if high - low >= 1 {
+            let decades = Int(high - low) + 1
+            let stride = max(1, Int((Double(decades) / Double(max(1, maxCount))).rounded(.up)))
+            return Swift.stride(from: low, through: high, by: Double(stride)).map { $0 }
+        }
+        let linearRange = pow(10, range.lowerBound)...pow(10, range.upperBound)
+        return linear(linearRange, maxCount: maxCount).values.filter { $0 > 0 }.map { log10($0) }
+    }
+
+    /// The label for a linear tick: as many decimals as the step needs, or
+    /// exponent notation for very large or small values.
+    public static func label(_ value: Double, step: Double) -> String {
+        if value == 0 { return "0" }
+        let magnitude = abs(value)
+        if magnitude >= 1e6 || step < 1e-4 {
+            return NumberText.compact(value, significantDigits: 3)
+        }
+        let decimals = max(0, -Int((log10(step) + 1e-9).rounded(.down)))
+        return String(format: "%.\(decimals)f", value)
+    }
+
+    /// The label for a log tick given as log10 of the value.
+    public static func logLabel(_ exponent: Double) -> String {
+        let value = pow(10, exponent)
+        let whole = exponent.rounded()
+        if abs(exponent - whole) < 1e-9, whole >= -3, whole <= 4 {
+            return String(format: "%.\(max(0, Int(-whole)))f", value)
+        }
+        if abs(exponent - whole) < 1e-9 { return "1e\(Int(whole))" }
+        return NumberText.compact(value, significantDigits: 2)
+    }
+}
+
+/// Short number formatting for labels and the status bar.
+public enum NumberText {
+    /// `%g`-style with at most `significantDigits`, exponent written `1.5e-5`.
+    public static func compact(_ value: Double, significantDigits: Int = 3) -> String {
+        guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "inf" : "-inf") }
+        if value == 0 { return "0" }
+        var text = String(format: "%.\(max(1, significantDigits))g", value)
+        // %g pads the exponent to two digits ("1e-05"): drop the padding.
+        if let e = text.firstIndex(of: "e") {
+            let mantissa = text[..<e]
+            var exponent = String(text[text.index(after: e)...])
+            var sign = ""
+            if exponent.hasPrefix("-") || exponent.hasPrefix("+") {
+                sign = exponent.hasPrefix("-") ? "-" : ""
+                exponent.removeFirst()
+            }
+            while exponent.count > 1, exponent.hasPrefix("0") { exponent.removeFirst() }
+            text = "\(mantissa)e\(sign)\(exponent)"
+        }
+        return text
+    }
+
+    /// A value for a table cell: fixed decimals when moderate, compact otherwise.
+    public static func value(_ value: Double, significantDigits: Int = 4) -> String {
+        compact(value, significantDigits: significantDigits)
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+@testable import GradlabUI
+
+@Suite struct CanvasTests {
+    /// Each of the 8 dots of a cell, with the bit DESIGN.md gives it.
+    @Test(arguments: [
+        (0, 0, 0x01), (0, 1, 0x02), (0, 2, 0x04), (0, 3, 0x40),
+        (1, 0, 0x08), (1, 1, 0x10), (1, 2, 0x20), (1, 3, 0x80),
+    ])
+    func brailleDotBits(dotX: Int, dotY: Int, bit: Int) {
+        var canvas = BrailleCanvas(width: 1, height: 1)
+        canvas.set(dotX: dotX, dotY: dotY, color: .default)
+        var screen = Screen(width: 1, height: 1)
+        canvas.render(into: &screen, area: screen.bounds)
+        #expect(screen[0, 0].scalar.value == 0x2800 + UInt32(bit))
+    }
+
+    @Test func allDotsMakeAFullCellAndEmptyStaysBlank() {
+        var canvas = BrailleCanvas(width: 2, height: 1)
+        for x in 0..<2 { for y in 0..<4 { canvas.set(dotX: x, dotY: y, color: .default) } }
+        var screen = Screen(width: 2, height: 1)
+        canvas.render(into: &screen, area: screen.bounds)
+        #expect(screen.lines == ["⣿"])
+    }
+
+    @Test func lastWriterSetsTheCellColour() {
+        var canvas = BrailleCanvas(width: 1, height: 1)
+        canvas.set(dotX: 0, dotY: 0, color: .indexed(1))
+        canvas.set(dotX: 1, dotY: 1, color: .indexed(2))
+        var screen = Screen(width: 1, height: 1, fill: Cell(" ", style: Style(bg: .indexed(9))))
+        canvas.render(into: &screen, area: screen.bounds)
+        #expect(screen[0, 0].style.fg == .indexed(2))
+        #expect(screen[0, 0].style.bg == .indexed(9), "the canvas keeps the background under the dots")
+    }
+
+    @Test(arguments: [
+        (DotPoint(x: 0, y: 0), DotPoint(x: 7, y: 3)),
+        (DotPoint(x: 7, y: 3), DotPoint(x: 0, y: 0)),
+        (DotPoint(x: 2, y: 7), DotPoint(x: 3, y: 0)),
+        (DotPoint(x: 5, y: 5), DotPoint(x: 5, y: 5)),
+    ])
+    func bresenhamIncludesBothEndpointsAndIsConnected(from start: DotPoint, to end: DotPoint) {
+        var canvas = BrailleCanvas(width: 4, height: 2)
+        canvas.line(from: start, to: end, color: .default)
+        let lit = litDots(canvas)
+        #expect(lit.contains(start) && lit.contains(end))
+        let steps = max(abs(end.x - start.x), abs(end.y - start.y))
+        #expect(lit.count == steps + 1, "one dot per step along the major axis")
+    }
+
+    @Test func farPointsAreClippedNotWalked() {
+        var canvas = BrailleCanvas(width: 4, height: 2, xRange: 0...1, yRange: 0...1)
+        canvas.plotPath([SIMD2(0.5, 0.5), SIMD2(1e300, 0.5), SIMD2(.nan, 0), SIMD2(0, 0)], color: .default)
+        let lit = litDots(canvas)
+        #expect(lit.contains(DotPoint(x: 7, y: 4)), "the segment runs to the right edge")
+        #expect(lit.contains(DotPoint(x: 0, y: 7)), "a point after a NaN starts a new line")
+        #expect(!lit.contains(DotPoint(x: 2, y: 6)), "no line is drawn across the NaN")
+    }
+
+    @Test func dataCoordinatesPutYUp() {
+        var canvas = BrailleCanvas(width: 2, height: 1, xRange: 0...3, yRange: 0...3)
+        canvas.plot(x: 0, y: 3, color: .default)
+        canvas.plot(x: 3, y: 0, color: .default)
+        #expect(litDots(canvas) == [DotPoint(x: 0, y: 0), DotPoint(x: 3, y: 3)])
+        #expect(canvas.dot(x: 4, y: 0) == nil)
+    }
+
+    @Test func blockAndAsciiGlyphs() {
+        for (glyphs, expected) in [(GlyphSet.block, "▀▄█"), (.ascii, "'.:")] {
+            var canvas = BrailleCanvas(width: 3, height: 1, glyphs: glyphs)
+            canvas.set(dotX: 0, dotY: 0, color: .default)
+            canvas.set(dotX: 1, dotY: 1, color: .default)
+            canvas.set(dotX: 2, dotY: 0, color: .default)
+            canvas.set(dotX: 2, dotY: 1, color: .default)
+            var screen = Screen(width: 3, height: 1)
+            canvas.render(into: &screen, area: screen.bounds)
+            #expect(screen.lines == [expected])
+        }
+    }
+
+    private func litDots(_ canvas: BrailleCanvas) -> Set<DotPoint> {
+        var lit = Set<DotPoint>()
+        for y in 0..<canvas.dotHeight {
+            for x in 0..<canvas.dotWidth where canvas.isLit(dotX: x, dotY: y) { lit.insert(DotPoint(x: x, y: y)) }
+        }
+        return lit
+    }
+}
+
+@Suite struct ParallelPathTests {
+    /// Splitting paths across cores must give exactly the sequential picture,
+    /// colours included (later paths win a cell).
+    @Test func parallelPathsMatchSequentialDrawing() {
+        let paths: [(points: [SIMD2<Double>], color: Color)] = (0..<64).map { k in
+            let angle = Double(k) * 0.7
+            let points = (0..<4000).map { t -> SIMD2<Double> in
+                let r = 2.5 * (1 - Double(t) / 4000)
+                return SIMD2(r * cos(angle + Double(t) * 0.01), r * sin(angle + Double(t) * 0.01))
+            }
+            return (points, Color.indexed(UInt8(k % 8)))
+        }
+        var sequential = BrailleCanvas(width: 60, height: 20, xRange: -3...3, yRange: -3...3)
+        for path in paths { sequential.plotPath(path.points, color: path.color) }
+        var parallel = BrailleCanvas(width: 60, height: 20, xRange: -3...3, yRange: -3...3)
+        parallel.plotPaths(paths)
+        var a = Screen(width: 60, height: 20), b = Screen(width: 60, height: 20)
+        sequential.render(into: &a, area: a.bounds)
+        parallel.render(into: &b, area: b.bounds)
+        #expect(a == b)
+    }
+}
+
+@Suite struct TrailCacheTests {
+    static func plane(length: Int, cache: TrailCache?) -> ParameterPlane {
+        ParameterPlane(xRange: -3...3, yRange: -2...2, trajectories: [
+            Trajectory(points: Array(descent(from: SIMD2(-2.8, 1.8), rate: 0.05, steps: 60).prefix(length)), role: .series(0)),
+            Trajectory(points: Array(descent(from: SIMD2(2.0, -1.9), rate: 0.3, steps: 30).prefix(length)), role: .series(2)),
+        ], selected: 1, trailCache: cache)
+    }
+
+    /// Growing trails drawn incrementally look like trails drawn at once.
+    @Test func incrementalDrawingMatchesAFreshFrame() {
+        let cache = TrailCache()
+        var screen = Screen(width: 60, height: 20)
+        for length in stride(from: 1, through: 61, by: 3) {
+            Self.plane(length: length, cache: cache).render(into: &screen, area: screen.bounds, theme: .dark, caps: .full)
+        }
+        var fresh = Screen(width: 60, height: 20)
+        Self.plane(length: 61, cache: nil).render(into: &fresh, area: fresh.bounds, theme: .dark, caps: .full)
+        #expect(screen.lines == fresh.lines)
+    }
+
+    /// A trail that got shorter (a reset) is redrawn from scratch.
+    @Test func shorterTrailsStartOver() {
+        let cache = TrailCache()
+        var screen = Screen(width: 60, height: 20)
+        Self.plane(length: 61, cache: cache).render(into: &screen, area: screen.bounds, theme: .dark, caps: .full)
+        Self.plane(length: 5, cache: cache).render(into: &screen, area: screen.bounds, theme: .dark, caps: .full)
+        var fresh = Screen(width: 60, height: 20)
+        Self.plane(length: 5, cache: nil).render(into: &fresh, area: fresh.bounds, theme: .dark, caps: .full)
+        #expect(screen.lines == fresh.lines)
+    }
+}
