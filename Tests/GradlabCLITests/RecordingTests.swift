@@ -30,21 +30,16 @@ struct RecordingTests {
     private func interrupted(by signal: Int32) throws -> (RunFile, Int32) {
         let directory = try Fixtures.temporaryDirectory()
         let path = directory.appendingPathComponent("run.json").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Gradlab.binary)
-        process.arguments = ["--headless", "--quiet", "--points", "2000", "--epochs", "100000000", "--record", path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let child = try Subprocess.spawn([Gradlab.binary, "--headless", "--quiet", "--points", "2000", "--epochs", "100000000", "--record", path])
         // Wait until some epochs are on disk.
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
             if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size > 200_000 { break }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        kill(process.processIdentifier, signal)
-        process.waitUntilExit()
-        return (try RunFile.load(path: path), process.terminationStatus)
+        child.signal(signal)
+        let result = child.wait()
+        return (try RunFile.load(path: path), result.status)
     }
 
     @Test func killNineLeavesAFileThatLoadsUpToItsLastCompleteEvent() throws {

@@ -34,7 +34,7 @@ struct TerminalTests {
             return lines.contains { $0.contains("PAUSED") } && lines.allSatisfy { $0.count <= 90 } && lines.count <= 30
         }
         try tmux.resize(width: 40, height: 10)
-        try tmux.waitFor("too small")
+        try tmux.waitFor("need 60×18, have 40×10")
         try tmux.resize(width: 120, height: 40)
         try tmux.waitFor("epoch 3 ")
 

@@ -67,23 +67,7 @@ public enum Gradlab {
     }
 
     /// Runs gradlab with `arguments`, waiting for it to exit.
-    public static func run(_ arguments: [String], currentDirectory: URL? = nil, environment: [String: String]? = nil) throws -> ProcessResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
-        if let environment { process.environment = environment }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Read before waiting so a large output cannot fill the pipe and stall.
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return ProcessResult(status: process.terminationStatus,
-                             stdout: String(decoding: outData, as: UTF8.self),
-                             stderr: String(decoding: errData, as: UTF8.self))
+    public static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> ProcessResult {
+        try Subprocess.run([binary] + arguments, environment: environment)
     }
 }

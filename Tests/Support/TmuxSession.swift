@@ -65,37 +65,14 @@ public final class TmuxSession {
 
     @discardableResult
     private func tmux(_ arguments: [String], readOutput: Bool = true) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["tmux", "-L", socket] + arguments
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        guard readOutput else {
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            return ""
-        }
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try Subprocess.spawn(["tmux", "-L", socket] + arguments, captureOutput: readOutput).wait().stdout
     }
 
     /// The process id of the program running in the window's foreground
     /// (the shell's child), for sending it signals.
     public func foregroundChild(named name: String) throws -> Int32? {
         let shell = try tmux(["display-message", "-p", "-t", self.name, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["pgrep", "-P", shell, name]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").first.flatMap { Int32($0) }
+        let output = try Subprocess.run(["pgrep", "-P", shell, name]).stdout
+        return output.split(separator: "\n").first.flatMap { Int32($0) }
     }
 }
