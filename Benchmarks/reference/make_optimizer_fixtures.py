@@ -10,12 +10,22 @@ one optimizer step per epoch, then one scheduler step when the case has one.
 
 Needs torch (CPU is enough); gradlab's tests only read the JSON it writes.
 The files record `lr[epoch]`, the learning rate the step of epoch+1 used,
-and `trajectory[epoch][point] = [x1, x2]`, epoch 0 being the start.
+`grad[epoch][point] = [d/dx1, d/dx2]`, the gradient that step used, and
+`trajectory[epoch][point] = [x1, x2]`, epoch 0 being the start.
+
+ATEN_CPU_CAPABILITY=default: PyTorch's vectorized CPU kernels (AVX2, AVX-512,
+NEON) fuse multiply-adds (`add(alpha=)`, `addcmul`, `lerp` become fma), so
+their last bits depend on the machine; the default-capability kernels round
+every operation as written, as gradlab's optimizers and NumPy do. With it the
+fixtures are one well-defined reference that gradlab matches to the bit.
 """
 import json
+import os
 import pathlib
 
-import torch
+os.environ["ATEN_CPU_CAPABILITY"] = "default"  # before torch loads its kernels
+
+import torch  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 OUT = ROOT / "Tests" / "Fixtures" / "optimizers"
@@ -45,6 +55,8 @@ CASES = [
     ("adam_amsgrad", "adam", dict(lr=0.05, amsgrad=True), "f64", None),
     ("adam_maximize", "adam", dict(lr=0.05, maximize=True), "f64", None),
     ("adam_betas_eps", "adam", dict(lr=0.05, betas=(0.8, 0.99), eps=1e-6), "f64", None),
+    # beta1 < 0.5: lerp's weight 1 - beta1 takes ATen's other formula.
+    ("adam_low_beta1", "adam", dict(lr=0.05, betas=(0.3, 0.9)), "f64", None),
     ("adamw_default", "adamw", dict(lr=0.05), "f64", None),
     ("adamw_amsgrad", "adamw", dict(lr=0.05, weight_decay=0.1, amsgrad=True), "f64", None),
     ("rmsprop_default", "rmsprop", dict(lr=0.01), "f64", None),
@@ -54,6 +66,7 @@ CASES = [
     ("adagrad_default", "adagrad", dict(lr=0.1), "f64", None),
     ("adagrad_lr_decay", "adagrad", dict(lr=0.1, lr_decay=0.01, initial_accumulator_value=0.1, weight_decay=0.01), "f64", None),
     ("adam_amsgrad_f32", "adam", dict(lr=0.05, amsgrad=True), "f32", None),
+    ("adam_low_beta1_f32", "adam", dict(lr=0.05, betas=(0.3, 0.9)), "f32", None),
     ("rmsprop_centered_momentum_wd_f32", "rmsprop", dict(lr=0.01, alpha=0.9, centered=True, momentum=0.5, weight_decay=0.05), "f32", None),
     ("schedule_step", "sgd", dict(lr=0.1), "f64", dict(kind="step", step_size=7, gamma=0.5)),
     ("schedule_exponential", "sgd", dict(lr=0.1, momentum=0.5), "f64", dict(kind="exponential", gamma=0.95)),
@@ -74,10 +87,12 @@ def run(name, kind, kwargs, dtype_name, schedule, starts):
     scheduler = SCHEDULERS[schedule["kind"]](optimizer, schedule) if schedule else None
     trajectory = [X.detach().tolist()]
     lrs = []
+    grads = []
     for _ in range(EPOCHS):
         lrs.append(optimizer.param_groups[0]["lr"])
         optimizer.zero_grad()
         f(X[:, 0], X[:, 1]).sum().backward()
+        grads.append(X.grad.tolist())
         optimizer.step()
         if scheduler is not None:
             scheduler.step()
@@ -91,8 +106,10 @@ def run(name, kind, kwargs, dtype_name, schedule, starts):
         "dtype": dtype_name,
         "epochs": EPOCHS,
         "lr": lrs,
+        "grad": grads,
         "trajectory": trajectory,
-        "producedBy": f"torch {torch.__version__} torch.optim (foreach=False), {dtype_name}, loss = f(X).sum()",
+        "producedBy": f"torch {torch.__version__} torch.optim (foreach=False, ATEN_CPU_CAPABILITY="
+        f"{torch.backends.cpu.get_cpu_capability()}), {dtype_name}, loss = f(X).sum()",
     }
 
 
