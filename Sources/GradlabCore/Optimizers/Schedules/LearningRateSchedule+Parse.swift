@@ -24,7 +24,7 @@ extension LearningRateSchedule {
         let arguments = argumentText.map { $0.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces } } ?? []
 
         let schedule: LearningRateSchedule
-        switch name.lowercased() {
+        switch name.trimmingSpaces.lowercased() {
         case "none", "constant":
             guard arguments.isEmpty else { throw usage(text, "'none' takes no arguments") }
             schedule = .constant
@@ -41,7 +41,7 @@ extension LearningRateSchedule {
             let etaMin = arguments.count == 2 ? try number(arguments[1], "eta_min", text) : 0
             schedule = .cosine(tMax: try integer(arguments[0], "T_max", text), etaMin: etaMin)
         default:
-            throw usage(text, "unknown schedule '\(name)' (use none, step:N,GAMMA, exp:GAMMA or cosine:T_MAX,ETA_MIN)")
+            throw usage(text, "unknown schedule '\(name.trimmingSpaces)' (use none, step:N,GAMMA, exp:GAMMA or cosine:T_MAX,ETA_MIN)")
         }
         try schedule.validate()
         return schedule
@@ -62,7 +62,7 @@ extension LearningRateSchedule {
     }
 }
 
-extension StringProtocol {
+fileprivate extension StringProtocol {
     /// Without leading and trailing spaces and tabs (no Foundation needed).
     var trimmingSpaces: String {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
