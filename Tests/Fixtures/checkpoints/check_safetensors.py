@@ -58,7 +58,8 @@ def main():
         from safetensors.torch import load_file as torch_load_file
     except ImportError:
         torch = None
-    if torch is not None and metadata.get("lab") == "linear":
+    # An optimizer companion (metadata "optimizer") holds buffers, not the model.
+    if torch is not None and metadata.get("lab") == "linear" and "optimizer" not in metadata:
         class Linear(torch.nn.Module):
             def __init__(self):
                 super().__init__()
