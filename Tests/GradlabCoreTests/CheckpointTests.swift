@@ -171,6 +171,12 @@ struct CheckpointTests {
         #expect(throws: GradlabError("\(companion): cannot open: No such file or directory")) { try Checkpoint.load(path: path) }
     }
 
+    @Test func saveRefusesParametersOfAnotherLab() throws {
+        #expect(throws: GradlabError("m.safetensors: a linear checkpoint saves weight, bias in that order, got bias, weight")) {
+            try Checkpoint.save(params: [NamedValues("bias", [1]), NamedValues("weight", [2])], dtype: .f32, lab: .linear, epoch: 0, path: "m.safetensors")
+        }
+    }
+
     @Test func optimizerStateMustFitTheOptimizer() throws {
         let directory = try Fixtures.temporaryDirectory()
         let path = directory.appendingPathComponent("m.safetensors").path

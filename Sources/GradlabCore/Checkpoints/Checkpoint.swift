@@ -74,11 +74,12 @@ public enum Checkpoint {
     public static func save(params: [NamedValues], dtype: DType, lab: LabKind, epoch: Int,
                             optimizer: OptimizerCheckpoint? = nil, path: String) throws(GradlabError) {
         let tensorType = TensorDType(dtype)
+        let names = LabConfig(lab: lab).parameterNames
+        guard params.map(\.name) == names else {
+            throw GradlabError("\(path): a \(lab.rawValue) checkpoint saves \(names.joined(separator: ", ")) in that order, got \(params.map(\.name).joined(separator: ", "))")
+        }
         var tensors: [String: Tensor] = [:]
         for param in params {
-            guard !param.name.isEmpty, tensors[param.name] == nil else {
-                throw GradlabError("\(path): parameter names must be unique and non-empty, got \(params.map(\.name))")
-            }
             tensors[param.name] = Tensor(param.values, dtype: tensorType)
         }
         var metadata = [
@@ -146,8 +147,8 @@ public enum Checkpoint {
         var result = LoadedCheckpoint(lab: lab, epoch: epoch, dtype: tensorType == .f32 ? .f32 : .f64,
                                       params: params, metadata: file.metadata, optimizer: nil)
         if let companion = file.metadata["optimizer_state"] {
-            let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-            let companionPath = directory.isEmpty ? companion : directory + "/" + companion
+            // The companion is named relative to the checkpoint's directory.
+            let companionPath = path.lastIndex(of: "/").map { String(path[...$0]) + companion } ?? companion
             result.optimizer = try loadOptimizer(path: companionPath, params: params, epoch: epoch)
         }
         return result
