@@ -46,13 +46,17 @@ public final class Adam<Scalar: BinaryFloatingPoint & Sendable>: OptimizerState<
 
 /// `torch.lerp` as ATen computes it: the formula switches at weight 0.5 so
 /// that both ends are exact.
+///
+/// ATen casts the weight to the tensor's type first and computes `1 - w` in
+/// that type; in Float, `Float(1 - w)` would differ from `1 - Float(w)` (for
+/// w = 0.9, by 2e-8), so the cast comes first here too.
 @inline(__always)
 func lerp<Scalar: BinaryFloatingPoint>(_ start: Scalar, _ end: Scalar, _ weight: Double) -> Scalar {
     let w = Scalar(weight)
-    if weight < 0.5 {
+    if abs(w) < 0.5 {
         return start + w * (end - start)
     }
-    return end - (end - start) * Scalar(1 - weight)
+    return end - (end - start) * (1 - w)
 }
 
 #if canImport(Glibc)

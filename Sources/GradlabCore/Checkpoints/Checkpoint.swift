@@ -1,0 +1,234 @@
+import Foundation
+
+/// An optimizer's resumable state: its hyperparameters, steps taken, and
+/// per-parameter buffers (`momentum_buffer`, `exp_avg`, ...).
+public struct OptimizerCheckpoint: Sendable, Equatable {
+    public var config: OptimizerConfig
+    public var stepCount: Int
+    /// Each buffer over all parameters, laid out like the lab's flat
+    /// parameter buffer: the checkpoint's params concatenated in order.
+    public var buffers: [NamedValues]
+    /// The learning-rate schedule in progress, if any.
+    public var scheduler: LearningRateScheduler?
+
+    public init(config: OptimizerConfig, stepCount: Int, buffers: [NamedValues], scheduler: LearningRateScheduler? = nil) {
+        self.config = config
+        self.stepCount = stepCount
+        self.buffers = buffers
+        self.scheduler = scheduler
+    }
+
+    /// The state of a live optimizer.
+    public init<Scalar: BinaryFloatingPoint & Sendable>(_ optimizer: any Optimizer<Scalar>, scheduler: LearningRateScheduler? = nil) {
+        self.init(config: optimizer.config, stepCount: optimizer.stepCount,
+                  buffers: optimizer.stateBuffers.map { NamedValues($0.name, $0.values.map { Double($0) }) },
+                  scheduler: scheduler)
+    }
+}
+
+/// What ``Checkpoint/load(path:)`` found.
+public struct LoadedCheckpoint: Sendable, Equatable {
+    public var lab: LabKind
+    /// Epochs trained when saved (0 when the file does not say).
+    public var epoch: Int
+    public var dtype: DType
+    /// In the lab's order (`weight`, `bias`; `a`, `b`, `c`; `x1`, `x2`).
+    public var params: [NamedValues]
+    /// The file's `__metadata__` as written.
+    public var metadata: [String: String]
+    /// The companion optimizer file's state, when the checkpoint has one.
+    public var optimizer: OptimizerCheckpoint?
+}
+
+/// Model checkpoints as safetensors files that PyTorch loads directly.
+///
+/// `run.safetensors` holds the lab's parameters under their PyTorch names,
+/// one F32 or F64 tensor each: `weight` and `bias` of shape [1] for the linear
+/// lab (the tutorial's `Linear` loads them with `load_state_dict` strictly),
+/// `a`, `b`, `c` for the quadratic, `x1` and `x2` of shape [N] for the
+/// landscape's points. Metadata: `format` (`pt`), `gradlab` (version), `lab`,
+/// `epoch`, `dtype`, and `optimizer_state` when the optimizer was saved
+/// beside it in `run.optim.safetensors`: one tensor per parameter and buffer
+/// (`weight.exp_avg`), with `optimizer` (the config as JSON), `step`,
+/// `epoch` and, if any, `scheduler` (JSON) in its metadata.
+/// See `docs/checkpoints.md`.
+public enum Checkpoint {
+    /// Written into every checkpoint's metadata.
+    public static let gradlabVersion = "0.1.0"
+
+    /// Where the optimizer state of the checkpoint at `path` goes:
+    /// `model.safetensors` -> `model.optim.safetensors`.
+    public static func optimizerPath(for path: String) -> String {
+        let suffix = ".safetensors"
+        let stem = path.hasSuffix(suffix) ? String(path.dropLast(suffix.count)) : path
+        return stem + ".optim" + suffix
+    }
+
+    /// Saves parameters (and optionally optimizer state) atomically.
+    ///
+    /// - Parameters:
+    ///   - params: the lab's parameters in its buffer order.
+    ///   - dtype: the lab's dtype; tensors are F32 or F64 to match.
+    ///   - optimizer: written first, to ``optimizerPath(for:)``; its buffers
+    ///     are split per parameter as `<param>.<buffer>`.
+    public static func save(params: [NamedValues], dtype: DType, lab: LabKind, epoch: Int,
+                            optimizer: OptimizerCheckpoint? = nil, path: String) throws(GradlabError) {
+        let tensorType = TensorDType(dtype)
+        let names = LabConfig(lab: lab).parameterNames
+        guard params.map(\.name) == names else {
+            throw GradlabError("\(path): a \(lab.rawValue) checkpoint saves \(names.joined(separator: ", ")) in that order, got \(params.map(\.name).joined(separator: ", "))")
+        }
+        var tensors: [String: Tensor] = [:]
+        for param in params {
+            tensors[param.name] = Tensor(param.values, dtype: tensorType)
+        }
+        var metadata = [
+            "format": "pt", "gradlab": gradlabVersion, "lab": lab.rawValue,
+            "epoch": String(epoch), "dtype": dtype.rawValue,
+        ]
+        if let optimizer {
+            let companion = optimizerPath(for: path)
+            try saveOptimizer(optimizer, params: params, dtype: tensorType, lab: lab, epoch: epoch, path: companion)
+            metadata["optimizer_state"] = String(companion.split(separator: "/").last ?? Substring(companion))
+        }
+        try SafeTensorsFile(tensors: tensors, metadata: metadata).write(path: path)
+    }
+
+    private static func saveOptimizer(_ optimizer: OptimizerCheckpoint, params: [NamedValues], dtype: TensorDType,
+                                      lab: LabKind, epoch: Int, path: String) throws(GradlabError) {
+        let total = params.reduce(0) { $0 + $1.values.count }
+        var tensors: [String: Tensor] = [:]
+        for buffer in optimizer.buffers {
+            guard buffer.values.count == total else {
+                throw GradlabError("\(path): optimizer buffer '\(buffer.name)' has \(buffer.values.count) values for \(total) parameters")
+            }
+            var start = 0
+            for param in params {
+                let slice = Array(buffer.values[start..<start + param.values.count])
+                tensors["\(param.name).\(buffer.name)"] = Tensor(slice, dtype: dtype)
+                start += param.values.count
+            }
+        }
+        var metadata = [
+            "format": "pt", "gradlab": gradlabVersion, "lab": lab.rawValue, "epoch": String(epoch),
+            "step": String(optimizer.stepCount), "optimizer": try json(optimizer.config, path: path),
+        ]
+        if let scheduler = optimizer.scheduler { metadata["scheduler"] = try json(scheduler, path: path) }
+        try SafeTensorsFile(tensors: tensors, metadata: metadata).write(path: path)
+    }
+
+    /// Loads a checkpoint written by ``save(params:dtype:lab:epoch:optimizer:path:)``,
+    /// or any safetensors file holding one lab's parameters (for example one
+    /// saved from PyTorch with `safetensors.torch.save_file(model.state_dict(), path)`):
+    /// without a `lab` in its metadata, the lab is told from the tensor names.
+    public static func load(path: String) throws(GradlabError) -> LoadedCheckpoint {
+        let file = try SafeTensorsFile.read(path: path)
+        func fail(_ message: String) -> GradlabError { GradlabError("\(path): \(message)") }
+
+        let lab = try labOf(file, fail: fail)
+        let names = LabConfig(lab: lab).parameterNames
+        let found = file.tensors.keys.sorted()
+        guard found == names.sorted() else {
+            throw fail("a \(lab.rawValue) checkpoint holds tensors \(names.joined(separator: ", ")); this file has \(found.isEmpty ? "none" : found.joined(separator: ", "))")
+        }
+        let dtypes = Set(file.tensors.values.map(\.dtype))
+        guard dtypes.count == 1, let tensorType = dtypes.first else {
+            throw fail("tensors mix F32 and F64; a checkpoint has one dtype")
+        }
+        let params = names.map { NamedValues($0, file.tensors[$0]?.values ?? []) }
+        if lab == .landscape {
+            guard params[0].values.count == params[1].values.count, !params[0].values.isEmpty else {
+                throw fail("x1 and x2 must hold the same number of points (at least 1), got \(params[0].values.count) and \(params[1].values.count)")
+            }
+        } else if let wrong = params.first(where: { $0.values.count != 1 }) {
+            throw fail("tensor '\(wrong.name)' must hold one number, got \(wrong.values.count)")
+        }
+        let epoch = try integer(file.metadata["epoch"], "epoch", fail: fail) ?? 0
+        var result = LoadedCheckpoint(lab: lab, epoch: epoch, dtype: tensorType == .f32 ? .f32 : .f64,
+                                      params: params, metadata: file.metadata, optimizer: nil)
+        if let companion = file.metadata["optimizer_state"] {
+            // The companion is named relative to the checkpoint's directory.
+            let companionPath = path.lastIndex(of: "/").map { String(path[...$0]) + companion } ?? companion
+            result.optimizer = try loadOptimizer(path: companionPath, params: params, epoch: epoch)
+        }
+        return result
+    }
+
+    private static func loadOptimizer(path: String, params: [NamedValues], epoch: Int) throws(GradlabError) -> OptimizerCheckpoint {
+        let file = try SafeTensorsFile.read(path: path)
+        func fail(_ message: String) -> GradlabError { GradlabError("\(path): \(message)") }
+        guard let configText = file.metadata["optimizer"],
+              let config = try? JSONDecoder().decode(OptimizerConfig.self, from: Data(configText.utf8)) else {
+            throw fail("metadata has no valid \"optimizer\" config")
+        }
+        let saved = try integer(file.metadata["epoch"], "epoch", fail: fail)
+        guard saved == epoch else {
+            throw fail("optimizer state is from epoch \(saved.map(String.init) ?? "?") but the checkpoint is from epoch \(epoch); it is stale")
+        }
+        let stepCount = try integer(file.metadata["step"], "step", fail: fail) ?? 0
+        var scheduler: LearningRateScheduler?
+        if let text = file.metadata["scheduler"] {
+            guard let decoded = try? JSONDecoder().decode(LearningRateScheduler.self, from: Data(text.utf8)) else {
+                throw fail("metadata \"scheduler\" is not a valid schedule")
+            }
+            scheduler = decoded
+        }
+        // Buffer names in first-seen order of the sorted tensor names.
+        var bufferNames: [String] = []
+        for key in file.tensors.keys.sorted() {
+            guard let param = params.first(where: { key.hasPrefix($0.name + ".") }) else {
+                throw fail("tensor '\(key)' names no parameter (expected <param>.<buffer>, params \(params.map(\.name).joined(separator: ", ")))")
+            }
+            let buffer = String(key.dropFirst(param.name.count + 1))
+            if !bufferNames.contains(buffer) { bufferNames.append(buffer) }
+        }
+        var buffers: [NamedValues] = []
+        for buffer in bufferNames {
+            var values: [Double] = []
+            for param in params {
+                guard let tensor = file.tensors["\(param.name).\(buffer)"], tensor.values.count == param.values.count else {
+                    throw fail("buffer '\(buffer)' needs a tensor '\(param.name).\(buffer)' of \(param.values.count) values")
+                }
+                values += tensor.values
+            }
+            buffers.append(NamedValues(buffer, values))
+        }
+        // The optimizer itself knows which buffers it has.
+        do {
+            try makeOptimizer(config, scalar: Double.self)
+                .restore(stepCount: stepCount, buffers: Dictionary(uniqueKeysWithValues: buffers.map { ($0.name, $0.values) }))
+        } catch {
+            throw fail(error.message)
+        }
+        return OptimizerCheckpoint(config: config, stepCount: stepCount, buffers: buffers, scheduler: scheduler)
+    }
+
+    /// The lab named in the metadata, or the one whose parameter names the
+    /// tensors are.
+    private static func labOf(_ file: SafeTensorsFile, fail: (String) -> GradlabError) throws(GradlabError) -> LabKind {
+        if let name = file.metadata["lab"] {
+            guard let lab = LabKind(rawValue: name) else {
+                throw fail("metadata lab '\(name)' is not one of \(LabKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return lab
+        }
+        let names = Set(file.tensors.keys)
+        if let lab = LabKind.allCases.first(where: { Set(LabConfig(lab: $0).parameterNames) == names }) {
+            return lab
+        }
+        throw fail("cannot tell the lab: tensors \(names.sorted().joined(separator: ", ")) are not weight+bias (linear), a+b+c (quadratic) or x1+x2 (landscape)")
+    }
+
+    private static func integer(_ text: String?, _ key: String, fail: (String) -> GradlabError) throws(GradlabError) -> Int? {
+        guard let text else { return nil }
+        guard let value = Int(text), value >= 0 else { throw fail("metadata \(key) '\(text)' is not a whole number >= 0") }
+        return value
+    }
+
+    private static func json<T: Encodable>(_ value: T, path: String) throws(GradlabError) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        guard let data = try? encoder.encode(value) else { throw GradlabError("\(path): cannot encode \(T.self) as JSON") }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
