@@ -23,6 +23,12 @@ public struct LabConfig: Codable, Sendable, Equatable {
     public var functionName: String?
     public var dtype: DType
     public var optimizer: OptimizerConfig
+    /// Landscape `--compare`: one optimizer per group of points, every group
+    /// starting from the same points. Nil: one group with ``optimizer``.
+    public var compare: [OptimizerConfig]?
+    /// Learning-rate schedule (`torch.optim.lr_scheduler`), stepped once per
+    /// epoch; nil or `.constant` keeps the rate.
+    public var schedule: LearningRateSchedule?
     public var epochs: Int
     /// Seed of gradlab's NumPy-compatible generator (start points, default data, init).
     public var seed: UInt32
@@ -55,6 +61,8 @@ public struct LabConfig: Codable, Sendable, Equatable {
     public init(lab: LabKind) {
         self.lab = lab
         functionName = nil
+        compare = nil
+        schedule = nil
         device = "auto"
         seed = 0
         points = 5
@@ -110,9 +118,16 @@ public struct LabConfig: Codable, Sendable, Equatable {
         }
     }
 
+    /// The optimizer of each group (one unless comparing).
+    public var groups: [OptimizerConfig] { compare ?? [optimizer] }
+
     /// Checks ranges that the CLI and run files must both respect.
     public func validate() throws(GradlabError) {
-        try optimizer.validate()
+        for group in groups { try group.validate() }
+        try schedule?.validate()
+        if compare != nil, lab != .landscape {
+            throw GradlabError("--compare applies to the landscape lab only (this is --lab \(lab.rawValue))")
+        }
         if epochs < 1 { throw GradlabError("--epochs must be at least 1, got \(epochs)") }
         if lab == .landscape {
             if points < 1 { throw GradlabError("--points must be at least 1, got \(points)") }

@@ -2,25 +2,34 @@ import GradlabMath
 
 /// Example 1: many points descending f(x1, x2), each with its own gradient.
 ///
-/// Points live in one buffer, all x1 first then all x2, so the Program reads
-/// them as two lane arrays and the optimizer updates them as one flat array.
-/// One epoch = one optimizer step for every point.
+/// Points live in one buffer, one block per optimizer group (one group unless
+/// `--compare`): a group's x1 values, then its x2 values, so the Program
+/// reads them as two lane arrays and the group's optimizer updates the block
+/// as one flat array. One epoch = one optimizer step for every point.
 final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     private let program: Program
     private let values: UnsafeMutablePointer<T>
+    /// Points per group.
     private let count: Int
+    private let groupCount: Int
 
     init(_ config: LabConfig) throws(GradlabError) {
         let expression = try parseLabExpression(config.function, variables: ["x1", "x2"], flag: "--f")
         program = Program.valueAndGradient(of: expression, inputs: ["x1", "x2"], respect: ["x1", "x2"])
         let starts = config.starts ?? LandscapeLab.generatedStarts(count: config.points, domain: config.domain, seed: config.seed)
-        count = starts.count
-        values = .allocate(capacity: max(count, 1))
-        values.initialize(repeating: 0, count: max(count, 1))
-        super.init(config: config, parameterCount: 2 * count)
-        for (i, start) in starts.enumerated() {
-            buffers.values[i] = T(start[0])
-            buffers.values[count + i] = T(start[1])
+        let n = starts.count
+        let groups = config.groups.count
+        count = n
+        groupCount = groups
+        values = .allocate(capacity: max(n * groups, 1))
+        values.initialize(repeating: 0, count: max(n * groups, 1))
+        super.init(config: config, parameterCount: 2 * n * groups,
+                   groupRanges: (0..<groups).map { ($0 * 2 * n)..<(($0 + 1) * 2 * n) })
+        for g in 0..<groups {
+            for (i, start) in starts.enumerated() {
+                buffers.values[g * 2 * n + i] = T(start[0])
+                buffers.values[g * 2 * n + n + i] = T(start[1])
+            }
         }
     }
 
@@ -35,48 +44,74 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         }
     }
 
-    /// Computes f and the gradient at every point; returns the mean of f.
-    private func evaluate() -> Double {
-        program.run(
-            count: count,
-            inputs: [.lanes(UnsafePointer(buffers.values)), .lanes(UnsafePointer(buffers.values + count))],
-            outputs: [values, buffers.gradients, buffers.gradients + count]
-        )
-        return sumAsDouble(values, count) / Double(count)
+    /// Computes f and the gradient at every point; returns each group's mean of f.
+    private func evaluate() -> [Double] {
+        (0..<groupCount).map { g in
+            let block = buffers.values + g * 2 * count
+            let gradients = buffers.gradients + g * 2 * count
+            program.run(
+                count: count,
+                inputs: [.lanes(UnsafePointer(block)), .lanes(UnsafePointer(block + count))],
+                outputs: [values + g * count, gradients, gradients + count]
+            )
+            return sumAsDouble(values + g * count, count) / Double(count)
+        }
     }
 
     func startRecord() -> EpochRecord {
-        record(loss: evaluate())
+        record(groupLoss: evaluate(), lr: nil)
     }
 
     func runEpoch() -> EpochRecord {
-        let loss = evaluate()
-        buffers.step(with: optimizer, trackSteps: count <= 4096)
-        epoch += 1
-        return record(loss: loss)
+        let groupLoss = evaluate()
+        let lr = learningRate
+        stepParameters(trackSteps: count * groupCount <= 4096)
+        finishEpoch()
+        return record(groupLoss: groupLoss, lr: config.schedule == nil ? nil : lr)
     }
 
-    private func record(loss: Double) -> EpochRecord {
+    private func record(groupLoss: [Double], lr: Double?) -> EpochRecord {
         let tracked = min(count, config.trackedPoints)
-        let points = (0..<tracked).map { SIMD2(Double(buffers.values[$0]), Double(buffers.values[count + $0])) }
-        let diverged = !loss.isFinite || !points.allSatisfy { $0.x.isFinite && $0.y.isFinite }
-        return EpochRecord(epoch: epoch, loss: loss, points: points, diverged: diverged)
+        var points: [SIMD2<Double>] = []
+        points.reserveCapacity(tracked * groupCount)
+        for g in 0..<groupCount {
+            let block = buffers.values + g * 2 * count
+            for i in 0..<tracked { points.append(SIMD2(Double(block[i]), Double(block[count + i]))) }
+        }
+        let loss = groupLoss.reduce(0, +) / Double(groupCount)
+        // Under --compare one optimizer blowing up is a result worth watching:
+        // the run diverges only when every group has.
+        let diverged = groupCount > 1
+            ? groupLoss.allSatisfy { !$0.isFinite }
+            : !loss.isFinite || !points.allSatisfy { $0.x.isFinite && $0.y.isFinite }
+        return EpochRecord(epoch: epoch, loss: loss, points: points, diverged: diverged,
+                           groupLoss: groupCount > 1 ? groupLoss : nil, lr: lr)
     }
 
     func inspect(selectedPoint: Int) -> LabInspection {
-        let index = min(max(selectedPoint, 0), max(count - 1, 0))
-        let inputs = [buffers.values[index], buffers.values[count + index]]
-        let value = Double(program.evaluate(inputs)[0])
+        let total = count * groupCount
+        let index = min(max(selectedPoint, 0), max(total - 1, 0))
+        let g = index / max(count, 1), i = index % max(count, 1)
+        let start = g * 2 * count
+        let inputs = [buffers.values[start + i], buffers.values[start + count + i]]
         return LabInspection(
             epoch: epoch,
-            parameters: buffers.inspect([index, count + index], names: ["x1", "x2"], optimizer: optimizer),
+            parameters: buffers.inspect([start + i, start + count + i], names: ["x1", "x2"], optimizer: optimizers[g], groupStart: start),
             gradientNorm: buffers.gradientNorm(),
-            optimizerSteps: optimizer.stepCount,
+            optimizerSteps: optimizers[g].stepCount,
             selectedPoint: index,
-            pointCount: count,
-            valueAtSelected: value
+            pointCount: total,
+            valueAtSelected: Double(program.evaluate(inputs)[0]),
+            group: groupCount > 1 ? optimizers[g].config.summary : nil
         )
     }
 
     var dataset: LabDataset { .empty }
+
+    var checkpointParameters: [NamedValues] { namedParameters(["x1", "x2"]) }
+
+    func restore(_ checkpoint: LoadedCheckpoint) throws(GradlabError) {
+        guard groupCount == 1 else { throw GradlabError("--load cannot be combined with --compare") }
+        try restore(checkpoint, names: ["x1", "x2"])
+    }
 }

@@ -56,26 +56,27 @@ final class LinearLab<T: ProgramScalar>: TrainableLab<T>, Lab {
 
     func startRecord() -> EpochRecord {
         let train = meanLoss(trainX, trainY) ?? .nan
-        return record(train: train, test: meanLoss(testX, testY))
+        return record(train: train, test: meanLoss(testX, testY), lr: nil)
     }
 
     func runEpoch() -> EpochRecord {
+        let lr = learningRate
         var total = 0.0
         for (x, y) in zip(trainX, trainY) {
             let outputs = training.evaluate([buffers.values[0], buffers.values[1], x, y])
             buffers.gradients[0] = outputs[1]
             buffers.gradients[1] = outputs[2]
-            buffers.step(with: optimizer, trackSteps: true)
+            stepParameters(trackSteps: true)
             total += Double(outputs[0])
         }
-        epoch += 1
-        return record(train: total / Double(trainX.count), test: meanLoss(testX, testY))
+        finishEpoch()
+        return record(train: total / Double(trainX.count), test: meanLoss(testX, testY), lr: config.schedule == nil ? nil : lr)
     }
 
-    private func record(train: Double, test: Double?) -> EpochRecord {
+    private func record(train: Double, test: Double?, lr: Double?) -> EpochRecord {
         let params = [NamedValues("weight", [Double(buffers.values[0])]), NamedValues("bias", [Double(buffers.values[1])])]
         let diverged = !train.isFinite || !(test ?? 0).isFinite || !buffers.allFinite
-        return EpochRecord(epoch: epoch, loss: train, trainLoss: train, testLoss: test, params: params, diverged: diverged)
+        return EpochRecord(epoch: epoch, loss: train, trainLoss: train, testLoss: test, params: params, diverged: diverged, lr: lr)
     }
 
     func inspect(selectedPoint: Int) -> LabInspection {
@@ -88,5 +89,11 @@ final class LinearLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         LabDataset(inputName: "x", targetName: "y",
                    trainInputs: trainX.map(Double.init), trainTargets: trainY.map(Double.init),
                    testInputs: testX.map(Double.init), testTargets: testY.map(Double.init))
+    }
+
+    var checkpointParameters: [NamedValues] { namedParameters(["weight", "bias"]) }
+
+    func restore(_ checkpoint: LoadedCheckpoint) throws(GradlabError) {
+        try restore(checkpoint, names: ["weight", "bias"])
     }
 }

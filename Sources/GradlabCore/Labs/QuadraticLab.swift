@@ -68,18 +68,19 @@ final class QuadraticLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         return Double(T(sumAsDouble(sampleOutputs[0], n) / Double(n)))
     }
 
-    func startRecord() -> EpochRecord { record(loss: evaluate()) }
+    func startRecord() -> EpochRecord { record(loss: evaluate(), lr: nil) }
 
     func runEpoch() -> EpochRecord {
         let loss = evaluate()
-        buffers.step(with: optimizer, trackSteps: true)
-        epoch += 1
-        return record(loss: loss)
+        let lr = learningRate
+        stepParameters(trackSteps: true)
+        finishEpoch()
+        return record(loss: loss, lr: config.schedule == nil ? nil : lr)
     }
 
-    private func record(loss: Double) -> EpochRecord {
+    private func record(loss: Double, lr: Double?) -> EpochRecord {
         let params = ["a", "b", "c"].enumerated().map { NamedValues($1, [Double(buffers.values[$0])]) }
-        return EpochRecord(epoch: epoch, loss: loss, params: params, diverged: !loss.isFinite || !buffers.allFinite)
+        return EpochRecord(epoch: epoch, loss: loss, params: params, diverged: !loss.isFinite || !buffers.allFinite, lr: lr)
     }
 
     func inspect(selectedPoint: Int) -> LabInspection {
@@ -91,5 +92,11 @@ final class QuadraticLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     var dataset: LabDataset {
         LabDataset(inputName: "t", targetName: "v", trainInputs: t.map(Double.init), trainTargets: v.map(Double.init),
                    testInputs: [], testTargets: [])
+    }
+
+    var checkpointParameters: [NamedValues] { namedParameters(["a", "b", "c"]) }
+
+    func restore(_ checkpoint: LoadedCheckpoint) throws(GradlabError) {
+        try restore(checkpoint, names: ["a", "b", "c"])
     }
 }

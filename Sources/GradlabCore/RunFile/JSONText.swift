@@ -90,6 +90,8 @@ extension Event {
                 }
                 json.raw("]")
             }
+            if let groupLoss = record.groupLoss { json.key("groupLoss"); json.numbers(groupLoss) }
+            if let lr = record.lr { json.key("lr"); json.raw(formatNumber(lr)) }
             if record.diverged { json.key("diverged"); json.raw("true") }
         case .learningRate(let epoch, let lr):
             json.key("type", first: true); json.string("lr")

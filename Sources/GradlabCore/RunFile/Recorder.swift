@@ -16,10 +16,14 @@ public final class Recorder: EventSink {
         var lastFlush: ContinuousClock.Instant
         var epochs = 0
         var single = false
+        /// The last recorded positions, for the basins in the end line.
+        var lastPoints: [SIMD2<Double>]?
     }
 
     public let path: String
     private let state: Mutex<State>
+    /// Classifies final positions by the minimum reached, for named functions.
+    private let basins: BasinClassifier?
 
     /// Opens `path` for writing (replacing it). Call only after the run's
     /// configuration is known to be valid, so bad input never truncates an
@@ -33,12 +37,16 @@ public final class Recorder: EventSink {
         fputs(header, file)
         fflush(file)
         state = Mutex(State(file: file, lastFlush: .now, single: config.dtype == .f32))
+        basins = config.functionName.flatMap(TestFunction.named).map { BasinClassifier(function: $0) }
     }
 
     public func receive(_ event: Event, config: LabConfig) {
         state.withLock { state in
             guard let file = state.file else { return }
-            if case .epoch(let record) = event { state.epochs = record.epoch }
+            if case .epoch(let record) = event {
+                state.epochs = record.epoch
+                state.lastPoints = record.points
+            }
             if case .reset = event { state.epochs = 0 }
             fputs(event.jsonLine(single: state.single), file)
             fputs(",\n", file)
@@ -53,7 +61,8 @@ public final class Recorder: EventSink {
     public func finish(status: String) {
         state.withLock { state in
             guard let file = state.file else { return }
-            fputs(RunFileFormat.footer(status: status, epochs: state.epochs), file)
+            let basins = state.lastPoints.flatMap { points in self.basins.map { $0.classify(points) } }
+            fputs(RunFileFormat.footer(status: status, epochs: state.epochs, basins: basins), file)
             fputs("\n]}\n", file)
             fflush(file)
             fsync(fileno(file))

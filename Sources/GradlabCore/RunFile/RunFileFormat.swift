@@ -31,12 +31,16 @@ public enum RunFileFormat {
 
     /// The last event line: how the run ended. It has no trailing comma, and
     /// `]}` follows it, so a complete file is one JSON document.
-    static func footer(status: String, epochs: Int) -> String {
+    static func footer(status: String, epochs: Int, basins: [Int?]? = nil) -> String {
         var json = JSONText(single: false)
         json.raw("{")
         json.key("type", first: true); json.string("end")
         json.key("status"); json.string(status)
         json.key("epochs"); json.raw(String(epochs))
+        if let basins {
+            json.key("basins")
+            json.raw("[" + basins.map { $0.map(String.init) ?? "null" }.joined(separator: ",") + "]")
+        }
         json.raw("}")
         return json.text
     }

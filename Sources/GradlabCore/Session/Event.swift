@@ -52,9 +52,16 @@ public struct EpochRecord: Sendable, Equatable {
     public var points: [SIMD2<Double>]?
     /// Whether loss or parameters are no longer finite.
     public var diverged: Bool
+    /// Under `--compare`: the mean of f over each group's points, in group order.
+    public var groupLoss: [Double]?
+    /// The learning rate this epoch used, recorded when a schedule moves it.
+    public var lr: Double?
 
     public init(epoch: Int, loss: Double, trainLoss: Double? = nil, testLoss: Double? = nil,
-                params: [NamedValues] = [], points: [SIMD2<Double>]? = nil, diverged: Bool = false) {
+                params: [NamedValues] = [], points: [SIMD2<Double>]? = nil, diverged: Bool = false,
+                groupLoss: [Double]? = nil, lr: Double? = nil) {
+        self.groupLoss = groupLoss
+        self.lr = lr
         self.epoch = epoch
         self.loss = loss
         self.trainLoss = trainLoss

@@ -96,6 +96,9 @@ public actor Session {
     /// Replaces the optimizer (fresh state) from the next step on.
     public func setOptimizer(_ optimizer: OptimizerConfig) throws(GradlabError) {
         try optimizer.validate()
+        guard config.compare == nil else {
+            throw GradlabError("each group keeps its optimizer under --compare")
+        }
         config.optimizer = optimizer
         lab.setOptimizer(optimizer)
         publish(.optimizer(epoch: lab.epoch, config: optimizer))
@@ -126,6 +129,23 @@ public actor Session {
         let record = lab.startRecord()
         latest = record
         publish(.epoch(record))
+    }
+
+    /// The parameters and optimizer state, for `--save`.
+    public func checkpoint() throws(GradlabError) -> (params: [NamedValues], optimizer: OptimizerCheckpoint, epoch: Int) {
+        guard config.compare == nil else { throw GradlabError("--save cannot be combined with --compare") }
+        return (lab.checkpointParameters, lab.optimizerCheckpoint, lab.epoch)
+    }
+
+    /// Continues from a checkpoint (`--load`): its parameters, its optimizer
+    /// state when saved beside it, and its epoch count. Call before ``start()``,
+    /// whose start record is then the checkpoint's state.
+    public func restore(_ checkpoint: LoadedCheckpoint) throws(GradlabError) {
+        guard checkpoint.lab == config.lab else {
+            throw GradlabError("--load: the checkpoint is for the \(checkpoint.lab.rawValue) lab, not \(config.lab.rawValue)")
+        }
+        try lab.restore(checkpoint)
+        config.optimizer = lab.optimizerConfig
     }
 
     public func inspect(selectedPoint: Int = 0) -> LabInspection {

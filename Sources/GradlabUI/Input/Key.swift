@@ -58,6 +58,9 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     case focusPrevious
     case selectNext
     case selectPrevious
+    case save
+    case toggleBasins
+    case nextParameterPair
     case help
     /// Close the help overlay (or whatever is open); no-op otherwise.
     case dismiss

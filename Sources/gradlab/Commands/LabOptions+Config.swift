@@ -14,11 +14,22 @@ extension LabOptions {
         config.device = device
         if let function {
             guard lab == .landscape else { throw GradlabError("--f applies to the landscape lab only (this is --lab \(lab.rawValue))") }
-            config.function = function
+            if let named = TestFunction.named(function) {
+                config.function = named.expression
+                config.functionName = named.name
+                config.domain = named.domain
+            } else {
+                config.function = function
+            }
         }
         if let points { config.points = points }
         if let track { config.trackedPoints = track }
         if let domain { config.domain = try Self.numbers(domain, count: 4, flag: "--domain") }
+        if let schedule { config.schedule = try LearningRateSchedule.parse(schedule) }
+        if let compare {
+            config.compare = try CompareList.parse(compare, base: config.optimizer)
+            config.optimizer = config.compare?.first ?? config.optimizer
+        }
         if let starts {
             guard lab == .landscape else { throw GradlabError("--starts applies to the landscape lab only") }
             let table = try CSVTable.load(path: starts, required: ["x1", "x2"])

@@ -7,7 +7,7 @@ struct LabOptions: ParsableArguments {
     @Option(help: "The lab: landscape, quadratic or linear.")
     var lab: LabKind = .landscape
 
-    @Option(name: .customLong("f"), help: ArgumentHelp("The landscape's f(x1,x2), e.g. 'x1^2 + 3*x2^2'.", valueName: "expr"))
+    @Option(name: .customLong("f"), help: ArgumentHelp("The landscape's f(x1,x2): a named function (see 'gradlab functions') or an expression like 'x1^2 + 3*x2^2'.", valueName: "name|expr"))
     var function: String?
 
     @Option(help: "Landscape: number of start points, uniform in --domain.")
@@ -42,6 +42,12 @@ struct LabOptions: ParsableArguments {
 
     @Option(help: "auto, cpu or cuda.")
     var device: String = "auto"
+
+    @Option(help: ArgumentHelp("Landscape: run several optimizers from the same starts, e.g. sgd,momentum,adam:lr=0.05:amsgrad (see docs/optimizers.md).", valueName: "list"))
+    var compare: String?
+
+    @Option(help: ArgumentHelp("Learning-rate schedule: none, step:N,GAMMA, exp:GAMMA or cosine:TMAX[,ETAMIN].", valueName: "spec"))
+    var schedule: String?
 }
 
 extension LabKind: ExpressibleByArgument {}

@@ -23,6 +23,12 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Headless: print only the summary, not every epoch.")
     var quiet = false
 
+    @Option(help: ArgumentHelp("Save the parameters as safetensors at the end (optimizer state beside it, in NAME.optim.safetensors).", valueName: "ckpt.safetensors"))
+    var save: String?
+
+    @Option(help: ArgumentHelp("Start from a checkpoint (and its optimizer state, when saved beside it); --epochs then counts further epochs.", valueName: "ckpt.safetensors"))
+    var load: String?
+
     @Option(help: ArgumentHelp("TUI colour theme: dark, light, high-contrast, or a .theme file.", valueName: "name|path"))
     var theme: String = "dark"
 
@@ -35,10 +41,10 @@ struct RunCommand: AsyncParsableCommand {
             if optimizerOptions.lr == nil, optimizerOptions.optimizer == .sgd { config.optimizer.lr = TerminalRun.defaultLandscapeLR }
         }
         if headless {
-            let code = try await HeadlessRun(config: config, recordPath: record, quiet: quiet).run()
+            let code = try await HeadlessRun(config: config, recordPath: record, quiet: quiet, savePath: save, loadPath: load).run()
             if code != 0 { throw ExitCode(code) }
         } else {
-            let code = try await TerminalRun(config: config, recordPath: record, themeName: theme).run()
+            let code = try await TerminalRun(config: config, recordPath: record, themeName: theme, savePath: save, loadPath: load).run()
             if code != 0 { throw ExitCode(code) }
         }
     }

@@ -10,25 +10,31 @@ struct HeadlessRun {
     let config: LabConfig
     let recordPath: String?
     let quiet: Bool
+    var savePath: String? = nil
+    var loadPath: String? = nil
 
     /// Returns the process exit code (130 after Ctrl-C, 143 after SIGTERM).
     func run() async throws(GradlabError) -> Int32 {
         let signals = SignalFlag()
         let session = try Session(config: config)
+        if let loadPath { try await session.restore(try Checkpoint.load(path: loadPath)) }
+        if savePath != nil, config.compare != nil { throw GradlabError("--save cannot be combined with --compare") }
+        let firstEpoch = await session.epoch
+        let lastEpoch = firstEpoch + config.epochs
         var recorder: Recorder?
         if let recordPath {
             let made = try Recorder(path: recordPath, config: config)
             await session.attach(made)
             recorder = made
         }
-        let table = EpochTable(lab: config.lab, total: config.epochs, quiet: quiet)
-        let progress = ProgressBar(total: config.epochs)
+        let table = EpochTable(lab: config.lab, total: lastEpoch, quiet: quiet)
+        let progress = ProgressBar(total: config.epochs, offset: firstEpoch)
         await session.attach(EpochPrinter(table: table, progress: progress))
         await session.start()
 
         var batch = 1
         var status = "completed"
-        while await session.epoch < config.epochs {
+        while await session.epoch < lastEpoch {
             if let number = signals.signal {
                 status = "interrupted"
                 progress.clear()
@@ -36,7 +42,7 @@ struct HeadlessRun {
                 break
             }
             let started = ContinuousClock.now
-            let remaining = config.epochs - (await session.epoch)
+            let remaining = lastEpoch - (await session.epoch)
             await session.step(min(batch, remaining))
             if await session.isDiverged {
                 status = "diverged"
@@ -48,8 +54,13 @@ struct HeadlessRun {
         }
         progress.clear()
         await session.finish(status: status)
+        if let savePath {
+            let state = try await session.checkpoint()
+            try Checkpoint.save(params: state.params, dtype: config.dtype, lab: config.lab, epoch: state.epoch,
+                                optimizer: state.optimizer, path: savePath)
+        }
         let summary = Summary(config: await session.config, device: await session.device,
-                              last: await session.latest, status: status, recordPath: recorder?.path)
+                              last: await session.latest, status: status, recordPath: recorder?.path, savePath: savePath)
         print(summary.text, terminator: "")
         switch signals.signal {
         case SIGINT?: return 130

@@ -14,15 +14,20 @@ final class ProgressBar: Sendable {
     }
 
     let total: Int
+    /// The epoch the run starts from (a `--load`ed checkpoint's).
+    let offset: Int
     private let enabled: Bool
     private let state = Mutex(State())
 
-    init(total: Int, enabled: Bool = isatty(STDERR_FILENO) == 1) {
+    init(total: Int, offset: Int = 0, enabled: Bool = isatty(STDERR_FILENO) == 1) {
         self.total = total
+        self.offset = offset
         self.enabled = enabled
     }
 
-    func update(_ done: Int) {
+    /// Moves the bar to epoch `epoch`.
+    func update(_ epoch: Int) {
+        let done = epoch - offset
         guard enabled else { return }
         state.withLock { state in
             let now = ContinuousClock.now

@@ -7,13 +7,14 @@ struct Summary {
     let last: EpochRecord?
     let status: String
     let recordPath: String?
+    var savePath: String? = nil
 
     var text: String {
         var lines: [String] = []
         let functionNote = config.lab == .landscape ? " f=\(config.functionName ?? config.function)," : ""
         lines.append("gradlab \(config.lab.rawValue):\(functionNote) \(config.optimizer.summary), \(config.dtype.rawValue), \(device.name)\(device.note.map { " (\($0))" } ?? "")")
         guard let last else { return lines.joined(separator: "\n") + "\n" }
-        lines.append("\(status) at epoch \(last.epoch) of \(config.epochs)\(last.diverged ? " (diverged: NaN or infinite values)" : "")")
+        lines.append("\(status) at epoch \(last.epoch)\(last.diverged ? " (diverged: NaN or infinite values)" : "")")
         switch config.lab {
         case .linear:
             lines.append("train loss \(fixed(last.trainLoss ?? .nan, 6)), test loss \(fixed(last.testLoss ?? .nan, 6))")
@@ -29,7 +30,11 @@ struct Summary {
             let shown = points.prefix(5).map { "(\(fixed($0.x, 4)), \(fixed($0.y, 4)))" }.joined(separator: " ")
             lines.append("points: \(shown)\(points.count > 5 ? " ..." : "")")
         }
+        if let groupLoss = last.groupLoss, let groups = config.compare {
+            for (group, loss) in zip(groups, groupLoss) { lines.append("  \(group.summary): mean f \(fixed(loss, 8))") }
+        }
         if let recordPath { lines.append("recorded: \(recordPath)") }
+        if let savePath { lines.append("saved: \(savePath) (optimizer state: \(Checkpoint.optimizerPath(for: savePath)))") }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -10,18 +10,29 @@ struct FrameBuilder {
     private let valueProgram: Program?
     private var field = PlaneField()
     private var range = FollowingRange()
+    private let basins: BasinClassifier?
+    /// The plane's axes: (x index, y index) into the lab's parameters.
+    private(set) var planeAxes = (0, 1)
 
     init(config: LabConfig, dataset: LabDataset) {
         self.config = config
         self.dataset = dataset
         let variables = config.lab == .landscape ? ["x1", "x2"] : config.parameterNames + [dataset.inputName, dataset.targetName]
-        valueProgram = (try? Expression.parse(config.function, variables: variables)).map { Program.value(of: $0, inputs: variables) }
+        valueProgram = (try? GradlabMath.Expression.parse(config.function, variables: variables)).map { Program.value(of: $0, inputs: variables) }
+        basins = config.functionName.flatMap(TestFunction.named).map { BasinClassifier(function: $0) }
     }
 
-    /// The plane's axes: (x index, y index) into the lab's parameters.
-    var planeAxes: (Int, Int) { (0, 1) }
-
     mutating func resetRange() { range.reset() }
+
+    /// Cycles the loss plane through the parameter pairs: (a, b), (a, c), (b, c).
+    mutating func nextParameterPair() {
+        let n = config.parameterNames.count
+        guard config.lab != .landscape, n > 2 else { return }
+        let pairs = (0..<n).flatMap { i in ((i + 1)..<n).map { (i, $0) } }
+        let index = pairs.firstIndex { $0 == planeAxes } ?? 0
+        planeAxes = pairs[(index + 1) % pairs.count]
+        range.reset()
+    }
 
     mutating func model(run: RunView, view: ViewState, width: Int, height: Int) -> DashboardModel {
         var model = DashboardModel(status: status(run, view), main: mainView(run, view), loss: lossChart(run, view),
@@ -51,21 +62,46 @@ struct FrameBuilder {
     private mutating func mainView(_ run: RunView, _ view: ViewState) -> MainView {
         switch (config.lab, view.main) {
         case (.landscape, _):
-            let d = config.domain
-            let trajectories = run.paths.enumerated().map { Trajectory(points: $1, role: .series($0 % Theme.seriesCount)) }
-            return .plane(ParameterPlane(title: "Landscape  f = \(config.functionName ?? config.function)",
-                                         xRange: d[0]...d[1], yRange: d[2]...d[3], trajectories: trajectories,
-                                         selected: run.paths.isEmpty ? nil : min(view.selected, run.paths.count - 1)))
+            return .plane(landscapePlane(run, view))
         case (_, .plane):
             let names = config.parameterNames
-            let path = run.paths.first ?? []
+            let path = run.parameterPath.map { SIMD2($0[planeAxes.0], $0[planeAxes.1]) }
             let (x, y) = range.fit(path)
-            let title = config.lab == .linear ? "Loss over (weight, bias)" : "Loss over (a, b), c fixed"
+            let fixedNames = names.indices.filter { $0 != planeAxes.0 && $0 != planeAxes.1 }.map { names[$0] }
+            let title = "Loss over (\(names[planeAxes.0]), \(names[planeAxes.1]))" + (fixedNames.isEmpty ? "" : ", \(fixedNames.joined(separator: ", ")) fixed  [p: next pair]")
             return .plane(ParameterPlane(title: title, xRange: x, yRange: y, xName: names[planeAxes.0], yName: names[planeAxes.1],
                                          fieldName: "loss", trajectories: [Trajectory(points: path, role: .series(0))], selected: 0))
         case (_, .data):
             return .data(dataPlot(run))
         }
+    }
+
+    /// The landscape: one colour per point, per optimizer group under
+    /// `--compare`, or per basin of attraction in the basin view.
+    private func landscapePlane(_ run: RunView, _ view: ViewState) -> ParameterPlane {
+        let d = config.domain
+        let groups = config.groups
+        var legend: [LegendEntry] = []
+        var roles: [ThemeRole] = run.paths.indices.map { .series($0 % Theme.seriesCount) }
+        if groups.count > 1 {
+            let perGroup = max(run.pathsPerGroup, 1)
+            roles = run.paths.indices.map { .series(($0 / perGroup) % Theme.seriesCount) }
+            legend = groups.enumerated().map { LegendEntry($1.kind == .sgd && $1.momentum > 0 ? "sgd+momentum" : $1.kind.rawValue, role: .series($0)) }
+        }
+        var title = "Landscape  f = \(config.functionName ?? config.function)"
+        if view.showBasins, let basins {
+            roles = run.paths.map { path in
+                guard let current = path.last, let basin = basins.basin(of: current) else { return .muted }
+                return .series(basin % Theme.seriesCount)
+            }
+            let counts = basins.counts(run.paths.compactMap(\.last))
+            legend = counts.perMinimum.enumerated().map { LegendEntry("min \($0 + 1): \($1)", role: .series($0 % Theme.seriesCount)) }
+            if counts.none > 0 { legend.append(LegendEntry("none: \(counts.none)", role: .muted)) }
+            title += "  (basins)"
+        }
+        let trajectories = zip(run.paths, roles).map { Trajectory(points: $0, role: $1) }
+        return ParameterPlane(title: title, xRange: d[0]...d[1], yRange: d[2]...d[3], trajectories: trajectories,
+                              selected: run.paths.isEmpty ? nil : min(view.selected, run.paths.count - 1), legend: legend)
     }
 
     private func dataPlot(_ run: RunView) -> ScatterPlot {
@@ -97,11 +133,15 @@ struct FrameBuilder {
                       LossSeries(name: "test", values: run.testLoss, role: .test)]
         case .quadratic:
             series = [LossSeries(name: "MSE", values: run.loss, role: .series(0))]
+        case .landscape where !run.groupLoss.isEmpty:
+            series = zip(config.groups, run.groupLoss).enumerated().map { index, pair in
+                LossSeries(name: pair.0.kind.rawValue, values: pair.1, role: .series(index % Theme.seriesCount))
+            }
         case .landscape:
             series = [LossSeries(name: "mean f", values: run.loss, role: .series(0))]
         }
         series = series.filter { !$0.values.isEmpty }
-        return LossChart(title: view.logScale ? "Loss (log)" : "Loss", series: series, logScale: view.logScale, firstEpoch: 0)
+        return LossChart(title: view.logScale ? "Loss (log)" : "Loss", series: series, logScale: view.logScale, firstEpoch: run.firstEpoch)
     }
 
     private func inspector(_ run: RunView, _ view: ViewState) -> Inspector {
@@ -134,6 +174,7 @@ struct FrameBuilder {
                 rows.append(InspectorRow("  last step", compact(parameter.lastStep)))
                 for state in parameter.state { rows.append(InspectorRow("  \(state.name)", compact(state.values.first ?? .nan))) }
             }
+            if let group = inspection.group { rows.insert(InspectorRow("optimizer", group, emphasis: .strong), at: 0) }
             sections.append(InspectorSection("Point \(point + 1) of \(inspection.pointCount)", rows: rows))
         } else {
             var rows: [InspectorRow] = []

@@ -12,9 +12,11 @@ final class LabApp {
     private var view: ViewState
     private let theme: Theme
     private let recordPath: String?
+    private let savePath: String
 
-    init(session: Session, config: LabConfig, dataset: LabDataset, theme: Theme, recordPath: String?) async {
+    init(session: Session, config: LabConfig, dataset: LabDataset, theme: Theme, recordPath: String?, savePath: String?) async {
         self.recordPath = recordPath
+        self.savePath = savePath ?? "gradlab-\(config.lab.rawValue).safetensors"
         self.session = session
         self.theme = theme
         var initial = RunView()
@@ -42,12 +44,12 @@ final class LabApp {
             await session.attach(try Recorder(path: recordPath, config: builder.config))
         }
 
-        let lab = builder.config.lab
+        let groups = builder.config.groups.count
         let live = self.live
         let events = session.events
         let consumer = Task.detached {
             for await event in events {
-                live.update { $0.apply(event, lab: lab, pathOf: FrameBuilder.pathPoint) }
+                live.update { $0.apply(event, groups: groups, pathOf: FrameBuilder.pathPoint) }
             }
         }
         await session.start()
@@ -119,6 +121,9 @@ final class LabApp {
             let count = max(1, live.snapshot.paths.count)
             view.selected = (view.selected + (action == .selectNext ? 1 : count - 1)) % count
             driver.send(.select(view.selected))
+        case .save: driver.send(.save(savePath))
+        case .toggleBasins: view.showBasins.toggle()
+        case .nextParameterPair: builder.nextParameterPair()
         case .help: view.showHelp.toggle()
         case .dismiss: view.showHelp = false
         }
@@ -130,10 +135,10 @@ final class LabApp {
 }
 
 extension FrameBuilder {
-    /// The point a data lab's epoch adds to its path in the plane.
-    static func pathPoint(_ record: EpochRecord) -> SIMD2<Double>? {
+    /// A data lab's epoch as a point of its path: all its parameters (the
+    /// plane shows two of them at a time, see ``FrameBuilder/planeAxes``).
+    static func pathPoint(_ record: EpochRecord) -> [Double]? {
         let values = record.params.compactMap(\.values.first)
-        guard values.count >= 2 else { return nil }
-        return SIMD2(values[0], values[1])
+        return values.count >= 2 ? values : nil
     }
 }

@@ -8,6 +8,13 @@ struct RunView: Sendable {
     var loss: [Double] = []
     var trainLoss: [Double] = []
     var testLoss: [Double] = []
+    /// Under `--compare`: each group's mean f by epoch.
+    var groupLoss: [[Double]] = []
+    /// The epoch of the first entry of the loss arrays (a `--load`ed run
+    /// starts at its checkpoint's epoch).
+    var firstEpoch = 0
+    /// Paths drawn per optimizer group (all of them when there is one group).
+    var pathsPerGroup = 0
     /// Paths through the plane: each tracked point's (landscape), or the
     /// (weight, bias) / (a, b) path of a data lab.
     var paths: [[SIMD2<Double>]] = []
@@ -30,23 +37,41 @@ struct RunView: Sendable {
     /// At most this many landscape points are drawn (the first ones).
     static let drawnPoints = 400
 
-    mutating func apply(_ event: Event, lab: LabKind, pathOf: (EpochRecord) -> SIMD2<Double>?) {
+    /// A data lab's parameters by epoch (decimated like the paths), from
+    /// which the plane draws any two.
+    var parameterPath: [[Double]] = []
+
+    mutating func apply(_ event: Event, groups: Int, pathOf: (EpochRecord) -> [Double]?) {
         version &+= 1
         switch event {
         case .epoch(let record):
-            if record.epoch == 0 { clearHistory() }
+            if record.epoch == 0 || latest == nil || record.epoch <= epoch {
+                clearHistory()
+                firstEpoch = record.epoch
+            }
             epoch = record.epoch
             latest = record
             loss.append(record.loss)
             if let train = record.trainLoss { trainLoss.append(train) }
             if let test = record.testLoss { testLoss.append(test) }
+            if let groupLoss = record.groupLoss {
+                if self.groupLoss.count != groupLoss.count { self.groupLoss = Array(repeating: [], count: groupLoss.count) }
+                for (g, value) in groupLoss.enumerated() { self.groupLoss[g].append(value) }
+            }
             if let points = record.points {
-                let shown = min(points.count, Self.drawnPoints)
-                if paths.count != shown { paths = Array(repeating: [], count: shown) }
-                for i in 0..<shown { append(points[i], to: i) }
+                // Points come group by group; draw the first ones of each group.
+                let perGroup = points.count / max(groups, 1)
+                let shown = min(perGroup, Self.drawnPoints / max(groups, 1))
+                if paths.count != shown * groups { paths = Array(repeating: [], count: shown * groups) }
+                pathsPerGroup = shown
+                for g in 0..<groups {
+                    for i in 0..<shown { append(points[g * perGroup + i], to: g * shown + i) }
+                }
             } else if let point = pathOf(record) {
-                if paths.isEmpty { paths = [[]] }
-                append(point, to: 0)
+                parameterPath.append(point)
+                if parameterPath.count > Self.pathLimit {
+                    parameterPath = stride(from: 0, to: parameterPath.count, by: 2).map { parameterPath[$0] } + [point]
+                }
             }
             if record.diverged { diverged = true }
         case .learningRate(_, let value):
@@ -77,7 +102,9 @@ struct RunView: Sendable {
         loss.removeAll(keepingCapacity: true)
         trainLoss.removeAll(keepingCapacity: true)
         testLoss.removeAll(keepingCapacity: true)
+        groupLoss.removeAll()
         paths.removeAll()
+        parameterPath.removeAll()
     }
 
     private mutating func append(_ point: SIMD2<Double>, to index: Int) {

@@ -7,6 +7,8 @@ struct TerminalRun {
     let config: LabConfig
     let recordPath: String?
     let themeName: String
+    var savePath: String? = nil
+    var loadPath: String? = nil
 
     /// The landscape's TUI defaults (headless keeps the tutorial's 5 and 1e-3).
     static let defaultPoints = 60
@@ -20,8 +22,9 @@ struct TerminalRun {
             throw GradlabError("--theme: \(error.description)")
         }
         let session = try Session(config: config)
+        if let loadPath { try await session.restore(try Checkpoint.load(path: loadPath)) }
         let app = await LabApp(session: session, config: config, dataset: await session.dataset,
-                               theme: theme, recordPath: recordPath)
+                               theme: theme, recordPath: recordPath, savePath: savePath)
         return try await app.run()
     }
 }

@@ -13,6 +13,7 @@ enum DriverCommand: Sendable {
     case nextDevice
     case reset
     case select(Int)
+    case save(String)
     case quit
 }
 
@@ -85,6 +86,20 @@ final class TrainingDriver: Sendable {
                     do { try await session.reset(seed: seed) } catch { note(error.message) }
                 case .select(let index):
                     selected = index
+                case .save(let path):
+                    do {
+                        let state = try await session.checkpoint()
+                        let config = await session.config
+                        try Checkpoint.save(params: state.params, dtype: config.dtype, lab: config.lab, epoch: state.epoch,
+                                            optimizer: state.optimizer, path: path)
+                        live.update {
+                            $0.message = "saved \(path) at epoch \(state.epoch)"
+                            $0.messageIsWarning = false
+                            $0.version &+= 1
+                        }
+                    } catch {
+                        note(error.message)
+                    }
                 }
             }
             if !commands.isEmpty { await publishInspection(selected) }

@@ -9,6 +9,8 @@ struct ViewState {
     var focus: DashboardFocus = .main
     var selected = 0
     var showHelp = false
+    /// Landscape: colour each trajectory by the minimum it is heading to.
+    var showBasins = false
     var running = false
     var epochsPerFrame = 1
     var recording = false

@@ -1,0 +1,72 @@
+import Foundation
+import GradlabCore
+
+/// `--compare sgd,momentum,adam:lr=0.05:amsgrad`: optimizers run side by side.
+///
+/// Items are separated by commas; each is a preset name followed by options
+/// after colons, named as on the command line without dashes (`lr=0.05`,
+/// `momentum=0.9`, `betas=0.8/0.99`, `amsgrad`). Presets: `sgd`, `momentum`
+/// (SGD, momentum 0.9), `nesterov` (SGD, momentum 0.9, Nesterov), `adam`,
+/// `adamw`, `rmsprop`, `adagrad`. Every item starts from the run's `--lr`.
+enum CompareList {
+    static func parse(_ text: String, base: OptimizerConfig) throws(GradlabError) -> [OptimizerConfig] {
+        var configs: [OptimizerConfig] = []
+        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let parts = item.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            let name = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
+            var config: OptimizerConfig
+            switch name {
+            case "momentum", "nesterov":
+                config = OptimizerConfig(kind: .sgd)
+                config.momentum = 0.9
+                config.nesterov = name == "nesterov"
+            default:
+                guard let kind = OptimizerKind(rawValue: name) else {
+                    throw GradlabError("--compare: unknown optimizer '\(name)' (known: sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad)")
+                }
+                config = OptimizerConfig(kind: kind)
+            }
+            config.lr = base.lr
+            for option in parts.dropFirst() {
+                try apply(option, to: &config, item: String(item))
+            }
+            try config.validate()
+            configs.append(config)
+        }
+        guard configs.count >= 1, configs.count <= 8 else {
+            throw GradlabError("--compare takes 1 to 8 optimizers, got \(configs.count)")
+        }
+        return configs
+    }
+
+    private static func apply(_ option: String, to config: inout OptimizerConfig, item: String) throws(GradlabError) {
+        let pieces = option.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        let key = pieces[0].lowercased().replacingOccurrences(of: "-", with: "_")
+        func number() throws(GradlabError) -> Double {
+            guard pieces.count == 2, let value = Double(pieces[1]), value.isFinite else {
+                throw GradlabError("--compare: '\(option)' in '\(item)' needs a number, like \(key)=0.1")
+            }
+            return value
+        }
+        switch key {
+        case "lr": config.lr = try number()
+        case "momentum": config.momentum = try number()
+        case "dampening": config.dampening = try number()
+        case "weight_decay": config.weightDecay = try number()
+        case "eps": config.eps = try number()
+        case "alpha": config.alpha = try number()
+        case "lr_decay": config.lrDecay = try number()
+        case "initial_accumulator_value": config.initialAccumulatorValue = try number()
+        case "nesterov": config.nesterov = true
+        case "amsgrad": config.amsgrad = true
+        case "centered": config.centered = true
+        case "maximize": config.maximize = true
+        case "betas":
+            let values = pieces.count == 2 ? pieces[1].split(separator: "/").compactMap { Double($0) } : []
+            guard values.count == 2 else { throw GradlabError("--compare: betas in '\(item)' must be like betas=0.9/0.999") }
+            (config.beta1, config.beta2) = (values[0], values[1])
+        default:
+            throw GradlabError("--compare: unknown option '\(key)' in '\(item)' (lr, momentum, dampening, nesterov, weight_decay, betas, eps, amsgrad, alpha, centered, lr_decay, initial_accumulator_value, maximize)")
+        }
+    }
+}
