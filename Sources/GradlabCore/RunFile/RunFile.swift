@@ -147,6 +147,8 @@ public struct RunFile: Sendable {
                 record.points = points.map { SIMD2(number($0.first), number($0.dropFirst().first)) }
             }
             record.diverged = item["diverged"] as? Bool ?? false
+            record.groupLoss = (item["groupLoss"] as? [Any])?.map(number)
+            record.lr = item["lr"].map(number)
             return .epoch(record)
         case "lr":
             guard let lr = item["lr"] as? Double else { throw fail("lr event has no number \"lr\"") }

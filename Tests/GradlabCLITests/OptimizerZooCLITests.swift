@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+import GradlabTestSupport
+import GradlabCore
+
+@Suite("Named functions, comparisons, schedules and checkpoints through the CLI")
+struct OptimizerZooCLITests {
+    @Test func functionsListsTheCatalogue() throws {
+        let result = try Gradlab.run(["functions"])
+        #expect(result.status == 0)
+        for name in ["tutorial", "rosenbrock", "himmelblau", "rastrigin", "beale", "booth", "ackley", "goldstein-price", "six-hump-camel", "saddle"] {
+            #expect(result.stdout.contains(name), "\(name) missing")
+        }
+    }
+
+    @Test func namedFunctionSetsExpressionDomainAndName() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = directory.appendingPathComponent("run.json").path
+        let result = try Gradlab.run(["--headless", "--quiet", "--f", "Rosenbrock", "--epochs", "2", "--record", path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let run = try RunFile.load(path: path)
+        #expect(run.config.functionName == "rosenbrock")
+        #expect(run.config.domain == TestFunction.named("rosenbrock")?.domain)
+        #expect(run.config.function == TestFunction.named("rosenbrock")?.expression)
+    }
+
+    @Test func compareRecordsEveryGroupFromTheSameStarts() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = directory.appendingPathComponent("run.json").path
+        let result = try Gradlab.run(["--headless", "--quiet", "--f", "himmelblau", "--points", "10", "--lr", "0.01",
+                                      "--compare", "sgd,momentum:momentum=0.5,adam:lr=0.1:amsgrad", "--epochs", "50", "--record", path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let run = try RunFile.load(path: path)
+        #expect(run.config.compare?.map(\.kind) == [.sgd, .sgd, .adam])
+        #expect(run.config.compare?[1].momentum == 0.5)
+        #expect(run.config.compare?[2].amsgrad == true)
+        let first = try #require(run.epochs.first?.points)
+        #expect(first.count == 30)
+        // Every group starts from the same points...
+        #expect(Array(first[0..<10]) == Array(first[10..<20]) && Array(first[0..<10]) == Array(first[20..<30]))
+        // ...and moves its own way.
+        let last = try #require(run.epochs.last)
+        #expect(last.groupLoss?.count == 3)
+        #expect(last.points?[0] != last.points?[20])
+        #expect(result.stdout.contains("adam lr=0.1 amsgrad: mean f"))
+        // Basins of the named function's minima are in the end line.
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains("\"basins\":["))
+    }
+
+    @Test func badCompareAndScheduleAreOneLineErrors() throws {
+        for (arguments, fragment) in [
+            (["--compare", "sgd,lion"], "--compare: unknown optimizer 'lion'"),
+            (["--compare", "adam:lr=x"], "--compare: 'lr=x' in 'adam:lr=x' needs a number"),
+            (["--lab", "linear", "--compare", "sgd,adam"], "--compare applies to the landscape lab only"),
+            (["--schedule", "step:0,0.5"], "--schedule"),
+            (["--schedule", "warp:3"], "--schedule"),
+        ] {
+            let result = try Gradlab.run(["--headless"] + arguments)
+            #expect(result.status != 0)
+            #expect(result.stderr.contains(fragment), "\(arguments): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        }
+    }
+
+    @Test func saveThenLoadResumesExactly() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let straight = directory.appendingPathComponent("straight.safetensors").path
+        let half = directory.appendingPathComponent("half.safetensors").path
+        let resumed = directory.appendingPathComponent("resumed.safetensors").path
+        let common = ["--headless", "--quiet", "--lab", "linear", "--optimizer", "adam", "--lr", "0.01"]
+        #expect(try Gradlab.run(common + ["--epochs", "20", "--save", straight]).status == 0)
+        #expect(try Gradlab.run(common + ["--epochs", "10", "--save", half]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: Checkpoint.optimizerPath(for: half)))
+        let result = try Gradlab.run(common + ["--epochs", "10", "--load", half, "--save", resumed])
+        #expect(result.status == 0, "\(result.stderr)")
+        let a = try Checkpoint.load(path: straight), b = try Checkpoint.load(path: resumed)
+        #expect(a.params == b.params)
+        #expect(b.epoch == 20)
+        #expect(a.optimizer?.stepCount == b.optimizer?.stepCount)
+        #expect(a.optimizer?.buffers == b.optimizer?.buffers)
+    }
+
+    @Test func evalPrintsPredictionsAndTheTestLoss() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let checkpoint = directory.appendingPathComponent("linear.safetensors").path
+        let run = try Gradlab.run(["--headless", "--lab", "linear", "--save", checkpoint])
+        #expect(run.status == 0)
+        let eval = try Gradlab.run(["eval", "--lab", "linear", "--load", checkpoint])
+        #expect(eval.status == 0, "\(eval.stderr)")
+        let lines = eval.stdout.split(separator: "\n")
+        #expect(lines.count == 1 + 1 + 15 + 1)  // params, header, 15 test rows, loss
+        // The same test loss the training run printed last.
+        let trainLine = try #require(run.stdout.split(separator: "\n").first { $0.hasPrefix("train loss") })
+        let testLoss = try #require(trainLine.split(separator: " ").last)
+        #expect(lines.last?.hasSuffix(String(testLoss)) == true, "\(eval.stdout)")
+        let wrongLab = try Gradlab.run(["eval", "--lab", "quadratic", "--load", checkpoint])
+        #expect(wrongLab.status != 0)
+        #expect(wrongLab.stderr.contains("pass --lab linear"))
+    }
+
+    @Test func pythonSafetensorsReadsWhatGradlabSaves() throws {
+        guard (try? Subprocess.run(["python3", "-c", "import safetensors.numpy, numpy"]))?.status == 0 else {
+            Issue.record("python3 with safetensors+numpy is not installed here (.ci/run installs it)")
+            return
+        }
+        let directory = try Fixtures.temporaryDirectory()
+        let checkpoint = directory.appendingPathComponent("linear.safetensors").path
+        #expect(try Gradlab.run(["--headless", "--quiet", "--lab", "linear", "--save", checkpoint]).status == 0)
+        let script = """
+        import sys
+        from safetensors.numpy import load_file
+        t = load_file(sys.argv[1])
+        assert sorted(t) == ["bias", "weight"], t
+        assert t["weight"].dtype.name == "float32" and t["weight"].shape == (1,)
+        print(repr(float(t["weight"][0])), repr(float(t["bias"][0])))
+        """
+        let result = try Subprocess.run(["python3", "-c", script, checkpoint])
+        #expect(result.status == 0, "\(result.stderr)")
+        let saved = try Checkpoint.load(path: checkpoint)
+        let values = result.stdout.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        #expect(values == saved.params.map { $0.values[0] })
+    }
+}
