@@ -11,6 +11,8 @@ struct FrameBuilder {
     private var field = PlaneField()
     private var range = FollowingRange()
     private let basins: BasinClassifier?
+    /// Draws only each trajectory's new points from frame to frame.
+    private let trails = TrailCache()
     /// The plane's axes: (x index, y index) into the lab's parameters.
     private(set) var planeAxes = (0, 1)
 
@@ -86,7 +88,7 @@ struct FrameBuilder {
         if groups.count > 1 {
             let perGroup = max(run.pathsPerGroup, 1)
             roles = run.paths.indices.map { .series(($0 / perGroup) % Theme.seriesCount) }
-            legend = groups.enumerated().map { LegendEntry($1.kind == .sgd && $1.momentum > 0 ? "sgd+momentum" : $1.kind.rawValue, role: .series($0)) }
+            legend = groups.enumerated().map { LegendEntry(Self.label($1), role: .series($0)) }
         }
         var title = "Landscape  f = \(config.functionName ?? config.function)"
         if view.showBasins, let basins {
@@ -101,7 +103,14 @@ struct FrameBuilder {
         }
         let trajectories = zip(run.paths, roles).map { Trajectory(points: $0, role: $1) }
         return ParameterPlane(title: title, xRange: d[0]...d[1], yRange: d[2]...d[3], trajectories: trajectories,
-                              selected: run.paths.isEmpty ? nil : min(view.selected, run.paths.count - 1), legend: legend)
+                              selected: run.paths.isEmpty ? nil : min(view.selected, run.paths.count - 1), legend: legend,
+                              trailCache: trails)
+    }
+
+    /// A short name for a compared optimizer: `adam`, `sgd+momentum`, `sgd+nesterov`.
+    static func label(_ config: OptimizerConfig) -> String {
+        guard config.kind == .sgd, config.momentum > 0 else { return config.kind.rawValue }
+        return config.nesterov ? "sgd+nesterov" : "sgd+momentum"
     }
 
     private func dataPlot(_ run: RunView) -> ScatterPlot {
@@ -135,7 +144,7 @@ struct FrameBuilder {
             series = [LossSeries(name: "MSE", values: run.loss, role: .series(0))]
         case .landscape where !run.groupLoss.isEmpty:
             series = zip(config.groups, run.groupLoss).enumerated().map { index, pair in
-                LossSeries(name: pair.0.kind.rawValue, values: pair.1, role: .series(index % Theme.seriesCount))
+                LossSeries(name: Self.label(pair.0), values: pair.1, role: .series(index % Theme.seriesCount))
             }
         case .landscape:
             series = [LossSeries(name: "mean f", values: run.loss, role: .series(0))]
