@@ -81,7 +81,8 @@ let package = Package(
         ),
         .testTarget(
             name: "GradlabCLITests",
-            dependencies: ["GradlabCore", "GradlabTestSupport", "gradlab"]
+            dependencies: ["GradlabCore", "GradlabTestSupport", "gradlab"],
+            exclude: ["Snapshots"]
         ),
     ],
     swiftLanguageModes: [.v6]

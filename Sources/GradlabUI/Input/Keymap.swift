@@ -8,7 +8,7 @@ public enum Keymap {
         KeyBinding([.character("n")], .epochsPerFrameUp, "more epochs per frame", group: .training),
         KeyBinding([.character("N")], .epochsPerFrameDown, "fewer epochs per frame", group: .training),
         KeyBinding([.character("R")], .resetNewSeed, "reset with a new seed", group: .training),
-        KeyBinding([.character("s")], .save, "save a checkpoint (--save path)", group: .training),
+        KeyBinding([.character("s")], .save, "save a checkpoint", group: .training),
 
         KeyBinding([.character("+"), .character("=")], .lrUpQuarter, "lr up a quarter decade", group: .learningRate),
         KeyBinding([.character("-")], .lrDownQuarter, "lr down a quarter decade", group: .learningRate),
@@ -20,8 +20,8 @@ public enum Keymap {
 
         KeyBinding([.character("v")], .switchView, "switch landscape / data", group: .view),
         KeyBinding([.character("l")], .toggleLogScale, "loss axis: linear / log", group: .view),
-        KeyBinding([.character("b")], .toggleBasins, "colour points by basin (named functions)", group: .view),
-        KeyBinding([.character("p")], .nextParameterPair, "next parameter pair in the loss plane", group: .view),
+        KeyBinding([.character("b")], .toggleBasins, "colour by basin", group: .view),
+        KeyBinding([.character("p")], .nextParameterPair, "next parameter pair", group: .view),
 
         KeyBinding([.tab], .focusNext, "focus next panel", group: .navigation),
         KeyBinding([.backTab], .focusPrevious, "focus previous panel", group: .navigation),
