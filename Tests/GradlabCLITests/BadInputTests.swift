@@ -75,3 +75,23 @@ struct BadInputTests {
         #expect(run.events.contains { if case .divergence = $0 { return true } else { return false } })
     }
 }
+
+@Suite("Data files")
+struct DataFileTests {
+    @Test func splitColumnChoosesTrainAndTestRows() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        var rows = ["x,y,split"]
+        for i in 0..<10 { rows.append("\(Double(i) / 10),\(0.7 * Double(i) / 10 + 0.3),\(i < 7 ? "train" : "test")") }
+        let csv = try Fixtures.write(rows.joined(separator: "\n") + "\n", named: "d.csv", in: directory)
+        let path = directory.appendingPathComponent("run.json").path
+        let result = try Gradlab.run(["--headless", "--quiet", "--lab", "linear", "--data", csv, "--epochs", "2", "--record", path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let run = try RunFile.load(path: path)
+        #expect(run.config.splitLabels == ["train", "train", "train", "train", "train", "train", "train", "test", "test", "test"])
+        #expect(run.epochs.last?.testLoss != nil)
+        let bad = try Fixtures.write("x,y,split\n0,1,train\n1,2,validate\n", named: "bad.csv", in: directory)
+        let failed = try Gradlab.run(["--headless", "--lab", "linear", "--data", bad])
+        #expect(failed.status != 0)
+        #expect(failed.stderr.contains("split must be 'train' or 'test', got 'validate'"))
+    }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import GradlabTestSupport
+import GradlabCore
 
 /// The real binary in a real terminal (tmux).
 @Suite("TUI end to end in tmux", .enabled(if: TmuxSession.isAvailable), .serialized)
@@ -78,5 +79,39 @@ struct TerminalTests {
         try tmux.send("Enter")
         let screen = try tmux.waitFor("GRADLAB_EXIT=1")
         #expect(screen.contains("--headless"))
+    }
+}
+
+@Suite("TUI options", .enabled(if: TmuxSession.isAvailable), .serialized)
+struct TerminalOptionTests {
+    @Test func recordingInTheTUIWritesTheSameRunFile() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = directory.appendingPathComponent("tui.json").path
+        let tmux = try TmuxSession(width: 120, height: 40)
+        try tmux.type("\(Gradlab.binary) --lab linear --record \(path); echo GRADLAB_EXIT=$?")
+        try tmux.send("Enter")
+        try tmux.waitFor("REC")
+        for _ in 0..<3 { try tmux.send("Space") }
+        try tmux.waitFor("epoch 3 ")
+        try tmux.send("]")
+        try tmux.waitFor("lr 0.01")
+        try tmux.send("Space")
+        try tmux.waitFor("epoch 4 ")
+        try tmux.send("q")
+        try tmux.waitFor("GRADLAB_EXIT=0")
+        let run = try RunFile.load(path: path)
+        #expect(run.status == "quit")
+        #expect(run.epochs.map(\.epoch) == [0, 1, 2, 3, 4])
+        #expect(run.events.contains(.learningRate(epoch: 3, lr: 0.01)))
+        #expect(run.config.lab == .linear)
+    }
+
+    @Test func malformedThemeNamesTheLine() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let theme = try Fixtures.write("# mine\nbackground = #000000\naccent = #12345z\n", named: "mine.theme", in: directory)
+        let result = try Gradlab.run(["--theme", theme])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("\(theme):3:"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1)
     }
 }
