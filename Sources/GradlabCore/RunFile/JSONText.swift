@@ -38,20 +38,9 @@ struct JSONText {
         text += "]"
     }
 
+    /// A JSON string literal (one escaping rule for run files and checkpoint headers).
     mutating func string(_ value: String) {
-        text += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where scalar.value < 0x20: text += String(format: "\\u%04x", scalar.value)
-            default: text.unicodeScalars.append(scalar)
-            }
-        }
-        text += "\""
+        text += HeaderJSON.quoted(value)
     }
 
     /// `"key":` with the leading comma when `first` is false.
