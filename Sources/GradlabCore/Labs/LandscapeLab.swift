@@ -60,7 +60,9 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         let tracked = min(count, config.trackedPoints)
         let points = (0..<tracked).map { SIMD2(Double(buffers.values[$0]), Double(buffers.values[count + $0])) }
         let diverged = !loss.isFinite || !points.allSatisfy { $0.x.isFinite && $0.y.isFinite }
-        return EpochRecord(epoch: epoch, loss: loss, points: points, diverged: diverged)
+        // Points beyond the tracked ones are described by statistics only.
+        let summary = count > tracked ? PointSummary.of(values: values, positions: buffers.values, count: count) : nil
+        return EpochRecord(epoch: epoch, loss: loss, points: points, diverged: diverged, summary: summary)
     }
 
     func inspect(selectedPoint: Int) -> LabInspection {

@@ -52,9 +52,12 @@ public struct EpochRecord: Sendable, Equatable {
     public var points: [SIMD2<Double>]?
     /// Whether loss or parameters are no longer finite.
     public var diverged: Bool
+    /// Landscape with more points than it tracks: statistics over all points.
+    public var summary: PointSummary?
 
     public init(epoch: Int, loss: Double, trainLoss: Double? = nil, testLoss: Double? = nil,
-                params: [NamedValues] = [], points: [SIMD2<Double>]? = nil, diverged: Bool = false) {
+                params: [NamedValues] = [], points: [SIMD2<Double>]? = nil, diverged: Bool = false,
+                summary: PointSummary? = nil) {
         self.epoch = epoch
         self.loss = loss
         self.trainLoss = trainLoss
@@ -62,6 +65,7 @@ public struct EpochRecord: Sendable, Equatable {
         self.params = params
         self.points = points
         self.diverged = diverged
+        self.summary = summary
     }
 
     /// The values of parameter `name`, if present.
