@@ -1,0 +1,111 @@
+import GradlabCore
+import GradlabMath
+import GradlabUI
+
+/// What the live lab's panes show, built from a recording at one position:
+/// a ``RunView`` made of slices of a ``RunIndex`` (the loss up to the
+/// position, paths sampled to at most ``RunView/pathLimit`` points), so the
+/// same ``FrameBuilder`` draws it and a seek costs the same anywhere.
+struct ReplayFrames {
+    let index: RunIndex
+    /// The recording's file name, for messages.
+    let name: String
+    private let valueProgram: Program?
+
+    init(index: RunIndex, name: String) {
+        self.index = index
+        self.name = name
+        valueProgram = index.config.lab == .landscape
+            ? (try? Expression.parse(index.config.function, variables: ["x1", "x2"])).map { Program.value(of: $0, inputs: ["x1", "x2"]) }
+            : nil
+    }
+
+    /// The run as the live lab would show it after the epoch at `position`.
+    func runView(at position: Int) -> RunView {
+        var run = RunView()
+        guard let state = index.state(at: position) else { return run }
+        let range = index.segment(containing: state.position).lowerBound...state.position
+        run.loss = Array(index.loss[range])
+        if let train = index.trainLoss { run.trainLoss = Array(train[range]) }
+        if let test = index.testLoss { run.testLoss = Array(test[range]) }
+        run.latest = state.record
+        run.epoch = state.epoch
+        run.lr = state.learningRate
+        run.optimizer = state.optimizer.summary
+        run.device = state.device
+        run.diverged = state.record.diverged
+        run.paths = paths(through: range)
+        if let change = state.lastChange, let at = state.lastChangePosition {
+            // The live lab's own wording for the change, with its epoch.
+            var scratch = RunView()
+            scratch.apply(change, lab: index.config.lab) { _ in nil }
+            run.message = "epoch \(index.records[at].epoch): \(scratch.message)"
+            run.messageIsWarning = scratch.messageIsWarning
+        }
+        run.version = position
+        return run
+    }
+
+    /// Each drawn point's path (landscape) or the parameters' path (data labs).
+    private func paths(through range: ClosedRange<Int>) -> [[SIMD2<Double>]] {
+        let sampled = RunIndex.sample(range, limit: RunView.pathLimit)
+        let records = index.records
+        guard index.config.lab == .landscape else {
+            return [sampled.compactMap { FrameBuilder.pathPoint(records[$0]) }]
+        }
+        let shown = min(records[range.upperBound].points?.count ?? 0, RunView.drawnPoints)
+        var paths = [[SIMD2<Double>]](repeating: [], count: shown)
+        for i in 0..<shown { paths[i].reserveCapacity(sampled.count) }
+        for position in sampled {
+            guard let points = records[position].points else { continue }
+            for i in 0..<min(shown, points.count) { paths[i].append(points[i]) }
+        }
+        return paths
+    }
+
+    /// The inspector's recorded values at `position`: the parameters and how
+    /// far the epoch moved them, or the selected tracked point and the
+    /// statistics over all points; then where the recording came from.
+    func recordedSections(at position: Int, selected: Int, status: String?) -> [InspectorSection] {
+        guard let state = index.state(at: position) else { return [] }
+        let record = state.record
+        let segment = index.segment(containing: state.position)
+        let previous = state.position > segment.lowerBound ? index.records[state.position - 1] : nil
+        var sections: [InspectorSection] = []
+        if let points = record.points, !points.isEmpty {
+            let i = min(max(selected, 0), points.count - 1)
+            let point = points[i]
+            var rows: [InspectorRow] = []
+            if let program = valueProgram {
+                rows.append(InspectorRow("f", compact(program.evaluate([point.x, point.y])[0]), emphasis: .strong))
+            }
+            let before = previous?.points.flatMap { i < $0.count ? $0[i] : nil }
+            rows.append(InspectorRow("x1", compact(point.x), emphasis: .strong))
+            if let before { rows.append(InspectorRow("  last step", compact(point.x - before.x))) }
+            rows.append(InspectorRow("x2", compact(point.y), emphasis: .strong))
+            if let before { rows.append(InspectorRow("  last step", compact(point.y - before.y))) }
+            sections.append(InspectorSection("Point \(i + 1) of \(points.count) tracked", rows: rows))
+        } else if !record.params.isEmpty {
+            var rows: [InspectorRow] = []
+            for param in record.params {
+                let value = param.values.first ?? .nan
+                rows.append(InspectorRow(param.name, compact(value), emphasis: .strong))
+                if let before = previous?.param(param.name)?.first {
+                    rows.append(InspectorRow("  last step", compact(value - before)))
+                }
+            }
+            sections.append(InspectorSection("Parameters", rows: rows))
+        }
+        if let summary = record.summary {
+            sections.append(InspectorSection("All \(index.config.points) points", rows: [
+                InspectorRow("f min", compact(summary.fMin)), InspectorRow("f max", compact(summary.fMax)),
+                InspectorRow("mean x1", compact(summary.mean.x)), InspectorRow("mean x2", compact(summary.mean.y)),
+            ]))
+        }
+        var source = [InspectorRow("file", name), InspectorRow("epochs", "\(index.records.last?.epoch ?? 0)"),
+                      InspectorRow("ended", status ?? "cut short")]
+        if let note = state.deviceNote { source.append(InspectorRow("device", note, emphasis: .muted)) }
+        sections.append(InspectorSection("Recording", rows: source))
+        return sections
+    }
+}
