@@ -74,8 +74,8 @@ public struct RunIndex: Sendable {
                 eventPositions.append(current)
             case .device(_, let name, let note):
                 devices.append(Device(name: name, note: note), at: current)
-                // The start's plain device line is not news; a fallback note is.
-                if !records.isEmpty || note != nil { changes.append(event, at: current) }
+                // The start's device line is not news (the inspector shows its note).
+                if !records.isEmpty { changes.append(event, at: current) }
                 eventPositions.append(current)
             case .divergence:
                 changes.append(event, at: current)
