@@ -89,23 +89,11 @@ final class ReplayApp {
 
     /// One frame; `message` (a fork's progress) overrides the status message.
     private func draw(on terminal: Terminal, message: (String, Bool)?) {
-        var run = frames.runView(at: player.position)
-        if let (text, warning) = message ?? player.prompt.map({ ($0, false) }) ?? player.note.map({ ($0.text, $0.isWarning) }) {
-            run.message = text
-            run.messageIsWarning = warning
-        } else if run.message.isEmpty {
-            run.message = "replay \(frames.name) · space play · g go to · f fork · ? help"
-        }
-        view.epochsPerFrame = player.speed
-        let showHelp = view.showHelp
-        view.showHelp = false
         let (width, height) = terminal.size
-        var model = builder.model(run: run, view: view, width: width, height: height)
-        view.showHelp = showHelp
-        model.inspector.sections += frames.recordedSections(at: player.position, selected: view.selected,
-                                                            status: file.status)
+        let model = frames.model(player: player, view: view, builder: &builder, status: file.status,
+                                 message: message, width: width, height: height)
         var screen = Dashboard.render(model, width: width, height: height, theme: theme, caps: terminal.capabilities)
-        if showHelp, Dashboard.layout(for: model, width: width, height: height) != nil {
+        if view.showHelp, Dashboard.layout(for: model, width: width, height: height) != nil {
             HelpOverlay(bindings: Keymap.replay, title: "Replay keys")
                 .render(into: &screen, area: screen.bounds.inset(top: 0, bottom: 1), theme: theme, caps: terminal.capabilities)
         }

@@ -109,3 +109,30 @@ struct ReplayFrames {
         return sections
     }
 }
+
+extension ReplayFrames {
+    /// What the screen shows for the player's position: the live lab's
+    /// panes (``FrameBuilder``) over ``runView(at:)``, the recorded values in
+    /// the inspector, and in the status bar REPLAY, the epoch, the speed
+    /// (epochs per frame) and a message: `message` if given (a fork's
+    /// progress), else the go-to prompt, the player's note, the latest
+    /// recorded change, or a key hint. The help overlay is left to the
+    /// caller, which draws ``Keymap/replay``'s.
+    func model(player: ReplayPlayer, view: ViewState, builder: inout FrameBuilder, status: String?,
+               message: (String, Bool)? = nil, width: Int, height: Int) -> DashboardModel {
+        var run = runView(at: player.position)
+        if let (text, warning) = message ?? player.prompt.map({ ($0, false) }) ?? player.note.map({ ($0.text, $0.isWarning) }) {
+            run.message = text
+            run.messageIsWarning = warning
+        } else if run.message.isEmpty {
+            run.message = "replay \(name) · space play · g go to · f fork · ? help"
+        }
+        var view = view
+        view.replay = true
+        view.epochsPerFrame = player.speed
+        view.showHelp = false
+        var model = builder.model(run: run, view: view, width: width, height: height)
+        model.inspector.sections += recordedSections(at: player.position, selected: view.selected, status: status)
+        return model
+    }
+}
