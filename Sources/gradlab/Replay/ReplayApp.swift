@@ -28,7 +28,12 @@ final class ReplayApp {
         view = ViewState(main: file.config.lab == .quadratic ? .data : .plane)
         view.replay = true
         player = ReplayPlayer(lastPosition: index.lastPosition)
-        if let warning = file.warning { player.note = ReplayPlayer.Note(text: warning, isWarning: true) }
+        if file.warning != nil {
+            // RunFile's warning, short enough for the status bar (the file is named in the inspector).
+            let last = index.records.last?.epoch ?? 0
+            player.note = ReplayPlayer.Note(text: "cut short: recovered \(index.count) epochs (through epoch \(last))",
+                                            isWarning: true)
+        }
         self.theme = theme
         self.dataset = dataset
         self.recordPath = recordPath
