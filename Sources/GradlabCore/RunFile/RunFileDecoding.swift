@@ -111,7 +111,7 @@ struct EventLine: Decodable {
     private static func record(_ c: KeyedDecodingContainer<Keys>, epoch: Int) -> EpochRecord {
         func number(_ key: Keys) -> Double? {
             guard c.contains(key) else { return nil }
-            return (try? c.decode(LenientNumber.self, forKey: key))?.value ?? .nan
+            return (try? c.decode(Double.self, forKey: key)) ?? .nan
         }
         var record = EpochRecord(epoch: epoch, loss: number(.loss) ?? .nan)
         record.trainLoss = number(.trainLoss)
@@ -120,11 +120,16 @@ struct EventLine: Decodable {
             let rank = { (name: String) in (parameterOrder.firstIndex(of: name) ?? parameterOrder.count, name) }
             let names = params.allKeys.map(\.stringValue).sorted { rank($0) < rank($1) }
             record.params = names.map { name in
-                let values = (try? params.decode([LenientNumber].self, forKey: AnyKey(stringValue: name))) ?? []
-                return NamedValues(name, values.map(\.value))
+                let key = AnyKey(stringValue: name)
+                let values = (try? params.decode([Double].self, forKey: key))
+                    ?? (try? params.decode([LenientNumber].self, forKey: key))?.map(\.value) ?? []
+                return NamedValues(name, values)
             }
         }
-        if let points = try? c.decode([[LenientNumber]].self, forKey: .points) {
+        // Plain numbers first (the fast path); nulls (NaN) and oddities through LenientNumber.
+        if let points = try? c.decode([[Double]].self, forKey: .points) {
+            record.points = points.map { SIMD2($0.first ?? .nan, $0.dropFirst().first ?? .nan) }
+        } else if let points = try? c.decode([[LenientNumber]].self, forKey: .points) {
             record.points = points.map { SIMD2($0.first?.value ?? .nan, $0.dropFirst().first?.value ?? .nan) }
         }
         if let summary = try? c.nestedContainer(keyedBy: AnyKey.self, forKey: .summary) {
