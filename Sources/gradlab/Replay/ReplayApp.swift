@@ -170,7 +170,6 @@ final class ReplayApp {
             return nil
         }
     }
-
 }
 
 /// Shared between a fork's re-run task and the UI: progress and the result.
