@@ -53,8 +53,21 @@ public enum Subprocess {
         defer { argv.forEach { free($0) } }
         let env = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { env.forEach { free($0) } }
+        // Test threads (libdispatch workers) block most signals and a child
+        // inherits that mask: a tmux server spawned from one never received
+        // SIGCHLD or SIGTERM, ignored kill-server and outlived the run. Start
+        // children as a shell would: nothing blocked, default dispositions.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let status = posix_spawnp(&pid, arguments[0], &actions, nil, argv, env)
+        let status = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, env)
         guard status == 0 else { throw FixtureError("cannot start \(arguments[0]): \(String(cString: strerror(status)))") }
         return Child(pid: pid, stdoutPath: out, stderrPath: err)
     }

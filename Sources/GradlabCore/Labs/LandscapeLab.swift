@@ -84,8 +84,11 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         let diverged = groupCount > 1
             ? groupLoss.allSatisfy { !$0.isFinite }
             : !loss.isFinite || !points.allSatisfy { $0.x.isFinite && $0.y.isFinite }
+        // Points beyond the tracked ones are described by statistics only.
+        let summary = groupCount == 1 && count > tracked
+            ? PointSummary.of(values: values, positions: buffers.values, count: count) : nil
         return EpochRecord(epoch: epoch, loss: loss, points: points, diverged: diverged,
-                           groupLoss: groupCount > 1 ? groupLoss : nil, lr: lr)
+                           groupLoss: groupCount > 1 ? groupLoss : nil, lr: lr, summary: summary)
     }
 
     func inspect(selectedPoint: Int) -> LabInspection {

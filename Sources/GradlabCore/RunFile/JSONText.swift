@@ -81,6 +81,13 @@ extension Event {
             }
             if let groupLoss = record.groupLoss { json.key("groupLoss"); json.numbers(groupLoss) }
             if let lr = record.lr { json.key("lr"); json.raw(formatNumber(lr)) }
+            if let summary = record.summary {
+                json.key("summary"); json.raw("{")
+                json.key("fMin", first: true); json.number(summary.fMin)
+                json.key("fMax"); json.number(summary.fMax)
+                json.key("mean"); json.numbers([summary.mean.x, summary.mean.y])
+                json.raw("}")
+            }
             if record.diverged { json.key("diverged"); json.raw("true") }
         case .learningRate(let epoch, let lr):
             json.key("type", first: true); json.string("lr")

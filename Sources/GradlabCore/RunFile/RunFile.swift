@@ -27,58 +27,85 @@ public struct RunFile: Sendable {
         return try parse(data, path: path)
     }
 
+    /// Parses a run file's bytes; `path` names it in messages.
     public static func parse(_ data: Data, path: String) throws(GradlabError) -> RunFile {
-        guard let text = String(data: data, encoding: .utf8) else {
+        let decoder = JSONDecoder()
+        let lines = lineRanges(data)
+        let first = lines.first.map { data[$0] } ?? data
+        guard String(bytes: first, encoding: .utf8) != nil else {
             throw GradlabError("\(path): not a gradlab run file (not UTF-8 text)")
         }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let first = lines.first, first.hasPrefix("{") else {
+        guard first.first == UInt8(ascii: "{") else {
             throw GradlabError("\(path):1: not a gradlab run file (expected a JSON object)")
         }
         // A line-structured file: line 1 is the header, opening "events".
-        if first.hasSuffix("\"events\":["), let header = object(first + "]}") {
-            return try parseLines(header: header, lines: lines.dropFirst(), path: path)
+        if first.suffix(eventsOpening.count).elementsEqual(eventsOpening),
+           let header = try? decoder.decode(RunDocument.self, from: Data(first) + Data("]}".utf8)) {
+            return try parseLines(header: header, data: data, lines: lines.dropFirst(), decoder: decoder, path: path)
         }
         // Otherwise it must be one complete JSON document.
-        guard let document = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+        guard let document = try? decoder.decode(RunDocument.self, from: data) else {
             throw GradlabError("\(path): not a gradlab run file (not valid JSON, and not a recording cut short)")
         }
         var file = try parseHeader(document, path: path)
-        guard let items = document["events"] as? [[String: Any]] else {
+        guard let items = document.events else {
             throw GradlabError("\(path): \"events\" is missing or not an array of objects")
         }
         for (index, item) in items.enumerated() {
-            if item["type"] as? String == "end" {
-                file.status = item["status"] as? String
+            if case .end(let status) = item.fields {
+                file.status = status
                 continue
             }
-            file.events.append(try event(item, path: path, line: nil, index: index))
+            file.events.append(try event(item, place: "\(path): event \(index)"))
         }
         return file
     }
 
-    private static func parseLines(header: [String: Any], lines: ArraySlice<Substring>, path: String) throws(GradlabError) -> RunFile {
+    /// The end of a header line.
+    private static let eventsOpening = Array("\"events\":[".utf8)
+
+    /// The ranges of `data`'s lines, without their newlines (found with
+    /// `memchr`: a run file can hold millions of bytes per second of run).
+    private static func lineRanges(_ data: Data) -> [Range<Data.Index>] {
+        let origin = data.startIndex
+        return data.withUnsafeBytes { raw -> [Range<Data.Index>] in
+            guard let base = raw.baseAddress else { return [] }
+            var ranges: [Range<Data.Index>] = []
+            var start = 0
+            while true {
+                guard let found = memchr(base + start, 0x0A, raw.count - start) else {
+                    ranges.append((origin + start)..<(origin + raw.count))
+                    return ranges
+                }
+                let end = base.distance(to: UnsafeRawPointer(found))
+                ranges.append((origin + start)..<(origin + end))
+                start = end + 1
+            }
+        }
+    }
+
+    private static func parseLines(header: RunDocument, data: Data, lines: ArraySlice<Range<Data.Index>>,
+                                   decoder: JSONDecoder, path: String) throws(GradlabError) -> RunFile {
         var file = try parseHeader(header, path: path)
         var lineNumber = 1
         var closed = false
-        for line in lines {
+        for range in lines {
+            var line = data[range]
             lineNumber += 1
             if line.isEmpty { continue }
-            if line == "]}" {
+            if line.elementsEqual("]}".utf8) {
                 closed = true
                 break
             }
-            let body = line.hasSuffix(",") ? line.dropLast() : line
-            guard let item = object(body) else {
-                // A cut-off last line is expected after kill -9; anything else
-                // after it would be corruption, which we also stop at.
-                break
-            }
-            if item["type"] as? String == "end" {
-                file.status = item["status"] as? String
+            if line.last == UInt8(ascii: ",") { line = line.dropLast() }
+            // A cut-off last line is expected after kill -9; anything else
+            // after it would be corruption, which we also stop at.
+            guard let item = try? decoder.decode(EventLine.self, from: line) else { break }
+            if case .end(let status) = item.fields {
+                file.status = status
                 continue
             }
-            file.events.append(try event(item, path: path, line: lineNumber, index: nil))
+            file.events.append(try event(item, place: "\(path):\(lineNumber)"))
         }
         if !closed || file.status == nil {
             let count = file.epochs.last?.epoch ?? 0
@@ -87,91 +114,65 @@ public struct RunFile: Sendable {
         return file
     }
 
-    private static func object(_ text: Substring) -> [String: Any]? {
-        guard let data = text.data(using: .utf8) else { return nil }
-        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-    }
-
-    private static func parseHeader(_ header: [String: Any], path: String) throws(GradlabError) -> RunFile {
-        guard header["format"] as? String == RunFileFormat.format else {
-            let found = (header["format"] as? String).map { "'\($0)'" } ?? "none"
+    private static func parseHeader(_ header: RunDocument, path: String) throws(GradlabError) -> RunFile {
+        guard header.format == RunFileFormat.format else {
+            let found = header.format.map { "'\($0)'" } ?? "none"
             throw GradlabError("\(path): not a gradlab run file (format is \(found), expected '\(RunFileFormat.format)')")
         }
-        guard let version = header["version"] as? Int else {
+        guard let version = header.version else {
             throw GradlabError("\(path): run file has no integer \"version\"")
         }
         guard version <= RunFileFormat.version else {
             throw GradlabError("\(path): run file version \(version) is newer than this gradlab reads (\(RunFileFormat.version)); update gradlab")
         }
-        guard let configObject = header["config"],
-              let configData = try? JSONSerialization.data(withJSONObject: configObject) else {
+        switch header.config {
+        case nil:
             throw GradlabError("\(path): run file has no \"config\" object")
-        }
-        let config: LabConfig
-        do {
-            config = try JSONDecoder().decode(LabConfig.self, from: configData)
-        } catch {
+        case .failure(let error):
             throw GradlabError("\(path): invalid \"config\": \(describe(error))")
+        case .success(let config):
+            return RunFile(version: version, config: config, events: [], status: nil, warning: nil)
         }
-        return RunFile(version: version, config: config, events: [], status: nil, warning: nil)
     }
 
     private static func describe(_ error: any Error) -> String {
+        // Paths are relative to `config` (the first component).
+        func place(_ context: DecodingError.Context) -> String {
+            let path = context.codingPath.dropFirst().map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? "" : "'\(path)': "
+        }
         switch error {
         case DecodingError.keyNotFound(let key, _): return "missing key '\(key.stringValue)'"
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
              DecodingError.dataCorrupted(let context):
-            let where_ = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return "\(where_.isEmpty ? "" : "'\(where_)': ")\(context.debugDescription)"
+            return "\(place(context))\(context.debugDescription)"
         default: return "\(error)"
         }
     }
 
-    private static func event(_ item: [String: Any], path: String, line: Int?, index: Int?) throws(GradlabError) -> Event {
-        let place = line.map { "\(path):\($0)" } ?? "\(path): event \(index ?? 0)"
+    private static func event(_ item: EventLine, place: String) throws(GradlabError) -> Event {
         func fail(_ what: String) -> GradlabError { GradlabError("\(place): \(what)") }
-        guard let type = item["type"] as? String else { throw fail("event has no \"type\"") }
-        guard let epoch = item["epoch"] as? Int else { throw fail("\(type) event has no integer \"epoch\"") }
-        switch type {
-        case "epoch":
-            var record = EpochRecord(epoch: epoch, loss: number(item["loss"]))
-            record.trainLoss = item["trainLoss"].map(number)
-            record.testLoss = item["testLoss"].map(number)
-            if let params = item["params"] as? [String: Any] {
-                // JSON objects are unordered once parsed: keep the lab's order.
-                let order = ["weight", "bias", "a", "b", "c"]
-                let names = params.keys.sorted { (order.firstIndex(of: $0) ?? 99, $0) < (order.firstIndex(of: $1) ?? 99, $1) }
-                record.params = names.map { NamedValues($0, (params[$0] as? [Any] ?? []).map(number)) }
-            }
-            if let points = item["points"] as? [[Any]] {
-                record.points = points.map { SIMD2(number($0.first), number($0.dropFirst().first)) }
-            }
-            record.diverged = item["diverged"] as? Bool ?? false
-            record.groupLoss = (item["groupLoss"] as? [Any])?.map(number)
-            record.lr = item["lr"].map(number)
+        guard let type = item.type else { throw fail("event has no \"type\"") }
+        guard let epoch = item.epoch else { throw fail("\(type) event has no integer \"epoch\"") }
+        switch item.fields {
+        case .epoch(var record):
+            record.epoch = epoch
             return .epoch(record)
-        case "lr":
-            guard let lr = item["lr"] as? Double else { throw fail("lr event has no number \"lr\"") }
+        case .lr(let lr):
+            guard let lr else { throw fail("lr event has no number \"lr\"") }
             return .learningRate(epoch: epoch, lr: lr)
-        case "optimizer":
-            guard let object = item["optimizer"], let data = try? JSONSerialization.data(withJSONObject: object),
-                  let config = try? JSONDecoder().decode(OptimizerConfig.self, from: data) else {
-                throw fail("optimizer event has no valid \"optimizer\" object")
-            }
+        case .optimizer(let config):
+            guard let config else { throw fail("optimizer event has no valid \"optimizer\" object") }
             return .optimizer(epoch: epoch, config: config)
-        case "device":
-            return .device(epoch: epoch, name: item["device"] as? String ?? "cpu", note: item["note"] as? String)
-        case "reset":
-            return .reset(epoch: epoch, seed: UInt32(item["seed"] as? Int ?? 0))
-        case "divergence":
-            return .divergence(epoch: epoch, message: item["message"] as? String ?? "diverged")
-        default:
+        case .device(let name, let note):
+            return .device(epoch: epoch, name: name, note: note)
+        case .reset(let seed):
+            guard let seed else { throw fail("reset event's \"seed\" is not a 32-bit unsigned integer") }
+            return .reset(epoch: epoch, seed: seed)
+        case .divergence(let message):
+            return .divergence(epoch: epoch, message: message)
+        case .end, .other:
             throw fail("unknown event type '\(type)'")
         }
-    }
-
-    /// JSON `null` (written for NaN and infinities) reads back as NaN.
-    private static func number(_ value: Any?) -> Double {
-        (value as? NSNumber)?.doubleValue ?? .nan
     }
 }

@@ -56,10 +56,12 @@ public struct EpochRecord: Sendable, Equatable {
     public var groupLoss: [Double]?
     /// The learning rate this epoch used, recorded when a schedule moves it.
     public var lr: Double?
+    /// Landscape with more points than it tracks: statistics over all points.
+    public var summary: PointSummary?
 
     public init(epoch: Int, loss: Double, trainLoss: Double? = nil, testLoss: Double? = nil,
                 params: [NamedValues] = [], points: [SIMD2<Double>]? = nil, diverged: Bool = false,
-                groupLoss: [Double]? = nil, lr: Double? = nil) {
+                groupLoss: [Double]? = nil, lr: Double? = nil, summary: PointSummary? = nil) {
         self.groupLoss = groupLoss
         self.lr = lr
         self.epoch = epoch
@@ -69,6 +71,7 @@ public struct EpochRecord: Sendable, Equatable {
         self.params = params
         self.points = points
         self.diverged = diverged
+        self.summary = summary
     }
 
     /// The values of parameter `name`, if present.

@@ -65,10 +65,20 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     /// Close the help overlay (or whatever is open); no-op otherwise.
     case dismiss
     case quit
+    // Replay only (``Keymap/replay``).
+    case stepBack
+    case jumpToStart
+    case jumpToEnd
+    /// Start typing an epoch number to go to.
+    case goToEpoch
+    /// Continue training live from the replayed epoch.
+    case fork
 }
 
 /// Sections of the help screen.
 public enum KeyGroup: String, Hashable, Sendable, CaseIterable {
+    /// Replay: playing and seeking a recording.
+    case playback = "Playback"
     case training = "Training"
     case learningRate = "Learning rate"
     case model = "Optimizer & device"

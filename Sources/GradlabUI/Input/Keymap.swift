@@ -33,6 +33,34 @@ public enum Keymap {
         KeyBinding([.character("q"), .ctrl("c")], .quit, "quit", group: .app),
     ]
 
+    /// The bindings while replaying a recording (`gradlab --replay`): the
+    /// help overlay shows this table in replay mode. It reuses the live
+    /// keys' characters where the meaning carries over (space and `.`
+    /// differ: play/pause and step forward).
+    public static let replay: [KeyBinding] = [
+        KeyBinding([.character(" "), .character("r"), .enter], .runPause, "play / pause", group: .playback),
+        KeyBinding([.character("."), .right], .stepOnce, "step forward one epoch", group: .playback),
+        KeyBinding([.character(","), .left], .stepBack, "step back one epoch", group: .playback),
+        KeyBinding([.home, .character("<")], .jumpToStart, "jump to the start", group: .playback),
+        KeyBinding([.end, .character(">")], .jumpToEnd, "jump to the end", group: .playback),
+        KeyBinding([.character("g")], .goToEpoch, "go to epoch: g, digits, Enter", group: .playback),
+        KeyBinding([.character("+"), .character("="), .character("n")], .epochsPerFrameUp, "faster (more epochs per frame)", group: .playback),
+        KeyBinding([.character("-"), .character("N")], .epochsPerFrameDown, "slower", group: .playback),
+        KeyBinding([.character("f")], .fork, "fork: train live from this epoch", group: .training),
+
+        KeyBinding([.character("v")], .switchView, "switch landscape / data", group: .view),
+        KeyBinding([.character("l")], .toggleLogScale, "loss axis: linear / log", group: .view),
+
+        KeyBinding([.tab], .focusNext, "focus next panel", group: .navigation),
+        KeyBinding([.backTab], .focusPrevious, "focus previous panel", group: .navigation),
+        KeyBinding([.down], .selectNext, "select next point", group: .navigation),
+        KeyBinding([.up], .selectPrevious, "select previous point", group: .navigation),
+
+        KeyBinding([.character("?")], .help, "show / hide this help", group: .app),
+        KeyBinding([.escape], .dismiss, "close help, cancel go to", group: .app),
+        KeyBinding([.character("q"), .ctrl("c")], .quit, "quit", group: .app),
+    ]
+
     /// The action bound to a key in `Keymap.default`, if any.
     public static func action(for key: Key) -> Action? { defaultLookup[key] }
 
@@ -41,9 +69,10 @@ public enum Keymap {
         bindings.first { $0.keys.contains(key) }?.action
     }
 
-    /// The binding for an action in `Keymap.default`.
+    /// The binding for an action in `Keymap.default`, or in `Keymap.replay`
+    /// for the replay-only actions.
     public static func binding(for action: Action) -> KeyBinding? {
-        `default`.first { $0.action == action }
+        `default`.first { $0.action == action } ?? replay.first { $0.action == action }
     }
 
     /// Keys bound more than once in a table (a test keeps this empty for the default).

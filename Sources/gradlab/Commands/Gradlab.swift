@@ -12,9 +12,11 @@ struct Gradlab: AsyncParsableCommand {
           gradlab                                  # the landscape, in the TUI
           gradlab --lab linear --headless          # the tutorial's loss table
           gradlab --headless --record run.json     # record a run to replay later
+          gradlab --replay run.json                # play, seek and fork (f) a recording
+          gradlab export run.json --csv            # a recording's per-epoch table
         """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, FunctionsCommand.self, EvalCommand.self],
+        subcommands: [RunCommand.self, ExportCommand.self, FunctionsCommand.self, EvalCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

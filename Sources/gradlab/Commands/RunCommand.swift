@@ -32,7 +32,15 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("TUI colour theme: dark, light, high-contrast, or a .theme file.", valueName: "name|path"))
     var theme: String = "dark"
 
+    @Option(help: ArgumentHelp("Open a recorded run to play, seek and fork (f); --record then records a fork; with --headless, print its table. Lab options are taken from the file.", valueName: "run.json"))
+    var replay: String?
+
     func run() async throws {
+        if let replay {
+            let code = try await ReplayRun(path: replay, themeName: theme, recordPath: record, headless: headless, quiet: quiet).run()
+            if code != 0 { throw ExitCode(code) }
+            return
+        }
         var config = try labOptions.labConfig(optimizer: optimizerOptions, epochs: epochs)
         if !headless, config.lab == .landscape {
             // The tutorial's 5 points at lr 1e-3 barely move on screen: the

@@ -13,8 +13,14 @@ final class LabApp {
     private let theme: Theme
     private let recordPath: String?
     private let savePath: String
+    /// A fork: the session has started (and any recorder is attached) already.
+    private let continuing: Bool
 
-    init(session: Session, config: LabConfig, dataset: LabDataset, theme: Theme, recordPath: String?, savePath: String?) async {
+    /// - Parameter history: for a session that has already run (a fork of a
+    ///   replay), what the screen shows so far; the app then neither starts
+    ///   the session nor attaches a recorder (`recordPath` only shows REC).
+    init(session: Session, config: LabConfig, dataset: LabDataset, theme: Theme, recordPath: String?,
+         savePath: String? = nil, history: RunView? = nil) async {
         self.recordPath = recordPath
         self.savePath = savePath ?? "gradlab-\(config.lab.rawValue).safetensors"
         self.session = session
@@ -22,7 +28,8 @@ final class LabApp {
         var initial = RunView()
         initial.lr = config.optimizer.lr
         initial.optimizer = config.optimizer.summary
-        live = LiveRun(initial)
+        continuing = history != nil
+        live = LiveRun(history ?? initial)
         driver = TrainingDriver(session: session, live: live)
         builder = FrameBuilder(config: config, dataset: dataset)
         view = ViewState(main: config.lab == .quadratic ? .data : .plane)
@@ -30,17 +37,18 @@ final class LabApp {
     }
 
     /// Runs until the user quits or a signal arrives; returns the exit status.
-    func run() async throws(GradlabError) -> Int32 {
+    /// - Parameter existing: a terminal already started (the replay's, on a fork).
+    func run(on existing: Terminal? = nil) async throws(GradlabError) -> Int32 {
         let terminal: Terminal
         do {
-            terminal = try Terminal.start()
+            terminal = try existing ?? Terminal.start()
         } catch {
-            throw GradlabError("\(error.description)")
+            throw GradlabError("\(error)")
         }
         defer { terminal.restore() }
         // Only now that the terminal is ours: a run that cannot start never
         // truncates an existing recording.
-        if let recordPath {
+        if let recordPath, !continuing {
             await session.attach(try Recorder(path: recordPath, config: builder.config))
         }
 
@@ -52,7 +60,7 @@ final class LabApp {
                 live.update { $0.apply(event, groups: groups, pathOf: FrameBuilder.pathPoint) }
             }
         }
-        await session.start()
+        if !continuing { await session.start() }
         let driver = self.driver
         let training = Task.detached { await driver.run() }
 
@@ -126,6 +134,7 @@ final class LabApp {
         case .nextParameterPair: builder.nextParameterPair()
         case .help: view.showHelp.toggle()
         case .dismiss: view.showHelp = false
+        case .stepBack, .jumpToStart, .jumpToEnd, .goToEpoch, .fork: break // replay keys (ReplayApp)
         }
         return .continueRunning
     }

@@ -1,0 +1,98 @@
+/// A recording's per-epoch table as CSV (`gradlab export run.json --csv`),
+/// for spreadsheets and plotting tools.
+///
+/// One row per epoch record, in file order (after a reset, `epoch` counts
+/// from 0 again). Columns, present when the recording has them:
+///
+/// - `epoch`, `loss`
+/// - `trainLoss`, `testLoss` (linear)
+/// - one column per parameter value: `weight`, `bias` / `a`, `b`, `c`
+///   (`name.i` for a parameter with several values)
+/// - landscape: `p0.x1`, `p0.x2`, `p1.x1`, … for the first `points` tracked
+///   points, then `fMin`, `fMax`, `mean.x1`, `mean.x2` when the recording has
+///   per-epoch summary statistics (more points than it tracked)
+///
+/// Numbers are the run file's own text (shortest round trip; Float's for
+/// f32 runs); NaN is `nan`; a value a row lacks is an empty cell.
+public enum RunCSV {
+    /// The whole table, header line first, each line ending in `\n`.
+    /// - Parameter points: at most this many tracked points get columns.
+    public static func table(_ index: RunIndex, points: Int = 10) -> String {
+        let records = index.records
+        let single = index.config.dtype == .f32
+        var header = ["epoch", "loss"]
+        if index.trainLoss != nil { header.append("trainLoss") }
+        if index.testLoss != nil { header.append("testLoss") }
+        // Parameter columns in first-appearance order, with their widths.
+        var parameters: [(name: String, width: Int)] = []
+        for record in records {
+            for param in record.params {
+                if let at = parameters.firstIndex(where: { $0.name == param.name }) {
+                    parameters[at].width = max(parameters[at].width, param.values.count)
+                } else {
+                    parameters.append((param.name, param.values.count))
+                }
+            }
+        }
+        for (name, width) in parameters {
+            header += width == 1 ? [name] : (0..<width).map { "\(name).\($0)" }
+        }
+        let tracked = min(max(points, 0), records.map { $0.points?.count ?? 0 }.max() ?? 0)
+        for i in 0..<tracked { header += ["p\(i).x1", "p\(i).x2"] }
+        let summaries = records.contains { $0.summary != nil }
+        if summaries { header += ["fMin", "fMax", "mean.x1", "mean.x2"] }
+
+        var text = header.joined(separator: ",") + "\n"
+        text.reserveCapacity(records.count * header.count * 12)
+        for record in records {
+            var row = CSVRow(single: single)
+            row.raw(String(record.epoch))
+            row.number(record.loss)
+            if index.trainLoss != nil { row.number(record.trainLoss) }
+            if index.testLoss != nil { row.number(record.testLoss) }
+            for (name, width) in parameters {
+                let values = record.param(name) ?? []
+                for i in 0..<width { row.number(i < values.count ? values[i] : nil) }
+            }
+            let recordPoints = record.points ?? []
+            for i in 0..<tracked {
+                row.number(i < recordPoints.count ? recordPoints[i].x : nil)
+                row.number(i < recordPoints.count ? recordPoints[i].y : nil)
+            }
+            if summaries {
+                let summary = record.summary
+                row.number(summary?.fMin)
+                row.number(summary?.fMax)
+                row.number(summary?.mean.x)
+                row.number(summary?.mean.y)
+            }
+            text += row.text
+            text += "\n"
+        }
+        return text
+    }
+}
+
+/// One CSV line being built.
+private struct CSVRow {
+    var text = ""
+    let single: Bool
+    private var first = true
+
+    init(single: Bool) { self.single = single }
+
+    mutating func raw(_ cell: String) {
+        if !first { text += "," }
+        first = false
+        text += cell
+    }
+
+    /// The run file's number text; `nan` for NaN, empty for nil.
+    mutating func number(_ value: Double?) {
+        guard let value else { return raw("") }
+        guard value.isFinite else { return raw(value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf")) }
+        var json = JSONText(single: single, capacity: 24)
+        json.number(value)
+        raw(json.text)
+    }
+}

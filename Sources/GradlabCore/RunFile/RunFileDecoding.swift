@@ -1,0 +1,151 @@
+import Foundation
+
+// The Decodable shapes a run file is read with. `JSONDecoder` converts
+// decimal text to the nearest Double exactly (Foundation's JSONSerialization
+// on Linux can be an ulp off), so a recorded number reads back bit for bit.
+// Every field is read leniently (`try?`), so a line that is a JSON object
+// always decodes and the reader can say precisely which field is wrong.
+
+/// A key of any name, for objects whose keys are data (`params`).
+struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+/// A JSON number; `null` (written for NaN and infinities) and anything that
+/// is not a number read as NaN.
+struct LenientNumber: Decodable {
+    var value: Double
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        value = (try? container.decode(Double.self)) ?? .nan
+    }
+}
+
+/// The top-level object: the header line (closed with `]}`), or a whole
+/// document re-indented by another tool, which also carries `events`.
+struct RunDocument: Decodable {
+    var format: String?
+    var version: Int?
+    /// nil when there is no `config` key; the decoding error when it is invalid.
+    var config: Result<LabConfig, any Error>?
+    /// nil when `events` is missing or not an array of objects.
+    var events: [EventLine]?
+
+    private enum Keys: String, CodingKey { case format, version, config, events }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        format = try? container.decode(String.self, forKey: .format)
+        version = try? container.decode(Int.self, forKey: .version)
+        if container.contains(.config) {
+            do {
+                config = .success(try container.decode(LabConfig.self, forKey: .config))
+            } catch {
+                config = .failure(error)
+            }
+        }
+        events = try? container.decode([EventLine].self, forKey: .events)
+    }
+}
+
+/// One event object, with every field any event type has.
+struct EventLine: Decodable {
+    var type: String?
+    var epoch: Int?
+    var fields: Fields
+
+    /// What the event carries, by type.
+    enum Fields {
+        case epoch(EpochRecord)
+        case lr(Double?)
+        case optimizer(OptimizerConfig?)
+        case device(name: String, note: String?)
+        /// nil when `seed` is present but not a valid UInt32.
+        case reset(seed: UInt32?)
+        case divergence(message: String)
+        case end(status: String?)
+        case other
+    }
+
+    private enum Keys: String, CodingKey {
+        case type, epoch, loss, trainLoss, testLoss, params, points, summary, diverged, groupLoss
+        case lr, optimizer, device, note, seed, message, status
+    }
+
+    /// Parameter names in the labs' order (JSON objects are unordered once parsed).
+    private static let parameterOrder = ["weight", "bias", "a", "b", "c"]
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        type = try? c.decode(String.self, forKey: .type)
+        epoch = try? c.decode(Int.self, forKey: .epoch)
+        switch type {
+        case "epoch":
+            fields = .epoch(Self.record(c, epoch: epoch ?? 0))
+        case "lr":
+            fields = .lr(try? c.decode(Double.self, forKey: .lr))
+        case "optimizer":
+            fields = .optimizer(try? c.decode(OptimizerConfig.self, forKey: .optimizer))
+        case "device":
+            fields = .device(name: (try? c.decode(String.self, forKey: .device)) ?? "cpu",
+                             note: try? c.decode(String.self, forKey: .note))
+        case "reset":
+            if c.contains(.seed) {
+                fields = .reset(seed: (try? c.decode(Int64.self, forKey: .seed)).flatMap { UInt32(exactly: $0) })
+            } else {
+                fields = .reset(seed: 0)
+            }
+        case "divergence":
+            fields = .divergence(message: (try? c.decode(String.self, forKey: .message)) ?? "diverged")
+        case "end":
+            fields = .end(status: try? c.decode(String.self, forKey: .status))
+        default:
+            fields = .other
+        }
+    }
+
+    private static func record(_ c: KeyedDecodingContainer<Keys>, epoch: Int) -> EpochRecord {
+        func number(_ key: Keys) -> Double? {
+            guard c.contains(key) else { return nil }
+            return (try? c.decode(Double.self, forKey: key)) ?? .nan
+        }
+        var record = EpochRecord(epoch: epoch, loss: number(.loss) ?? .nan)
+        record.trainLoss = number(.trainLoss)
+        record.testLoss = number(.testLoss)
+        if let params = try? c.nestedContainer(keyedBy: AnyKey.self, forKey: .params) {
+            let rank = { (name: String) in (parameterOrder.firstIndex(of: name) ?? parameterOrder.count, name) }
+            let names = params.allKeys.map(\.stringValue).sorted { rank($0) < rank($1) }
+            record.params = names.map { name in
+                let key = AnyKey(stringValue: name)
+                let values = (try? params.decode([Double].self, forKey: key))
+                    ?? (try? params.decode([LenientNumber].self, forKey: key))?.map(\.value) ?? []
+                return NamedValues(name, values)
+            }
+        }
+        // Plain numbers first (the fast path); nulls (NaN) and oddities through LenientNumber.
+        if let points = try? c.decode([[Double]].self, forKey: .points) {
+            record.points = points.map { SIMD2($0.first ?? .nan, $0.dropFirst().first ?? .nan) }
+        } else if let points = try? c.decode([[LenientNumber]].self, forKey: .points) {
+            record.points = points.map { SIMD2($0.first?.value ?? .nan, $0.dropFirst().first?.value ?? .nan) }
+        }
+        if let summary = try? c.nestedContainer(keyedBy: AnyKey.self, forKey: .summary) {
+            func value(_ name: String) -> Double {
+                (try? summary.decode(LenientNumber.self, forKey: AnyKey(stringValue: name)))?.value ?? .nan
+            }
+            let mean = (try? summary.decode([LenientNumber].self, forKey: AnyKey(stringValue: "mean"))) ?? []
+            record.summary = PointSummary(fMin: value("fMin"), fMax: value("fMax"),
+                                          mean: SIMD2(mean.first?.value ?? .nan, mean.dropFirst().first?.value ?? .nan))
+        }
+        record.diverged = (try? c.decode(Bool.self, forKey: .diverged)) ?? false
+        if c.contains(.groupLoss) {
+            record.groupLoss = (try? c.decode([Double].self, forKey: .groupLoss))
+                ?? (try? c.decode([LenientNumber].self, forKey: .groupLoss))?.map(\.value)
+        }
+        record.lr = number(.lr)
+        return record
+    }
+}

@@ -1,0 +1,179 @@
+import GradlabCore
+import GradlabUI
+import Synchronization
+
+/// `gradlab --replay run.json`: a recording in the live lab's panes, with
+/// playback and seeking (``ReplayPlayer``), and `f` to fork: re-run the
+/// recording up to the epoch shown and hand the terminal to a live
+/// ``LabApp`` that goes on from there.
+@MainActor
+final class ReplayApp {
+    private let file: RunFile
+    private let frames: ReplayFrames
+    private var builder: FrameBuilder
+    private var view: ViewState
+    private var player: ReplayPlayer
+    private let theme: Theme
+    private let dataset: LabDataset
+    private let recordPath: String?
+
+    /// - Parameters:
+    ///   - name: the recording's file name, for the status bar.
+    ///   - dataset: the data a data lab's plots show (rebuilt from the config).
+    ///   - recordPath: where a fork is recorded (`--record`); untouched unless one is made.
+    init(file: RunFile, index: RunIndex, name: String, dataset: LabDataset, theme: Theme, recordPath: String?) {
+        self.file = file
+        frames = ReplayFrames(index: index, name: name)
+        builder = FrameBuilder(config: file.config, dataset: dataset)
+        view = ViewState(main: file.config.lab == .quadratic ? .data : .plane)
+        view.replay = true
+        player = ReplayPlayer(lastPosition: index.lastPosition)
+        if file.warning != nil {
+            // RunFile's warning, short enough for the status bar (the file is named in the inspector).
+            let last = index.records.last?.epoch ?? 0
+            player.note = ReplayPlayer.Note(text: "cut short: recovered \(index.count) epochs (through epoch \(last))",
+                                            isWarning: true)
+        }
+        self.theme = theme
+        self.dataset = dataset
+        self.recordPath = recordPath
+    }
+
+    /// Runs until the user quits, a signal arrives, or a fork's live lab ends;
+    /// returns the exit status.
+    func run() async throws(GradlabError) -> Int32 {
+        let terminal: Terminal
+        do {
+            terminal = try Terminal.start()
+        } catch {
+            throw GradlabError(error.description)
+        }
+        defer { terminal.restore() }
+        var changed = true
+        var lastTick = ContinuousClock.now
+        while true {
+            if let signal = terminal.pendingSignal { return 128 + signal }
+            if let key = terminal.readKey(timeoutMilliseconds: 10) {
+                changed = true
+                switch player.handle(key, index: frames.index) {
+                case .quit: return 0
+                case .fork:
+                    if let status = try await fork(on: terminal) { return status }
+                case .view(let action): apply(action)
+                case .handled, .ignored: break
+                }
+            }
+            let now = ContinuousClock.now
+            if now - lastTick >= .milliseconds(33) {
+                lastTick = now
+                if player.tick() { changed = true }
+            }
+            if changed {
+                draw(on: terminal, message: nil)
+                changed = false
+            }
+        }
+    }
+
+    /// View keys, as in the live lab.
+    private func apply(_ action: Action) {
+        switch action {
+        case .switchView:
+            if file.config.lab != .landscape { view.main = view.main == .plane ? .data : .plane }
+        case .toggleLogScale: view.logScale.toggle()
+        case .focusNext: view.focus = view.focus.next
+        case .focusPrevious: view.focus = view.focus.previous
+        case .selectNext, .selectPrevious:
+            let count = max(1, frames.index.records[player.position].points?.count ?? 1)
+            view.selected = (view.selected + (action == .selectNext ? 1 : count - 1)) % count
+        case .help: view.showHelp.toggle()
+        case .dismiss: view.showHelp = false
+        default: break
+        }
+    }
+
+    /// One frame; `message` (a fork's progress) overrides the status message.
+    private func draw(on terminal: Terminal, message: (String, Bool)?) {
+        let (width, height) = terminal.size
+        let model = frames.model(player: player, view: view, builder: &builder, status: file.status,
+                                 message: message, width: width, height: height)
+        var screen = Dashboard.render(model, width: width, height: height, theme: theme, caps: terminal.capabilities)
+        if view.showHelp, Dashboard.layout(for: model, width: width, height: height) != nil {
+            HelpOverlay(bindings: Keymap.replay, title: "Replay keys")
+                .render(into: &screen, area: screen.bounds.inset(top: 0, bottom: 1), theme: theme, caps: terminal.capabilities)
+        }
+        terminal.draw(screen)
+    }
+
+    /// Re-runs the recording to the epoch shown, then runs the live lab on
+    /// the same terminal. Returns the live lab's exit status, or nil when the
+    /// fork failed or was cancelled (the replay goes on, with a note).
+    private func fork(on terminal: Terminal) async throws(GradlabError) -> Int32? {
+        let position = player.position
+        let epoch = frames.index.records[position].epoch
+        var recorder: Recorder?
+        if let recordPath {
+            do {
+                recorder = try Recorder(path: recordPath, config: file.config)
+            } catch {
+                player.note = ReplayPlayer.Note(text: "fork: \(error.message)", isWarning: true)
+                return nil
+            }
+        }
+        let box = ForkBox()
+        let file = self.file, index = frames.index, sinks: [any EventSink] = recorder.map { [$0] } ?? []
+        let task = Task.detached {
+            let result: Result<ForkResult, GradlabError>
+            do throws(GradlabError) {
+                result = .success(try await RunFork.rerun(file, index: index, through: position, sinks: sinks) {
+                    box.epochs.store($0, ordering: .relaxed)
+                })
+            } catch {
+                result = .failure(error)
+            }
+            box.result.withLock { $0 = result }
+        }
+        // Keep drawing (and let Esc, q or a signal cancel) while the re-run works.
+        var signal: Int32?
+        var finished: Result<ForkResult, GradlabError>?
+        while finished == nil {
+            if let received = terminal.pendingSignal { signal = received }
+            let key = terminal.readKey(timeoutMilliseconds: 30)
+            if signal != nil || key == .escape || key == .character("q") || key == .ctrl("c") { task.cancel() }
+            let done = box.epochs.load(ordering: .relaxed)
+            draw(on: terminal, message: ("forking: re-running epoch \(done) of \(epoch)…  Esc cancels", false))
+            finished = box.result.withLock { $0 }
+        }
+        if let signal {
+            recorder?.finish(status: "interrupted")
+            return 128 + signal
+        }
+        switch finished {
+        case .success(let fork)?:
+            var history = RunView()
+            history.lr = file.config.optimizer.lr
+            history.optimizer = file.config.optimizer.summary
+            for event in fork.events {
+                history.apply(event, groups: file.config.groups.count, pathOf: FrameBuilder.pathPoint)
+            }
+            history.message = "forked from \(frames.name) @ epoch \(epoch)" + (fork.mismatch.map { "; re-run differs: \($0)" } ?? "")
+            history.messageIsWarning = fork.mismatch != nil
+            let app = await LabApp(session: fork.session, config: file.config, dataset: dataset, theme: theme,
+                                   recordPath: recordPath, history: history)
+            terminal.invalidate()
+            return try await app.run(on: terminal)
+        case .failure(let error)?:
+            recorder?.finish(status: "interrupted")
+            player.note = ReplayPlayer.Note(text: "fork: \(error.message)", isWarning: true)
+            return nil
+        case nil:
+            return nil
+        }
+    }
+}
+
+/// Shared between a fork's re-run task and the UI: progress and the result.
+private final class ForkBox: Sendable {
+    let epochs = Atomic<Int>(0)
+    let result = Mutex<Result<ForkResult, GradlabError>?>(nil)
+}

@@ -1,0 +1,72 @@
+import Foundation
+import GradlabCore
+import GradlabUI
+
+/// `gradlab --replay run.json`: loads and indexes the recording, then opens
+/// it in the TUI (``ReplayApp``), or with `--headless` prints its epoch
+/// table and summary as the run printed them.
+struct ReplayRun {
+    let path: String
+    let themeName: String
+    /// Where a fork is recorded (`--record`).
+    let recordPath: String?
+    let headless: Bool
+    let quiet: Bool
+
+    func run() async throws(GradlabError) -> Int32 {
+        let file = try RunFile.load(path: path)
+        let index = RunIndex(file)
+        guard index.count > 0 else {
+            throw GradlabError("\(path): no epoch events to replay\(file.warning == nil ? "" : " (the recording was cut short before its first epoch)")")
+        }
+        if headless {
+            if let warning = file.warning { writeError("gradlab: warning: \(warning)\n") }
+            printTable(file, index: index)
+            return 0
+        }
+        let theme: Theme
+        do {
+            theme = try Theme.load(nameOrPath: themeName)
+        } catch {
+            throw GradlabError("--theme: \(error.description)")
+        }
+        let app = await ReplayApp(file: file, index: index, name: URL(fileURLWithPath: path).lastPathComponent,
+                                  dataset: try await Self.dataset(of: file.config), theme: theme, recordPath: recordPath)
+        return try await app.run()
+    }
+
+    /// The data a data lab shows, rebuilt from the config (generated data is
+    /// seeded, loaded data is in the config); the landscape has none.
+    static func dataset(of config: LabConfig) async throws(GradlabError) -> LabDataset {
+        guard config.lab != .landscape else { return .empty }
+        var viewing = config
+        viewing.device = "cpu"
+        let session = try Session(config: viewing)
+        return await session.dataset
+    }
+
+    /// The tutorial's per-epoch lines for the recorded epochs, then a summary.
+    private func printTable(_ file: RunFile, index: RunIndex) {
+        let last = index.records[index.lastPosition]
+        let table = EpochTable(lab: file.config.lab, total: max(last.epoch, 1), quiet: quiet)
+        var started = false
+        for event in file.events {
+            switch event {
+            case .epoch(let record):
+                started = true
+                if table.shouldPrint(record.epoch) { print(table.line(record)) }
+            case .device where !started:
+                continue // the start's device line (the summary names the device)
+            default:
+                guard !quiet else { continue }
+                var scratch = RunView()
+                scratch.apply(event, groups: file.config.groups.count) { _ in nil }
+                print("epoch \(event.epoch): \(scratch.message)")
+            }
+        }
+        let state = index.state(at: index.lastPosition)
+        let optimizer = state?.optimizer.summary ?? file.config.optimizer.summary
+        print("replay of \(path): \(file.config.lab.rawValue), \(optimizer), \(file.config.dtype.rawValue), \(state?.device ?? "cpu")")
+        print("\(file.status ?? "cut short") at epoch \(last.epoch); \(index.count) epoch events")
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+import GradlabCore
+import GradlabTestSupport
+
+/// `gradlab export` and `gradlab --replay` without a terminal.
+@Suite("Replay and export commands")
+struct ReplayCommandTests {
+    private func record(_ arguments: [String], in directory: URL, named name: String = "run.json") throws -> String {
+        let path = directory.appendingPathComponent(name).path
+        let result = try Gradlab.run(["--headless", "--quiet", "--device", "cpu", "--record", path] + arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        return path
+    }
+
+    @Test func exportWritesThePerEpochTable() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = try record(["--lab", "linear", "--epochs", "5"], in: directory)
+        let result = try Gradlab.run(["export", path, "--csv"])
+        #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "epoch,loss,trainLoss,testLoss,weight,bias")
+        #expect(lines.count == 7)
+        let file = try RunFile.load(path: path)
+        for (line, record) in zip(lines.dropFirst(), file.epochs) {
+            let cells = line.split(separator: ",").map(String.init)
+            let weight = try #require(record.param("weight")?.first), bias = try #require(record.param("bias")?.first)
+            #expect(cells == ["\(record.epoch)", "\(Float(record.loss))", "\(Float(record.trainLoss ?? .nan))",
+                              "\(Float(record.testLoss ?? .nan))", "\(Float(weight))", "\(Float(bias))"])
+        }
+
+        let output = directory.appendingPathComponent("out.csv").path
+        let toFile = try Gradlab.run(["export", path, "--csv", "--output", output])
+        #expect(toFile.status == 0 && toFile.stdout.isEmpty)
+        #expect(try String(contentsOfFile: output, encoding: .utf8) == result.stdout)
+    }
+
+    @Test func exportOfALandscapeHasPointColumnsAndSummaries() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = try record(["--points", "200", "--track", "4", "--epochs", "3"], in: directory)
+        let result = try Gradlab.run(["export", path, "--points", "3"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.first == "epoch,loss,p0.x1,p0.x2,p1.x1,p1.x2,p2.x1,p2.x2,fMin,fMax,mean.x1,mean.x2")
+        #expect(lines.count == 5)
+        #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",").count == 12 })
+    }
+
+    @Test func exportOfACutFileWarnsOnStderrAndOfGarbageFails() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = try record(["--lab", "quadratic", "--epochs", "10"], in: directory)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let cutLines = text.split(separator: "\n", omittingEmptySubsequences: false).prefix(6).joined(separator: "\n")
+        let cut = try Fixtures.write(cutLines + "\n{\"type\":\"epoch\",\"epo", named: "cut.json", in: directory)
+        let result = try Gradlab.run(["export", cut])
+        #expect(result.status == 0)
+        #expect(result.stderr == "gradlab: warning: \(cut): recording was cut short; recovered 4 epoch events (through epoch 3)\n")
+        #expect(result.stdout.split(separator: "\n").count == 5)
+
+        for (name, content, fragment) in [("garbage.json", "PK\u{3}\u{4} not json", "not a gradlab run file"),
+                                          ("newer.json", "{\"format\":\"gradlab.run\",\"version\":7,\"config\":{},\"events\":[]}", "version 7 is newer")] {
+            let bad = try Fixtures.write(content, named: name, in: directory)
+            for arguments in [["export", bad], ["--replay", bad], ["--replay", bad, "--headless"]] {
+                let failed = try Gradlab.run(arguments)
+                #expect(failed.status == 1, "\(arguments)")
+                #expect(failed.stdout.isEmpty)
+                #expect(failed.stderr.hasPrefix("gradlab: error: \(bad)") && failed.stderr.contains(fragment), "\(failed.stderr)")
+                #expect(failed.stderr.split(separator: "\n").count == 1)
+            }
+        }
+        let missing = try Gradlab.run(["export", directory.appendingPathComponent("none.json").path])
+        #expect(missing.status == 1 && missing.stderr.contains("no such file"))
+    }
+
+    @Test func headlessReplayPrintsTheRecordedTable() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = try record(["--lab", "linear", "--epochs", "4"], in: directory)
+        let live = try Gradlab.run(["--headless", "--lab", "linear", "--epochs", "4", "--device", "cpu"])
+        let replayed = try Gradlab.run(["--replay", path, "--headless"])
+        #expect(replayed.status == 0)
+        let table = { (text: String) in text.split(separator: "\n").filter { $0.hasPrefix("Epoch") } }
+        #expect(table(replayed.stdout) == table(live.stdout))
+        #expect(table(replayed.stdout).count == 4)
+        #expect(replayed.stdout.contains("completed at epoch 4"))
+    }
+
+    @Test func replayWithoutATerminalSaysSo() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = try record(["--lab", "linear", "--epochs", "2"], in: directory)
+        let result = try Gradlab.run(["--replay", path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("--headless") && result.stderr.split(separator: "\n").count == 1)
+    }
+}
