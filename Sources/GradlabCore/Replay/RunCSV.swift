@@ -6,6 +6,7 @@
 ///
 /// - `epoch`, `loss`
 /// - `trainLoss`, `testLoss` (linear)
+/// - `loss.g0`, `loss.g1`, ... (each `--compare` group's mean f) and `lr` (under a schedule)
 /// - one column per parameter value: `weight`, `bias` / `a`, `b`, `c`
 ///   (`name.i` for a parameter with several values)
 /// - landscape: `p0.x1`, `p0.x2`, `p1.x1`, … for the first `points` tracked
@@ -23,6 +24,11 @@ public enum RunCSV {
         var header = ["epoch", "loss"]
         if index.trainLoss != nil { header.append("trainLoss") }
         if index.testLoss != nil { header.append("testLoss") }
+        // Under --compare: each optimizer group's mean f, and its learning rate under a schedule.
+        let groups = index.config.compare?.count ?? 0
+        header += (0..<groups).map { "loss.g\($0)" }
+        let scheduled = records.contains { $0.lr != nil }
+        if scheduled { header.append("lr") }
         // Parameter columns in first-appearance order, with their widths.
         var parameters: [(name: String, width: Int)] = []
         for record in records {
@@ -50,6 +56,8 @@ public enum RunCSV {
             row.number(record.loss)
             if index.trainLoss != nil { row.number(record.trainLoss) }
             if index.testLoss != nil { row.number(record.testLoss) }
+            for g in 0..<groups { row.number(record.groupLoss.flatMap { g < $0.count ? $0[g] : nil }) }
+            if scheduled { row.number(record.lr) }
             for (name, width) in parameters {
                 let values = record.param(name) ?? []
                 for i in 0..<width { row.number(i < values.count ? values[i] : nil) }
