@@ -46,6 +46,9 @@ struct OptimizerZooCLITests {
         // Basins of the named function's minima are in the end line.
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.contains("\"basins\":["))
+        // The CSV export has one loss column per group.
+        let csv = try Gradlab.run(["export", path, "--csv"])
+        #expect(csv.stdout.hasPrefix("epoch,loss,loss.g0,loss.g1,loss.g2,p0.x1"), "\(csv.stdout.prefix(80))")
     }
 
     @Test func badCompareAndScheduleAreOneLineErrors() throws {
