@@ -16,8 +16,7 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     init(_ config: LabConfig) throws(GradlabError) {
         let expression = try parseLabExpression(config.function, variables: ["x1", "x2"], flag: "--f")
         program = Program.valueAndGradient(of: expression, inputs: ["x1", "x2"], respect: ["x1", "x2"])
-        let starts = config.starts ?? LandscapeLab.generatedStarts(count: config.points, domain: config.domain, seed: config.seed)
-        let n = starts.count
+        let n = config.starts?.count ?? config.points
         let groups = config.groups.count
         count = n
         groupCount = groups
@@ -25,22 +24,30 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         values.initialize(repeating: 0, count: max(n * groups, 1))
         super.init(config: config, parameterCount: 2 * n * groups,
                    groupRanges: (0..<groups).map { ($0 * 2 * n)..<(($0 + 1) * 2 * n) })
-        for g in 0..<groups {
+        if let starts = config.starts {
             for (i, start) in starts.enumerated() {
-                buffers.values[g * 2 * n + i] = T(start[0])
-                buffers.values[g * 2 * n + n + i] = T(start[1])
+                buffers.values[i] = T(start[0])
+                buffers.values[n + i] = T(start[1])
             }
+        } else {
+            // Straight into the buffer: 10 M points as [[Double]] would be 10 M arrays.
+            LandscapeLab.generateStarts(into: buffers.values, count: n, domain: config.domain, seed: config.seed)
+        }
+        for g in 1..<max(groups, 1) {
+            (buffers.values + g * 2 * n).update(from: buffers.values, count: 2 * n)
         }
     }
 
     deinit { values.deallocate() }
 
-    /// `np.random.seed(seed); np.random.rand(n, 2)` scaled to the domain.
-    static func generatedStarts(count: Int, domain: [Double], seed: UInt32) -> [[Double]] {
+    /// `np.random.seed(seed); np.random.rand(n, 2)` scaled to the domain,
+    /// written as all x1 values then all x2 values.
+    static func generateStarts(into values: UnsafeMutablePointer<T>, count: Int, domain: [Double], seed: UInt32) {
         var rng = MersenneTwister(seed: seed)
-        return (0..<count).map { _ in
+        for i in 0..<count {
             let u1 = rng.uniform(), u2 = rng.uniform()
-            return [domain[0] + (domain[1] - domain[0]) * u1, domain[2] + (domain[3] - domain[2]) * u2]
+            values[i] = T(domain[0] + (domain[1] - domain[0]) * u1)
+            values[count + i] = T(domain[2] + (domain[3] - domain[2]) * u2)
         }
     }
 

@@ -7,6 +7,9 @@ public final class Adagrad<Scalar: BinaryFloatingPoint & Sendable>: OptimizerSta
         super.init(config, bufferNames: ["sum"])
     }
 
+    // Called through `any Optimizer<T>`: without these the generic body runs.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func step(parameters p: UnsafeMutablePointer<Scalar>, gradients: UnsafePointer<Scalar>, count: Int) {
         advanceStep()
         let clr = config.lr / (1 + Double(stepCount - 1) * config.lrDecay)

@@ -9,6 +9,9 @@ public final class Adam<Scalar: BinaryFloatingPoint & Sendable>: OptimizerState<
         super.init(config, bufferNames: ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"])
     }
 
+    // Called through `any Optimizer<T>`: without these the generic body runs.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func step(parameters p: UnsafeMutablePointer<Scalar>, gradients: UnsafePointer<Scalar>, count: Int) {
         advanceStep()
         let t = Double(stepCount)

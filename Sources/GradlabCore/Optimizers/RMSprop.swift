@@ -8,6 +8,9 @@ public final class RMSprop<Scalar: BinaryFloatingPoint & Sendable>: OptimizerSta
         super.init(config, bufferNames: ["square_avg", "momentum_buffer", "grad_avg"])
     }
 
+    // Called through `any Optimizer<T>`: without these the generic body runs.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func step(parameters p: UnsafeMutablePointer<Scalar>, gradients: UnsafePointer<Scalar>, count: Int) {
         advanceStep()
         let alpha = Scalar(config.alpha)

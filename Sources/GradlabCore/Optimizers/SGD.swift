@@ -11,6 +11,9 @@ public final class SGD<Scalar: BinaryFloatingPoint & Sendable>: OptimizerState<S
         super.init(config, bufferNames: ["momentum_buffer"])
     }
 
+    // Called through `any Optimizer<T>`: without these the generic body runs.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func step(parameters p: UnsafeMutablePointer<Scalar>, gradients: UnsafePointer<Scalar>, count: Int) {
         let lr = Scalar(-config.lr)
         let weightDecay = Scalar(config.weightDecay)

@@ -33,8 +33,14 @@ public actor Session {
     private var divergenceReported = false
     private var finished = false
 
+    private let streaming: Bool
+
     /// Builds the lab; throws a one-line error for bad config or data.
-    public init(config: LabConfig, sinks: [any EventSink] = []) throws(GradlabError) {
+    /// - Parameter streaming: publish on ``events`` (the TUI reads it). A
+    ///   headless run has only sinks: an unread stream would buffer every
+    ///   event and memory would grow with the epochs.
+    public init(config: LabConfig, sinks: [any EventSink] = [], streaming: Bool = true) throws(GradlabError) {
+        self.streaming = streaming
         try config.validate()
         device = try DeviceStatus.resolve(config.device)
         self.config = config
@@ -164,6 +170,6 @@ public actor Session {
 
     private func publish(_ event: Event) {
         for sink in sinks { sink.receive(event, config: config) }
-        continuation.yield(event)
+        if streaming { continuation.yield(event) }
     }
 }

@@ -16,7 +16,7 @@ struct HeadlessRun {
     /// Returns the process exit code (130 after Ctrl-C, 143 after SIGTERM).
     func run() async throws(GradlabError) -> Int32 {
         let signals = SignalFlag()
-        let session = try Session(config: config)
+        let session = try Session(config: config, streaming: false)
         if let loadPath { try await session.restore(try Checkpoint.load(path: loadPath)) }
         if savePath != nil, config.compare != nil { throw GradlabError("--save cannot be combined with --compare") }
         let firstEpoch = await session.epoch
