@@ -1,0 +1,139 @@
+#if GRADLAB_SIMD_VARIANT
+import GradlabSIMD
+#endif
+
+/// The entry points of this copy of the kernels (baseline, AVX2 or AVX-512,
+/// by the module it is compiled into).
+public enum SIMDKernels {
+    /// `sse2`, `avx2` or `avx512`.
+    public static var level: String { kernelLevelName }
+
+    /// Runs `chunks` of `plan` over `run`'s buffers. `scratch` holds
+    /// ``LanePlan/scratchCount(chunkLanes:)`` values, one worker's own.
+    public static func run(_ plan: LanePlan, _ run: LaneRun<Float>, chunks: Range<Int>, scratch: UnsafeMutablePointer<Float>) {
+        FloatKernels.runChunks(plan, run, chunks, scratch)
+    }
+
+    public static func run(_ plan: LanePlan, _ run: LaneRun<Double>, chunks: Range<Int>, scratch: UnsafeMutablePointer<Double>) {
+        DoubleKernels.runChunks(plan, run, chunks, scratch)
+    }
+}
+
+/// One scalar type's loops: each operation is one straight loop over a
+/// chunk with its vector function inlined.
+protocol LaneKernels {
+    associatedtype Scalar: BinaryFloatingPoint
+    static func unary(_ op: LaneOperation, _ x: UnsafePointer<Scalar>, _ r: UnsafeMutablePointer<Scalar>, _ n: Int)
+    static func sincos(_ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ c: UnsafeMutablePointer<Scalar>, _ n: Int)
+    static func binary(
+        _ op: LaneOperation, _ a: LaneValue<Scalar>, _ b: LaneValue<Scalar>, _ r: UnsafeMutablePointer<Scalar>, _ n: Int)
+    /// The sum of `n` values in Double, in the fixed order ``LaneRun/chunkSums`` describes.
+    static func sum(_ x: UnsafePointer<Scalar>, _ n: Int) -> Double
+}
+
+extension LaneKernels {
+    static func runChunks(_ plan: LanePlan, _ run: LaneRun<Scalar>, _ chunks: Range<Int>, _ scratch: UnsafeMutablePointer<Scalar>) {
+        let size = run.chunkLanes
+        let staging = scratch + plan.registerCount * size
+        for chunk in chunks {
+            let start = chunk * size
+            let lanes = min(size, run.count - start)
+            // Kernels work in whole 16-lane groups; a last chunk that is not
+            // one runs in zero-padded staging buffers and is copied back.
+            let n = (lanes + 15) & ~15
+            let staged = n != lanes
+            if staged {
+                for i in 0..<plan.inputCount {
+                    guard let source = run.inputs[i] else { continue }
+                    let buffer = staging + i * size
+                    buffer.update(from: source + start, count: lanes)
+                    (buffer + lanes).update(repeating: 0, count: n - lanes)
+                }
+            }
+            func input(_ i: Int) -> UnsafePointer<Scalar> {
+                staged ? UnsafePointer(staging + i * size) : run.inputs[i].unsafelyUnwrapped + start
+            }
+            func output(_ k: Int) -> UnsafeMutablePointer<Scalar> {
+                staged ? staging + (plan.inputCount + k) * size : run.outputs[k].unsafelyUnwrapped + start
+            }
+            func value(_ slot: LaneSlot) -> LaneValue<Scalar> {
+                switch slot {
+                case .uniform(let u): .scalar(run.uniforms[u])
+                case .input(let i): .lanes(input(i))
+                case .register(let r): .lanes(UnsafePointer(scratch + r * size))
+                case .output(let k): .lanes(UnsafePointer(output(k)))
+                }
+            }
+            func destination(_ slot: LaneSlot) -> UnsafeMutablePointer<Scalar> {
+                switch slot {
+                case .register(let r): scratch + r * size
+                case .output(let k): output(k)
+                case .uniform, .input: preconditionFailure("a plan writes only registers and outputs")
+                }
+            }
+
+            for step in plan.steps {
+                let result = destination(step.destination)
+                let op = step.operation
+                if op.isBinary {
+                    binary(op, value(step.a), value(step.b), result, n)
+                    continue
+                }
+                // The builder folds unary operations of uniform values, so `a` has lanes.
+                guard case .lanes(let x) = value(step.a) else { preconditionFailure("unary step on a uniform value") }
+                if op == .sincos {
+                    sincos(x, result, destination(step.second), n)
+                } else {
+                    unary(op, x, result, n)
+                }
+            }
+
+            for k in 0..<plan.outputCount {
+                let source = plan.outputSources[k]
+                if run.outputs[k] != nil, source != .output(k) {
+                    switch value(source) {
+                    case .lanes(let x): output(k).update(from: x, count: n)
+                    case .scalar(let v): output(k).update(repeating: v, count: n)
+                    }
+                }
+                if let sums = run.chunkSums {
+                    let total: Double
+                    switch value(source) {
+                    case .lanes(let x): total = sum(x, lanes)
+                    case .scalar(let v): total = Double(v) * Double(lanes)
+                    }
+                    sums[chunk * plan.outputCount + k] = total
+                }
+            }
+            if staged {
+                for k in 0..<plan.outputCount {
+                    guard let target = run.outputs[k] else { continue }
+                    (target + start).update(from: staging + (plan.inputCount + k) * size, count: lanes)
+                }
+            }
+            run.afterChunk?(start..<(start + lanes))
+        }
+    }
+}
+
+/// 16 running Double sums folded pairwise: the fixed order of chunk sums.
+@_transparent
+func foldSums(_ acc: SIMD16<Double>) -> Double {
+    let eight = acc.lowHalf + acc.highHalf
+    let four = eight.lowHalf + eight.highHalf
+    let two = four.lowHalf + four.highHalf
+    return two.x + two.y
+}
+
+/// `pow` lane by lane through libm, exactly as the scalar reference.
+@_transparent
+func powLanes<T>(
+    _ a: LaneValue<T>, _ b: LaneValue<T>, _ r: UnsafeMutablePointer<T>, _ n: Int, _ pow: (T, T) -> T
+) {
+    switch (a, b) {
+    case (.lanes(let x), .lanes(let y)): for i in 0..<n { r[i] = pow(x[i], y[i]) }
+    case (.lanes(let x), .scalar(let y)): for i in 0..<n { r[i] = pow(x[i], y) }
+    case (.scalar(let x), .lanes(let y)): for i in 0..<n { r[i] = pow(x, y[i]) }
+    case (.scalar(let x), .scalar(let y)): r.update(repeating: pow(x, y), count: n)
+    }
+}

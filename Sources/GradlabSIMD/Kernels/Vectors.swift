@@ -1,0 +1,126 @@
+// Shared by GradlabSIMD, GradlabSIMDAVX2 and GradlabSIMDAVX512: the two
+// variant targets hold symbolic links to the files in this folder and build
+// them with their own `-mavx2` / `-mavx512*` flags and a define that picks
+// the widths below. Nothing here may call a generic function that is not
+// inlined (such as `pointwiseMin`): its specialization would be a shared
+// symbol, and the linker could hand the AVX copy to baseline code.
+#if GRADLAB_SIMD_VARIANT
+import GradlabSIMD
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// Vector widths per instruction set. Every width divides 16, so chunks (a
+// multiple of 16 lanes) split into whole vectors at every level; and since
+// each lane goes through the same IEEE operations whatever the width (no
+// fused multiply-add anywhere), all levels compute bit-identical results.
+#if GRADLAB_SIMD_AVX512
+/// One zmm register of Floats.
+typealias FloatVector = SIMD16<Float>
+/// One zmm register of Doubles.
+typealias DoubleVector = SIMD8<Double>
+/// The instruction set this copy of the kernels was compiled for.
+let kernelLevelName = "avx512"
+#elseif GRADLAB_SIMD_AVX2
+typealias FloatVector = SIMD8<Float>
+typealias DoubleVector = SIMD4<Double>
+let kernelLevelName = "avx2"
+#else
+// Two xmm registers per vector on the x86-64 baseline: independent halves
+// give the out-of-order core work to overlap.
+typealias FloatVector = SIMD8<Float>
+typealias DoubleVector = SIMD4<Double>
+let kernelLevelName = "sse2"
+#endif
+
+/// Same-width integer vectors, for bit manipulation.
+typealias FloatBits = FloatVector.MaskStorage
+typealias DoubleBits = DoubleVector.MaskStorage
+
+extension FloatVector {
+    @_transparent var bits: FloatBits { unsafeBitCast(self, to: FloatBits.self) }
+    @_transparent init(bits: FloatBits) { self = unsafeBitCast(bits, to: FloatVector.self) }
+}
+
+extension DoubleVector {
+    @_transparent var bits: DoubleBits { unsafeBitCast(self, to: DoubleBits.self) }
+    @_transparent init(bits: DoubleBits) { self = unsafeBitCast(bits, to: DoubleVector.self) }
+}
+
+/// Loads `V` from `p` (any alignment).
+@_transparent
+func load<V: SIMD>(_ p: UnsafePointer<V.Scalar>, as type: V.Type = V.self) -> V {
+    UnsafeRawPointer(p).loadUnaligned(as: V.self)
+}
+
+/// Stores `v` at `p` (any alignment).
+@_transparent
+func store<V: SIMD>(_ v: V, _ p: UnsafeMutablePointer<V.Scalar>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+}
+
+/// `r[i] = f(x[i])` over `n` lanes, `n` a multiple of `V.scalarCount`.
+@_transparent
+func mapLanes<V: SIMD>(
+    _ x: UnsafePointer<V.Scalar>, _ r: UnsafeMutablePointer<V.Scalar>, _ n: Int, _ type: V.Type, _ f: (V) -> V
+) {
+    var i = 0
+    while i < n {
+        store(f(load(x + i, as: V.self)), r + i)
+        i &+= V.scalarCount
+    }
+}
+
+/// `r[i] = f(a[i], b[i])` over `n` lanes, either side a scalar instead.
+@_transparent
+func zipLanes<V: SIMD>(
+    _ a: LaneValue<V.Scalar>, _ b: LaneValue<V.Scalar>, _ r: UnsafeMutablePointer<V.Scalar>, _ n: Int,
+    _ type: V.Type, _ f: (V, V) -> V
+) {
+    var i = 0
+    switch (a, b) {
+    case (.lanes(let x), .lanes(let y)):
+        while i < n {
+            store(f(load(x + i, as: V.self), load(y + i, as: V.self)), r + i)
+            i &+= V.scalarCount
+        }
+    case (.lanes(let x), .scalar(let s)):
+        let y = V(repeating: s)
+        while i < n {
+            store(f(load(x + i, as: V.self), y), r + i)
+            i &+= V.scalarCount
+        }
+    case (.scalar(let s), .lanes(let y)):
+        let x = V(repeating: s)
+        while i < n {
+            store(f(x, load(y + i, as: V.self)), r + i)
+            i &+= V.scalarCount
+        }
+    case (.scalar(let s), .scalar(let t)):
+        let v = f(V(repeating: s), V(repeating: t))
+        while i < n {
+            store(v, r + i)
+            i &+= V.scalarCount
+        }
+    }
+}
+
+/// One operand of a chunk kernel: a chunk of lanes, or one value for all.
+enum LaneValue<T> {
+    case lanes(UnsafePointer<T>)
+    case scalar(T)
+}
+
+// The C library's functions, for lanes the vector code hands back (huge
+// arguments) and for `pow`. At file scope so that the names are C's.
+@inline(__always) func libmSin(_ x: Float) -> Float { sinf(x) }
+@inline(__always) func libmCos(_ x: Float) -> Float { cosf(x) }
+@inline(__always) func libmTan(_ x: Float) -> Float { tanf(x) }
+@inline(__always) func libmPow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
+@inline(__always) func libmSin(_ x: Double) -> Double { sin(x) }
+@inline(__always) func libmCos(_ x: Double) -> Double { cos(x) }
+@inline(__always) func libmTan(_ x: Double) -> Double { tan(x) }
+@inline(__always) func libmPow(_ x: Double, _ y: Double) -> Double { pow(x, y) }
