@@ -77,8 +77,8 @@ final class PreparedRun<T: LaneScalar>: @unchecked Sendable {
 
     init(_ program: Program, lanes: [Bool], stored: [Bool]) {
         (plan, prologue) = LanePlanBuilder.build(program, lanes: lanes, stored: stored)
-        uniforms = .allocate(capacity: max(prologue.count, 1))
-        uniforms.initialize(repeating: 0, count: max(prologue.count, 1))
+        uniforms = .allocate(capacity: 16 * max(prologue.count, 1))
+        uniforms.initialize(repeating: 0, count: 16 * max(prologue.count, 1))
         inputTable = .allocate(capacity: max(plan.inputCount, 1))
         inputTable.initialize(repeating: nil, count: max(plan.inputCount, 1))
         outputTable = .allocate(capacity: max(plan.outputCount, 1))
@@ -109,7 +109,8 @@ final class PreparedRun<T: LaneScalar>: @unchecked Sendable {
         }
     }
 
-    /// Computes the uniform values for this run's uniform inputs.
+    /// Computes the uniform values for this run's uniform inputs, each
+    /// stored 16 times (the layout ``LaneRun/uniforms`` describes).
     func computeUniforms(_ inputs: [ProgramInput<T>]) {
         for (slot, step) in prologue.enumerated() {
             let value: T
@@ -118,10 +119,10 @@ final class PreparedRun<T: LaneScalar>: @unchecked Sendable {
             case .input(let index):
                 guard case .uniform(let v) = inputs[index] else { preconditionFailure("input \(index) is not uniform") }
                 value = v
-            case .unary(let op, let a): value = ScalarMath.apply(op, uniforms[a])
-            case .binary(let op, let a, let b): value = ScalarMath.apply(op, uniforms[a], uniforms[b])
+            case .unary(let op, let a): value = ScalarMath.apply(op, uniforms[16 * a])
+            case .binary(let op, let a, let b): value = ScalarMath.apply(op, uniforms[16 * a], uniforms[16 * b])
             }
-            uniforms[slot] = value
+            (uniforms + 16 * slot).update(repeating: value, count: 16)
         }
     }
 }

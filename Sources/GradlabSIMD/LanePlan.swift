@@ -84,6 +84,8 @@ public struct LaneRun<T>: @unchecked Sendable {
     public var inputs: UnsafePointer<UnsafePointer<T>?>
     /// One per output; nil for an output that is only summed.
     public var outputs: UnsafePointer<UnsafeMutablePointer<T>?>
+    /// The uniform values, each repeated 16 times (slot u at `16 * u`), so
+    /// a kernel loads a full vector of it like a chunk of lanes.
     public var uniforms: UnsafePointer<T>
     /// When set, `outputCount` sums per chunk (chunk-major), each in Double
     /// and in a fixed order: 16 running sums, lane i into sum i mod 16, added

@@ -26,7 +26,7 @@ protocol LaneKernels {
     static func unary(_ op: LaneOperation, _ x: UnsafePointer<Scalar>, _ r: UnsafeMutablePointer<Scalar>, _ n: Int)
     static func sincos(_ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ c: UnsafeMutablePointer<Scalar>, _ n: Int)
     static func binary(
-        _ op: LaneOperation, _ a: LaneValue<Scalar>, _ b: LaneValue<Scalar>, _ r: UnsafeMutablePointer<Scalar>, _ n: Int)
+        _ op: LaneOperation, _ a: LaneOperand<Scalar>, _ b: LaneOperand<Scalar>, _ r: UnsafeMutablePointer<Scalar>, _ n: Int)
     /// The sum of `n` values in Double, in the fixed order ``LaneRun/chunkSums`` describes.
     static func sum(_ x: UnsafePointer<Scalar>, _ n: Int) -> Double
 }
@@ -56,12 +56,12 @@ extension LaneKernels {
             func output(_ k: Int) -> UnsafeMutablePointer<Scalar> {
                 staged ? staging + (plan.inputCount + k) * size : run.outputs[k].unsafelyUnwrapped + start
             }
-            func value(_ slot: LaneSlot) -> LaneValue<Scalar> {
+            func value(_ slot: LaneSlot) -> LaneOperand<Scalar> {
                 switch slot {
-                case .uniform(let u): .scalar(run.uniforms[u])
-                case .input(let i): .lanes(input(i))
-                case .register(let r): .lanes(UnsafePointer(scratch + r * size))
-                case .output(let k): .lanes(UnsafePointer(output(k)))
+                case .uniform(let u): LaneOperand(base: run.uniforms + 16 * u, mask: 0)
+                case .input(let i): LaneOperand(base: input(i), mask: -1)
+                case .register(let r): LaneOperand(base: scratch + r * size, mask: -1)
+                case .output(let k): LaneOperand(base: output(k), mask: -1)
                 }
             }
             func destination(_ slot: LaneSlot) -> UnsafeMutablePointer<Scalar> {
@@ -80,29 +80,23 @@ extension LaneKernels {
                     continue
                 }
                 // The builder folds unary operations of uniform values, so `a` has lanes.
-                guard case .lanes(let x) = value(step.a) else { preconditionFailure("unary step on a uniform value") }
+                let x = value(step.a)
+                precondition(!x.isUniform, "unary step on a uniform value")
                 if op == .sincos {
-                    sincos(x, result, destination(step.second), n)
+                    sincos(x.base, result, destination(step.second), n)
                 } else {
-                    unary(op, x, result, n)
+                    unary(op, x.base, result, n)
                 }
             }
 
             for k in 0..<plan.outputCount {
                 let source = plan.outputSources[k]
+                let x = value(source)
                 if run.outputs[k] != nil, source != .output(k) {
-                    switch value(source) {
-                    case .lanes(let x): output(k).update(from: x, count: n)
-                    case .scalar(let v): output(k).update(repeating: v, count: n)
-                    }
+                    if x.isUniform { output(k).update(repeating: x.base[0], count: n) } else { output(k).update(from: x.base, count: n) }
                 }
                 if let sums = run.chunkSums {
-                    let total: Double
-                    switch value(source) {
-                    case .lanes(let x): total = sum(x, lanes)
-                    case .scalar(let v): total = Double(v) * Double(lanes)
-                    }
-                    sums[chunk * plan.outputCount + k] = total
+                    sums[chunk * plan.outputCount + k] = x.isUniform ? Double(x.base[0]) * Double(lanes) : sum(x.base, lanes)
                 }
             }
             if staged {
@@ -123,17 +117,4 @@ func foldSums(_ acc: SIMD16<Double>) -> Double {
     let four = eight.lowHalf + eight.highHalf
     let two = four.lowHalf + four.highHalf
     return two.x + two.y
-}
-
-/// `pow` lane by lane through libm, exactly as the scalar reference.
-@_transparent
-func powLanes<T>(
-    _ a: LaneValue<T>, _ b: LaneValue<T>, _ r: UnsafeMutablePointer<T>, _ n: Int, _ pow: (T, T) -> T
-) {
-    switch (a, b) {
-    case (.lanes(let x), .lanes(let y)): for i in 0..<n { r[i] = pow(x[i], y[i]) }
-    case (.lanes(let x), .scalar(let y)): for i in 0..<n { r[i] = pow(x[i], y) }
-    case (.scalar(let x), .lanes(let y)): for i in 0..<n { r[i] = pow(x, y[i]) }
-    case (.scalar(let x), .scalar(let y)): r.update(repeating: pow(x, y), count: n)
-    }
 }

@@ -65,7 +65,7 @@ enum DoubleMath {
         var sine = DoubleVector(bits: s.replacing(with: c, where: odd).bits ^ ((q & 2) &<< 62) ^ sign)
         var cosine = DoubleVector(bits: c.replacing(with: s, where: odd).bits ^ (((q &+ 1) & 2) &<< 62))
         let far = a .> 2e8  // j*p1 inexact beyond: libm takes these lanes (and infinities)
-        if any(far) {
+        if anyLane(far) {
             for i in 0..<DoubleVector.scalarCount where far[i] {
                 sine[i] = libmSin(x[i])
                 cosine[i] = libmCos(x[i])
@@ -90,7 +90,7 @@ enum DoubleMath {
         let t = s.replacing(with: c, where: odd) / c.replacing(with: -s, where: odd)
         var result = DoubleVector(bits: t.bits ^ sign)
         let far = a .> 2e8
-        if any(far) {
+        if anyLane(far) {
             for i in 0..<DoubleVector.scalarCount where far[i] { result[i] = libmTan(x[i]) }
         }
         return result

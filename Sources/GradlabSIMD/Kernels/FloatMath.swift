@@ -67,7 +67,7 @@ enum FloatMath {
         var sine = FloatVector(bits: s.replacing(with: c, where: odd).bits ^ ((q & 2) &<< 30) ^ sign)
         var cosine = FloatVector(bits: c.replacing(with: s, where: odd).bits ^ (((q &+ 1) & 2) &<< 30))
         let far = a .> 12_800  // j*p1 inexact beyond: libm takes these lanes (and infinities)
-        if any(far) {
+        if anyLane(far) {
             for i in 0..<FloatVector.scalarCount where far[i] {
                 sine[i] = libmSin(x[i])
                 cosine[i] = libmCos(x[i])
@@ -93,7 +93,7 @@ enum FloatMath {
         let t = s.replacing(with: c, where: odd) / c.replacing(with: -s, where: odd)
         var result = FloatVector(bits: t.bits ^ sign)
         let far = a .> 12_800  // j*p1 inexact beyond: libm takes these lanes (and infinities)
-        if any(far) {
+        if anyLane(far) {
             for i in 0..<FloatVector.scalarCount where far[i] { result[i] = libmTan(x[i]) }
         }
         return result

@@ -62,57 +62,47 @@ func store<V: SIMD>(_ v: V, _ p: UnsafeMutablePointer<V.Scalar>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
 }
 
-/// `r[i] = f(x[i])` over `n` lanes, `n` a multiple of `V.scalarCount`.
-@_transparent
-func mapLanes<V: SIMD>(
-    _ x: UnsafePointer<V.Scalar>, _ r: UnsafeMutablePointer<V.Scalar>, _ n: Int, _ type: V.Type, _ f: (V) -> V
-) {
-    var i = 0
-    while i < n {
-        store(f(load(x + i, as: V.self)), r + i)
-        i &+= V.scalarCount
+/// One operand of a chunk kernel: lane i is `base[i & mask]`. A chunk of
+/// lanes has mask -1; a uniform value has mask 0 and points at 16 copies
+/// of itself, so one loop serves both and a full vector loads either way.
+struct LaneOperand<T> {
+    let base: UnsafePointer<T>
+    let mask: Int
+
+    @_transparent var isUniform: Bool { mask == 0 }
+
+    @_transparent func vector<V: SIMD>(at i: Int, as type: V.Type) -> V where V.Scalar == T {
+        load(base + (i & mask), as: V.self)
+    }
+
+    subscript(i: Int) -> T {
+        @_transparent get { base[i & mask] }
     }
 }
 
-/// `r[i] = f(a[i], b[i])` over `n` lanes, either side a scalar instead.
-@_transparent
-func zipLanes<V: SIMD>(
-    _ a: LaneValue<V.Scalar>, _ b: LaneValue<V.Scalar>, _ r: UnsafeMutablePointer<V.Scalar>, _ n: Int,
-    _ type: V.Type, _ f: (V, V) -> V
-) {
-    var i = 0
-    switch (a, b) {
-    case (.lanes(let x), .lanes(let y)):
-        while i < n {
-            store(f(load(x + i, as: V.self), load(y + i, as: V.self)), r + i)
-            i &+= V.scalarCount
-        }
-    case (.lanes(let x), .scalar(let s)):
-        let y = V(repeating: s)
-        while i < n {
-            store(f(load(x + i, as: V.self), y), r + i)
-            i &+= V.scalarCount
-        }
-    case (.scalar(let s), .lanes(let y)):
-        let x = V(repeating: s)
-        while i < n {
-            store(f(x, load(y + i, as: V.self)), r + i)
-            i &+= V.scalarCount
-        }
-    case (.scalar(let s), .scalar(let t)):
-        let v = f(V(repeating: s), V(repeating: t))
-        while i < n {
-            store(v, r + i)
-            i &+= V.scalarCount
-        }
-    }
-}
+#if GRADLAB_SIMD_AVX512
+/// A vector's 64 bytes as words, to test masks without a generic reduction.
+typealias VectorWords = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
 
-/// One operand of a chunk kernel: a chunk of lanes, or one value for all.
-enum LaneValue<T> {
-    case lanes(UnsafePointer<T>)
-    case scalar(T)
+/// Whether any lane of `mask` is set. (The standard library's `any` calls
+/// `min()`, which the AVX-512 build emitted as a shared generic
+/// specialization: see the note at the top of this file.)
+@_transparent
+func anyLane<S>(_ mask: SIMDMask<S>) -> Bool {
+    let w = unsafeBitCast(mask, to: VectorWords.self)
+    return ((w.0 | w.1) | (w.2 | w.3)) | ((w.4 | w.5) | (w.6 | w.7)) != 0
 }
+#else
+/// A vector's 32 bytes as words, to test masks without a generic reduction.
+typealias VectorWords = (UInt64, UInt64, UInt64, UInt64)
+
+/// Whether any lane of `mask` is set (see the AVX-512 variant).
+@_transparent
+func anyLane<S>(_ mask: SIMDMask<S>) -> Bool {
+    let w = unsafeBitCast(mask, to: VectorWords.self)
+    return (w.0 | w.1) | (w.2 | w.3) != 0
+}
+#endif
 
 // The C library's functions, for lanes the vector code hands back (huge
 // arguments) and for `pow`. At file scope so that the names are C's.

@@ -14,7 +14,7 @@ struct Gradlab: AsyncParsableCommand {
           gradlab --headless --record run.json     # record a run to replay later
         """,
         version: "0.1.0",
-        subcommands: [RunCommand.self],
+        subcommands: [RunCommand.self, BenchCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }
