@@ -196,12 +196,15 @@ public struct Program: Sendable {
     /// finished chunk to the caller while it is still in cache: a gradient
     /// step reads and writes each parameter once.
     ///
-    ///     // f and its gradient at every point, the mean of f, and SGD in one pass
+    ///     // f and its gradient at every point, the mean of f, and SGD in one pass.
+    ///     // The hook runs on worker threads, on disjoint lanes: hence the unchecked copies.
+    ///     nonisolated(unsafe) let (p1, p2, d1, d2) = (x1, x2, g1, g2)
     ///     var sums = [0.0, 0.0, 0.0]
-    ///     program.run(count: n, inputs: [.lanes(x1), .lanes(x2)],
-    ///                 outputs: [nil, g1, g2], sums: &sums) { lanes in
-    ///         for i in lanes { x1[i] -= lr * g1[i]; x2[i] -= lr * g2[i] }
+    ///     program.run(count: n, inputs: [.lanes(p1), .lanes(p2)],
+    ///                 outputs: [nil, d1, d2], sums: &sums) { lanes in
+    ///         for i in lanes { p1[i] -= lr * d1[i]; p2[i] -= lr * d2[i] }
     ///     }
+    ///     let meanLoss = sums[0] / Double(n)
     ///
     /// - Parameters:
     ///   - outputs: ``outputCount`` entries; nil computes an output without

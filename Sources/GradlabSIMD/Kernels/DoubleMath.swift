@@ -9,7 +9,7 @@ import Darwin
 
 /// Elementary functions over ``DoubleVector``: Cephes `sin.c` polynomials
 /// (reduction by pi/2 in lanes), fdlibm's `log` scheme, and minimax
-/// polynomials fitted for gradlab (`Benchmarks/tools/coefficients.py`).
+/// polynomials fitted for gradlab (`Benchmarks/tools/coefficients.py` regenerates them).
 ///
 /// Same rules as ``FloatMath``: `@_transparent`, no `.rounded()`, no
 /// `.addingProduct`, magic-number rounding (1.5 * 2^52).
