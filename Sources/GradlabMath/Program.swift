@@ -192,52 +192,59 @@ public struct Program: Sendable {
         run(count: count, inputs: inputs, outputs: outputs, sums: nil, threads: threads)
     }
 
-    /// One sweep over all lanes that can also sum outputs and hand each
-    /// finished chunk to the caller while it is still in cache: a gradient
-    /// step reads and writes each parameter once.
+    /// One sweep over all lanes that can also sum outputs, apply gradient
+    /// descent, and hand each finished chunk to the caller while it is still
+    /// in cache: a gradient step reads and writes each parameter once.
     ///
-    ///     // f and its gradient at every point, the mean of f, and SGD in one pass.
-    ///     // The hook runs on worker threads, on disjoint lanes: hence the unchecked copies.
-    ///     nonisolated(unsafe) let (p1, p2, d1, d2) = (x1, x2, g1, g2)
+    ///     // f's mean and one SGD step (lr 1e-3) at every point, one pass over memory:
     ///     var sums = [0.0, 0.0, 0.0]
-    ///     program.run(count: n, inputs: [.lanes(p1), .lanes(p2)],
-    ///                 outputs: [nil, d1, d2], sums: &sums) { lanes in
-    ///         for i in lanes { p1[i] -= lr * d1[i]; p2[i] -= lr * d2[i] }
-    ///     }
+    ///     program.run(count: n, inputs: [.lanes(x1), .lanes(x2)], outputs: [nil, nil, nil], sums: &sums,
+    ///                 descent: ProgramDescent(step: -1e-3, pairs: [(0, 1), (1, 2)]))
     ///     let meanLoss = sums[0] / Double(n)
+    ///
+    ///     // Any other update in the hook, on worker threads and disjoint lanes:
+    ///     nonisolated(unsafe) let (p1, p2) = (x1, x2)
+    ///     program.run(count: n, inputs: [.lanes(p1), .lanes(p2)], outputs: [nil, nil, nil], sums: &sums) { chunk in
+    ///         let (g1, g2) = (chunk.output(1), chunk.output(2))
+    ///         for (j, i) in chunk.lanes.enumerated() { p1[i] -= lr * g1[j]; p2[i] -= lr * g2[j] }
+    ///     }
     ///
     /// - Parameters:
     ///   - outputs: ``outputCount`` entries; nil computes an output without
-    ///     storing it (to sum it, or because only the others are wanted).
+    ///     storing it (to sum it, descend along it, or read it in the hook).
     ///   - sums: nil, or room for ``outputCount`` Doubles: each output summed
     ///     over all lanes in Double, in an order that depends on neither the
     ///     thread count nor the CPU (16 running sums per chunk, then chunks in order).
     ///   - threads: workers; nil picks by `count`, as ``run(count:inputs:outputs:)``.
-    ///   - afterChunk: called with each chunk's lanes (a range of lane
-    ///     indices) once its outputs are stored. It runs on worker threads,
-    ///     concurrently for disjoint ranges; it may change those lanes of the
-    ///     per-lane inputs (the chunk has been read) and of the outputs.
+    ///   - descent: per-lane inputs to move along outputs once each chunk is
+    ///     computed (``ProgramDescent``); they are written through their
+    ///     `.lanes` pointers.
+    ///   - afterChunk: called once per chunk, after its outputs are stored and
+    ///     the descent applied, with the chunk's lanes and every output's values
+    ///     for them (``ProgramChunk``). It runs on worker threads, concurrently
+    ///     for disjoint chunks; it may change those lanes of the per-lane
+    ///     inputs (the chunk has been read) and of the outputs.
     public func run<T: ProgramScalar>(
         count: Int, inputs: [ProgramInput<T>], outputs: [UnsafeMutablePointer<T>?],
-        sums: UnsafeMutablePointer<Double>?, threads: Int? = nil,
-        afterChunk: (@Sendable (Range<Int>) -> Void)? = nil
+        sums: UnsafeMutablePointer<Double>?, threads: Int? = nil, descent: ProgramDescent<T>? = nil,
+        afterChunk: (@Sendable (ProgramChunk<T>) -> Void)? = nil
     ) {
         run(count: count, inputs: inputs, outputs: outputs, sums: sums, threads: threads, level: SIMDLevel.active,
-            afterChunk: afterChunk)
+            descent: descent, afterChunk: afterChunk)
     }
 
     /// The full form, with the kernel set named (tests run every level).
     func run<T: ProgramScalar>(
         count: Int, inputs: [ProgramInput<T>], outputs: [UnsafeMutablePointer<T>?],
         sums: UnsafeMutablePointer<Double>?, threads: Int?, level: SIMDLevel,
-        afterChunk: (@Sendable (Range<Int>) -> Void)? = nil
+        descent: ProgramDescent<T>? = nil, afterChunk: (@Sendable (ProgramChunk<T>) -> Void)? = nil
     ) {
         precondition(count >= 0, "negative lane count")
         precondition(inputs.count == self.inputs.count, "expected \(self.inputs.count) inputs, got \(inputs.count)")
         precondition(outputs.count == outputCount, "expected \(outputCount) outputs, got \(outputs.count)")
         let workers = max(threads ?? ExecutorTuning.threads(forLanes: count), 1)
         T._run(self, count: count, inputs: inputs, outputs: outputs, sums: sums, threads: workers,
-               level: min(level, SIMDLevel.detected), afterChunk: afterChunk)
+               level: min(level, SIMDLevel.detected), descent: descent, afterChunk: afterChunk)
     }
 }
 

@@ -34,29 +34,31 @@ protocol LaneScalar: ProgramScalar {
     /// Runs `chunks` of `plan` with the kernels compiled for `level`.
     static func runKernels(
         _ level: SIMDLevel, _ plan: LanePlan, _ run: LaneRun<Self>, _ chunks: Range<Int>,
-        _ scratch: UnsafeMutablePointer<Self>)
+        _ scratch: UnsafeMutablePointer<Self>, _ chunkOutputs: UnsafeMutablePointer<UnsafePointer<Self>>)
 }
 
 extension Float: LaneScalar {
     static func runKernels(
-        _ level: SIMDLevel, _ plan: LanePlan, _ run: LaneRun<Float>, _ chunks: Range<Int>, _ scratch: UnsafeMutablePointer<Float>
+        _ level: SIMDLevel, _ plan: LanePlan, _ run: LaneRun<Float>, _ chunks: Range<Int>, _ scratch: UnsafeMutablePointer<Float>,
+        _ chunkOutputs: UnsafeMutablePointer<UnsafePointer<Float>>
     ) {
         switch level {
-        case .avx512: GradlabSIMDAVX512.SIMDKernels.run(plan, run, chunks: chunks, scratch: scratch)
-        case .avx2: GradlabSIMDAVX2.SIMDKernels.run(plan, run, chunks: chunks, scratch: scratch)
-        case .sse2: GradlabSIMD.SIMDKernels.run(plan, run, chunks: chunks, scratch: scratch)
+        case .avx512: GradlabSIMDAVX512.SIMDKernels.run(plan, run, chunks: chunks, scratch: scratch, chunkOutputs: chunkOutputs)
+        case .avx2: GradlabSIMDAVX2.SIMDKernels.run(plan, run, chunks: chunks, scratch: scratch, chunkOutputs: chunkOutputs)
+        case .sse2: GradlabSIMD.SIMDKernels.run(plan, run, chunks: chunks, scratch: scratch, chunkOutputs: chunkOutputs)
         }
     }
 }
 
 extension Double: LaneScalar {
     static func runKernels(
-        _ level: SIMDLevel, _ plan: LanePlan, _ run: LaneRun<Double>, _ chunks: Range<Int>, _ scratch: UnsafeMutablePointer<Double>
+        _ level: SIMDLevel, _ plan: LanePlan, _ run: LaneRun<Double>, _ chunks: Range<Int>, _ scratch: UnsafeMutablePointer<Double>,
+        _ chunkOutputs: UnsafeMutablePointer<UnsafePointer<Double>>
     ) {
         switch level {
-        case .avx512: GradlabSIMDAVX512.SIMDKernels.run(plan, run, chunks: chunks, scratch: scratch)
-        case .avx2: GradlabSIMDAVX2.SIMDKernels.run(plan, run, chunks: chunks, scratch: scratch)
-        case .sse2: GradlabSIMD.SIMDKernels.run(plan, run, chunks: chunks, scratch: scratch)
+        case .avx512: GradlabSIMDAVX512.SIMDKernels.run(plan, run, chunks: chunks, scratch: scratch, chunkOutputs: chunkOutputs)
+        case .avx2: GradlabSIMDAVX2.SIMDKernels.run(plan, run, chunks: chunks, scratch: scratch, chunkOutputs: chunkOutputs)
+        case .sse2: GradlabSIMD.SIMDKernels.run(plan, run, chunks: chunks, scratch: scratch, chunkOutputs: chunkOutputs)
         }
     }
 }
@@ -72,6 +74,10 @@ final class PreparedRun<T: LaneScalar>: @unchecked Sendable {
     let outputTable: UnsafeMutablePointer<UnsafeMutablePointer<T>?>
     let chunkLanes = ExecutorTuning.chunkLanes(T.self)
     private(set) var scratch: [UnsafeMutablePointer<T>] = []
+    /// Per worker: each output's values for the chunk being finished.
+    private(set) var chunkOutputs: [UnsafeMutablePointer<UnsafePointer<T>>] = []
+    /// (input, output) index pairs of a descent, two Ints each.
+    let descentPairs: UnsafeMutablePointer<Int>
     private(set) var chunkSums: UnsafeMutablePointer<Double>
     private var chunkSumCapacity = 0
 
@@ -84,6 +90,8 @@ final class PreparedRun<T: LaneScalar>: @unchecked Sendable {
         outputTable = .allocate(capacity: max(plan.outputCount, 1))
         outputTable.initialize(repeating: nil, count: max(plan.outputCount, 1))
         chunkSums = .allocate(capacity: 1)
+        descentPairs = .allocate(capacity: 2 * max(plan.inputCount, 1))
+        descentPairs.initialize(repeating: 0, count: 2 * max(plan.inputCount, 1))
     }
 
     deinit {
@@ -91,7 +99,9 @@ final class PreparedRun<T: LaneScalar>: @unchecked Sendable {
         inputTable.deallocate()
         outputTable.deallocate()
         chunkSums.deallocate()
+        descentPairs.deallocate()
         for buffer in scratch { UnsafeMutableRawPointer(buffer).deallocate() }
+        for table in chunkOutputs { table.deallocate() }
     }
 
     /// Scratch for `workers` workers (kept and reused from run to run).
@@ -100,6 +110,7 @@ final class PreparedRun<T: LaneScalar>: @unchecked Sendable {
             let count = plan.scratchCount(chunkLanes: chunkLanes)
             let raw = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<T>.stride, alignment: 64)
             scratch.append(raw.initializeMemory(as: T.self, repeating: 0, count: count))
+            chunkOutputs.append(.allocate(capacity: max(plan.outputCount, 1)))
         }
         let needed = summing ? chunks * plan.outputCount : 0
         if needed > chunkSumCapacity {
@@ -152,8 +163,8 @@ final class ProgramRunCache: Sendable {
 enum ProgramExecutor<T: LaneScalar> {
     static func run(
         _ program: Program, count: Int, inputs: [ProgramInput<T>], outputs: [UnsafeMutablePointer<T>?],
-        sums: UnsafeMutablePointer<Double>?, threads: Int, level: SIMDLevel,
-        afterChunk: (@Sendable (Range<Int>) -> Void)?
+        sums: UnsafeMutablePointer<Double>?, threads: Int, level: SIMDLevel, descent: ProgramDescent<T>?,
+        afterChunk: (@Sendable (ProgramChunk<T>) -> Void)?
     ) {
         if let sums { sums.update(repeating: 0, count: program.outputCount) }
         guard count > 0 else { return }
@@ -179,6 +190,15 @@ enum ProgramExecutor<T: LaneScalar> {
             if case .lanes(let pointer) = input { prepared.inputTable[i] = pointer } else { prepared.inputTable[i] = nil }
         }
         for (k, output) in outputs.enumerated() { prepared.outputTable[k] = output }
+        let descentCount = descent?.pairs.count ?? 0
+        precondition(descentCount <= inputs.count, "Program.run: more descent pairs than inputs")
+        for (d, pair) in (descent?.pairs ?? []).enumerated() {
+            precondition(pair.input >= 0 && pair.input < inputs.count && pair.output >= 0 && pair.output < outputs.count,
+                         "Program.run: descent pair out of range")
+            guard case .lanes = inputs[pair.input] else { preconditionFailure("Program.run: a descended input must have lanes") }
+            prepared.descentPairs[2 * d] = pair.input
+            prepared.descentPairs[2 * d + 1] = pair.output
+        }
 
         let chunkLanes = prepared.chunkLanes
         let chunkCount = (count + chunkLanes - 1) / chunkLanes
@@ -186,10 +206,12 @@ enum ProgramExecutor<T: LaneScalar> {
         prepared.reserve(workers: workers, chunks: chunkCount, summing: sums != nil)
         let lanes = LaneRun<T>(
             count: count, chunkLanes: chunkLanes, inputs: prepared.inputTable, outputs: prepared.outputTable,
-            uniforms: prepared.uniforms, chunkSums: sums == nil ? nil : prepared.chunkSums, afterChunk: afterChunk)
+            uniforms: prepared.uniforms, chunkSums: sums == nil ? nil : prepared.chunkSums,
+            descentPairs: prepared.descentPairs, descentCount: descentCount, descentStep: descent?.step ?? 0,
+            afterChunk: afterChunk)
         let plan = prepared.plan
         if workers == 1 {
-            T.runKernels(level, plan, lanes, 0..<chunkCount, prepared.scratch[0])
+            T.runKernels(level, plan, lanes, 0..<chunkCount, prepared.scratch[0], prepared.chunkOutputs[0])
         } else {
             // Each worker takes a contiguous run of chunks. Chunk boundaries
             // do not depend on the worker count and lanes never interact, so
@@ -197,7 +219,7 @@ enum ProgramExecutor<T: LaneScalar> {
             // stored per chunk and added in chunk order below.
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 let chunks = (chunkCount * worker / workers)..<(chunkCount * (worker + 1) / workers)
-                T.runKernels(level, plan, lanes, chunks, prepared.scratch[worker])
+                T.runKernels(level, plan, lanes, chunks, prepared.scratch[worker], prepared.chunkOutputs[worker])
             }
         }
         if let sums {

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import GradlabSIMD
 import RealModule
 
 /// A scalar type Programs run in: `Float` and `Double`.
@@ -22,8 +23,8 @@ public protocol ProgramScalar: BinaryFloatingPoint, Real, SIMDScalar, Codable, S
     /// Runs `program` over `count` lanes (``Program/run(count:inputs:outputs:sums:threads:afterChunk:)``).
     static func _run(
         _ program: Program, count: Int, inputs: [ProgramInput<Self>], outputs: [UnsafeMutablePointer<Self>?],
-        sums: UnsafeMutablePointer<Double>?, threads: Int, level: SIMDLevel,
-        afterChunk: (@Sendable (Range<Int>) -> Void)?)
+        sums: UnsafeMutablePointer<Double>?, threads: Int, level: SIMDLevel, descent: ProgramDescent<Self>?,
+        afterChunk: (@Sendable (ProgramChunk<Self>) -> Void)?)
 }
 
 /// One input of a many-lane run: a value per lane, or one value for all.
@@ -53,11 +54,11 @@ extension Float: ProgramScalar {
 
     public static func _run(
         _ program: Program, count: Int, inputs: [ProgramInput<Float>], outputs: [UnsafeMutablePointer<Float>?],
-        sums: UnsafeMutablePointer<Double>?, threads: Int, level: SIMDLevel,
-        afterChunk: (@Sendable (Range<Int>) -> Void)?
+        sums: UnsafeMutablePointer<Double>?, threads: Int, level: SIMDLevel, descent: ProgramDescent<Float>?,
+        afterChunk: (@Sendable (ProgramChunk<Float>) -> Void)?
     ) {
         ProgramExecutor<Float>.run(program, count: count, inputs: inputs, outputs: outputs, sums: sums,
-                                   threads: threads, level: level, afterChunk: afterChunk)
+                                   threads: threads, level: level, descent: descent, afterChunk: afterChunk)
     }
 }
 
@@ -71,10 +72,31 @@ extension Double: ProgramScalar {
 
     public static func _run(
         _ program: Program, count: Int, inputs: [ProgramInput<Double>], outputs: [UnsafeMutablePointer<Double>?],
-        sums: UnsafeMutablePointer<Double>?, threads: Int, level: SIMDLevel,
-        afterChunk: (@Sendable (Range<Int>) -> Void)?
+        sums: UnsafeMutablePointer<Double>?, threads: Int, level: SIMDLevel, descent: ProgramDescent<Double>?,
+        afterChunk: (@Sendable (ProgramChunk<Double>) -> Void)?
     ) {
         ProgramExecutor<Double>.run(program, count: count, inputs: inputs, outputs: outputs, sums: sums,
-                                    threads: threads, level: level, afterChunk: afterChunk)
+                                    threads: threads, level: level, descent: descent, afterChunk: afterChunk)
+    }
+}
+
+/// A finished chunk handed to a run's `afterChunk` hook: its lane range and
+/// each output's values for those lanes, stored or not.
+public typealias ProgramChunk<T> = LaneChunk<T>
+
+/// Plain gradient descent applied inside a run's sweep, chunk by chunk:
+/// each listed per-lane input moves by `step` times an output,
+/// `x = x + step * output`. With `step = -lr` this is exactly
+/// `torch.optim.SGD`'s update without momentum or weight decay (and
+/// GradlabCore's `SGD.step` then), in one pass over memory.
+public struct ProgramDescent<T>: @unchecked Sendable {
+    public var step: T
+    /// (input index, output index): the input is updated in place through
+    /// its `.lanes` pointer, which must point at mutable memory.
+    public var pairs: [(input: Int, output: Int)]
+
+    public init(step: T, pairs: [(input: Int, output: Int)]) {
+        self.step = step
+        self.pairs = pairs
     }
 }

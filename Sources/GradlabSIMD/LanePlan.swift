@@ -92,14 +92,22 @@ public struct LaneRun<T>: @unchecked Sendable {
     /// pairwise at the end. The order depends on neither the thread count
     /// nor the vector width.
     public var chunkSums: UnsafeMutablePointer<Double>?
-    /// Called with each chunk's lane range once its outputs are stored
-    /// (from worker threads, on disjoint ranges).
-    public var afterChunk: (@Sendable (Range<Int>) -> Void)?
+    /// Gradient-descent pairs, `descentCount` of them: (input, output)
+    /// indices. After a chunk's outputs are computed, per-lane input i moves
+    /// by `descentStep` times output k, `x = x + step * y`, written through
+    /// the input's pointer (the caller's parameters).
+    public var descentPairs: UnsafePointer<Int>
+    public var descentCount: Int
+    public var descentStep: T
+    /// Called once per chunk after its outputs are stored and its descent
+    /// applied (from worker threads, on disjoint chunks).
+    public var afterChunk: (@Sendable (LaneChunk<T>) -> Void)?
 
     public init(
         count: Int, chunkLanes: Int, inputs: UnsafePointer<UnsafePointer<T>?>,
         outputs: UnsafePointer<UnsafeMutablePointer<T>?>, uniforms: UnsafePointer<T>,
-        chunkSums: UnsafeMutablePointer<Double>?, afterChunk: (@Sendable (Range<Int>) -> Void)?
+        chunkSums: UnsafeMutablePointer<Double>?, descentPairs: UnsafePointer<Int>, descentCount: Int,
+        descentStep: T, afterChunk: (@Sendable (LaneChunk<T>) -> Void)?
     ) {
         self.count = count
         self.chunkLanes = chunkLanes
@@ -107,6 +115,25 @@ public struct LaneRun<T>: @unchecked Sendable {
         self.outputs = outputs
         self.uniforms = uniforms
         self.chunkSums = chunkSums
+        self.descentPairs = descentPairs
+        self.descentCount = descentCount
+        self.descentStep = descentStep
         self.afterChunk = afterChunk
     }
+}
+
+/// One finished chunk, as a run's per-chunk hook sees it.
+public struct LaneChunk<T>: @unchecked Sendable {
+    /// The lanes of this chunk.
+    public let lanes: Range<Int>
+    let outputs: UnsafePointer<UnsafePointer<T>>
+
+    public init(lanes: Range<Int>, outputs: UnsafePointer<UnsafePointer<T>>) {
+        self.lanes = lanes
+        self.outputs = outputs
+    }
+
+    /// Output `k`'s values for these lanes, stored or not: lane `i` is at
+    /// `i - lanes.lowerBound`. Valid only during the hook's call.
+    public func output(_ k: Int) -> UnsafePointer<T> { outputs[k] }
 }

@@ -82,8 +82,10 @@ struct FusedRunTests {
         visits.initialize(repeating: 0, count: count)
         nonisolated(unsafe) let (a, b, ga, gb, seen) = (p1, p2, g1, g2, visits)
         var sums = [0.0, 0.0, 0.0]
-        tutorial.run(count: count, inputs: [.lanes(p1), .lanes(p2)], outputs: [nil, g1, g2], sums: &sums) { lanes in
-            for i in lanes {
+        tutorial.run(count: count, inputs: [.lanes(p1), .lanes(p2)], outputs: [nil, g1, g2], sums: &sums) { chunk in
+            for i in chunk.lanes {
+                // The chunk's view of the outputs is what was stored.
+                precondition(chunk.output(1)[i - chunk.lanes.lowerBound].bitPattern == ga[i].bitPattern)
                 a[i] = a[i] - lr * ga[i]
                 b[i] = b[i] - lr * gb[i]
                 seen[i] += 1
@@ -91,6 +93,31 @@ struct FusedRunTests {
         }
         #expect((0..<count).allSatisfy { visits[$0] == 1 })
         #expect((0..<count).allSatisfy { p1[$0].bitPattern == want1[$0].bitPattern && p2[$0].bitPattern == want2[$0].bitPattern })
+    }
+
+    /// `ProgramDescent` with no output stored equals run-then-update, bit
+    /// for bit, and the hook sees unstored outputs (the value, here) too.
+    @Test(arguments: [5, 4099, 70_001])
+    func descentInTheSweepEqualsRunThenUpdate(count: Int) {
+        for level in SIMDLevel.available {
+            let (x1, x2): ([Float], [Float]) = Self.points(count)
+            let gradient = runLanes(tutorial, [.lanes(x1), .lanes(x2)], count: count)
+            let step: Float = -0.01
+            let p1 = UnsafeMutablePointer<Float>.allocate(capacity: count), p2 = UnsafeMutablePointer<Float>.allocate(capacity: count)
+            let values = UnsafeMutablePointer<Float>.allocate(capacity: count)
+            defer { p1.deallocate(); p2.deallocate(); values.deallocate() }
+            p1.initialize(from: x1, count: count)
+            p2.initialize(from: x2, count: count)
+            nonisolated(unsafe) let seen = values
+            var sums = [0.0, 0.0, 0.0]
+            tutorial.run(count: count, inputs: [.lanes(p1), .lanes(p2)], outputs: [nil, nil, nil], sums: &sums,
+                         threads: nil, level: level, descent: ProgramDescent(step: step, pairs: [(0, 1), (1, 2)])) { chunk in
+                for (j, i) in chunk.lanes.enumerated() { seen[i] = chunk.output(0)[j] }
+            }
+            #expect((0..<count).allSatisfy { p1[$0] == x1[$0] + step * gradient[1][$0] }, "\(level)")
+            #expect((0..<count).allSatisfy { p2[$0] == x2[$0] + step * gradient[2][$0] }, "\(level)")
+            #expect((0..<count).allSatisfy { values[$0].bitPattern == gradient[0][$0].bitPattern }, "\(level)")
+        }
     }
 
     @Test func evaluateIntoMatchesEvaluate() throws {

@@ -10,12 +10,19 @@ public enum SIMDKernels {
 
     /// Runs `chunks` of `plan` over `run`'s buffers. `scratch` holds
     /// ``LanePlan/scratchCount(chunkLanes:)`` values, one worker's own.
-    public static func run(_ plan: LanePlan, _ run: LaneRun<Float>, chunks: Range<Int>, scratch: UnsafeMutablePointer<Float>) {
-        FloatKernels.runChunks(plan, run, chunks, scratch)
+    /// `chunkOutputs` has room for one pointer per output (the worker's own).
+    public static func run(
+        _ plan: LanePlan, _ run: LaneRun<Float>, chunks: Range<Int>, scratch: UnsafeMutablePointer<Float>,
+        chunkOutputs: UnsafeMutablePointer<UnsafePointer<Float>>
+    ) {
+        FloatKernels.runChunks(plan, run, chunks, scratch, chunkOutputs)
     }
 
-    public static func run(_ plan: LanePlan, _ run: LaneRun<Double>, chunks: Range<Int>, scratch: UnsafeMutablePointer<Double>) {
-        DoubleKernels.runChunks(plan, run, chunks, scratch)
+    public static func run(
+        _ plan: LanePlan, _ run: LaneRun<Double>, chunks: Range<Int>, scratch: UnsafeMutablePointer<Double>,
+        chunkOutputs: UnsafeMutablePointer<UnsafePointer<Double>>
+    ) {
+        DoubleKernels.runChunks(plan, run, chunks, scratch, chunkOutputs)
     }
 }
 
@@ -29,10 +36,15 @@ protocol LaneKernels {
         _ op: LaneOperation, _ a: LaneOperand<Scalar>, _ b: LaneOperand<Scalar>, _ r: UnsafeMutablePointer<Scalar>, _ n: Int)
     /// The sum of `n` values in Double, in the fixed order ``LaneRun/chunkSums`` describes.
     static func sum(_ x: UnsafePointer<Scalar>, _ n: Int) -> Double
+    /// `p[i] = p[i] + step * g[i]` for `n` lanes (any `n`).
+    static func descend(_ p: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>, _ step: Scalar, _ n: Int)
 }
 
 extension LaneKernels {
-    static func runChunks(_ plan: LanePlan, _ run: LaneRun<Scalar>, _ chunks: Range<Int>, _ scratch: UnsafeMutablePointer<Scalar>) {
+    static func runChunks(
+        _ plan: LanePlan, _ run: LaneRun<Scalar>, _ chunks: Range<Int>, _ scratch: UnsafeMutablePointer<Scalar>,
+        _ chunkOutputs: UnsafeMutablePointer<UnsafePointer<Scalar>>
+    ) {
         let size = run.chunkLanes
         let staging = scratch + plan.registerCount * size
         for chunk in chunks {
@@ -105,7 +117,27 @@ extension LaneKernels {
                     (target + start).update(from: staging + (plan.inputCount + k) * size, count: lanes)
                 }
             }
-            run.afterChunk?(start..<(start + lanes))
+            guard run.descentCount > 0 || run.afterChunk != nil else { continue }
+            // Each output's values for this chunk, wherever they are.
+            for k in 0..<plan.outputCount {
+                if let target = run.outputs[k] {
+                    chunkOutputs[k] = UnsafePointer(target + start)
+                    continue
+                }
+                let x = value(plan.outputSources[k])
+                if x.isUniform {
+                    let buffer = staging + (plan.inputCount + k) * size
+                    buffer.update(repeating: x.base[0], count: n)
+                    chunkOutputs[k] = UnsafePointer(buffer)
+                } else {
+                    chunkOutputs[k] = x.base
+                }
+            }
+            for d in 0..<run.descentCount {
+                let parameters = UnsafeMutablePointer(mutating: run.inputs[run.descentPairs[2 * d]].unsafelyUnwrapped)
+                descend(parameters + start, chunkOutputs[run.descentPairs[2 * d + 1]], run.descentStep, lanes)
+            }
+            run.afterChunk?(LaneChunk(lanes: start..<(start + lanes), outputs: chunkOutputs))
         }
     }
 }

@@ -152,6 +152,19 @@ enum DoubleKernels: LaneKernels {
         }
     }
 
+    static func descend(_ p: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>, _ step: Double, _ n: Int) {
+        let w = V.scalarCount
+        var i = 0
+        while i + w <= n {
+            store(at(UnsafePointer(p), i) + V(repeating: step) * at(g, i), p + i)
+            i &+= w
+        }
+        while i < n {
+            p[i] = p[i] + step * g[i]
+            i &+= 1
+        }
+    }
+
     static func sum(_ x: UnsafePointer<Double>, _ n: Int) -> Double {
         var acc = SIMD16<Double>()
         var i = 0

@@ -53,8 +53,29 @@ enum DoubleMath {
         return w + (((1 - w) - half) + y)
     }
 
+    /// sin x and cos x from one reduction. Lanes past the reduction's range
+    /// (and infinities) take a separate, non-inlined path through libm, so
+    /// the common path keeps everything in registers.
     @_transparent
     static func sincos(_ x: DoubleVector) -> (sin: DoubleVector, cos: DoubleVector) {
+        let a = DoubleVector(bits: x.bits & Int64.max)
+        if anyLane(a .> 2e8) { return sincosThroughLibm(x) }
+        return sincosReduced(x)
+    }
+
+    @inline(never)
+    static func sincosThroughLibm(_ x: DoubleVector) -> (sin: DoubleVector, cos: DoubleVector) {
+        var (sine, cosine) = sincosReduced(x)
+        for i in 0..<DoubleVector.scalarCount where !(x[i].magnitude <= 2e8) {
+            sine[i] = libmSin(x[i])
+            cosine[i] = libmCos(x[i])
+        }
+        return (sine, cosine)
+    }
+
+    /// The vector path of ``sincos(_:)`` for |x| within the reduction's range.
+    @_transparent
+    static func sincosReduced(_ x: DoubleVector) -> (sin: DoubleVector, cos: DoubleVector) {
         let sign = x.bits & Int64.min
         let a = DoubleVector(bits: x.bits & Int64.max)
         let (r, q) = reduce(a)
@@ -62,15 +83,8 @@ enum DoubleMath {
         let s = sinPolynomial(r, z)
         let c = cosPolynomial(z)
         let odd = (q & 1) .== DoubleBits(repeating: 1)
-        var sine = DoubleVector(bits: s.replacing(with: c, where: odd).bits ^ ((q & 2) &<< 62) ^ sign)
-        var cosine = DoubleVector(bits: c.replacing(with: s, where: odd).bits ^ (((q &+ 1) & 2) &<< 62))
-        let far = a .> 2e8  // j*p1 inexact beyond: libm takes these lanes (and infinities)
-        if anyLane(far) {
-            for i in 0..<DoubleVector.scalarCount where far[i] {
-                sine[i] = libmSin(x[i])
-                cosine[i] = libmCos(x[i])
-            }
-        }
+        let sine = DoubleVector(bits: s.replacing(with: c, where: odd).bits ^ ((q & 2) &<< 62) ^ sign)
+        let cosine = DoubleVector(bits: c.replacing(with: s, where: odd).bits ^ (((q &+ 1) & 2) &<< 62))
         return (sine, cosine)
     }
 

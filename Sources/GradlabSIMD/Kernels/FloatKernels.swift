@@ -152,6 +152,19 @@ enum FloatKernels: LaneKernels {
         }
     }
 
+    static func descend(_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ step: Float, _ n: Int) {
+        let w = V.scalarCount
+        var i = 0
+        while i + w <= n {
+            store(at(UnsafePointer(p), i) + V(repeating: step) * at(g, i), p + i)
+            i &+= w
+        }
+        while i < n {
+            p[i] = p[i] + step * g[i]
+            i &+= 1
+        }
+    }
+
     static func sum(_ x: UnsafePointer<Float>, _ n: Int) -> Double {
         var acc = SIMD16<Double>()
         var i = 0

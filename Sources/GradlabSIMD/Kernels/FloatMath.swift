@@ -53,8 +53,29 @@ enum FloatMath {
     }
 
     /// sin x and cos x from one reduction.
+    /// sin x and cos x from one reduction. Lanes past the reduction's range
+    /// (and infinities) take a separate, non-inlined path through libm, so
+    /// the common path keeps everything in registers.
     @_transparent
     static func sincos(_ x: FloatVector) -> (sin: FloatVector, cos: FloatVector) {
+        let a = FloatVector(bits: x.bits & Int32.max)
+        if anyLane(a .> 12_800) { return sincosThroughLibm(x) }
+        return sincosReduced(x)
+    }
+
+    @inline(never)
+    static func sincosThroughLibm(_ x: FloatVector) -> (sin: FloatVector, cos: FloatVector) {
+        var (sine, cosine) = sincosReduced(x)
+        for i in 0..<FloatVector.scalarCount where !(x[i].magnitude <= 12_800) {
+            sine[i] = libmSin(x[i])
+            cosine[i] = libmCos(x[i])
+        }
+        return (sine, cosine)
+    }
+
+    /// The vector path of ``sincos(_:)`` for |x| within the reduction's range.
+    @_transparent
+    static func sincosReduced(_ x: FloatVector) -> (sin: FloatVector, cos: FloatVector) {
         let sign = x.bits & Int32.min
         let a = FloatVector(bits: x.bits & Int32.max)
         let (r, q) = reduce(a)
@@ -64,15 +85,8 @@ enum FloatMath {
         let odd = (q & 1) .== FloatBits(repeating: 1)
         // sin: s, c, -s, -c by quadrant, then x's sign (sin is odd, and
         // reducing |x| keeps sin(-0) = -0). cos: c, -s, -c, s.
-        var sine = FloatVector(bits: s.replacing(with: c, where: odd).bits ^ ((q & 2) &<< 30) ^ sign)
-        var cosine = FloatVector(bits: c.replacing(with: s, where: odd).bits ^ (((q &+ 1) & 2) &<< 30))
-        let far = a .> 12_800  // j*p1 inexact beyond: libm takes these lanes (and infinities)
-        if anyLane(far) {
-            for i in 0..<FloatVector.scalarCount where far[i] {
-                sine[i] = libmSin(x[i])
-                cosine[i] = libmCos(x[i])
-            }
-        }
+        let sine = FloatVector(bits: s.replacing(with: c, where: odd).bits ^ ((q & 2) &<< 30) ^ sign)
+        let cosine = FloatVector(bits: c.replacing(with: s, where: odd).bits ^ (((q &+ 1) & 2) &<< 30))
         return (sine, cosine)
     }
 

@@ -21,10 +21,14 @@ enum LandscapeBench {
     }
 
     /// One sweep per step through GradlabMath's fused run: the gradient and
-    /// the mean of f per chunk, and SGD applied to each chunk while it is in
-    /// cache. This is the landscape step once the lab uses
-    /// `Program.run(count:inputs:outputs:sums:threads:afterChunk:)`.
-    static func fused<T: ProgramScalar>(_ type: T.Type, function: String, points: Int, steps: Int) throws -> Double {
+    /// the mean of f per chunk, and SGD (`ProgramDescent`, p += -lr * g)
+    /// applied to each chunk while it is in cache. With `storingGradients`
+    /// the gradients are also written out (as a lab that shows them would).
+    /// This is the landscape step once the lab uses
+    /// `Program.run(count:inputs:outputs:sums:threads:descent:afterChunk:)`.
+    static func fused<T: ProgramScalar>(
+        _ type: T.Type, function: String, points: Int, steps: Int, storingGradients: Bool = false
+    ) throws -> Double {
         let expression = try Expression.parse(function, variables: ["x1", "x2"])
         let program = Program.valueAndGradient(of: expression, inputs: ["x1", "x2"], respect: ["x1", "x2"])
         let parameters = UnsafeMutablePointer<T>.allocate(capacity: 2 * points)
@@ -32,21 +36,16 @@ enum LandscapeBench {
         defer { parameters.deallocate(); gradients.deallocate() }
         BenchTimer.startPoints(points, into: parameters)
         gradients.initialize(repeating: 0, count: 2 * points)
-        nonisolated(unsafe) let p = parameters, g = gradients
-        let negativeLR = T(-1e-3)
+        let outputs: [UnsafeMutablePointer<T>?] = storingGradients ? [nil, gradients, gradients + points] : [nil, nil, nil]
+        let descent = ProgramDescent(step: T(-1e-3), pairs: [(0, 1), (1, 2)])
         var sums = [0.0, 0.0, 0.0]
         func step() {
-            program.run(count: points, inputs: [.lanes(p), .lanes(p + points)], outputs: [nil, g, g + points],
-                        sums: &sums) { lanes in
-                // torch.optim.SGD without momentum: p += -lr * g.
-                for i in lanes {
-                    p[i] = p[i] + negativeLR * g[i]
-                    p[points + i] = p[points + i] + negativeLR * g[points + i]
-                }
-            }
+            program.run(count: points, inputs: [.lanes(parameters), .lanes(parameters + points)], outputs: outputs,
+                        sums: &sums, descent: descent)
         }
         step()
         let seconds = BenchTimer.seconds { for _ in 0..<steps { step() } }
+        precondition(sums[0].isFinite, "landscape bench diverged")
         return Double(points) * Double(steps) / seconds
     }
 }

@@ -38,9 +38,9 @@ enum MemoryBench {
             let stepSize = Float(-(0.01 / (1 - 0.9 ^^ t)))
             let correction = Float((1 - 0.999 ^^ t).squareRoot())
             program.run(count: points, inputs: [.lanes(p), .lanes(p + points)], outputs: [nil, g, g + points],
-                        sums: &sums) { lanes in
+                        sums: &sums) { chunk in
                 for half in [0, points] {
-                    for i in lanes {
+                    for i in chunk.lanes {
                         let j = half + i
                         m[j] = m[j] + 0.1 * (g[j] - m[j])
                         v[j] = 0.999 * v[j] + 0.001 * g[j] * g[j]

@@ -63,6 +63,10 @@ struct BenchCommand: AsyncParsableCommand {
                     : try LandscapeBench.fused(Double.self, function: function, points: count, steps: stepCount)
             }
         }
+        landscape["fusedStoringGradients_default_f32"] = try LandscapeBench.fused(
+            Float.self, function: LabConfig.tutorialFunction, points: count, steps: stepCount, storingGradients: true)
+        landscape["fusedStoringGradients_default_f64"] = try LandscapeBench.fused(
+            Double.self, function: LabConfig.tutorialFunction, points: count, steps: stepCount, storingGradients: true)
         if kernelsOnly {
             Self.emit(["landscape": ["points": count, "steps": stepCount, "pointStepsPerSecond": landscape]])
             return
