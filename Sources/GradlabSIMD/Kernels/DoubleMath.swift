@@ -29,11 +29,11 @@ enum DoubleMath {
 
     @_transparent
     static func sinPolynomial(_ r: DoubleVector, _ z: DoubleVector) -> DoubleVector {
-        var y = z * 1.58962301576546568060e-10 + -2.50507477628578072866e-8
-        y = y * z + 2.75573136213857245213e-6
-        y = y * z + -1.98412698295895385996e-4
-        y = y * z + 8.33333333332211858878e-3
-        y = y * z + -1.66666666666666307295e-1
+        var y = mulAdd(z, DoubleVector(repeating: 1.58962301576546568060e-10), DoubleVector(repeating: -2.50507477628578072866e-8))
+        y = mulAdd(y, z, DoubleVector(repeating: 2.75573136213857245213e-6))
+        y = mulAdd(y, z, DoubleVector(repeating: -1.98412698295895385996e-4))
+        y = mulAdd(y, z, DoubleVector(repeating: 8.33333333332211858878e-3))
+        y = mulAdd(y, z, DoubleVector(repeating: -1.66666666666666307295e-1))
         y = y * z * r
         return y + r
     }
@@ -42,11 +42,11 @@ enum DoubleMath {
     /// error of 1 - z/2.
     @_transparent
     static func cosPolynomial(_ z: DoubleVector) -> DoubleVector {
-        var y = z * -1.13585365213876817300e-11 + 2.08757008419747316778e-9
-        y = y * z + -2.75573141792967388112e-7
-        y = y * z + 2.48015872888517045348e-5
-        y = y * z + -1.38888888888730564116e-3
-        y = y * z + 4.16666666666665929218e-2
+        var y = mulAdd(z, DoubleVector(repeating: -1.13585365213876817300e-11), DoubleVector(repeating: 2.08757008419747316778e-9))
+        y = mulAdd(y, z, DoubleVector(repeating: -2.75573141792967388112e-7))
+        y = mulAdd(y, z, DoubleVector(repeating: 2.48015872888517045348e-5))
+        y = mulAdd(y, z, DoubleVector(repeating: -1.38888888888730564116e-3))
+        y = mulAdd(y, z, DoubleVector(repeating: 4.16666666666665929218e-2))
         y = y * z * z
         let half = z * 0.5
         let w = 1 - half
@@ -114,16 +114,16 @@ enum DoubleMath {
     /// error of the fit 3e-18).
     @_transparent
     static func expm1Reduced(_ r: DoubleVector) -> DoubleVector {
-        var p = r * 2.08893639814043e-09 + 2.5105173610911122e-08
-        p = p * r + 2.75573496491388e-07
-        p = p * r + 2.7557255514267434e-06
-        p = p * r + 2.4801587245711503e-05
-        p = p * r + 0.00019841269874720774
-        p = p * r + 0.001388888888891797
-        p = p * r + 0.008333333333326167
-        p = p * r + 0.041666666666666616
-        p = p * r + 0.1666666666666667
-        p = p * r + 0.5
+        var p = mulAdd(r, DoubleVector(repeating: 2.08893639814043e-09), DoubleVector(repeating: 2.5105173610911122e-08))
+        p = mulAdd(p, r, DoubleVector(repeating: 2.75573496491388e-07))
+        p = mulAdd(p, r, DoubleVector(repeating: 2.7557255514267434e-06))
+        p = mulAdd(p, r, DoubleVector(repeating: 2.4801587245711503e-05))
+        p = mulAdd(p, r, DoubleVector(repeating: 0.00019841269874720774))
+        p = mulAdd(p, r, DoubleVector(repeating: 0.001388888888891797))
+        p = mulAdd(p, r, DoubleVector(repeating: 0.008333333333326167))
+        p = mulAdd(p, r, DoubleVector(repeating: 0.041666666666666616))
+        p = mulAdd(p, r, DoubleVector(repeating: 0.1666666666666667))
+        p = mulAdd(p, r, DoubleVector(repeating: 0.5))
         return p * (r * r) + r
     }
 
@@ -187,12 +187,12 @@ enum DoubleMath {
         let f = m - 1
         let s = f / (f + 2)
         let z = s * s
-        var p = z * 0.14616873705096697 + 0.1533168418133685
-        p = p * z + 0.18182890363389848
-        p = p * z + 0.22222211115917173
-        p = p * z + 0.2857142862610555
-        p = p * z + 0.3999999999989918
-        p = p * z + 0.666666666666667
+        var p = mulAdd(z, DoubleVector(repeating: 0.14616873705096697), DoubleVector(repeating: 0.1533168418133685))
+        p = mulAdd(p, z, DoubleVector(repeating: 0.18182890363389848))
+        p = mulAdd(p, z, DoubleVector(repeating: 0.22222211115917173))
+        p = mulAdd(p, z, DoubleVector(repeating: 0.2857142862610555))
+        p = mulAdd(p, z, DoubleVector(repeating: 0.3999999999989918))
+        p = mulAdd(p, z, DoubleVector(repeating: 0.666666666666667))
         let rz = p * z
         let hfsq = f * f * 0.5
         let dk = DoubleVector(bits: k &+ 0x4338_0000_0000_0000) - 6_755_399_441_055_744  // k as a Double

@@ -36,8 +36,8 @@ enum FloatMath {
     /// sin r for |r| <= pi/4 (z = r*r).
     @_transparent
     static func sinPolynomial(_ r: FloatVector, _ z: FloatVector) -> FloatVector {
-        var y = z * -1.9515295891e-4 + 8.3321608736e-3
-        y = y * z + -1.6666654611e-1
+        var y = mulAdd(z, FloatVector(repeating: -1.9515295891e-4), FloatVector(repeating: 8.3321608736e-3))
+        y = mulAdd(y, z, FloatVector(repeating: -1.6666654611e-1))
         y = y * z * r
         return y + r
     }
@@ -45,8 +45,8 @@ enum FloatMath {
     /// cos r for |r| <= pi/4 (z = r*r); the small terms are added first.
     @_transparent
     static func cosPolynomial(_ z: FloatVector) -> FloatVector {
-        var y = z * 2.443315711809948e-5 + -1.388731625493765e-3
-        y = y * z + 4.166664568298827e-2
+        var y = mulAdd(z, FloatVector(repeating: 2.443315711809948e-5), FloatVector(repeating: -1.388731625493765e-3))
+        y = mulAdd(y, z, FloatVector(repeating: 4.166664568298827e-2))
         y = y * z * z
         y = y - z * 0.5
         return y + 1
@@ -136,11 +136,11 @@ enum FloatMath {
     @_transparent
     static func expm1Reduced(_ r: FloatVector) -> FloatVector {
         let z = r * r
-        var p = r * 1.9875691500e-4 + 1.3981999507e-3
-        p = p * r + 8.3334519073e-3
-        p = p * r + 4.1665795894e-2
-        p = p * r + 1.6666665459e-1
-        p = p * r + 5.0000001201e-1
+        var p = mulAdd(r, FloatVector(repeating: 1.9875691500e-4), FloatVector(repeating: 1.3981999507e-3))
+        p = mulAdd(p, r, FloatVector(repeating: 8.3334519073e-3))
+        p = mulAdd(p, r, FloatVector(repeating: 4.1665795894e-2))
+        p = mulAdd(p, r, FloatVector(repeating: 1.6666665459e-1))
+        p = mulAdd(p, r, FloatVector(repeating: 5.0000001201e-1))
         return p * z + r
     }
 
@@ -183,14 +183,14 @@ enum FloatMath {
         m = m.replacing(with: m + m, where: low)
         let f = m - 1
         let z = f * f
-        var y = f * 7.0376836292e-2 + -1.1514610310e-1
-        y = y * f + 1.1676998740e-1
-        y = y * f + -1.2420140846e-1
-        y = y * f + 1.4249322787e-1
-        y = y * f + -1.6668057665e-1
-        y = y * f + 2.0000714765e-1
-        y = y * f + -2.4999993993e-1
-        y = y * f + 3.3333331174e-1
+        var y = mulAdd(f, FloatVector(repeating: 7.0376836292e-2), FloatVector(repeating: -1.1514610310e-1))
+        y = mulAdd(y, f, FloatVector(repeating: 1.1676998740e-1))
+        y = mulAdd(y, f, FloatVector(repeating: -1.2420140846e-1))
+        y = mulAdd(y, f, FloatVector(repeating: 1.4249322787e-1))
+        y = mulAdd(y, f, FloatVector(repeating: -1.6668057665e-1))
+        y = mulAdd(y, f, FloatVector(repeating: 2.0000714765e-1))
+        y = mulAdd(y, f, FloatVector(repeating: -2.4999993993e-1))
+        y = mulAdd(y, f, FloatVector(repeating: 3.3333331174e-1))
         y = y * f * z
         let fe = FloatVector(bits: e &+ 0x4B40_0000) - 12_582_912  // the integer e as a Float
         y = y + fe * -2.12194440e-4

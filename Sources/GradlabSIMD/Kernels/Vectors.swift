@@ -36,6 +36,17 @@ typealias DoubleVector = SIMD4<Double>
 let kernelLevelName = "sse2"
 #endif
 
+/// `a * b + c`: one fused multiply-add (one rounding) where the kernel set
+/// has FMA, a multiply and an add on the baseline.
+@_transparent
+func mulAdd<V: SIMD>(_ a: V, _ b: V, _ c: V) -> V where V.Scalar: BinaryFloatingPoint {
+    #if GRADLAB_SIMD_AVX2 || GRADLAB_SIMD_AVX512
+    c.addingProduct(a, b)
+    #else
+    a * b + c
+    #endif
+}
+
 /// Same-width integer vectors, for bit manipulation.
 typealias FloatBits = FloatVector.MaskStorage
 typealias DoubleBits = DoubleVector.MaskStorage
