@@ -4,8 +4,9 @@ import Foundation
 /// Which copy of the chunk kernels runs: they are compiled three times, for
 /// the x86-64 baseline and for AVX2 and AVX-512, and chosen at run time.
 ///
-/// All three compute bit-identical results (the same IEEE operations per
-/// lane, no fused multiply-add), so the choice changes speed only.
+/// The AVX2 and AVX-512 sets evaluate polynomials with fused multiply-adds
+/// and agree with each other bit for bit; the baseline agrees with them to
+/// rounding, within the bounds in docs/performance.md.
 public enum SIMDLevel: String, Sendable, CaseIterable, Comparable {
     /// x86-64 baseline (SSE2): runs on any x86-64 CPU, and elsewhere.
     case sse2

@@ -11,8 +11,8 @@ import Darwin
 /// (reduction by pi/2 in lanes), fdlibm's `log` scheme, and minimax
 /// polynomials fitted for gradlab (`Benchmarks/tools/coefficients.py` regenerates them).
 ///
-/// Same rules as ``FloatMath``: `@_transparent`, no `.rounded()`, no
-/// `.addingProduct`, magic-number rounding (1.5 * 2^52).
+/// Same rules as ``FloatMath``: `@_transparent`, no `.rounded()`, FMA only
+/// through `mulAdd`, magic-number rounding (1.5 * 2^52).
 enum DoubleMath {
     /// x >= 0 reduced to r in about [-pi/4, pi/4] and the quadrant j mod 4.
     /// pi/2 in three parts (26 + 26 + 53 bits): j*p1 and j*p2 are exact for

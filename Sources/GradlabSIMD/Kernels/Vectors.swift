@@ -14,9 +14,10 @@ import Darwin
 #endif
 
 // Vector widths per instruction set. Every width divides 16, so chunks (a
-// multiple of 16 lanes) split into whole vectors at every level; and since
-// each lane goes through the same IEEE operations whatever the width (no
-// fused multiply-add anywhere), all levels compute bit-identical results.
+// multiple of 16 lanes) split into whole vectors at every level. Each lane
+// goes through the same IEEE operations whatever the width, except that the
+// AVX2 and AVX-512 builds fuse the polynomials' multiply-adds (`mulAdd`):
+// those two agree bit for bit, and with the baseline to rounding.
 #if GRADLAB_SIMD_AVX512
 /// One zmm register of Floats.
 typealias FloatVector = SIMD16<Float>
