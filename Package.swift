@@ -1,6 +1,13 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+/// The kernels are optimized in debug builds too: unoptimized SIMD code is
+/// a hundred times slower, and it is leaf code nobody steps through.
+let simdOptimization: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+    .unsafeFlags(["-O"], .when(configuration: .debug)),
+]
+
 let package = Package(
     name: "gradlab",
     platforms: [.macOS(.v15)],
@@ -19,11 +26,41 @@ let package = Package(
 
         // MARK: - Math
 
+        /// CPU feature detection for choosing a kernel set at run time.
+        .target(name: "CGradlabCPU"),
+
+        /// The chunk kernels and vectorized elementary functions, built for
+        /// the x86-64 baseline. The two targets after it compile the same
+        /// files (symbolic links to `GradlabSIMD/Kernels`) for AVX2 and
+        /// AVX-512; GradlabMath picks one at run time (docs/performance.md).
+        .target(
+            name: "GradlabSIMD",
+            swiftSettings: simdOptimization
+        ),
+        .target(
+            name: "GradlabSIMDAVX2",
+            dependencies: ["GradlabSIMD"],
+            swiftSettings: [
+                .define("GRADLAB_SIMD_VARIANT"), .define("GRADLAB_SIMD_AVX2"),
+                .unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"]),
+            ] + simdOptimization
+        ),
+        .target(
+            name: "GradlabSIMDAVX512",
+            dependencies: ["GradlabSIMD"],
+            swiftSettings: [
+                .define("GRADLAB_SIMD_VARIANT"), .define("GRADLAB_SIMD_AVX512"),
+                .unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mavx512f", "-Xcc", "-mavx512vl",
+                              "-Xcc", "-mavx512bw", "-Xcc", "-mavx512dq"]),
+            ] + simdOptimization
+        ),
+
         /// The expression language, reverse-mode autodiff, straight-line
         /// Programs, and their CPU executors (scalar reference and SIMD).
         .target(
             name: "GradlabMath",
             dependencies: [
+                "CGradlabCPU", "GradlabSIMD", "GradlabSIMDAVX2", "GradlabSIMDAVX512",
                 .product(name: "RealModule", package: "swift-numerics"),
             ],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]

@@ -88,6 +88,8 @@ public struct Program: Sendable {
     /// For each instruction, the index of the last instruction that reads
     /// it (or -1); the executor frees registers with it.
     let lastUse: [Int]
+    /// Lowered plans and their buffers, shared by copies of this Program.
+    let runCache = ProgramRunCache()
 
     /// Number of instructions, inputs and constants included.
     public var instructionCount: Int { instructions.count }
@@ -113,36 +115,63 @@ public struct Program: Sendable {
 
     /// Evaluates one lane: the scalar reference path.
     ///
+    /// Operations follow `ScalarMath` (the C library's elementary functions),
+    /// so this is the most accurate path; ``run(count:inputs:outputs:)``
+    /// agrees with it within the vector functions' bounds (docs/expressions.md).
+    ///
     /// - Parameter inputs: one value per ``inputs`` name, in that order.
     /// - Returns: ``outputCount`` values: the value, then the gradient.
     public func evaluate<T: ProgramScalar>(_ inputs: [T]) -> [T] {
         precondition(inputs.count == self.inputs.count, "expected \(self.inputs.count) inputs, got \(inputs.count)")
-        // Through the protocol, so a caller holding a generic T still gets
-        // the interpreter specialized for Float or Double.
-        return T._evaluate(self, inputs)
+        return [T](unsafeUninitializedCapacity: outputCount) { results, initialized in
+            inputs.withUnsafeBufferPointer { values in
+                guard let source = values.baseAddress ?? UnsafePointer(results.baseAddress),
+                      let target = results.baseAddress else { return }
+                T._evaluate(self, source, target)
+            }
+            initialized = outputCount
+        }
     }
 
-    /// The scalar interpreter itself.
-    func interpret<T: ProgramScalar>(_ inputs: [T]) -> [T] {
-        var values: [T] = []
-        values.reserveCapacity(instructions.count)
-        for instruction in instructions {
-            switch instruction {
-            case .input(let index): values.append(inputs[index])
-            case .constant(let value): values.append(T(value))
-            case .unary(let op, let a): values.append(ScalarMath.apply(op, values[a]))
-            case .binary(let op, let a, let b): values.append(ScalarMath.apply(op, values[a], values[b]))
+    /// ``evaluate(_:)`` without allocating: for per-sample loops.
+    ///
+    ///     // inputs: weight, bias, x, y; outputs: loss, d/dweight, d/dbias
+    ///     training.evaluate(sample, into: results)
+    ///
+    /// - Parameters:
+    ///   - inputs: one value per ``inputs`` name, in that order.
+    ///   - results: room for ``outputCount`` values.
+    public func evaluate<T: ProgramScalar>(_ inputs: UnsafePointer<T>, into results: UnsafeMutablePointer<T>) {
+        // Through the protocol, so a caller holding a generic T still gets
+        // the interpreter specialized for Float or Double.
+        T._evaluate(self, inputs, results)
+    }
+
+    /// The scalar interpreter itself; values live on the stack.
+    func interpret<T: ProgramScalar>(_ inputs: UnsafePointer<T>, _ results: UnsafeMutablePointer<T>) {
+        withUnsafeTemporaryAllocation(of: T.self, capacity: max(instructions.count, 1)) { buffer in
+            guard let values = buffer.baseAddress else { return }
+            for (id, instruction) in instructions.enumerated() {
+                let value: T
+                switch instruction {
+                case .input(let index): value = inputs[index]
+                case .constant(let c): value = T(c)
+                case .unary(let op, let a): value = ScalarMath.apply(op, values[a])
+                case .binary(let op, let a, let b): value = ScalarMath.apply(op, values[a], values[b])
+                }
+                (values + id).initialize(to: value)
             }
+            for (k, id) in outputs.enumerated() { results[k] = values[id] }
         }
-        return outputs.map { values[$0] }
     }
 
     /// Runs many lanes at once: each input is per-lane or uniform, and each
     /// output pointer receives `count` values.
     ///
-    /// Work goes in cache-sized chunks; when `count` is large enough to pay
-    /// for it, chunks are spread over all cores. Lanes are independent and
-    /// chunk boundaries do not depend on the thread count, so the result is
+    /// Work goes in cache-sized chunks through the SIMD kernels of
+    /// ``SIMDLevel/active``; when `count` is large enough to pay for it,
+    /// chunks are spread over all cores. Lanes are independent and chunk
+    /// boundaries do not depend on the thread count, so the result is
     /// bit-identical to a single-threaded run.
     ///
     /// - Parameters:
@@ -152,7 +181,7 @@ public struct Program: Sendable {
     ///     overlap each other or any input buffer (outputs are written as
     ///     soon as they are computed).
     public func run<T: ProgramScalar>(count: Int, inputs: [ProgramInput<T>], outputs: [UnsafeMutablePointer<T>]) {
-        run(count: count, inputs: inputs, outputs: outputs, threads: ChunkExecutorTuning.threads(forLanes: count))
+        run(count: count, inputs: inputs, outputs: outputs, sums: nil)
     }
 
     /// ``run(count:inputs:outputs:)`` on at most `threads` workers (at least 1;
@@ -160,10 +189,62 @@ public struct Program: Sendable {
     public func run<T: ProgramScalar>(
         count: Int, inputs: [ProgramInput<T>], outputs: [UnsafeMutablePointer<T>], threads: Int
     ) {
+        run(count: count, inputs: inputs, outputs: outputs, sums: nil, threads: threads)
+    }
+
+    /// One sweep over all lanes that can also sum outputs, apply gradient
+    /// descent, and hand each finished chunk to the caller while it is still
+    /// in cache: a gradient step reads and writes each parameter once.
+    ///
+    ///     // f's mean and one SGD step (lr 1e-3) at every point, one pass over memory:
+    ///     var sums = [0.0, 0.0, 0.0]
+    ///     program.run(count: n, inputs: [.lanes(x1), .lanes(x2)], outputs: [nil, nil, nil], sums: &sums,
+    ///                 descent: ProgramDescent(step: -1e-3, pairs: [(0, 1), (1, 2)]))
+    ///     let meanLoss = sums[0] / Double(n)
+    ///
+    ///     // Any other update in the hook, on worker threads and disjoint lanes:
+    ///     nonisolated(unsafe) let (p1, p2) = (x1, x2)
+    ///     program.run(count: n, inputs: [.lanes(p1), .lanes(p2)], outputs: [nil, nil, nil], sums: &sums) { chunk in
+    ///         let (g1, g2) = (chunk.output(1), chunk.output(2))
+    ///         for (j, i) in chunk.lanes.enumerated() { p1[i] -= lr * g1[j]; p2[i] -= lr * g2[j] }
+    ///     }
+    ///
+    /// - Parameters:
+    ///   - outputs: ``outputCount`` entries; nil computes an output without
+    ///     storing it (to sum it, descend along it, or read it in the hook).
+    ///   - sums: nil, or room for ``outputCount`` Doubles: each output summed
+    ///     over all lanes in Double, in an order that depends on neither the
+    ///     thread count nor the CPU (16 running sums per chunk, then chunks in order).
+    ///   - threads: workers; nil picks by `count`, as ``run(count:inputs:outputs:)``.
+    ///   - descent: per-lane inputs to move along outputs once each chunk is
+    ///     computed (``ProgramDescent``); they are written through their
+    ///     `.lanes` pointers.
+    ///   - afterChunk: called once per chunk, after its outputs are stored and
+    ///     the descent applied, with the chunk's lanes and every output's values
+    ///     for them (``ProgramChunk``). It runs on worker threads, concurrently
+    ///     for disjoint chunks; it may change those lanes of the per-lane
+    ///     inputs (the chunk has been read) and of the outputs.
+    public func run<T: ProgramScalar>(
+        count: Int, inputs: [ProgramInput<T>], outputs: [UnsafeMutablePointer<T>?],
+        sums: UnsafeMutablePointer<Double>?, threads: Int? = nil, descent: ProgramDescent<T>? = nil,
+        afterChunk: (@Sendable (ProgramChunk<T>) -> Void)? = nil
+    ) {
+        run(count: count, inputs: inputs, outputs: outputs, sums: sums, threads: threads, level: SIMDLevel.active,
+            descent: descent, afterChunk: afterChunk)
+    }
+
+    /// The full form, with the kernel set named (tests run every level).
+    func run<T: ProgramScalar>(
+        count: Int, inputs: [ProgramInput<T>], outputs: [UnsafeMutablePointer<T>?],
+        sums: UnsafeMutablePointer<Double>?, threads: Int?, level: SIMDLevel,
+        descent: ProgramDescent<T>? = nil, afterChunk: (@Sendable (ProgramChunk<T>) -> Void)? = nil
+    ) {
         precondition(count >= 0, "negative lane count")
         precondition(inputs.count == self.inputs.count, "expected \(self.inputs.count) inputs, got \(inputs.count)")
         precondition(outputs.count == outputCount, "expected \(outputCount) outputs, got \(outputs.count)")
-        T._run(self, count: count, inputs: inputs, outputs: outputs, threads: max(threads, 1))
+        let workers = max(threads ?? ExecutorTuning.threads(forLanes: count), 1)
+        T._run(self, count: count, inputs: inputs, outputs: outputs, sums: sums, threads: workers,
+               level: min(level, SIMDLevel.detected), descent: descent, afterChunk: afterChunk)
     }
 }
 

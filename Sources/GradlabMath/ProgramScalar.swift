@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import GradlabSIMD
 import RealModule
 
 /// A scalar type Programs run in: `Float` and `Double`.
@@ -16,13 +17,14 @@ public protocol ProgramScalar: BinaryFloatingPoint, Real, SIMDScalar, Codable, S
     /// with an integer exponent (`(-2)^3` is -8), as in PyTorch.
     static func _libmPow(_ x: Self, _ y: Self) -> Self
 
-    /// Evaluates one lane of `program` (``Program/evaluate(_:)``).
-    static func _evaluate(_ program: Program, _ inputs: [Self]) -> [Self]
+    /// Evaluates one lane of `program` (``Program/evaluate(_:into:)``).
+    static func _evaluate(_ program: Program, _ inputs: UnsafePointer<Self>, _ outputs: UnsafeMutablePointer<Self>)
 
-    /// Runs `program` over `count` lanes on `threads` workers.
+    /// Runs `program` over `count` lanes (``Program/run(count:inputs:outputs:sums:threads:afterChunk:)``).
     static func _run(
-        _ program: Program, count: Int, inputs: [ProgramInput<Self>],
-        outputs: [UnsafeMutablePointer<Self>], threads: Int)
+        _ program: Program, count: Int, inputs: [ProgramInput<Self>], outputs: [UnsafeMutablePointer<Self>?],
+        sums: UnsafeMutablePointer<Double>?, threads: Int, level: SIMDLevel, descent: ProgramDescent<Self>?,
+        afterChunk: (@Sendable (ProgramChunk<Self>) -> Void)?)
 }
 
 /// One input of a many-lane run: a value per lane, or one value for all.
@@ -46,13 +48,17 @@ extension Float: ProgramScalar {
     @_transparent
     public static func _libmPow(_ x: Float, _ y: Float) -> Float { libmPowf(x, y) }
 
-    public static func _evaluate(_ program: Program, _ inputs: [Float]) -> [Float] { program.interpret(inputs) }
+    public static func _evaluate(_ program: Program, _ inputs: UnsafePointer<Float>, _ outputs: UnsafeMutablePointer<Float>) {
+        program.interpret(inputs, outputs)
+    }
 
     public static func _run(
-        _ program: Program, count: Int, inputs: [ProgramInput<Float>],
-        outputs: [UnsafeMutablePointer<Float>], threads: Int
+        _ program: Program, count: Int, inputs: [ProgramInput<Float>], outputs: [UnsafeMutablePointer<Float>?],
+        sums: UnsafeMutablePointer<Double>?, threads: Int, level: SIMDLevel, descent: ProgramDescent<Float>?,
+        afterChunk: (@Sendable (ProgramChunk<Float>) -> Void)?
     ) {
-        ChunkExecutor<Float>.run(program, count: count, inputs: inputs, outputs: outputs, threads: threads)
+        ProgramExecutor<Float>.run(program, count: count, inputs: inputs, outputs: outputs, sums: sums,
+                                   threads: threads, level: level, descent: descent, afterChunk: afterChunk)
     }
 }
 
@@ -60,81 +66,37 @@ extension Double: ProgramScalar {
     @_transparent
     public static func _libmPow(_ x: Double, _ y: Double) -> Double { libmPow(x, y) }
 
-    public static func _evaluate(_ program: Program, _ inputs: [Double]) -> [Double] { program.interpret(inputs) }
+    public static func _evaluate(_ program: Program, _ inputs: UnsafePointer<Double>, _ outputs: UnsafeMutablePointer<Double>) {
+        program.interpret(inputs, outputs)
+    }
 
     public static func _run(
-        _ program: Program, count: Int, inputs: [ProgramInput<Double>],
-        outputs: [UnsafeMutablePointer<Double>], threads: Int
+        _ program: Program, count: Int, inputs: [ProgramInput<Double>], outputs: [UnsafeMutablePointer<Double>?],
+        sums: UnsafeMutablePointer<Double>?, threads: Int, level: SIMDLevel, descent: ProgramDescent<Double>?,
+        afterChunk: (@Sendable (ProgramChunk<Double>) -> Void)?
     ) {
-        ChunkExecutor<Double>.run(program, count: count, inputs: inputs, outputs: outputs, threads: threads)
+        ProgramExecutor<Double>.run(program, count: count, inputs: inputs, outputs: outputs, sums: sums,
+                                    threads: threads, level: level, descent: descent, afterChunk: afterChunk)
     }
 }
 
-/// The elementary functions over a run of lanes, one table per scalar type.
-///
-/// This is the seam for vectorized math: today each entry loops over the
-/// C library's scalar function (glibc accuracy); a SIMD backend replaces the
-/// entries for `Float` and `Double` without touching the executor. The
-/// executor calls nothing else that is not plain arithmetic.
-protocol LaneMath: ProgramScalar {
-    static func sin(_ x: UnsafePointer<Self>, _ result: UnsafeMutablePointer<Self>, _ count: Int)
-    static func cos(_ x: UnsafePointer<Self>, _ result: UnsafeMutablePointer<Self>, _ count: Int)
-    static func tan(_ x: UnsafePointer<Self>, _ result: UnsafeMutablePointer<Self>, _ count: Int)
-    static func exp(_ x: UnsafePointer<Self>, _ result: UnsafeMutablePointer<Self>, _ count: Int)
-    static func log(_ x: UnsafePointer<Self>, _ result: UnsafeMutablePointer<Self>, _ count: Int)
-    static func tanh(_ x: UnsafePointer<Self>, _ result: UnsafeMutablePointer<Self>, _ count: Int)
-    static func sigmoid(_ x: UnsafePointer<Self>, _ result: UnsafeMutablePointer<Self>, _ count: Int)
-    /// `pow` with each side either lanes or one scalar (never both scalar).
-    static func pow(_ x: LaneOperand<Self>, _ y: LaneOperand<Self>, _ result: UnsafeMutablePointer<Self>, _ count: Int)
-}
+/// A finished chunk handed to a run's `afterChunk` hook: its lane range and
+/// each output's values for those lanes, stored or not.
+public typealias ProgramChunk<T> = LaneChunk<T>
 
-/// An operand of a chunk kernel: a pointer to the chunk's lanes, or a scalar.
-enum LaneOperand<T> {
-    case lanes(UnsafePointer<T>)
-    case scalar(T)
-}
+/// Plain gradient descent applied inside a run's sweep, chunk by chunk:
+/// each listed per-lane input moves by `step` times an output,
+/// `x = x + step * output`. With `step = -lr` this is exactly
+/// `torch.optim.SGD`'s update without momentum or weight decay (and
+/// GradlabCore's `SGD.step` then), in one pass over memory.
+public struct ProgramDescent<T>: @unchecked Sendable {
+    public var step: T
+    /// (input index, output index): the input is updated in place through
+    /// its `.lanes` pointer, which must point at mutable memory.
+    public var pairs: [(input: Int, output: Int)]
 
-/// The scalar-loop implementations both types use for now.
-extension LaneMath {
-    @inline(__always)
-    static func scalarLoop(
-        _ x: UnsafePointer<Self>, _ result: UnsafeMutablePointer<Self>, _ count: Int,
-        _ f: (Self) -> Self
-    ) {
-        for i in 0..<count { result[i] = f(x[i]) }
+    public init(step: T, pairs: [(input: Int, output: Int)]) {
+        self.step = step
+        self.pairs = pairs
     }
-
-    @inline(__always)
-    static func scalarPow(_ x: LaneOperand<Self>, _ y: LaneOperand<Self>, _ result: UnsafeMutablePointer<Self>, _ count: Int) {
-        switch (x, y) {
-        case (.lanes(let a), .lanes(let b)): for i in 0..<count { result[i] = _libmPow(a[i], b[i]) }
-        case (.lanes(let a), .scalar(let b)): for i in 0..<count { result[i] = _libmPow(a[i], b) }
-        case (.scalar(let a), .lanes(let b)): for i in 0..<count { result[i] = _libmPow(a, b[i]) }
-        case (.scalar(let a), .scalar(let b)):
-            let value = _libmPow(a, b)
-            for i in 0..<count { result[i] = value }
-        }
-    }
-}
-
-extension Float: LaneMath {
-    static func sin(_ x: UnsafePointer<Float>, _ r: UnsafeMutablePointer<Float>, _ n: Int) { scalarLoop(x, r, n) { Float.sin($0) } }
-    static func cos(_ x: UnsafePointer<Float>, _ r: UnsafeMutablePointer<Float>, _ n: Int) { scalarLoop(x, r, n) { Float.cos($0) } }
-    static func tan(_ x: UnsafePointer<Float>, _ r: UnsafeMutablePointer<Float>, _ n: Int) { scalarLoop(x, r, n) { Float.tan($0) } }
-    static func exp(_ x: UnsafePointer<Float>, _ r: UnsafeMutablePointer<Float>, _ n: Int) { scalarLoop(x, r, n) { Float.exp($0) } }
-    static func log(_ x: UnsafePointer<Float>, _ r: UnsafeMutablePointer<Float>, _ n: Int) { scalarLoop(x, r, n) { Float.log($0) } }
-    static func tanh(_ x: UnsafePointer<Float>, _ r: UnsafeMutablePointer<Float>, _ n: Int) { scalarLoop(x, r, n) { Float.tanh($0) } }
-    static func sigmoid(_ x: UnsafePointer<Float>, _ r: UnsafeMutablePointer<Float>, _ n: Int) { scalarLoop(x, r, n) { ScalarMath.sigmoid($0) } }
-    static func pow(_ x: LaneOperand<Float>, _ y: LaneOperand<Float>, _ r: UnsafeMutablePointer<Float>, _ n: Int) { scalarPow(x, y, r, n) }
-}
-
-extension Double: LaneMath {
-    static func sin(_ x: UnsafePointer<Double>, _ r: UnsafeMutablePointer<Double>, _ n: Int) { scalarLoop(x, r, n) { Double.sin($0) } }
-    static func cos(_ x: UnsafePointer<Double>, _ r: UnsafeMutablePointer<Double>, _ n: Int) { scalarLoop(x, r, n) { Double.cos($0) } }
-    static func tan(_ x: UnsafePointer<Double>, _ r: UnsafeMutablePointer<Double>, _ n: Int) { scalarLoop(x, r, n) { Double.tan($0) } }
-    static func exp(_ x: UnsafePointer<Double>, _ r: UnsafeMutablePointer<Double>, _ n: Int) { scalarLoop(x, r, n) { Double.exp($0) } }
-    static func log(_ x: UnsafePointer<Double>, _ r: UnsafeMutablePointer<Double>, _ n: Int) { scalarLoop(x, r, n) { Double.log($0) } }
-    static func tanh(_ x: UnsafePointer<Double>, _ r: UnsafeMutablePointer<Double>, _ n: Int) { scalarLoop(x, r, n) { Double.tanh($0) } }
-    static func sigmoid(_ x: UnsafePointer<Double>, _ r: UnsafeMutablePointer<Double>, _ n: Int) { scalarLoop(x, r, n) { ScalarMath.sigmoid($0) } }
-    static func pow(_ x: LaneOperand<Double>, _ y: LaneOperand<Double>, _ r: UnsafeMutablePointer<Double>, _ n: Int) { scalarPow(x, y, r, n) }
 }

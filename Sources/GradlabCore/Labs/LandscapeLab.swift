@@ -8,7 +8,10 @@ import GradlabMath
 /// as one flat array. One epoch = one optimizer step for every point.
 final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     private let program: Program
+    /// f at every point, stored only when the record's summary needs it.
     private let values: UnsafeMutablePointer<T>
+    /// The kernels' Double sums of f and the gradient, per group.
+    private let sums: UnsafeMutablePointer<Double>
     /// Points per group.
     private let count: Int
     private let groupCount: Int
@@ -22,6 +25,8 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         groupCount = groups
         values = .allocate(capacity: max(n * groups, 1))
         values.initialize(repeating: 0, count: max(n * groups, 1))
+        sums = .allocate(capacity: 3)
+        sums.initialize(repeating: 0, count: 3)
         super.init(config: config, parameterCount: 2 * n * groups,
                    groupRanges: (0..<groups).map { ($0 * 2 * n)..<(($0 + 1) * 2 * n) })
         if let starts = config.starts {
@@ -38,7 +43,10 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         }
     }
 
-    deinit { values.deallocate() }
+    deinit {
+        values.deallocate()
+        sums.deallocate()
+    }
 
     /// `np.random.seed(seed); np.random.rand(n, 2)` scaled to the domain,
     /// written as all x1 values then all x2 values.
@@ -51,17 +59,21 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         }
     }
 
-    /// Computes f and the gradient at every point; returns each group's mean of f.
+    /// Computes f and the gradient at every point; returns each group's mean
+    /// of f, summed by the kernels in one sweep (f itself is stored only when
+    /// the record's summary needs it).
     private func evaluate() -> [Double] {
-        (0..<groupCount).map { g in
+        let storeValues = count > config.trackedPoints
+        return (0..<groupCount).map { g in
             let block = buffers.values + g * 2 * count
             let gradients = buffers.gradients + g * 2 * count
             program.run(
                 count: count,
                 inputs: [.lanes(UnsafePointer(block)), .lanes(UnsafePointer(block + count))],
-                outputs: [values + g * count, gradients, gradients + count]
+                outputs: [storeValues ? values + g * count : nil, gradients, gradients + count],
+                sums: sums
             )
-            return sumAsDouble(values + g * count, count) / Double(count)
+            return sums[0] / Double(count)
         }
     }
 

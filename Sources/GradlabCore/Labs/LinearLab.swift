@@ -6,6 +6,10 @@ final class LinearLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     private let training: Program
     private let inference: Program
     private let trainX: [T], trainY: [T], testX: [T], testY: [T]
+    /// One sample's inputs (weight, bias, x, y) and the Program's outputs:
+    /// the per-sample loop allocates nothing.
+    private let sample = UnsafeMutablePointer<T>.allocate(capacity: 4)
+    private let results = UnsafeMutablePointer<T>.allocate(capacity: 3)
 
     init(_ config: LabConfig) throws(GradlabError) {
         let variables = ["weight", "bias", "x", "y"]
@@ -44,12 +48,28 @@ final class LinearLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         }
     }
 
+    deinit {
+        sample.deallocate()
+        results.deallocate()
+    }
+
+    /// Loads one sample with the current parameters.
+    @inline(__always)
+    private func load(_ x: T, _ y: T) {
+        sample[0] = buffers.values[0]
+        sample[1] = buffers.values[1]
+        sample[2] = x
+        sample[3] = y
+    }
+
     /// Mean loss over samples without touching gradients (`inference_mode`).
     private func meanLoss(_ xs: [T], _ ys: [T]) -> Double? {
         guard !xs.isEmpty else { return nil }
         var total = 0.0
         for (x, y) in zip(xs, ys) {
-            total += Double(inference.evaluate([buffers.values[0], buffers.values[1], x, y])[0])
+            load(x, y)
+            inference.evaluate(UnsafePointer(sample), into: results)
+            total += Double(results[0])
         }
         return total / Double(xs.count)
     }
@@ -63,11 +83,12 @@ final class LinearLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         let lr = learningRate
         var total = 0.0
         for (x, y) in zip(trainX, trainY) {
-            let outputs = training.evaluate([buffers.values[0], buffers.values[1], x, y])
-            buffers.gradients[0] = outputs[1]
-            buffers.gradients[1] = outputs[2]
+            load(x, y)
+            training.evaluate(UnsafePointer(sample), into: results)
+            buffers.gradients[0] = results[1]
+            buffers.gradients[1] = results[2]
             stepParameters(trackSteps: true)
-            total += Double(outputs[0])
+            total += Double(results[0])
         }
         finishEpoch()
         return record(train: total / Double(trainX.count), test: meanLoss(testX, testY), lr: config.schedule == nil ? nil : lr)

@@ -16,7 +16,7 @@ struct Gradlab: AsyncParsableCommand {
           gradlab export run.json --csv            # a recording's per-epoch table
         """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, ExportCommand.self, FunctionsCommand.self, EvalCommand.self],
+        subcommands: [RunCommand.self, ExportCommand.self, FunctionsCommand.self, EvalCommand.self, BenchCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

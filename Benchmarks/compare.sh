@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Runs `gradlab bench` and the tutorial's NumPy / PyTorch code (peers.py) in
+# one go on this machine and prints every figure with its ratio.
+#
+#   Benchmarks/compare.sh                 # 1,000,000 points x 20 steps
+#   Benchmarks/compare.sh --quick         # seconds, smaller sizes
+#   PYTHON=/path/to/venv/bin/python Benchmarks/compare.sh   # a Python with torch
+#
+# Arguments go to both sides (--quick, --points N, --steps N). A peer that is
+# not installed is skipped and named. OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are
+# unset for the Python side only (set on some machines, they slow NumPy).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+MEMORY_POINTS=${MEMORY_POINTS:-10000000}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+swift build -c release --product gradlab >&2
+gradlab=.build/release/gradlab
+
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+"$gradlab" bench "$@" > "$work/gradlab.json"
+if command -v "$PYTHON" > /dev/null; then
+    (unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE; "$PYTHON" Benchmarks/peers.py "$@") > "$work/peers.json" \
+        || echo '{"skipped": {"peers": "peers.py failed"}}' > "$work/peers.json"
+else
+    echo "{\"skipped\": {\"python\": \"$PYTHON not found\"}}" > "$work/peers.json"
+fi
+quick=0
+for argument in "$@"; do [ "$argument" = "--quick" ] && quick=1; done
+[ "$quick" = 1 ] && MEMORY_POINTS=1000000
+"$gradlab" bench --memory session --points "$MEMORY_POINTS" > "$work/memory_session.json"
+"$gradlab" bench --memory kernel --points "$MEMORY_POINTS" > "$work/memory_kernel.json"
+# Headless memory must not grow with epochs: peak RSS at 1k and at 100k epochs.
+for epochs in 1000 100000; do
+    /usr/bin/time -f "%M" -o "$work/rss_$epochs" "$gradlab" --headless --quiet --lab quadratic --epochs "$epochs" > /dev/null
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+python3 - "$work" <<'PY'
+import json, os, sys
+work = sys.argv[1]
+load = lambda name: json.load(open(os.path.join(work, name)))
+ours, peers = load("gradlab.json"), load("peers.json")
+memory = [load("memory_session.json")["memory"], load("memory_kernel.json")["memory"]]
+rss = {e: int(open(os.path.join(work, f"rss_{e}")).read().split()[-1]) for e in (1000, 100000)}
+land = ours["landscape"]["pointStepsPerSecond"]
+rows = []
+def row(name, value, unit, peer=None, target=None):
+    ratio = value / peers[peer] if peer and peers.get(peer) else None
+    rows.append((name, value, unit, peer or "", ratio, target or ""))
+print(f"gradlab bench vs the tutorial's code: {ours['landscape']['points']:,} points x {ours['landscape']['steps']} steps, "
+      f"SIMD {ours['machine']['simdLevel']}, {ours['machine']['cores']} cores")
+for path in ("session", "fused"):
+    row(f"landscape f32 default ({path})", land[f"{path}_default_f32"], "pt-steps/s", "torch_f32_landscape", ">= 8x")
+    row(f"landscape f32 default ({path})", land[f"{path}_default_f32"], "pt-steps/s", "torch_f32_landscape_autograd_sgd")
+    row(f"landscape f32 default ({path})", land[f"{path}_default_f32"], "pt-steps/s", "numpy_f32_landscape")
+    row(f"landscape f64 default ({path})", land[f"{path}_default_f64"], "pt-steps/s", "numpy_f64_landscape", ">= 30x")
+    row(f"landscape f32 user ({path})", land[f"{path}_user_f32"], "pt-steps/s", "torch_f32_landscape")
+    row(f"landscape f64 user ({path})", land[f"{path}_user_f64"], "pt-steps/s", "numpy_f64_landscape")
+lin = ours["linear"]
+row("linear per-sample SGD (session)", lin["sessionStepsPerSecond"], "steps/s", "torch_linear_steps", ">= 1000x")
+row("linear per-sample SGD (direct)", lin["directStepsPerSecond"], "steps/s", "torch_linear_steps", ">= 1000x")
+row("quadratic (session)", ours["quadratic"]["epochsPerSecond"], "epochs/s", "torch_quadratic_epochs")
+for name, value, unit, peer, ratio, target in rows:
+    peer_text = f"{peers[peer]:>14,.0f}  x{ratio:,.1f}" if ratio else f"{'(no peer)':>14}"
+    print(f"  {name:34} {value:>16,.0f} {unit:11} vs {peer:34} {peer_text}  {target}")
+print("  user / default function speed:",
+      ", ".join(f"{p} {d}: {land[f'{p}_user_{d}'] / land[f'{p}_default_{d}']:.2f}" for p in ("session", "fused") for d in ("f32", "f64")),
+      "(target >= 0.60)")
+if "frame" in ours:
+    f = ours["frame"]
+    print(f"  frame {f['width']}x{f['height']}, {f['trajectories']} trajectories x {f['epochs']} epochs: build {f['buildMs']:.2f} ms, "
+          f"incremental build {f['incrementalBuildMs']:.2f} ms, flush {f['flushMs']}")
+print(f"  peak RSS of the bench: {ours['peakResidentMiB']:.0f} MiB")
+for m in memory:
+    print(f"  memory, {m['points']:,} points f32 + Adam ({m['path']}): peak {m['peakMiB']:.0f} MiB, raw arrays {m['rawMiB']:.0f} MiB "
+          f"(params + grads + 2 Adam buffers), ratio {m['ratio']:.2f} (target < 1.5)")
+print(f"  headless quadratic peak RSS: 1,000 epochs {rss[1000]/1024:.1f} MiB, 100,000 epochs {rss[100000]/1024:.1f} MiB")
+for peer, why in peers.get("skipped", {}).items():
+    print(f"  skipped {peer}: {why}")
+PY

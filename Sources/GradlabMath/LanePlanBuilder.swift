@@ -1,0 +1,146 @@
+import GradlabSIMD
+
+/// One uniform value of a run, computed once per run as a scalar.
+enum UniformStep: Sendable {
+    case constant(Double)
+    /// The value of uniform input `index`.
+    case input(Int)
+    case unary(Program.UnaryOperation, Int)
+    case binary(Program.BinaryOperation, Int, Int)
+}
+
+/// Lowers a Program to a ``LanePlan`` for one shape of inputs and outputs.
+///
+/// - Values that are the same in every lane (constants, uniform inputs and
+///   what is computed only from them) become uniform slots, computed by the
+///   `prologue` per run with `ScalarMath`, exactly as the scalar reference.
+/// - `sin a` and `cos a` of the same per-lane `a` become one `sincos` step:
+///   one argument reduction for both (the tutorial's gradient needs each
+///   pair, and so does any user function with sin and cos of one value).
+/// - An output is written in place by the step computing it; a register is
+///   reused once its value is dead; values that outputs read at the end of
+///   a chunk (to copy or sum) are never reused.
+enum LanePlanBuilder {
+    static func build(_ program: Program, lanes: [Bool], stored: [Bool]) -> (plan: LanePlan, prologue: [UniformStep]) {
+        let instructions = program.instructions
+        var homes: [LaneSlot?] = Array(repeating: nil, count: instructions.count)
+        var prologue: [UniformStep] = []
+        var steps: [LaneStep] = []
+        var freeRegisters: [Int] = []
+        var registerCount = 0
+
+        var outputFor: [Int: Int] = [:]
+        var isOutput = Array(repeating: false, count: instructions.count)
+        for (k, id) in program.outputs.enumerated() {
+            isOutput[id] = true
+            if stored[k], outputFor[id] == nil { outputFor[id] = k }
+        }
+        // sin and cos partners: the first of the pair computes both.
+        var sinOf: [Int: Int] = [:], cosOf: [Int: Int] = [:]
+        for (id, instruction) in instructions.enumerated() {
+            if case .unary(.sin, let a) = instruction { sinOf[a] = sinOf[a] ?? id }
+            if case .unary(.cos, let a) = instruction { cosOf[a] = cosOf[a] ?? id }
+        }
+
+        func uniform(_ step: UniformStep) -> LaneSlot {
+            prologue.append(step)
+            return .uniform(prologue.count - 1)
+        }
+        func newDestination(_ id: Int) -> LaneSlot {
+            if let k = outputFor[id] { return .output(k) }
+            if let slot = freeRegisters.popLast() { return .register(slot) }
+            registerCount += 1
+            return .register(registerCount - 1)
+        }
+        /// Frees the register of each operand read for the last time at `id`.
+        func release(_ operands: [Int], at id: Int) {
+            for a in Set(operands) where program.lastUse[a] == id && !isOutput[a] {
+                if case .register(let slot) = homes[a] { freeRegisters.append(slot) }
+            }
+        }
+
+        for (id, instruction) in instructions.enumerated() {
+            switch instruction {
+            case .input(let index):
+                homes[id] = lanes[index] ? .input(index) : uniform(.input(index))
+            case .constant(let value):
+                homes[id] = uniform(.constant(value))
+            case .unary(let op, let a):
+                if homes[id] != nil {  // computed by its sincos partner
+                    release([a], at: id)
+                    continue
+                }
+                guard let source = homes[a] else { preconditionFailure("operand without a home") }
+                if case .uniform(let slot) = source {
+                    homes[id] = uniform(.unary(op, slot))
+                    continue
+                }
+                release([a], at: id)
+                let partner = op == .sin ? cosOf[a] : (op == .cos ? sinOf[a] : nil)
+                let destination = newDestination(id)
+                homes[id] = destination
+                if let partner, partner > id {
+                    let other = newDestination(partner)
+                    homes[partner] = other
+                    let (sine, cosine) = op == .sin ? (destination, other) : (other, destination)
+                    steps.append(LaneStep(.sincos, source, into: sine, second: cosine))
+                } else {
+                    steps.append(LaneStep(LaneOperation(op), source, into: destination))
+                }
+            case .binary(let op, let a, let b):
+                guard let x = homes[a], let y = homes[b] else { preconditionFailure("operand without a home") }
+                if case .uniform(let u) = x, case .uniform(let v) = y {
+                    homes[id] = uniform(.binary(op, u, v))
+                    continue
+                }
+                // Freed before the destination is chosen, so an operand's
+                // register can be overwritten in place (the loops are elementwise).
+                release([a, b], at: id)
+                let destination = newDestination(id)
+                homes[id] = destination
+                steps.append(LaneStep(LaneOperation(op), x, y, into: destination))
+            }
+        }
+        let outputSources = program.outputs.map { id -> LaneSlot in
+            guard let home = homes[id] else { preconditionFailure("output without a home") }
+            return home
+        }
+        let plan = LanePlan(steps: steps, registerCount: registerCount, inputCount: program.inputs.count,
+                            outputCount: program.outputCount, outputSources: outputSources)
+        return (plan, prologue)
+    }
+}
+
+extension LaneOperation {
+    init(_ op: Program.UnaryOperation) {
+        switch op {
+        case .negate: self = .negate
+        case .sin: self = .sin
+        case .cos: self = .cos
+        case .tan: self = .tan
+        case .exp: self = .exp
+        case .log: self = .log
+        case .sqrt: self = .sqrt
+        case .abs: self = .abs
+        case .tanh: self = .tanh
+        case .sigmoid: self = .sigmoid
+        case .relu: self = .relu
+        case .sign: self = .sign
+        case .step: self = .step
+        }
+    }
+
+    init(_ op: Program.BinaryOperation) {
+        switch op {
+        case .add: self = .add
+        case .subtract: self = .subtract
+        case .multiply: self = .multiply
+        case .divide: self = .divide
+        case .power: self = .power
+        case .minimum: self = .minimum
+        case .maximum: self = .maximum
+        case .minimumGradient: self = .minimumGradient
+        case .maximumGradient: self = .maximumGradient
+        }
+    }
+}

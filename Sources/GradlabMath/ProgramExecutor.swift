@@ -1,0 +1,252 @@
+import Dispatch
+import Foundation
+import GradlabSIMD
+import GradlabSIMDAVX2
+import GradlabSIMDAVX512
+import Synchronization
+
+/// When the executor splits work, and how finely.
+enum ExecutorTuning {
+    /// Bytes per chunk register: 4 KiB (1024 Floats, 512 Doubles) keeps the
+    /// registers a program holds live in L1/L2 while a chunk runs, and
+    /// spreads each step's dispatch over many vectors.
+    static let chunkBytes = 4096
+
+    static func chunkLanes<T>(_ type: T.Type) -> Int { chunkBytes / MemoryLayout<T>.stride }
+
+    /// Below this many lanes a run stays on the calling thread: waking
+    /// workers costs more than it saves.
+    static let parallelThreshold = 32_768
+
+    /// Each worker gets at least this many lanes.
+    static let lanesPerWorker = 16_384
+
+    static let processorCount = ProcessInfo.processInfo.activeProcessorCount
+
+    /// The worker count ``Program/run(count:inputs:outputs:)`` uses.
+    static func threads(forLanes count: Int) -> Int {
+        count < parallelThreshold ? 1 : max(1, min(processorCount, count / lanesPerWorker))
+    }
+}
+
+/// A scalar type the chunk kernels run: Float and Double.
+protocol LaneScalar: ProgramScalar {
+    /// Runs `chunks` of `plan` with the kernels compiled for `level`.
+    static func runKernels(
+        _ level: SIMDLevel, _ plan: LanePlan, _ run: LaneRun<Self>, _ chunks: Range<Int>,
+        _ scratch: UnsafeMutablePointer<Self>, _ chunkOutputs: UnsafeMutablePointer<UnsafePointer<Self>>)
+}
+
+extension Float: LaneScalar {
+    static func runKernels(
+        _ level: SIMDLevel, _ plan: LanePlan, _ run: LaneRun<Float>, _ chunks: Range<Int>, _ scratch: UnsafeMutablePointer<Float>,
+        _ chunkOutputs: UnsafeMutablePointer<UnsafePointer<Float>>
+    ) {
+        switch level {
+        case .avx512: GradlabSIMDAVX512.SIMDKernels.run(plan, run, chunks: chunks, scratch: scratch, chunkOutputs: chunkOutputs)
+        case .avx2: GradlabSIMDAVX2.SIMDKernels.run(plan, run, chunks: chunks, scratch: scratch, chunkOutputs: chunkOutputs)
+        case .sse2: GradlabSIMD.SIMDKernels.run(plan, run, chunks: chunks, scratch: scratch, chunkOutputs: chunkOutputs)
+        }
+    }
+}
+
+extension Double: LaneScalar {
+    static func runKernels(
+        _ level: SIMDLevel, _ plan: LanePlan, _ run: LaneRun<Double>, _ chunks: Range<Int>, _ scratch: UnsafeMutablePointer<Double>,
+        _ chunkOutputs: UnsafeMutablePointer<UnsafePointer<Double>>
+    ) {
+        switch level {
+        case .avx512: GradlabSIMDAVX512.SIMDKernels.run(plan, run, chunks: chunks, scratch: scratch, chunkOutputs: chunkOutputs)
+        case .avx2: GradlabSIMDAVX2.SIMDKernels.run(plan, run, chunks: chunks, scratch: scratch, chunkOutputs: chunkOutputs)
+        case .sse2: GradlabSIMD.SIMDKernels.run(plan, run, chunks: chunks, scratch: scratch, chunkOutputs: chunkOutputs)
+        }
+    }
+}
+
+/// A plan with the buffers to run it: built once per input/output shape and
+/// reused, so a run allocates nothing once its shape has been seen.
+/// Used by one run at a time (``ProgramRunCache`` hands it out).
+final class PreparedRun<T: LaneScalar>: @unchecked Sendable {
+    let plan: LanePlan
+    let prologue: [UniformStep]
+    let uniforms: UnsafeMutablePointer<T>
+    let inputTable: UnsafeMutablePointer<UnsafePointer<T>?>
+    let outputTable: UnsafeMutablePointer<UnsafeMutablePointer<T>?>
+    let chunkLanes = ExecutorTuning.chunkLanes(T.self)
+    private(set) var scratch: [UnsafeMutablePointer<T>] = []
+    /// Per worker: each output's values for the chunk being finished.
+    private(set) var chunkOutputs: [UnsafeMutablePointer<UnsafePointer<T>>] = []
+    /// (input, output) index pairs of a descent, two Ints each.
+    let descentPairs: UnsafeMutablePointer<Int>
+    private(set) var chunkSums: UnsafeMutablePointer<Double>
+    private var chunkSumCapacity = 0
+
+    init(_ program: Program, lanes: [Bool], stored: [Bool]) {
+        (plan, prologue) = LanePlanBuilder.build(program, lanes: lanes, stored: stored)
+        uniforms = .allocate(capacity: 16 * max(prologue.count, 1))
+        uniforms.initialize(repeating: 0, count: 16 * max(prologue.count, 1))
+        inputTable = .allocate(capacity: max(plan.inputCount, 1))
+        inputTable.initialize(repeating: nil, count: max(plan.inputCount, 1))
+        outputTable = .allocate(capacity: max(plan.outputCount, 1))
+        outputTable.initialize(repeating: nil, count: max(plan.outputCount, 1))
+        chunkSums = .allocate(capacity: 1)
+        descentPairs = .allocate(capacity: 2 * max(plan.inputCount, 1))
+        descentPairs.initialize(repeating: 0, count: 2 * max(plan.inputCount, 1))
+    }
+
+    deinit {
+        uniforms.deallocate()
+        inputTable.deallocate()
+        outputTable.deallocate()
+        chunkSums.deallocate()
+        descentPairs.deallocate()
+        for buffer in scratch { UnsafeMutableRawPointer(buffer).deallocate() }
+        for table in chunkOutputs { table.deallocate() }
+    }
+
+    /// Scratch for `workers` workers (kept and reused from run to run).
+    func reserve(workers: Int, chunks: Int, summing: Bool) {
+        while scratch.count < workers {
+            let count = plan.scratchCount(chunkLanes: chunkLanes)
+            let raw = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<T>.stride, alignment: 64)
+            scratch.append(raw.initializeMemory(as: T.self, repeating: 0, count: count))
+            chunkOutputs.append(.allocate(capacity: max(plan.outputCount, 1)))
+        }
+        let needed = summing ? chunks * plan.outputCount : 0
+        if needed > chunkSumCapacity {
+            chunkSums.deallocate()
+            chunkSums = .allocate(capacity: needed)
+            chunkSumCapacity = needed
+        }
+    }
+
+    /// Computes the uniform values for this run's uniform inputs, each
+    /// stored 16 times (the layout ``LaneRun/uniforms`` describes).
+    func computeUniforms(_ inputs: [ProgramInput<T>]) {
+        for (slot, step) in prologue.enumerated() {
+            let value: T
+            switch step {
+            case .constant(let c): value = T(c)
+            case .input(let index):
+                guard case .uniform(let v) = inputs[index] else { preconditionFailure("input \(index) is not uniform") }
+                value = v
+            case .unary(let op, let a): value = ScalarMath.apply(op, uniforms[16 * a])
+            case .binary(let op, let a, let b): value = ScalarMath.apply(op, uniforms[16 * a], uniforms[16 * b])
+            }
+            (uniforms + 16 * slot).update(repeating: value, count: 16)
+        }
+    }
+}
+
+/// The prepared runs of one Program, keyed by scalar type and shape.
+final class ProgramRunCache: Sendable {
+    struct Key: Hashable {
+        var scalar: ObjectIdentifier
+        /// Bit i: input i has lanes. Bit 63 set: too many to key (not cached).
+        var lanes: UInt64
+        /// Bit k: output k is stored.
+        var stored: UInt64
+    }
+
+    private let pool = Mutex<[Key: [AnyObject & Sendable]]>([:])
+
+    func take(_ key: Key) -> (AnyObject & Sendable)? {
+        pool.withLock { $0[key]?.popLast() }
+    }
+
+    func give(_ object: AnyObject & Sendable, for key: Key) {
+        pool.withLock { $0[key, default: []].append(object) }
+    }
+}
+
+/// Runs Programs over many lanes with the chunk kernels.
+enum ProgramExecutor<T: LaneScalar> {
+    static func run(
+        _ program: Program, count: Int, inputs: [ProgramInput<T>], outputs: [UnsafeMutablePointer<T>?],
+        sums: UnsafeMutablePointer<Double>?, threads: Int, level: SIMDLevel, descent: ProgramDescent<T>?,
+        afterChunk: (@Sendable (ProgramChunk<T>) -> Void)?
+    ) {
+        if let sums { sums.update(repeating: 0, count: program.outputCount) }
+        guard count > 0 else { return }
+        checkNoOverlap(count: count, inputs: inputs, outputs: outputs)
+
+        let cacheable = inputs.count < 64 && outputs.count < 64
+        var key = ProgramRunCache.Key(scalar: ObjectIdentifier(T.self), lanes: cacheable ? 0 : 1 << 63, stored: 0)
+        for (i, input) in inputs.enumerated() where cacheable {
+            if case .lanes = input { key.lanes |= 1 << UInt64(i) }
+        }
+        for (k, output) in outputs.enumerated() where cacheable && output != nil { key.stored |= 1 << UInt64(k) }
+        let prepared: PreparedRun<T>
+        if cacheable, let cached = program.runCache.take(key) as? PreparedRun<T> {
+            prepared = cached
+        } else {
+            prepared = PreparedRun(program, lanes: inputs.map { if case .lanes = $0 { true } else { false } },
+                                   stored: outputs.map { $0 != nil })
+        }
+        defer { if cacheable { program.runCache.give(prepared, for: key) } }
+
+        prepared.computeUniforms(inputs)
+        for (i, input) in inputs.enumerated() {
+            if case .lanes(let pointer) = input { prepared.inputTable[i] = pointer } else { prepared.inputTable[i] = nil }
+        }
+        for (k, output) in outputs.enumerated() { prepared.outputTable[k] = output }
+        let descentCount = descent?.pairs.count ?? 0
+        precondition(descentCount <= inputs.count, "Program.run: more descent pairs than inputs")
+        for (d, pair) in (descent?.pairs ?? []).enumerated() {
+            precondition(pair.input >= 0 && pair.input < inputs.count && pair.output >= 0 && pair.output < outputs.count,
+                         "Program.run: descent pair out of range")
+            guard case .lanes = inputs[pair.input] else { preconditionFailure("Program.run: a descended input must have lanes") }
+            prepared.descentPairs[2 * d] = pair.input
+            prepared.descentPairs[2 * d + 1] = pair.output
+        }
+
+        let chunkLanes = prepared.chunkLanes
+        let chunkCount = (count + chunkLanes - 1) / chunkLanes
+        let workers = min(max(threads, 1), chunkCount)
+        prepared.reserve(workers: workers, chunks: chunkCount, summing: sums != nil)
+        let lanes = LaneRun<T>(
+            count: count, chunkLanes: chunkLanes, inputs: prepared.inputTable, outputs: prepared.outputTable,
+            uniforms: prepared.uniforms, chunkSums: sums == nil ? nil : prepared.chunkSums,
+            descentPairs: prepared.descentPairs, descentCount: descentCount, descentStep: descent?.step ?? 0,
+            afterChunk: afterChunk)
+        let plan = prepared.plan
+        if workers == 1 {
+            T.runKernels(level, plan, lanes, 0..<chunkCount, prepared.scratch[0], prepared.chunkOutputs[0])
+        } else {
+            // Each worker takes a contiguous run of chunks. Chunk boundaries
+            // do not depend on the worker count and lanes never interact, so
+            // the result is bit-identical to one worker; chunk sums are
+            // stored per chunk and added in chunk order below.
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let chunks = (chunkCount * worker / workers)..<(chunkCount * (worker + 1) / workers)
+                T.runKernels(level, plan, lanes, chunks, prepared.scratch[worker], prepared.chunkOutputs[worker])
+            }
+        }
+        if let sums {
+            let outputCount = program.outputCount
+            for chunk in 0..<chunkCount {
+                for k in 0..<outputCount { sums[k] += prepared.chunkSums[chunk * outputCount + k] }
+            }
+        }
+    }
+
+    /// Outputs are written while inputs are still being read, so they must
+    /// not share memory with each other or with per-lane inputs.
+    private static func checkNoOverlap(count: Int, inputs: [ProgramInput<T>], outputs: [UnsafeMutablePointer<T>?]) {
+        let bytes = count * MemoryLayout<T>.stride
+        func range(_ pointer: UnsafeRawPointer) -> Range<UInt> {
+            let start = UInt(bitPattern: pointer)
+            return start..<(start + UInt(bytes))
+        }
+        for i in outputs.indices {
+            guard let output = outputs[i].map({ range($0) }) else { continue }
+            for j in (i + 1)..<outputs.count {
+                guard let other = outputs[j] else { continue }
+                precondition(!output.overlaps(range(other)), "Program.run: output buffers overlap")
+            }
+            for case .lanes(let pointer) in inputs {
+                precondition(!output.overlaps(range(pointer)), "Program.run: an output buffer overlaps an input buffer")
+            }
+        }
+    }
+}

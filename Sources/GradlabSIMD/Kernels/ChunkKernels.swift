@@ -1,0 +1,152 @@
+#if GRADLAB_SIMD_VARIANT
+import GradlabSIMD
+#endif
+
+/// The entry points of this copy of the kernels (baseline, AVX2 or AVX-512,
+/// by the module it is compiled into).
+public enum SIMDKernels {
+    /// `sse2`, `avx2` or `avx512`.
+    public static var level: String { kernelLevelName }
+
+    /// Runs `chunks` of `plan` over `run`'s buffers. `scratch` holds
+    /// ``LanePlan/scratchCount(chunkLanes:)`` values, one worker's own.
+    /// `chunkOutputs` has room for one pointer per output (the worker's own).
+    public static func run(
+        _ plan: LanePlan, _ run: LaneRun<Float>, chunks: Range<Int>, scratch: UnsafeMutablePointer<Float>,
+        chunkOutputs: UnsafeMutablePointer<UnsafePointer<Float>>
+    ) {
+        FloatKernels.runChunks(plan, run, chunks, scratch, chunkOutputs)
+    }
+
+    public static func run(
+        _ plan: LanePlan, _ run: LaneRun<Double>, chunks: Range<Int>, scratch: UnsafeMutablePointer<Double>,
+        chunkOutputs: UnsafeMutablePointer<UnsafePointer<Double>>
+    ) {
+        DoubleKernels.runChunks(plan, run, chunks, scratch, chunkOutputs)
+    }
+}
+
+/// One scalar type's loops: each operation is one straight loop over a
+/// chunk with its vector function inlined.
+protocol LaneKernels {
+    associatedtype Scalar: BinaryFloatingPoint
+    static func unary(_ op: LaneOperation, _ x: UnsafePointer<Scalar>, _ r: UnsafeMutablePointer<Scalar>, _ n: Int)
+    static func sincos(_ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ c: UnsafeMutablePointer<Scalar>, _ n: Int)
+    static func binary(
+        _ op: LaneOperation, _ a: LaneOperand<Scalar>, _ b: LaneOperand<Scalar>, _ r: UnsafeMutablePointer<Scalar>, _ n: Int)
+    /// The sum of `n` values in Double, in the fixed order ``LaneRun/chunkSums`` describes.
+    static func sum(_ x: UnsafePointer<Scalar>, _ n: Int) -> Double
+    /// `p[i] = p[i] + step * g[i]` for `n` lanes (any `n`).
+    static func descend(_ p: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>, _ step: Scalar, _ n: Int)
+}
+
+extension LaneKernels {
+    static func runChunks(
+        _ plan: LanePlan, _ run: LaneRun<Scalar>, _ chunks: Range<Int>, _ scratch: UnsafeMutablePointer<Scalar>,
+        _ chunkOutputs: UnsafeMutablePointer<UnsafePointer<Scalar>>
+    ) {
+        let size = run.chunkLanes
+        let staging = scratch + plan.registerCount * size
+        for chunk in chunks {
+            let start = chunk * size
+            let lanes = min(size, run.count - start)
+            // Kernels work in whole 16-lane groups; a last chunk that is not
+            // one runs in zero-padded staging buffers and is copied back.
+            let n = (lanes + 15) & ~15
+            let staged = n != lanes
+            if staged {
+                for i in 0..<plan.inputCount {
+                    guard let source = run.inputs[i] else { continue }
+                    let buffer = staging + i * size
+                    buffer.update(from: source + start, count: lanes)
+                    (buffer + lanes).update(repeating: 0, count: n - lanes)
+                }
+            }
+            func input(_ i: Int) -> UnsafePointer<Scalar> {
+                staged ? UnsafePointer(staging + i * size) : run.inputs[i].unsafelyUnwrapped + start
+            }
+            func output(_ k: Int) -> UnsafeMutablePointer<Scalar> {
+                staged ? staging + (plan.inputCount + k) * size : run.outputs[k].unsafelyUnwrapped + start
+            }
+            func value(_ slot: LaneSlot) -> LaneOperand<Scalar> {
+                switch slot {
+                case .uniform(let u): LaneOperand(base: run.uniforms + 16 * u, mask: 0)
+                case .input(let i): LaneOperand(base: input(i), mask: -1)
+                case .register(let r): LaneOperand(base: scratch + r * size, mask: -1)
+                case .output(let k): LaneOperand(base: output(k), mask: -1)
+                }
+            }
+            func destination(_ slot: LaneSlot) -> UnsafeMutablePointer<Scalar> {
+                switch slot {
+                case .register(let r): scratch + r * size
+                case .output(let k): output(k)
+                case .uniform, .input: preconditionFailure("a plan writes only registers and outputs")
+                }
+            }
+
+            for step in plan.steps {
+                let result = destination(step.destination)
+                let op = step.operation
+                if op.isBinary {
+                    binary(op, value(step.a), value(step.b), result, n)
+                    continue
+                }
+                // The builder folds unary operations of uniform values, so `a` has lanes.
+                let x = value(step.a)
+                precondition(!x.isUniform, "unary step on a uniform value")
+                if op == .sincos {
+                    sincos(x.base, result, destination(step.second), n)
+                } else {
+                    unary(op, x.base, result, n)
+                }
+            }
+
+            for k in 0..<plan.outputCount {
+                let source = plan.outputSources[k]
+                let x = value(source)
+                if run.outputs[k] != nil, source != .output(k) {
+                    if x.isUniform { output(k).update(repeating: x.base[0], count: n) } else { output(k).update(from: x.base, count: n) }
+                }
+                if let sums = run.chunkSums {
+                    sums[chunk * plan.outputCount + k] = x.isUniform ? Double(x.base[0]) * Double(lanes) : sum(x.base, lanes)
+                }
+            }
+            if staged {
+                for k in 0..<plan.outputCount {
+                    guard let target = run.outputs[k] else { continue }
+                    (target + start).update(from: staging + (plan.inputCount + k) * size, count: lanes)
+                }
+            }
+            guard run.descentCount > 0 || run.afterChunk != nil else { continue }
+            // Each output's values for this chunk, wherever they are.
+            for k in 0..<plan.outputCount {
+                if let target = run.outputs[k] {
+                    chunkOutputs[k] = UnsafePointer(target + start)
+                    continue
+                }
+                let x = value(plan.outputSources[k])
+                if x.isUniform {
+                    let buffer = staging + (plan.inputCount + k) * size
+                    buffer.update(repeating: x.base[0], count: n)
+                    chunkOutputs[k] = UnsafePointer(buffer)
+                } else {
+                    chunkOutputs[k] = x.base
+                }
+            }
+            for d in 0..<run.descentCount {
+                let parameters = UnsafeMutablePointer(mutating: run.inputs[run.descentPairs[2 * d]].unsafelyUnwrapped)
+                descend(parameters + start, chunkOutputs[run.descentPairs[2 * d + 1]], run.descentStep, lanes)
+            }
+            run.afterChunk?(LaneChunk(lanes: start..<(start + lanes), outputs: chunkOutputs))
+        }
+    }
+}
+
+/// 16 running Double sums folded pairwise: the fixed order of chunk sums.
+@_transparent
+func foldSums(_ acc: SIMD16<Double>) -> Double {
+    let eight = acc.lowHalf + acc.highHalf
+    let four = eight.lowHalf + eight.highHalf
+    let two = four.lowHalf + four.highHalf
+    return two.x + two.y
+}

@@ -1,0 +1,181 @@
+#if GRADLAB_SIMD_VARIANT
+import GradlabSIMD
+#endif
+
+/// Float loops over ``FloatVector``. Element semantics follow GradlabMath's
+/// `ScalarMath` exactly for everything but the transcendental functions
+/// (see ``FloatMath`` for their error bounds).
+///
+/// Each case is its own loop calling a `@_transparent` function: passing
+/// the operation as a closure to a shared loop left a call per vector (the
+/// optimizer would not inline the closures). `DoubleKernels.swift` mirrors
+/// this file line for line.
+enum FloatKernels: LaneKernels {
+    typealias V = FloatVector
+
+    @_transparent static func at(_ p: UnsafePointer<Float>, _ i: Int) -> V { load(p + i, as: V.self) }
+
+    static func unary(_ op: LaneOperation, _ x: UnsafePointer<Float>, _ r: UnsafeMutablePointer<Float>, _ n: Int) {
+        switch op {
+        case .negate: negateLanes(x, r, n)
+        case .sin: sinLanes(x, r, n)
+        case .cos: cosLanes(x, r, n)
+        case .tan: tanLanes(x, r, n)
+        case .exp: expLanes(x, r, n)
+        case .log: logLanes(x, r, n)
+        case .sqrt: sqrtLanes(x, r, n)
+        case .abs: absLanes(x, r, n)
+        case .tanh: tanhLanes(x, r, n)
+        case .sigmoid: sigmoidLanes(x, r, n)
+        case .relu: reluLanes(x, r, n)
+        case .sign: signLanes(x, r, n)
+        case .step: stepLanes(x, r, n)
+        case .sincos, .add, .subtract, .multiply, .divide, .power, .minimum, .maximum, .minimumGradient, .maximumGradient:
+            preconditionFailure("not a one-result unary operation: \(op)")
+        }
+    }
+
+    // One function per operation keeps each small enough that the optimizer
+    // inlines the loads and stores too (one big switch of loops did not, in
+    // the AVX-512 build).
+    @inline(never) static func negateLanes(_ x: UnsafePointer<Float>, _ r: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        while i < n { store(-at(x, i), r + i); i &+= V.scalarCount }
+    }
+    @inline(never) static func sinLanes(_ x: UnsafePointer<Float>, _ r: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        while i < n { store(FloatMath.sin(at(x, i)), r + i); i &+= V.scalarCount }
+    }
+    @inline(never) static func cosLanes(_ x: UnsafePointer<Float>, _ r: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        while i < n { store(FloatMath.cos(at(x, i)), r + i); i &+= V.scalarCount }
+    }
+    @inline(never) static func tanLanes(_ x: UnsafePointer<Float>, _ r: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        while i < n { store(FloatMath.tan(at(x, i)), r + i); i &+= V.scalarCount }
+    }
+    @inline(never) static func expLanes(_ x: UnsafePointer<Float>, _ r: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        while i < n { store(FloatMath.exp(at(x, i)), r + i); i &+= V.scalarCount }
+    }
+    @inline(never) static func logLanes(_ x: UnsafePointer<Float>, _ r: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        while i < n { store(FloatMath.log(at(x, i)), r + i); i &+= V.scalarCount }
+    }
+    @inline(never) static func sqrtLanes(_ x: UnsafePointer<Float>, _ r: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        while i < n { store(at(x, i).squareRoot(), r + i); i &+= V.scalarCount }
+    }
+    @inline(never) static func absLanes(_ x: UnsafePointer<Float>, _ r: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        while i < n { store(V(bits: at(x, i).bits & Int32.max), r + i); i &+= V.scalarCount }
+    }
+    @inline(never) static func tanhLanes(_ x: UnsafePointer<Float>, _ r: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        while i < n { store(FloatMath.tanh(at(x, i)), r + i); i &+= V.scalarCount }
+    }
+    @inline(never) static func sigmoidLanes(_ x: UnsafePointer<Float>, _ r: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        while i < n { store(FloatMath.sigmoid(at(x, i)), r + i); i &+= V.scalarCount }
+    }
+    @inline(never) static func reluLanes(_ x: UnsafePointer<Float>, _ r: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        while i < n {
+            let v = at(x, i)
+            store(v.replacing(with: 0, where: v .< 0), r + i)
+            i &+= V.scalarCount
+        }
+    }
+    @inline(never) static func signLanes(_ x: UnsafePointer<Float>, _ r: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        while i < n {
+            let v = at(x, i)
+            store(V(repeating: 0).replacing(with: 1, where: v .> 0).replacing(with: -1, where: v .< 0), r + i)
+            i &+= V.scalarCount
+        }
+    }
+    @inline(never) static func stepLanes(_ x: UnsafePointer<Float>, _ r: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        while i < n {
+            store(V(repeating: 1).replacing(with: 0, where: at(x, i) .<= 0), r + i)
+            i &+= V.scalarCount
+        }
+    }
+
+    static func sincos(_ x: UnsafePointer<Float>, _ s: UnsafeMutablePointer<Float>, _ c: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        while i < n {
+            let (sine, cosine) = FloatMath.sincos(at(x, i))
+            store(sine, s + i)
+            store(cosine, c + i)
+            i &+= V.scalarCount
+        }
+    }
+
+    static func binary(
+        _ op: LaneOperation, _ a: LaneOperand<Float>, _ b: LaneOperand<Float>, _ r: UnsafeMutablePointer<Float>, _ n: Int
+    ) {
+        let w = V.scalarCount
+        var i = 0
+        switch op {
+        case .add: while i < n { store(a.vector(at: i, as: V.self) + b.vector(at: i, as: V.self), r + i); i &+= w }
+        case .subtract: while i < n { store(a.vector(at: i, as: V.self) - b.vector(at: i, as: V.self), r + i); i &+= w }
+        case .multiply: while i < n { store(a.vector(at: i, as: V.self) * b.vector(at: i, as: V.self), r + i); i &+= w }
+        case .divide: while i < n { store(a.vector(at: i, as: V.self) / b.vector(at: i, as: V.self), r + i); i &+= w }
+        case .power: for j in 0..<n { r[j] = libmPow(a[j], b[j]) }  // C pow, exactly as the scalar reference
+        case .minimum:
+            while i < n {
+                let (x, y) = (a.vector(at: i, as: V.self), b.vector(at: i, as: V.self))
+                store(y.replacing(with: x, where: (x .< y) .| (x .!= x)), r + i)
+                i &+= w
+            }
+        case .maximum:
+            while i < n {
+                let (x, y) = (a.vector(at: i, as: V.self), b.vector(at: i, as: V.self))
+                store(y.replacing(with: x, where: (x .> y) .| (x .!= x)), r + i)
+                i &+= w
+            }
+        case .minimumGradient:
+            while i < n {
+                let (x, y) = (a.vector(at: i, as: V.self), b.vector(at: i, as: V.self))
+                store(V(repeating: 1).replacing(with: 0, where: x .> y).replacing(with: 0.5, where: x .== y), r + i)
+                i &+= w
+            }
+        case .maximumGradient:
+            while i < n {
+                let (x, y) = (a.vector(at: i, as: V.self), b.vector(at: i, as: V.self))
+                store(V(repeating: 1).replacing(with: 0, where: x .< y).replacing(with: 0.5, where: x .== y), r + i)
+                i &+= w
+            }
+        default:
+            preconditionFailure("not a binary operation: \(op)")
+        }
+    }
+
+    static func descend(_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ step: Float, _ n: Int) {
+        let w = V.scalarCount
+        var i = 0
+        while i + w <= n {
+            store(at(UnsafePointer(p), i) + V(repeating: step) * at(g, i), p + i)
+            i &+= w
+        }
+        while i < n {
+            p[i] = p[i] + step * g[i]
+            i &+= 1
+        }
+    }
+
+    static func sum(_ x: UnsafePointer<Float>, _ n: Int) -> Double {
+        var acc = SIMD16<Double>()
+        var i = 0
+        while i + 16 <= n {
+            acc += SIMD16<Double>(load(x + i, as: SIMD16<Float>.self))
+            i &+= 16
+        }
+        while i < n {
+            acc[i & 15] += Double(x[i])
+            i &+= 1
+        }
+        return foldSums(acc)
+    }
+}

@@ -1,0 +1,128 @@
+// Shared by GradlabSIMD, GradlabSIMDAVX2 and GradlabSIMDAVX512: the two
+// variant targets hold symbolic links to the files in this folder and build
+// them with their own `-mavx2` / `-mavx512*` flags and a define that picks
+// the widths below. Nothing here may call a generic function that is not
+// inlined (such as `pointwiseMin`): its specialization would be a shared
+// symbol, and the linker could hand the AVX copy to baseline code.
+#if GRADLAB_SIMD_VARIANT
+import GradlabSIMD
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// Vector widths per instruction set. Every width divides 16, so chunks (a
+// multiple of 16 lanes) split into whole vectors at every level. Each lane
+// goes through the same IEEE operations whatever the width, except that the
+// AVX2 and AVX-512 builds fuse the polynomials' multiply-adds (`mulAdd`):
+// those two agree bit for bit, and with the baseline to rounding.
+#if GRADLAB_SIMD_AVX512
+/// One zmm register of Floats.
+typealias FloatVector = SIMD16<Float>
+/// One zmm register of Doubles.
+typealias DoubleVector = SIMD8<Double>
+/// The instruction set this copy of the kernels was compiled for.
+let kernelLevelName = "avx512"
+#elseif GRADLAB_SIMD_AVX2
+typealias FloatVector = SIMD8<Float>
+typealias DoubleVector = SIMD4<Double>
+let kernelLevelName = "avx2"
+#else
+// Two xmm registers per vector on the x86-64 baseline: independent halves
+// give the out-of-order core work to overlap.
+typealias FloatVector = SIMD8<Float>
+typealias DoubleVector = SIMD4<Double>
+let kernelLevelName = "sse2"
+#endif
+
+/// `a * b + c`: one fused multiply-add (one rounding) where the kernel set
+/// has FMA, a multiply and an add on the baseline.
+@_transparent
+func mulAdd<V: SIMD>(_ a: V, _ b: V, _ c: V) -> V where V.Scalar: BinaryFloatingPoint {
+    #if GRADLAB_SIMD_AVX2 || GRADLAB_SIMD_AVX512
+    c.addingProduct(a, b)
+    #else
+    a * b + c
+    #endif
+}
+
+/// Same-width integer vectors, for bit manipulation.
+typealias FloatBits = FloatVector.MaskStorage
+typealias DoubleBits = DoubleVector.MaskStorage
+
+extension FloatVector {
+    @_transparent var bits: FloatBits { unsafeBitCast(self, to: FloatBits.self) }
+    @_transparent init(bits: FloatBits) { self = unsafeBitCast(bits, to: FloatVector.self) }
+}
+
+extension DoubleVector {
+    @_transparent var bits: DoubleBits { unsafeBitCast(self, to: DoubleBits.self) }
+    @_transparent init(bits: DoubleBits) { self = unsafeBitCast(bits, to: DoubleVector.self) }
+}
+
+/// Loads `V` from `p` (any alignment).
+@_transparent
+func load<V: SIMD>(_ p: UnsafePointer<V.Scalar>, as type: V.Type = V.self) -> V {
+    UnsafeRawPointer(p).loadUnaligned(as: V.self)
+}
+
+/// Stores `v` at `p` (any alignment).
+@_transparent
+func store<V: SIMD>(_ v: V, _ p: UnsafeMutablePointer<V.Scalar>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+}
+
+/// One operand of a chunk kernel: lane i is `base[i & mask]`. A chunk of
+/// lanes has mask -1; a uniform value has mask 0 and points at 16 copies
+/// of itself, so one loop serves both and a full vector loads either way.
+struct LaneOperand<T> {
+    let base: UnsafePointer<T>
+    let mask: Int
+
+    @_transparent var isUniform: Bool { mask == 0 }
+
+    @_transparent func vector<V: SIMD>(at i: Int, as type: V.Type) -> V where V.Scalar == T {
+        load(base + (i & mask), as: V.self)
+    }
+
+    subscript(i: Int) -> T {
+        @_transparent get { base[i & mask] }
+    }
+}
+
+#if GRADLAB_SIMD_AVX512
+/// A vector's 64 bytes as words, to test masks without a generic reduction.
+typealias VectorWords = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+
+/// Whether any lane of `mask` is set. (The standard library's `any` calls
+/// `min()`, which the AVX-512 build emitted as a shared generic
+/// specialization: see the note at the top of this file.)
+@_transparent
+func anyLane<S>(_ mask: SIMDMask<S>) -> Bool {
+    let w = unsafeBitCast(mask, to: VectorWords.self)
+    return ((w.0 | w.1) | (w.2 | w.3)) | ((w.4 | w.5) | (w.6 | w.7)) != 0
+}
+#else
+/// A vector's 32 bytes as words, to test masks without a generic reduction.
+typealias VectorWords = (UInt64, UInt64, UInt64, UInt64)
+
+/// Whether any lane of `mask` is set (see the AVX-512 variant).
+@_transparent
+func anyLane<S>(_ mask: SIMDMask<S>) -> Bool {
+    let w = unsafeBitCast(mask, to: VectorWords.self)
+    return (w.0 | w.1) | (w.2 | w.3) != 0
+}
+#endif
+
+// The C library's functions, for lanes the vector code hands back (huge
+// arguments) and for `pow`. At file scope so that the names are C's.
+@inline(__always) func libmSin(_ x: Float) -> Float { sinf(x) }
+@inline(__always) func libmCos(_ x: Float) -> Float { cosf(x) }
+@inline(__always) func libmTan(_ x: Float) -> Float { tanf(x) }
+@inline(__always) func libmPow(_ x: Float, _ y: Float) -> Float { powf(x, y) }
+@inline(__always) func libmSin(_ x: Double) -> Double { sin(x) }
+@inline(__always) func libmCos(_ x: Double) -> Double { cos(x) }
+@inline(__always) func libmTan(_ x: Double) -> Double { tan(x) }
+@inline(__always) func libmPow(_ x: Double, _ y: Double) -> Double { pow(x, y) }

@@ -1,0 +1,139 @@
+/// A Program lowered for the chunk kernels: straight-line steps over
+/// chunk-sized buffers, with every value's home decided in advance.
+///
+/// GradlabMath builds plans (`LanePlanBuilder`); the kernels in this module
+/// and its AVX2 / AVX-512 copies run them. A plan holds no values: uniform
+/// values (constants, uniform inputs and what is computed only from them)
+/// live in a per-run array that the plan's ``LaneSlot/uniform(_:)`` slots
+/// index, so one plan serves every run with the same input shapes.
+public struct LanePlan: Sendable {
+    public var steps: [LaneStep]
+    /// Chunk-sized scratch buffers the steps use.
+    public var registerCount: Int
+    public var inputCount: Int
+    public var outputCount: Int
+    /// Where each output's value is once a chunk's steps ran; `.output(k)`
+    /// for output k when it was written in place.
+    public var outputSources: [LaneSlot]
+
+    public init(steps: [LaneStep], registerCount: Int, inputCount: Int, outputCount: Int, outputSources: [LaneSlot]) {
+        self.steps = steps
+        self.registerCount = registerCount
+        self.inputCount = inputCount
+        self.outputCount = outputCount
+        self.outputSources = outputSources
+    }
+
+    /// Scalars of scratch one worker needs at `chunkLanes` lanes per chunk:
+    /// the registers, then a staging buffer per input and output for the
+    /// last chunk when it is not a whole number of vectors.
+    public func scratchCount(chunkLanes: Int) -> Int {
+        max(1, (registerCount + inputCount + outputCount) * chunkLanes)
+    }
+}
+
+/// Where a step reads or writes a value.
+public enum LaneSlot: Hashable, Sendable {
+    /// Entry `index` of the run's uniform values.
+    case uniform(Int)
+    /// Per-lane input `index`.
+    case input(Int)
+    /// Scratch register `index`.
+    case register(Int)
+    /// Output buffer `index`.
+    case output(Int)
+}
+
+/// One elementwise operation over a chunk.
+public enum LaneOperation: UInt8, Sendable, CaseIterable {
+    case negate, sin, cos, tan, exp, log, sqrt, abs, tanh, sigmoid, relu, sign, step
+    /// sin into `destination` and cos into `second`, from one reduction.
+    case sincos
+    case add, subtract, multiply, divide, power, minimum, maximum, minimumGradient, maximumGradient
+
+    /// Whether the operation reads `b`.
+    public var isBinary: Bool { rawValue >= LaneOperation.add.rawValue }
+}
+
+/// One step: `destination = operation(a, b)` lane by lane.
+public struct LaneStep: Sendable {
+    public var operation: LaneOperation
+    public var a: LaneSlot
+    /// The second operand of a binary operation (ignored otherwise).
+    public var b: LaneSlot
+    public var destination: LaneSlot
+    /// `sincos`'s cos destination (ignored otherwise).
+    public var second: LaneSlot
+
+    public init(_ operation: LaneOperation, _ a: LaneSlot, _ b: LaneSlot? = nil, into destination: LaneSlot, second: LaneSlot? = nil) {
+        self.operation = operation
+        self.a = a
+        self.b = b ?? a
+        self.destination = destination
+        self.second = second ?? destination
+    }
+}
+
+/// The buffers of one run of a plan over `count` lanes. Pointers only: the
+/// caller owns the memory and keeps it alive for the run.
+public struct LaneRun<T>: @unchecked Sendable {
+    public var count: Int
+    /// Lanes per chunk, a positive multiple of 16 (the widest vector).
+    public var chunkLanes: Int
+    /// One per input; nil for a uniform input (its value is among `uniforms`).
+    public var inputs: UnsafePointer<UnsafePointer<T>?>
+    /// One per output; nil for an output that is only summed.
+    public var outputs: UnsafePointer<UnsafeMutablePointer<T>?>
+    /// The uniform values, each repeated 16 times (slot u at `16 * u`), so
+    /// a kernel loads a full vector of it like a chunk of lanes.
+    public var uniforms: UnsafePointer<T>
+    /// When set, `outputCount` sums per chunk (chunk-major), each in Double
+    /// and in a fixed order: 16 running sums, lane i into sum i mod 16, added
+    /// pairwise at the end. The order depends on neither the thread count
+    /// nor the vector width.
+    public var chunkSums: UnsafeMutablePointer<Double>?
+    /// Gradient-descent pairs, `descentCount` of them: (input, output)
+    /// indices. After a chunk's outputs are computed, per-lane input i moves
+    /// by `descentStep` times output k, `x = x + step * y`, written through
+    /// the input's pointer (the caller's parameters).
+    public var descentPairs: UnsafePointer<Int>
+    public var descentCount: Int
+    public var descentStep: T
+    /// Called once per chunk after its outputs are stored and its descent
+    /// applied (from worker threads, on disjoint chunks).
+    public var afterChunk: (@Sendable (LaneChunk<T>) -> Void)?
+
+    public init(
+        count: Int, chunkLanes: Int, inputs: UnsafePointer<UnsafePointer<T>?>,
+        outputs: UnsafePointer<UnsafeMutablePointer<T>?>, uniforms: UnsafePointer<T>,
+        chunkSums: UnsafeMutablePointer<Double>?, descentPairs: UnsafePointer<Int>, descentCount: Int,
+        descentStep: T, afterChunk: (@Sendable (LaneChunk<T>) -> Void)?
+    ) {
+        self.count = count
+        self.chunkLanes = chunkLanes
+        self.inputs = inputs
+        self.outputs = outputs
+        self.uniforms = uniforms
+        self.chunkSums = chunkSums
+        self.descentPairs = descentPairs
+        self.descentCount = descentCount
+        self.descentStep = descentStep
+        self.afterChunk = afterChunk
+    }
+}
+
+/// One finished chunk, as a run's per-chunk hook sees it.
+public struct LaneChunk<T>: @unchecked Sendable {
+    /// The lanes of this chunk.
+    public let lanes: Range<Int>
+    let outputs: UnsafePointer<UnsafePointer<T>>
+
+    public init(lanes: Range<Int>, outputs: UnsafePointer<UnsafePointer<T>>) {
+        self.lanes = lanes
+        self.outputs = outputs
+    }
+
+    /// Output `k`'s values for these lanes, stored or not: lane `i` is at
+    /// `i - lanes.lowerBound`. Valid only during the hook's call.
+    public func output(_ k: Int) -> UnsafePointer<T> { outputs[k] }
+}

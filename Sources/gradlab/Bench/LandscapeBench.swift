@@ -1,0 +1,51 @@
+import GradlabCore
+import GradlabMath
+
+/// Landscape throughput in point-steps per second (points x optimizer steps).
+enum LandscapeBench {
+    /// The app's path: a `Session` running the landscape lab (gradient,
+    /// mean loss, optimizer step and the tracked points' record per epoch).
+    static func session(function: String, dtype: DType, points: Int, steps: Int) async throws -> Double {
+        var config = LabConfig(lab: .landscape)
+        config.function = function
+        config.dtype = dtype
+        config.points = points
+        config.epochs = steps + 1
+        config.device = "cpu"
+        let session = try Session(config: config)
+        await session.start()
+        await session.step(1)  // warm: caches, lazily allocated optimizer state
+        let seconds = await BenchTimer.seconds { await session.step(steps) }
+        await session.finish(status: "completed")
+        return Double(points) * Double(steps) / seconds
+    }
+
+    /// One sweep per step through GradlabMath's fused run: the gradient and
+    /// the mean of f per chunk, and SGD (`ProgramDescent`, p += -lr * g)
+    /// applied to each chunk while it is in cache. With `storingGradients`
+    /// the gradients are also written out (as a lab that shows them would).
+    /// This is the landscape step once the lab uses
+    /// `Program.run(count:inputs:outputs:sums:threads:descent:afterChunk:)`.
+    static func fused<T: ProgramScalar>(
+        _ type: T.Type, function: String, points: Int, steps: Int, storingGradients: Bool = false
+    ) throws -> Double {
+        let expression = try Expression.parse(function, variables: ["x1", "x2"])
+        let program = Program.valueAndGradient(of: expression, inputs: ["x1", "x2"], respect: ["x1", "x2"])
+        let parameters = UnsafeMutablePointer<T>.allocate(capacity: 2 * points)
+        let gradients = UnsafeMutablePointer<T>.allocate(capacity: 2 * points)
+        defer { parameters.deallocate(); gradients.deallocate() }
+        BenchTimer.startPoints(points, into: parameters)
+        gradients.initialize(repeating: 0, count: 2 * points)
+        let outputs: [UnsafeMutablePointer<T>?] = storingGradients ? [nil, gradients, gradients + points] : [nil, nil, nil]
+        let descent = ProgramDescent(step: T(-1e-3), pairs: [(0, 1), (1, 2)])
+        var sums = [0.0, 0.0, 0.0]
+        func step() {
+            program.run(count: points, inputs: [.lanes(parameters), .lanes(parameters + points)], outputs: outputs,
+                        sums: &sums, descent: descent)
+        }
+        step()
+        let seconds = BenchTimer.seconds { for _ in 0..<steps { step() } }
+        precondition(sums[0].isFinite, "landscape bench diverged")
+        return Double(points) * Double(steps) / seconds
+    }
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import GradlabCore
+import GradlabMath
+import GradlabUI
+
+/// `gradlab bench`: throughput of every lab and of a frame, as JSON.
+///
+/// `Benchmarks/compare.sh` runs it next to the tutorial's NumPy and PyTorch
+/// code and prints the ratios; `docs/performance.md` keeps the figures.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure throughput (landscape, per-sample SGD, quadratic, frames) and print JSON.",
+        discussion: """
+        Examples:
+          gradlab bench                       # 1,000,000 points x 20 steps, and the rest
+          gradlab bench --quick               # a few seconds, smaller sizes
+          gradlab bench --memory session --points 10000000   # peak memory only
+        Set GRADLAB_SIMD=sse2|avx2|avx512 to run a narrower kernel set.
+        """
+    )
+
+    /// The function a user might type, of about the tutorial function's cost.
+    static let userFunction = "x1^2 + 3*sin(x2)*x1 - exp(-x2^2)"
+
+    @Option(help: "Landscape points.") var points: Int?
+    @Option(help: "Landscape optimizer steps per measurement.") var steps: Int?
+    @Flag(help: "Small sizes: a quick smoke run.") var quick = false
+    @Flag(help: "Skip the frame benchmark.") var noFrame = false
+    @Flag(help: "Only the fused landscape kernels (for profiling).") var kernelsOnly = false
+
+    @Option(help: ArgumentHelp("Measure only peak memory of a Float landscape with Adam: session or kernel.",
+                               valueName: "path"))
+    var memory: String?
+
+    func validate() throws {
+        if let points, points < 1 { throw ValidationError("--points must be at least 1") }
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+        if let memory, !["session", "kernel"].contains(memory) { throw ValidationError("--memory is session or kernel") }
+    }
+
+    func run() async throws {
+        if let memory {
+            let count = points ?? 10_000_000
+            let peak = memory == "session" ? try await MemoryBench.session(points: count) : try MemoryBench.kernel(points: count)
+            let raw = MemoryBench.rawMiB(points: count)
+            Self.emit(["memory": ["path": memory, "points": count, "rawMiB": raw, "peakMiB": peak, "ratio": peak / raw]])
+            return
+        }
+        let count = points ?? (quick ? 100_000 : 1_000_000)
+        let stepCount = steps ?? (quick ? 5 : 20)
+        var landscape: [String: Any] = [:]
+        for (name, function) in [("default", LabConfig.tutorialFunction), ("user", Self.userFunction)] {
+            for dtype in [DType.f32, .f64] {
+                let key = "\(name)_\(dtype.rawValue)"
+                if !kernelsOnly {
+                    landscape["session_" + key] = try await LandscapeBench.session(function: function, dtype: dtype,
+                                                                                   points: count, steps: stepCount)
+                }
+                landscape["fused_" + key] = dtype == .f32
+                    ? try LandscapeBench.fused(Float.self, function: function, points: count, steps: stepCount)
+                    : try LandscapeBench.fused(Double.self, function: function, points: count, steps: stepCount)
+            }
+        }
+        landscape["fusedStoringGradients_default_f32"] = try LandscapeBench.fused(
+            Float.self, function: LabConfig.tutorialFunction, points: count, steps: stepCount, storingGradients: true)
+        landscape["fusedStoringGradients_default_f64"] = try LandscapeBench.fused(
+            Double.self, function: LabConfig.tutorialFunction, points: count, steps: stepCount, storingGradients: true)
+        if kernelsOnly {
+            Self.emit(["landscape": ["points": count, "steps": stepCount, "pointStepsPerSecond": landscape]])
+            return
+        }
+        let linearEpochs = quick ? 2_000 : 20_000
+        let linear = try await LabBench.linearSession(epochs: linearEpochs)
+        var result: [String: Any] = [
+            "machine": ["simdLevel": SIMDLevel.active.rawValue, "detected": SIMDLevel.detected.rawValue,
+                        "cores": ProcessInfo.processInfo.activeProcessorCount],
+            "landscape": ["points": count, "steps": stepCount, "userFunction": Self.userFunction,
+                          "pointStepsPerSecond": landscape],
+            "linear": ["trainSamples": linear.trainSamples, "epochs": linearEpochs,
+                       "sessionStepsPerSecond": linear.stepsPerSecond,
+                       "directStepsPerSecond": try LabBench.linearDirect(epochs: linearEpochs)],
+            "quadratic": ["epochsPerSecond": try await LabBench.quadraticSession(epochs: quick ? 2_000 : 20_000)],
+        ]
+        if !noFrame {
+            let iterations = quick ? 5 : 20
+            let (full, incremental) = await MainActor.run {
+                (FrameBenchmark.run(width: 200, height: 60, trajectories: 1000, epochs: 1000, iterations: iterations),
+                 FrameBenchmark.runIncremental(width: 200, height: 60, trajectories: 1000, epochs: 1000, iterations: iterations))
+            }
+            result["frame"] = ["width": 200, "height": 60, "trajectories": 1000, "epochs": 1000,
+                               "buildMs": full.buildMilliseconds, "flushMs": full.flushMilliseconds.map { $0 as Any } ?? NSNull(),
+                               "incrementalBuildMs": incremental.buildMilliseconds]
+        }
+        result["peakResidentMiB"] = BenchTimer.peakResidentMiB
+        Self.emit(result)
+    }
+
+    static func emit(_ object: [String: Any]) {
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]),
+              let text = String(data: data, encoding: .utf8) else { return }
+        print(text)
+    }
+}
