@@ -93,7 +93,8 @@ func parseLabExpression(_ text: String, variables: [String], flag: String) throw
 
 /// Sum of `count` values accumulated in Double: PyTorch and NumPy reduce with
 /// several partial sums, so a correctly rounded sum stays within an ulp of both.
-@inline(__always)
+@_specialize(where T == Float)
+@_specialize(where T == Double)
 func sumAsDouble<T: BinaryFloatingPoint>(_ values: UnsafePointer<T>, _ count: Int) -> Double {
     var total = 0.0
     for i in 0..<count { total += Double(values[i]) }

@@ -63,6 +63,8 @@ final class LinearLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     }
 
     /// Mean loss over samples without touching gradients (`inference_mode`).
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     private func meanLoss(_ xs: [T], _ ys: [T]) -> Double? {
         guard !xs.isEmpty else { return nil }
         var total = 0.0
@@ -79,6 +81,10 @@ final class LinearLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         return record(train: train, test: meanLoss(testX, testY), lr: nil)
     }
 
+    // Called through `any Lab`: without these the generic body runs, and the
+    // per-sample loop spends its time looking up generic metadata.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func runEpoch() -> EpochRecord {
         let lr = learningRate
         var total = 0.0

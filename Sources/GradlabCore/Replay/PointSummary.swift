@@ -21,6 +21,8 @@ public struct PointSummary: Sendable, Equatable {
     /// The summary of `count` points whose f values are `values` and whose
     /// positions are `positions` (all x1, then all x2). NaN values make
     /// fMin/fMax NaN, as they make the loss NaN.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     static func of<T: BinaryFloatingPoint>(values: UnsafePointer<T>, positions: UnsafePointer<T>,
                                            count: Int) -> PointSummary {
         guard count > 0 else { return PointSummary(fMin: .nan, fMax: .nan, mean: SIMD2(.nan, .nan)) }
