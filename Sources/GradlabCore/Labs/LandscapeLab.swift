@@ -84,7 +84,7 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     func runEpoch() -> EpochRecord {
         let groupLoss = evaluate()
         let lr = learningRate
-        stepParameters(trackSteps: count * groupCount <= 4096)
+        stepParameters()
         finishEpoch()
         return record(groupLoss: groupLoss, lr: config.schedule == nil ? nil : lr)
     }

@@ -93,7 +93,7 @@ final class LinearLab<T: ProgramScalar>: TrainableLab<T>, Lab {
             training.evaluate(UnsafePointer(sample), into: results)
             buffers.gradients[0] = results[1]
             buffers.gradients[1] = results[2]
-            stepParameters(trackSteps: true)
+            stepParameters()
             total += Double(results[0])
         }
         finishEpoch()

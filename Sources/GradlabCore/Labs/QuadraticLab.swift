@@ -73,7 +73,7 @@ final class QuadraticLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     func runEpoch() -> EpochRecord {
         let loss = evaluate()
         let lr = learningRate
-        stepParameters(trackSteps: true)
+        stepParameters()
         finishEpoch()
         return record(loss: loss, lr: config.schedule == nil ? nil : lr)
     }

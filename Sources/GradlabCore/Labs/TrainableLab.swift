@@ -18,12 +18,15 @@ class TrainableLab<T: ProgramScalar> {
 
     init(config: LabConfig, parameterCount: Int, groupRanges: [Range<Int>]? = nil) {
         self.config = config
-        buffers = ParameterBuffers(count: parameterCount)
+        buffers = ParameterBuffers(count: parameterCount, tracksSteps: parameterCount <= Self.stepTrackingLimit)
         let groups = config.groups
         self.groupRanges = groupRanges ?? [0..<parameterCount]
         optimizers = groups.map { makeOptimizer($0) }
         schedulers = groups.map { group in config.schedule.map { LearningRateScheduler($0, base: group.lr) } }
     }
+
+    /// Labs with more parameters than this do not keep each one's last step.
+    static var stepTrackingLimit: Int { 8192 }
 
     var optimizer: any Optimizer<T> { optimizers[0] }
 
@@ -44,10 +47,10 @@ class TrainableLab<T: ProgramScalar> {
         schedulers = optimizers.map { _ in self.config.schedule.map { LearningRateScheduler($0, base: config.lr) } }
     }
 
-    /// One optimizer step for every group, recording steps when asked.
-    func stepParameters(trackSteps: Bool) {
+    /// One optimizer step for every group.
+    func stepParameters() {
         for (optimizer, range) in zip(optimizers, groupRanges) {
-            buffers.step(with: optimizer, range: range, trackSteps: trackSteps)
+            buffers.step(with: optimizer, range: range)
         }
     }
 
@@ -102,16 +105,22 @@ final class ParameterBuffers<T: BinaryFloatingPoint & Sendable> {
     let lastSteps: UnsafeMutablePointer<T>
     private let before: UnsafeMutablePointer<T>
 
-    init(count: Int) {
+    /// Whether last steps are kept (small labs; a 10 M-point landscape
+    /// would spend two more arrays of its size on them).
+    let tracksSteps: Bool
+
+    init(count: Int, tracksSteps: Bool = true) {
+        self.tracksSteps = tracksSteps
+        let stepCapacity = tracksSteps ? max(count, 1) : 1
         self.count = count
         values = .allocate(capacity: max(count, 1))
         gradients = .allocate(capacity: max(count, 1))
-        lastSteps = .allocate(capacity: max(count, 1))
-        before = .allocate(capacity: max(count, 1))
+        lastSteps = .allocate(capacity: stepCapacity)
+        before = .allocate(capacity: stepCapacity)
         values.initialize(repeating: 0, count: max(count, 1))
         gradients.initialize(repeating: 0, count: max(count, 1))
-        lastSteps.initialize(repeating: 0, count: max(count, 1))
-        before.initialize(repeating: 0, count: max(count, 1))
+        lastSteps.initialize(repeating: 0, count: stepCapacity)
+        before.initialize(repeating: 0, count: stepCapacity)
     }
 
     deinit {
@@ -121,14 +130,13 @@ final class ParameterBuffers<T: BinaryFloatingPoint & Sendable> {
         before.deallocate()
     }
 
-    /// Applies the optimizer to `range` and remembers each parameter's step;
-    /// `trackSteps` is off for large landscapes, where the copy would cost a
-    /// memory sweep.
-    func step(with optimizer: any Optimizer<T>, range: Range<Int>, trackSteps: Bool) {
+    /// Applies the optimizer to `range`, remembering each parameter's step
+    /// when ``tracksSteps`` (large landscapes skip the extra memory sweep).
+    func step(with optimizer: any Optimizer<T>, range: Range<Int>) {
         let start = range.lowerBound, n = range.count
-        if trackSteps { (before + start).update(from: values + start, count: n) }
+        if tracksSteps { (before + start).update(from: values + start, count: n) }
         optimizer.step(parameters: values + start, gradients: gradients + start, count: n)
-        if trackSteps {
+        if tracksSteps {
             for i in range { lastSteps[i] = values[i] - before[i] }
         }
     }
@@ -153,7 +161,7 @@ final class ParameterBuffers<T: BinaryFloatingPoint & Sendable> {
                 name: name,
                 value: Double(values[index]),
                 gradient: Double(gradients[index]),
-                lastStep: Double(lastSteps[index]),
+                lastStep: tracksSteps ? Double(lastSteps[index]) : .nan,
                 state: state.compactMap { buffer in
                     let local = index - groupStart
                     return buffer.values.indices.contains(local) ? NamedValues(buffer.name, [Double(buffer.values[local])]) : nil
