@@ -54,7 +54,7 @@ public struct LoadedCheckpoint: Sendable, Equatable {
 /// See `docs/checkpoints.md`.
 public enum Checkpoint {
     /// Written into every checkpoint's metadata.
-    public static let gradlabVersion = "0.1.0"
+    public static let gradlabVersion = GradlabVersion.current
 
     /// Where the optimizer state of the checkpoint at `path` goes:
     /// `model.safetensors` -> `model.optim.safetensors`.

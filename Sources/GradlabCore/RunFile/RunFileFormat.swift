@@ -5,7 +5,7 @@ public enum RunFileFormat {
     public static let format = "gradlab.run"
     /// The newest version this build reads and the one it writes.
     public static let version = 1
-    public static let generator = "gradlab 0.1.0"
+    public static let generator = "gradlab \(GradlabVersion.current)"
 
     /// Compact JSON with sorted keys, for the config and optimizer objects.
     static func encode<T: Encodable>(_ value: T) -> String {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import GradlabCore
 
 /// `gradlab`: the root command; with no subcommand it runs a lab (the TUI,
 /// or `--headless`).
@@ -15,7 +16,7 @@ struct Gradlab: AsyncParsableCommand {
           gradlab --replay run.json                # play, seek and fork (f) a recording
           gradlab export run.json --csv            # a recording's per-epoch table
         """,
-        version: "0.1.0",
+        version: GradlabVersion.current,
         subcommands: [RunCommand.self, ExportCommand.self, FunctionsCommand.self, EvalCommand.self, BenchCommand.self],
         defaultSubcommand: RunCommand.self
     )
