@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 
 /// Which executor computes, and why when it is not the one asked for.
 ///
@@ -30,12 +29,14 @@ public struct DeviceStatus: Sendable, Equatable {
         case "auto":
             switch CUDADriver.probe() {
             case nil: return .success(DeviceStatus(name: "cpu", note: "auto: \(CUDADriver.executorMissing)"))
-            case let why?: return .success(DeviceStatus(name: "cpu", note: "no CUDA (\(CUDADriver.firstReason(why))); using cpu"))
+            case let reasons?: return .success(DeviceStatus(name: "cpu", note: "no CUDA (\(reasons.first ?? "not found")); using cpu"))
             }
         case "cuda":
             switch CUDADriver.probe() {
             case nil: return .failure(GradlabError("--device cuda: \(CUDADriver.executorMissing)"))
-            case let why?: return .failure(GradlabError("--device cuda: CUDA unavailable: \(why)"))
+            case let reasons?:
+                let tried = CUDADriver.driverLibraries.joined(separator: ", ")
+                return .failure(GradlabError("--device cuda: CUDA unavailable: tried \(tried): \(reasons.joined(separator: "; "))"))
             }
         default:
             return .failure(GradlabError("--device must be auto, cpu or cuda, got '\(requested)'"))
@@ -50,18 +51,12 @@ public struct DeviceStatus: Sendable, Equatable {
 enum CUDADriver {
     static let driverLibraries = ["libcuda.so.1", "libcuda.so"]
 
-    /// The first library's failure, without the list of names tried.
-    static func firstReason(_ why: String) -> String {
-        let afterList = why.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init) ?? why
-        return afterList.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? afterList
-    }
-
     static let executorMissing = "a CUDA driver was found, but this build of gradlab has no CUDA executor yet; using cpu"
 
     /// Loads the driver library and calls `cuInit(0)`. Returns nil when the
-    /// driver works, else text naming every library tried and the loader's or
-    /// driver's own message.
-    static func probe() -> String? {
+    /// driver works, else one reason per library in ``driverLibraries``: the
+    /// loader's or the driver's own message.
+    static func probe() -> [String]? {
         var reasons: [String] = []
         for name in driverLibraries {
             guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) else {
@@ -78,6 +73,6 @@ enum CUDADriver {
             if status == 0 { return nil }
             reasons.append("\(name): cuInit failed with CUresult \(status)\(status == 100 ? " (CUDA_ERROR_NO_DEVICE)" : "")")
         }
-        return ("tried \(driverLibraries.joined(separator: ", ")): \(reasons.joined(separator: "; "))")
+        return reasons
     }
 }
