@@ -68,10 +68,7 @@ struct RunView: Sendable {
                     for i in 0..<shown { append(points[g * perGroup + i], to: g * shown + i) }
                 }
             } else if let point = pathOf(record) {
-                parameterPath.append(point)
-                if parameterPath.count > Self.pathLimit {
-                    parameterPath = stride(from: 0, to: parameterPath.count, by: 2).map { parameterPath[$0] } + [point]
-                }
+                Self.append(point, to: &parameterPath)
             }
             if record.diverged { diverged = true }
         case .learningRate(_, let value):
@@ -108,12 +105,17 @@ struct RunView: Sendable {
     }
 
     private mutating func append(_ point: SIMD2<Double>, to index: Int) {
-        paths[index].append(point)
-        if paths[index].count > Self.pathLimit {
-            let last = paths[index].last
-            paths[index] = stride(from: 0, to: paths[index].count, by: 2).map { paths[index][$0] }
-            if let last, paths[index].last != last { paths[index].append(last) }
-        }
+        Self.append(point, to: &paths[index])
+    }
+
+    /// Appends to a path, halving it (every other point, the newest kept)
+    /// once it passes ``pathLimit``.
+    private static func append<Point>(_ point: Point, to path: inout [Point]) {
+        path.append(point)
+        guard path.count > pathLimit else { return }
+        let keepsLast = (path.count - 1) % 2 == 0
+        path = stride(from: 0, to: path.count, by: 2).map { path[$0] }
+        if !keepsLast { path.append(point) }
     }
 }
 
