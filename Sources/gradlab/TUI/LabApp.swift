@@ -126,7 +126,7 @@ final class LabApp {
         case .focusNext: view.focus = view.focus.next
         case .focusPrevious: view.focus = view.focus.previous
         case .selectNext, .selectPrevious:
-            let count = max(1, live.snapshot.paths.count)
+            let count = max(1, live.pathCount)
             view.selected = (view.selected + (action == .selectNext ? 1 : count - 1)) % count
             driver.send(.select(view.selected))
         case .save: driver.send(.save(savePath))

@@ -136,4 +136,7 @@ final class LiveRun: Sendable {
     var snapshot: RunView { state.withLock { $0 } }
 
     var version: Int { state.withLock { $0.version } }
+
+    /// How many paths the plane draws (without copying them).
+    var pathCount: Int { state.withLock { $0.paths.count } }
 }
