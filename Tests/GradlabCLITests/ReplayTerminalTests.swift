@@ -27,8 +27,7 @@ struct ReplayTerminalTests {
         #expect(recorded.status == 0)
 
         let tmux = try TmuxSession(width: 120, height: 40)
-        try tmux.type("\(Gradlab.binary) --replay \(run) --record \(fork); echo GRADLAB_EXIT=$?")
-        try tmux.send("Enter")
+        try tmux.enter("\(Gradlab.binary) --replay \(run) --record \(fork); echo GRADLAB_EXIT=$?")
         try waitForStatus(tmux, "REPLAY", "epoch 0 ", "1/frame", "replay run.json")
 
         for _ in 0..<3 { try tmux.send(".") }
@@ -79,15 +78,12 @@ struct ReplayTerminalTests {
         let cut = try Fixtures.write(lines.prefix(9).joined(separator: "\n") + "\n{\"type\":\"ep", named: "cut.json", in: directory)
 
         let tmux = try TmuxSession(width: 120, height: 40)
-        try tmux.type("\(Gradlab.binary) --replay \(cut); echo GRADLAB_EXIT=$?")
-        try tmux.send("Enter")
+        try tmux.enter("\(Gradlab.binary) --replay \(cut); echo GRADLAB_EXIT=$?")
         try waitForStatus(tmux, "REPLAY", "epoch 0 ", "cut short: recovered 7 epochs (through epoch 6)")
         try tmux.send("End")
         try waitForStatus(tmux, "REPLAY", "epoch 6 ")
         try tmux.send("C-c")
         try tmux.waitFor("GRADLAB_EXIT=0")
-        try tmux.type("echo usable-$((40+2))")
-        try tmux.send("Enter")
-        try tmux.waitFor("usable-42")
+        try tmux.expectUsable()
     }
 }

@@ -10,8 +10,7 @@ struct TerminalTests {
 
     @Test func stepRaiseLRHelpResizeQuit() throws {
         let tmux = try TmuxSession(width: 120, height: 40)
-        try tmux.type("\(Gradlab.binary) --lr 0.01; echo GRADLAB_EXIT=$?")
-        try tmux.send("Enter")
+        try tmux.enter("\(Gradlab.binary) --lr 0.01; echo GRADLAB_EXIT=$?")
         try tmux.waitFor("PAUSED")
         try tmux.waitFor("epoch 0 ")
 
@@ -42,28 +41,22 @@ struct TerminalTests {
         try tmux.send("q")
         try tmux.waitFor("GRADLAB_EXIT=0")
         // The terminal is usable again: the shell echoes what we type and runs it.
-        try tmux.type("echo usable-$((40+2))")
-        try tmux.send("Enter")
-        try tmux.waitFor("usable-42")
+        try tmux.expectUsable()
     }
 
     @Test func ctrlCAndSIGTERMRestoreTheTerminal() throws {
         let tmux = try TmuxSession(width: 120, height: 40)
-        try tmux.type("\(Gradlab.binary); echo GRADLAB_EXIT=$?")
-        try tmux.send("Enter")
+        try tmux.enter("\(Gradlab.binary); echo GRADLAB_EXIT=$?")
         try tmux.waitFor("PAUSED")
         try tmux.send("C-c")
         try tmux.waitFor("GRADLAB_EXIT=0")
 
-        try tmux.type("clear; \(Gradlab.binary); echo GRADLAB_EXIT=$?")
-        try tmux.send("Enter")
+        try tmux.enter("clear; \(Gradlab.binary); echo GRADLAB_EXIT=$?")
         try tmux.waitFor("PAUSED")
         let pid = try #require(try tmux.foregroundChild(named: "gradlab"))
         kill(pid, SIGTERM)
         try tmux.waitFor("GRADLAB_EXIT=143", timeout: 15)
-        try tmux.type("echo usable-$((40+2))")
-        try tmux.send("Enter")
-        try tmux.waitFor("usable-42")
+        try tmux.expectUsable()
     }
 
     @Test func notATerminalSuggestsHeadless() throws {
@@ -75,8 +68,7 @@ struct TerminalTests {
 
     @Test func dumbTerminalSuggestsHeadless() throws {
         let tmux = try TmuxSession(width: 100, height: 30)
-        try tmux.type("TERM=dumb \(Gradlab.binary); echo GRADLAB_EXIT=$?")
-        try tmux.send("Enter")
+        try tmux.enter("TERM=dumb \(Gradlab.binary); echo GRADLAB_EXIT=$?")
         let screen = try tmux.waitFor("GRADLAB_EXIT=1")
         #expect(screen.contains("--headless"))
     }
@@ -88,8 +80,7 @@ struct TerminalOptionTests {
         let directory = try Fixtures.temporaryDirectory()
         let path = directory.appendingPathComponent("tui.json").path
         let tmux = try TmuxSession(width: 120, height: 40)
-        try tmux.type("\(Gradlab.binary) --lab linear --record \(path); echo GRADLAB_EXIT=$?")
-        try tmux.send("Enter")
+        try tmux.enter("\(Gradlab.binary) --lab linear --record \(path); echo GRADLAB_EXIT=$?")
         try tmux.waitFor("REC")
         for _ in 0..<3 { try tmux.send("Space") }
         try tmux.waitFor("epoch 3 ")

@@ -35,6 +35,19 @@ public final class TmuxSession {
         try tmux(["send-keys", "-t", name, "-l", text])
     }
 
+    /// Types a shell command line and presses Enter.
+    public func enter(_ line: String) throws {
+        try type(line)
+        try send("Enter")
+    }
+
+    /// Checks the terminal works normally again (after a program exited):
+    /// the shell echoes a typed command and runs it.
+    public func expectUsable() throws {
+        try enter("echo usable-$((40+2))")
+        try waitFor("usable-42")
+    }
+
     public func resize(width: Int, height: Int) throws {
         try tmux(["resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"])
     }
