@@ -233,6 +233,13 @@ public struct Program: Sendable {
             descent: descent, afterChunk: afterChunk)
     }
 
+    /// Lanes per chunk of a run in `T`. A run's `afterChunk` hook sees chunk
+    /// `index` as lanes `index * chunkLanes ..< min((index + 1) * chunkLanes, count)`,
+    /// so a caller can keep per-chunk results in an array of
+    /// `(count + chunkLanes - 1) / chunkLanes` entries and combine them in
+    /// chunk order (the same order for any thread count).
+    public static func chunkLanes<T: ProgramScalar>(_ type: T.Type) -> Int { ExecutorTuning.chunkLanes(type) }
+
     /// The full form, with the kernel set named (tests run every level).
     func run<T: ProgramScalar>(
         count: Int, inputs: [ProgramInput<T>], outputs: [UnsafeMutablePointer<T>?],

@@ -25,6 +25,11 @@ public protocol ProgramScalar: BinaryFloatingPoint, Real, SIMDScalar, Codable, S
         _ program: Program, count: Int, inputs: [ProgramInput<Self>], outputs: [UnsafeMutablePointer<Self>?],
         sums: UnsafeMutablePointer<Double>?, threads: Int, level: SIMDLevel, descent: ProgramDescent<Self>?,
         afterChunk: (@Sendable (ProgramChunk<Self>) -> Void)?)
+
+    /// ``LaneReductions``' entry points, with the kernel set named.
+    static func _sum(_ x: UnsafePointer<Self>, _ count: Int, _ level: SIMDLevel) -> Double
+    static func _extremes(_ x: UnsafePointer<Self>, _ count: Int, _ level: SIMDLevel) -> (min: Self, max: Self, sawNaN: Bool)
+    static func _sumOfSquares(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, _ count: Int, _ level: SIMDLevel) -> Double
 }
 
 /// One input of a many-lane run: a value per lane, or one value for all.

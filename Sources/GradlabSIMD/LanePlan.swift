@@ -124,11 +124,14 @@ public struct LaneRun<T>: @unchecked Sendable {
 
 /// One finished chunk, as a run's per-chunk hook sees it.
 public struct LaneChunk<T>: @unchecked Sendable {
+    /// The chunk's number: chunk `index` holds lanes from `index * chunkLanes`.
+    public let index: Int
     /// The lanes of this chunk.
     public let lanes: Range<Int>
     let outputs: UnsafePointer<UnsafePointer<T>>
 
-    public init(lanes: Range<Int>, outputs: UnsafePointer<UnsafePointer<T>>) {
+    public init(index: Int, lanes: Range<Int>, outputs: UnsafePointer<UnsafePointer<T>>) {
+        self.index = index
         self.lanes = lanes
         self.outputs = outputs
     }

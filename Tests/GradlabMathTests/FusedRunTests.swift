@@ -120,6 +120,29 @@ struct FusedRunTests {
         }
     }
 
+    /// The hook's chunk numbers follow ``Program/chunkLanes(_:)``: callers
+    /// keep per-chunk results by index and combine them in order.
+    @Test(arguments: [1, 1024, 70_001])
+    func chunkIndicesFollowChunkLanes(count: Int) {
+        let size = Program.chunkLanes(Float.self)
+        let chunkCount = (count + size - 1) / size
+        let (x1, x2): ([Float], [Float]) = Self.points(count)
+        let seen = UnsafeMutablePointer<Int>.allocate(capacity: 2 * chunkCount)
+        defer { seen.deallocate() }
+        seen.initialize(repeating: -1, count: 2 * chunkCount)
+        nonisolated(unsafe) let table = seen
+        var sums = [0.0, 0.0, 0.0]
+        tutorial.run(count: count, inputs: [.lanes(x1), .lanes(x2)], outputs: [nil, nil, nil], sums: &sums, threads: 2) { chunk in
+            precondition(chunk.index >= 0 && chunk.index < chunkCount, "chunk index out of range")
+            table[2 * chunk.index] = chunk.lanes.lowerBound
+            table[2 * chunk.index + 1] = chunk.lanes.upperBound
+        }
+        for c in 0..<chunkCount {
+            #expect(seen[2 * c] == c * size)
+            #expect(seen[2 * c + 1] == min((c + 1) * size, count))
+        }
+    }
+
     @Test func evaluateIntoMatchesEvaluate() throws {
         let loss = try Expression.parse("abs(weight*x + bias - y) + tanh(weight)^2", variables: ["weight", "bias", "x", "y"])
         let training = Program.valueAndGradient(of: loss, inputs: ["weight", "bias", "x", "y"], respect: ["weight", "bias"])

@@ -8,13 +8,16 @@ import GradlabMath
 /// as one flat array. One epoch = one optimizer step for every point.
 final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     private let program: Program
-    /// f at every point, stored only when the record's summary needs it.
-    private let values: UnsafeMutablePointer<T>
-    /// The kernels' Double sums of f and the gradient, per group.
+    /// The kernels' Double sums of f and the gradient.
     private let sums: UnsafeMutablePointer<Double>
     /// Points per group.
     private let count: Int
     private let groupCount: Int
+    /// Per chunk of a group's points: what the sweep keeps of it.
+    private let chunkCount: Int
+    private let chunkStatistics: UnsafeMutablePointer<ChunkStatistics>
+    /// The norm of every point's gradient at the last sweep (the inspector's).
+    private var gradientNorm = 0.0
 
     init(_ config: LabConfig) throws(GradlabError) {
         let expression = try parseLabExpression(config.function, variables: ["x1", "x2"], flag: "--f")
@@ -23,8 +26,10 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         let groups = config.groups.count
         count = n
         groupCount = groups
-        values = .allocate(capacity: max(n * groups, 1))
-        values.initialize(repeating: 0, count: max(n * groups, 1))
+        let chunkLanes = Program.chunkLanes(T.self)
+        chunkCount = max((n + chunkLanes - 1) / chunkLanes, 1)
+        chunkStatistics = .allocate(capacity: chunkCount)
+        chunkStatistics.initialize(repeating: ChunkStatistics(), count: chunkCount)
         sums = .allocate(capacity: 3)
         sums.initialize(repeating: 0, count: 3)
         super.init(config: config, parameterCount: 2 * n * groups,
@@ -44,7 +49,7 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     }
 
     deinit {
-        values.deallocate()
+        chunkStatistics.deallocate()
         sums.deallocate()
     }
 
@@ -59,37 +64,74 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         }
     }
 
-    /// Computes f and the gradient at every point; returns each group's mean
-    /// of f, summed by the kernels in one sweep (f itself is stored only when
-    /// the record's summary needs it).
-    private func evaluate() -> [Double] {
-        let storeValues = count > config.trackedPoints
-        return (0..<groupCount).map { g in
-            let block = buffers.values + g * 2 * count
-            let gradients = buffers.gradients + g * 2 * count
+    /// One sweep over every group's points: f and the gradient at each
+    /// point, and with `stepping` the optimizer's update, all while a chunk
+    /// of points is in cache (plain SGD inside the kernels, any other
+    /// optimizer in the run's per-chunk hook). Nothing is stored per point
+    /// but the parameters: the gradients of the tracked points (which the
+    /// inspector shows), each chunk's ``ChunkStatistics``, and the kernels'
+    /// sum of f, whose mean is each group's loss.
+    private func sweep(stepping: Bool) -> (groupLoss: [Double], summary: PointSummary?) {
+        let tracked = min(count, config.trackedPoints)
+        let summarizing = groupCount == 1 && count > tracked
+        var norm = 0.0
+        var groupLoss: [Double] = []
+        for g in 0..<groupCount {
+            let update = stepping ? optimizers[g].beginStep(count: 2 * count) : nil
+            let descent = buffers.tracksSteps ? nil : update?.descentStep
+            let hookUpdate = descent == nil ? update : nil
+            let groupStart = g * 2 * count
+            nonisolated(unsafe) let (buffers, statistics) = (self.buffers, chunkStatistics)
+            let count = self.count
+            nonisolated(unsafe) let block = buffers.values + groupStart
             program.run(
                 count: count,
                 inputs: [.lanes(UnsafePointer(block)), .lanes(UnsafePointer(block + count))],
-                outputs: [storeValues ? values + g * count : nil, gradients, gradients + count],
-                sums: sums
-            )
-            return sums[0] / Double(count)
+                outputs: [nil, nil, nil], sums: sums,
+                descent: descent.map { ProgramDescent(step: $0, pairs: [(0, 1), (1, 2)]) }
+            ) { chunk in
+                let start = chunk.lanes.lowerBound, n = chunk.lanes.count
+                let (f, g1, g2) = (chunk.output(0), chunk.output(1), chunk.output(2))
+                if let hookUpdate {
+                    buffers.apply(hookUpdate, at: groupStart + start, offset: start, gradients: g1, count: n)
+                    buffers.apply(hookUpdate, at: groupStart + count + start, offset: count + start, gradients: g2, count: n)
+                }
+                if start < tracked {
+                    let kept = min(n, tracked - start)
+                    (buffers.gradients + groupStart + start).update(from: g1, count: kept)
+                    (buffers.gradients + groupStart + count + start).update(from: g2, count: kept)
+                }
+                var part = ChunkStatistics()
+                if summarizing {
+                    let (low, high, sawNaN) = LaneReductions.extremes(f, count: n)
+                    (part.fMin, part.fMax, part.sawNaN) = (Double(low), Double(high), sawNaN)
+                    part.positionSum = SIMD2(LaneReductions.sum(block + start, count: n),
+                                             LaneReductions.sum(block + count + start, count: n))
+                }
+                part.gradientSquares = LaneReductions.sumOfSquares(g1, g2, count: n)
+                statistics[chunk.index] = part
+            }
+            groupLoss.append(sums[0] / Double(count))
+            for c in 0..<chunkCount { norm += chunkStatistics[c].gradientSquares }
         }
+        gradientNorm = norm.squareRoot()
+        let summary = summarizing ? PointSummary.combining(chunkStatistics, chunks: chunkCount, count: count) : nil
+        return (groupLoss, summary)
     }
 
     func startRecord() -> EpochRecord {
-        record(groupLoss: evaluate(), lr: nil)
+        let (groupLoss, summary) = sweep(stepping: false)
+        return record(groupLoss: groupLoss, lr: nil, summary: summary)
     }
 
     func runEpoch() -> EpochRecord {
-        let groupLoss = evaluate()
         let lr = learningRate
-        stepParameters()
+        let (groupLoss, summary) = sweep(stepping: true)
         finishEpoch()
-        return record(groupLoss: groupLoss, lr: config.schedule == nil ? nil : lr)
+        return record(groupLoss: groupLoss, lr: config.schedule == nil ? nil : lr, summary: summary)
     }
 
-    private func record(groupLoss: [Double], lr: Double?) -> EpochRecord {
+    private func record(groupLoss: [Double], lr: Double?, summary: PointSummary?) -> EpochRecord {
         let tracked = min(count, config.trackedPoints)
         var points: [SIMD2<Double>] = []
         points.reserveCapacity(tracked * groupCount)
@@ -104,8 +146,6 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
             ? groupLoss.allSatisfy { !$0.isFinite }
             : !loss.isFinite || !points.allSatisfy { $0.x.isFinite && $0.y.isFinite }
         // Points beyond the tracked ones are described by statistics only.
-        let summary = groupCount == 1 && count > tracked
-            ? PointSummary.of(values: values, positions: buffers.values, count: count) : nil
         return EpochRecord(epoch: epoch, loss: loss, points: points, diverged: diverged,
                            groupLoss: groupCount > 1 ? groupLoss : nil, lr: lr, summary: summary)
     }
@@ -119,7 +159,7 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         return LabInspection(
             epoch: epoch,
             parameters: buffers.inspect([start + i, start + count + i], names: ["x1", "x2"], optimizer: optimizers[g], groupStart: start),
-            gradientNorm: buffers.gradientNorm(),
+            gradientNorm: gradientNorm,
             optimizerSteps: optimizers[g].stepCount,
             selectedPoint: index,
             pointCount: total,

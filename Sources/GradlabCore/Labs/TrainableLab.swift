@@ -141,6 +141,18 @@ final class ParameterBuffers<T: BinaryFloatingPoint & Sendable> {
         }
     }
 
+    /// Applies a begun step to parameters `start..<start + count` of the
+    /// buffer, `offset` being where they are in the optimizer's group, as
+    /// ``step(with:range:)`` does for a whole range. Disjoint ranges may be
+    /// updated concurrently.
+    func apply(_ update: any OptimizerUpdate<T>, at start: Int, offset: Int, gradients: UnsafePointer<T>, count: Int) {
+        if tracksSteps { (before + start).update(from: values + start, count: count) }
+        update.apply(parameters: values + start, gradients: gradients, offset: offset, count: count)
+        if tracksSteps {
+            for i in start..<(start + count) { lastSteps[i] = values[i] - before[i] }
+        }
+    }
+
     var allFinite: Bool {
         for i in 0..<count where !values[i].isFinite { return false }
         return true

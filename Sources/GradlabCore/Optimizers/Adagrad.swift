@@ -11,13 +11,30 @@ public final class Adagrad<Scalar: BinaryFloatingPoint & Sendable>: OptimizerSta
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func step(parameters p: UnsafeMutablePointer<Scalar>, gradients: UnsafePointer<Scalar>, count: Int) {
+        begin(count: count).apply(parameters: p, gradients: gradients, offset: 0, count: count)
+    }
+
+    public func beginStep(count: Int) -> any OptimizerUpdate<Scalar> { begin(count: count) }
+
+    func begin(count: Int) -> AdagradUpdate<Scalar> {
         advanceStep()
         let clr = config.lr / (1 + Double(stepCount - 1) * config.lrDecay)
-        let negativeCLR = Scalar(-clr)
-        let eps = Scalar(config.eps)
-        let weightDecay = Scalar(config.weightDecay)
-        let sign: Scalar = config.maximize ? -1 : 1
-        let sum = buffer("sum", count: count, initial: Scalar(config.initialAccumulatorValue))
+        return AdagradUpdate(
+            negativeCLR: Scalar(-clr), eps: Scalar(config.eps), weightDecay: Scalar(config.weightDecay),
+            sign: config.maximize ? -1 : 1,
+            sum: buffer("sum", count: count, initial: Scalar(config.initialAccumulatorValue)))
+    }
+}
+
+/// One step of ``Adagrad``.
+struct AdagradUpdate<Scalar: BinaryFloatingPoint & Sendable>: OptimizerUpdate, @unchecked Sendable {
+    let negativeCLR: Scalar, eps: Scalar, weightDecay: Scalar, sign: Scalar
+    let sum: UnsafeMutablePointer<Scalar>
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func apply(parameters p: UnsafeMutablePointer<Scalar>, gradients: UnsafePointer<Scalar>, offset: Int, count: Int) {
+        let sum = sum + offset
         for i in 0..<count {
             var g = sign * gradients[i]
             if weightDecay != 0 { g = g + weightDecay * p[i] }

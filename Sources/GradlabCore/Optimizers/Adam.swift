@@ -13,22 +13,41 @@ public final class Adam<Scalar: BinaryFloatingPoint & Sendable>: OptimizerState<
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func step(parameters p: UnsafeMutablePointer<Scalar>, gradients: UnsafePointer<Scalar>, count: Int) {
+        begin(count: count).apply(parameters: p, gradients: gradients, offset: 0, count: count)
+    }
+
+    public func beginStep(count: Int) -> any OptimizerUpdate<Scalar> { begin(count: count) }
+
+    func begin(count: Int) -> AdamUpdate<Scalar> {
         advanceStep()
         let t = Double(stepCount)
-        let decoupled = config.kind == .adamw
-        let weightDecay = Scalar(config.weightDecay)
-        let shrink = Scalar(1 - config.lr * config.weightDecay)
-        let lerpWeight = 1 - config.beta1
-        let beta2 = Scalar(config.beta2)
-        let oneMinusBeta2 = Scalar(1 - config.beta2)
         let biasCorrection1 = 1 - _pow(config.beta1, t)
-        let biasCorrection2Sqrt = Scalar((1 - _pow(config.beta2, t)).squareRoot())
-        let negativeStepSize = Scalar(-(config.lr / biasCorrection1))
-        let eps = Scalar(config.eps)
-        let sign: Scalar = config.maximize ? -1 : 1
-        let m = buffer("exp_avg", count: count)
-        let v = buffer("exp_avg_sq", count: count)
-        let vMax = config.amsgrad ? buffer("max_exp_avg_sq", count: count) : nil
+        return AdamUpdate(
+            decoupled: config.kind == .adamw, weightDecay: Scalar(config.weightDecay),
+            shrink: Scalar(1 - config.lr * config.weightDecay), lerpWeight: 1 - config.beta1,
+            beta2: Scalar(config.beta2), oneMinusBeta2: Scalar(1 - config.beta2),
+            biasCorrection2Sqrt: Scalar((1 - _pow(config.beta2, t)).squareRoot()),
+            negativeStepSize: Scalar(-(config.lr / biasCorrection1)), eps: Scalar(config.eps),
+            sign: config.maximize ? -1 : 1,
+            m: buffer("exp_avg", count: count), v: buffer("exp_avg_sq", count: count),
+            vMax: config.amsgrad ? buffer("max_exp_avg_sq", count: count) : nil)
+    }
+}
+
+/// One step of ``Adam``.
+struct AdamUpdate<Scalar: BinaryFloatingPoint & Sendable>: OptimizerUpdate, @unchecked Sendable {
+    let decoupled: Bool
+    let weightDecay: Scalar, shrink: Scalar
+    let lerpWeight: Double
+    let beta2: Scalar, oneMinusBeta2: Scalar, biasCorrection2Sqrt: Scalar, negativeStepSize: Scalar, eps: Scalar, sign: Scalar
+    let m: UnsafeMutablePointer<Scalar>, v: UnsafeMutablePointer<Scalar>
+    /// amsgrad's running maximum; nil without amsgrad.
+    let vMax: UnsafeMutablePointer<Scalar>?
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func apply(parameters p: UnsafeMutablePointer<Scalar>, gradients: UnsafePointer<Scalar>, offset: Int, count: Int) {
+        let m = m + offset, v = v + offset, vMax = vMax.map { $0 + offset }
         for i in 0..<count {
             var g = sign * gradients[i]
             if weightDecay != 0 {

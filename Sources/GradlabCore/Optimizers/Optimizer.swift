@@ -18,6 +18,14 @@ public protocol Optimizer<Scalar>: AnyObject {
     /// Applies one update: `parameters[i]` moves using `gradients[i]`.
     func step(parameters: UnsafeMutablePointer<Scalar>, gradients: UnsafePointer<Scalar>, count: Int)
 
+    /// Starts one step over `count` parameters and returns it to apply range
+    /// by range: it counts the step and readies the state, as ``step(parameters:gradients:count:)``
+    /// does before its loop. Applying the result to every index of
+    /// `0..<count` once, in any order and from any threads, is that step bit
+    /// for bit, so a lab can update each chunk of parameters while the
+    /// gradient sweep has it in cache.
+    func beginStep(count: Int) -> any OptimizerUpdate<Scalar>
+
     /// Named state buffers (e.g. `momentum_buffer`, `exp_avg`), each with one
     /// value per parameter, as `optimizer.state_dict()` names them; empty
     /// before the first step.
@@ -25,6 +33,29 @@ public protocol Optimizer<Scalar>: AnyObject {
 
     /// Restores state saved from ``stateBuffers`` and ``stepCount``.
     func restore(stepCount: Int, buffers: [String: [Scalar]]) throws(GradlabError)
+}
+
+/// One begun optimizer step (``Optimizer/beginStep(count:)``): the
+/// hyperparameters of this step and pointers to the state buffers.
+///
+/// It may be applied concurrently to disjoint index ranges; it must not
+/// outlive the next step or a change of the optimizer's state.
+public protocol OptimizerUpdate<Scalar>: Sendable {
+    associatedtype Scalar: BinaryFloatingPoint & Sendable
+
+    /// Updates the step's parameters `offset..<offset + count`:
+    /// `parameters[j]` is parameter `offset + j` and `gradients[j]` its
+    /// gradient; the state used is the optimizer's at `offset + j`.
+    func apply(parameters: UnsafeMutablePointer<Scalar>, gradients: UnsafePointer<Scalar>, offset: Int, count: Int)
+
+    /// When this step is exactly `p = p + descentStep * g` (SGD without
+    /// momentum, weight decay or maximize), that factor (`-lr`): a run can
+    /// apply it inside its kernels (GradlabMath's `ProgramDescent`).
+    var descentStep: Scalar? { get }
+}
+
+extension OptimizerUpdate {
+    public var descentStep: Scalar? { nil }
 }
 
 /// Makes the optimizer a config names.

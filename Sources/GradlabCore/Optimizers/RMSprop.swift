@@ -12,24 +12,43 @@ public final class RMSprop<Scalar: BinaryFloatingPoint & Sendable>: OptimizerSta
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func step(parameters p: UnsafeMutablePointer<Scalar>, gradients: UnsafePointer<Scalar>, count: Int) {
+        begin(count: count).apply(parameters: p, gradients: gradients, offset: 0, count: count)
+    }
+
+    public func beginStep(count: Int) -> any OptimizerUpdate<Scalar> { begin(count: count) }
+
+    func begin(count: Int) -> RMSpropUpdate<Scalar> {
         advanceStep()
-        let alpha = Scalar(config.alpha)
-        let oneMinusAlpha = Scalar(1 - config.alpha)
-        let eps = Scalar(config.eps)
-        let negativeLR = Scalar(-config.lr)
-        let momentum = Scalar(config.momentum)
-        let weightDecay = Scalar(config.weightDecay)
-        let sign: Scalar = config.maximize ? -1 : 1
-        let square = buffer("square_avg", count: count)
-        let buf = config.momentum > 0 ? buffer("momentum_buffer", count: count) : nil
-        let gradAvg = config.centered ? buffer("grad_avg", count: count) : nil
+        return RMSpropUpdate(
+            alpha: Scalar(config.alpha), oneMinusAlpha: Scalar(1 - config.alpha), lerpWeight: 1 - config.alpha,
+            eps: Scalar(config.eps), negativeLR: Scalar(-config.lr), momentum: Scalar(config.momentum),
+            weightDecay: Scalar(config.weightDecay), sign: config.maximize ? -1 : 1,
+            square: buffer("square_avg", count: count),
+            buf: config.momentum > 0 ? buffer("momentum_buffer", count: count) : nil,
+            gradAvg: config.centered ? buffer("grad_avg", count: count) : nil)
+    }
+}
+
+/// One step of ``RMSprop``.
+struct RMSpropUpdate<Scalar: BinaryFloatingPoint & Sendable>: OptimizerUpdate, @unchecked Sendable {
+    let alpha: Scalar, oneMinusAlpha: Scalar
+    let lerpWeight: Double
+    let eps: Scalar, negativeLR: Scalar, momentum: Scalar, weightDecay: Scalar, sign: Scalar
+    let square: UnsafeMutablePointer<Scalar>
+    /// The momentum buffer (momentum > 0) and the centered average (centered).
+    let buf: UnsafeMutablePointer<Scalar>?, gradAvg: UnsafeMutablePointer<Scalar>?
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func apply(parameters p: UnsafeMutablePointer<Scalar>, gradients: UnsafePointer<Scalar>, offset: Int, count: Int) {
+        let square = square + offset, buf = buf.map { $0 + offset }, gradAvg = gradAvg.map { $0 + offset }
         for i in 0..<count {
             var g = sign * gradients[i]
             if weightDecay != 0 { g = g + weightDecay * p[i] }
             square[i] = square[i] * alpha + oneMinusAlpha * g * g
             var avg: Scalar
             if let gradAvg {
-                gradAvg[i] = lerp(gradAvg[i], g, 1 - config.alpha)
+                gradAvg[i] = lerp(gradAvg[i], g, lerpWeight)
                 avg = (square[i] - gradAvg[i] * gradAvg[i]).squareRoot()
             } else {
                 avg = square[i].squareRoot()

@@ -15,29 +15,48 @@ public final class SGD<Scalar: BinaryFloatingPoint & Sendable>: OptimizerState<S
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func step(parameters p: UnsafeMutablePointer<Scalar>, gradients: UnsafePointer<Scalar>, count: Int) {
-        let lr = Scalar(-config.lr)
-        let weightDecay = Scalar(config.weightDecay)
-        let momentum = Scalar(config.momentum)
-        let keep = Scalar(1 - config.dampening)
-        let sign: Scalar = config.maximize ? -1 : 1
-        let first = stepCount == 0
-        if config.momentum == 0 {
-            for i in 0..<count {
-                var g = sign * gradients[i]
-                if weightDecay != 0 { g = g + weightDecay * p[i] }
-                p[i] = p[i] + lr * g
-            }
-        } else {
-            let buf = buffer("momentum_buffer", count: count)
-            let nesterov = config.nesterov
-            for i in 0..<count {
-                var g = sign * gradients[i]
-                if weightDecay != 0 { g = g + weightDecay * p[i] }
-                buf[i] = first ? g : momentum * buf[i] + keep * g
-                g = nesterov ? g + momentum * buf[i] : buf[i]
-                p[i] = p[i] + lr * g
-            }
-        }
+        begin(count: count).apply(parameters: p, gradients: gradients, offset: 0, count: count)
+    }
+
+    public func beginStep(count: Int) -> any OptimizerUpdate<Scalar> { begin(count: count) }
+
+    func begin(count: Int) -> SGDUpdate<Scalar> {
+        let update = SGDUpdate<Scalar>(
+            lr: Scalar(-config.lr), weightDecay: Scalar(config.weightDecay), momentum: Scalar(config.momentum),
+            keep: Scalar(1 - config.dampening), sign: config.maximize ? -1 : 1, first: stepCount == 0,
+            nesterov: config.nesterov, buffer: config.momentum == 0 ? nil : buffer("momentum_buffer", count: count))
         advanceStep()
+        return update
+    }
+}
+
+/// One step of ``SGD``.
+struct SGDUpdate<Scalar: BinaryFloatingPoint & Sendable>: OptimizerUpdate, @unchecked Sendable {
+    let lr: Scalar, weightDecay: Scalar, momentum: Scalar, keep: Scalar, sign: Scalar
+    let first: Bool, nesterov: Bool
+    /// The momentum buffer; nil without momentum.
+    let buffer: UnsafeMutablePointer<Scalar>?
+
+    var descentStep: Scalar? { buffer == nil && weightDecay == 0 && sign == 1 ? lr : nil }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func apply(parameters p: UnsafeMutablePointer<Scalar>, gradients: UnsafePointer<Scalar>, offset: Int, count: Int) {
+        guard let buffer else {
+            for i in 0..<count {
+                var g = sign * gradients[i]
+                if weightDecay != 0 { g = g + weightDecay * p[i] }
+                p[i] = p[i] + lr * g
+            }
+            return
+        }
+        let buf = buffer + offset
+        for i in 0..<count {
+            var g = sign * gradients[i]
+            if weightDecay != 0 { g = g + weightDecay * p[i] }
+            buf[i] = first ? g : momentum * buf[i] + keep * g
+            g = nesterov ? g + momentum * buf[i] : buf[i]
+            p[i] = p[i] + lr * g
+        }
     }
 }

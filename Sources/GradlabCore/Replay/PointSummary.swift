@@ -18,27 +18,22 @@ public struct PointSummary: Sendable, Equatable {
         self.mean = mean
     }
 
-    /// The summary of `count` points whose f values are `values` and whose
-    /// positions are `positions` (all x1, then all x2). NaN values make
-    /// fMin/fMax NaN, as they make the loss NaN.
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
-    static func of<T: BinaryFloatingPoint>(values: UnsafePointer<T>, positions: UnsafePointer<T>,
-                                           count: Int) -> PointSummary {
-        guard count > 0 else { return PointSummary(fMin: .nan, fMax: .nan, mean: SIMD2(.nan, .nan)) }
-        var low = Double(values[0]), high = low
+    /// The summary of `count` points from their chunks' parts (in chunk
+    /// order, as a landscape sweep leaves them; ``ChunkStatistics``).
+    /// NaN values make fMin/fMax NaN, as they make the loss NaN.
+    static func combining(_ parts: UnsafePointer<ChunkStatistics>, chunks: Int, count: Int) -> PointSummary {
+        guard count > 0, chunks > 0 else { return PointSummary(fMin: .nan, fMax: .nan, mean: SIMD2(.nan, .nan)) }
+        var low = Double.infinity, high = -Double.infinity
         var sawNaN = false
-        var sumX = 0.0, sumY = 0.0
-        for i in 0..<count {
-            let f = Double(values[i])
-            if f.isNaN { sawNaN = true }
-            low = Swift.min(low, f)
-            high = Swift.max(high, f)
-            sumX += Double(positions[i])
-            sumY += Double(positions[count + i])
+        var sum = SIMD2<Double>()
+        for c in 0..<chunks {
+            let part = parts[c]
+            sawNaN = sawNaN || part.sawNaN
+            low = Swift.min(low, part.fMin)
+            high = Swift.max(high, part.fMax)
+            sum += part.positionSum
         }
         if sawNaN { (low, high) = (.nan, .nan) }
-        let n = Double(count)
-        return PointSummary(fMin: low, fMax: high, mean: SIMD2(sumX / n, sumY / n))
+        return PointSummary(fMin: low, fMax: high, mean: sum / Double(count))
     }
 }

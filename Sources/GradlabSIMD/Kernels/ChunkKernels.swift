@@ -24,6 +24,24 @@ public enum SIMDKernels {
     ) {
         DoubleKernels.runChunks(plan, run, chunks, scratch, chunkOutputs)
     }
+
+    /// Reductions over `n` values, vectorized like the chunk kernels: the
+    /// sum in Double in the fixed order ``LaneRun/chunkSums`` describes, the
+    /// extremes (NaN ignored, and reported), and the sum of `a^2 + b^2`.
+    public static func sum(_ x: UnsafePointer<Float>, _ n: Int) -> Double { FloatKernels.sum(x, n) }
+    public static func sum(_ x: UnsafePointer<Double>, _ n: Int) -> Double { DoubleKernels.sum(x, n) }
+    public static func extremes(_ x: UnsafePointer<Float>, _ n: Int) -> (min: Float, max: Float, sawNaN: Bool) {
+        FloatKernels.extremes(x, n)
+    }
+    public static func extremes(_ x: UnsafePointer<Double>, _ n: Int) -> (min: Double, max: Double, sawNaN: Bool) {
+        DoubleKernels.extremes(x, n)
+    }
+    public static func sumOfSquares(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Double {
+        FloatKernels.sumOfSquares(a, b, n)
+    }
+    public static func sumOfSquares(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {
+        DoubleKernels.sumOfSquares(a, b, n)
+    }
 }
 
 /// One scalar type's loops: each operation is one straight loop over a
@@ -137,7 +155,7 @@ extension LaneKernels {
                 let parameters = UnsafeMutablePointer(mutating: run.inputs[run.descentPairs[2 * d]].unsafelyUnwrapped)
                 descend(parameters + start, chunkOutputs[run.descentPairs[2 * d + 1]], run.descentStep, lanes)
             }
-            run.afterChunk?(LaneChunk(lanes: start..<(start + lanes), outputs: chunkOutputs))
+            run.afterChunk?(LaneChunk(index: chunk, lanes: start..<(start + lanes), outputs: chunkOutputs))
         }
     }
 }

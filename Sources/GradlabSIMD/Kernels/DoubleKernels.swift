@@ -167,15 +167,74 @@ enum DoubleKernels: LaneKernels {
 
     static func sum(_ x: UnsafePointer<Double>, _ n: Int) -> Double {
         var acc = SIMD16<Double>()
+        accumulate(x, n, &acc, squared: false)
+        return foldSums(acc)
+    }
+
+    /// Adds `x[i]` (or its square) in Double to running sum `i mod 16`.
+    /// The one place that widens vectors: with a second, the standard
+    /// library's conversion was not inlined and left a shared generic
+    /// symbol (see Vectors.swift).
+    @inline(never)
+    static func accumulate(_ x: UnsafePointer<Double>, _ n: Int, _ acc: inout SIMD16<Double>, squared: Bool) {
         var i = 0
         while i + 16 <= n {
-            acc += load(x + i, as: SIMD16<Double>.self)
+            let v = load(x + i, as: SIMD16<Double>.self)
+            acc += squared ? v * v : v
             i &+= 16
         }
         while i < n {
-            acc[i & 15] += Double(x[i])
+            let v = Double(x[i])
+            acc[i & 15] += squared ? v * v : v
             i &+= 1
         }
+    }
+
+    /// The smallest and largest of `n` values, ignoring NaN, and whether
+    /// any was NaN (min +inf and max -inf when all were).
+    static func extremes(_ x: UnsafePointer<Double>, _ n: Int) -> (min: Double, max: Double, sawNaN: Bool) {
+        let (low, high, nan) = extremeLanes(x, n)
+        var minimum = Double.infinity, maximum = -Double.infinity, sawNaN = false
+        for lane in 0..<V.scalarCount {
+            if low[lane] < minimum { minimum = low[lane] }
+            if high[lane] > maximum { maximum = high[lane] }
+            if nan[lane] != 0 { sawNaN = true }
+        }
+        var i = n & ~(V.scalarCount - 1)
+        while i < n {
+            let v = x[i]
+            if v < minimum { minimum = v }
+            if v > maximum { maximum = v }
+            if v != v { sawNaN = true }
+            i &+= 1
+        }
+        return (minimum, maximum, sawNaN)
+    }
+
+    /// Lane-wise extremes of the whole vectors of `x`, and 1 in a lane that
+    /// saw NaN. Its own function: with the lanes read in the same function,
+    /// the loop compiled to shuffles, 20x slower.
+    @inline(never)
+    static func extremeLanes(_ x: UnsafePointer<Double>, _ n: Int) -> (V, V, V) {
+        var low = V(repeating: .infinity), high = V(repeating: -.infinity)
+        var nan = V(repeating: 0)
+        var i = 0
+        while i + V.scalarCount <= n {
+            let v = at(x, i)
+            low = low.replacing(with: v, where: v .< low)
+            high = high.replacing(with: v, where: v .> high)
+            nan = nan.replacing(with: 1, where: v .!= v)
+            i &+= V.scalarCount
+        }
+        return (low, high, nan)
+    }
+
+    /// The sum of `a[i]^2` and then of `b[i]^2` over `n` lanes, in Double,
+    /// into the 16 running sums of ``sum(_:_:)``.
+    static func sumOfSquares(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {
+        var acc = SIMD16<Double>()
+        accumulate(a, n, &acc, squared: true)
+        accumulate(b, n, &acc, squared: true)
         return foldSums(acc)
     }
 }

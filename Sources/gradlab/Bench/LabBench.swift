@@ -7,8 +7,8 @@ enum LabBench {
     /// also computing the test loss, as the tutorial's loop does.
     static func linearSession(epochs: Int) async throws -> (stepsPerSecond: Double, trainSamples: Int) {
         var config = LabConfig(lab: .linear)
-        config.epochs = epochs + 1
-        let session = try Session(config: config)
+        config.epochs = BenchTimer.repeats * epochs + 1
+        let session = try Session(config: config, streaming: false)  // as --headless runs it
         await session.start()
         let train = await session.dataset.trainInputs.count
         await session.step(1)
@@ -69,8 +69,8 @@ enum LabBench {
     /// Quadratic lab (20 samples, full batch) through a `Session`: epochs per second.
     static func quadraticSession(epochs: Int) async throws -> Double {
         var config = LabConfig(lab: .quadratic)
-        config.epochs = epochs + 1
-        let session = try Session(config: config)
+        config.epochs = BenchTimer.repeats * epochs + 1
+        let session = try Session(config: config, streaming: false)  // as --headless runs it
         await session.start()
         await session.step(1)
         let seconds = await BenchTimer.seconds { await session.step(epochs) }

@@ -10,9 +10,9 @@ enum LandscapeBench {
         config.function = function
         config.dtype = dtype
         config.points = points
-        config.epochs = steps + 1
+        config.epochs = BenchTimer.repeats * steps + 1
         config.device = "cpu"
-        let session = try Session(config: config)
+        let session = try Session(config: config, streaming: false)  // as --headless runs it
         await session.start()
         await session.step(1)  // warm: caches, lazily allocated optimizer state
         let seconds = await BenchTimer.seconds { await session.step(steps) }

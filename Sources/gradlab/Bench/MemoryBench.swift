@@ -15,7 +15,7 @@ enum MemoryBench {
         config.epochs = 3
         config.optimizer = OptimizerConfig(kind: .adam)
         config.optimizer.lr = 0.01
-        let session = try Session(config: config)
+        let session = try Session(config: config, streaming: false)  // as --headless runs it
         await session.start()
         await session.step(2)
         await session.finish(status: "completed")
