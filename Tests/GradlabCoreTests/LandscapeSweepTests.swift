@@ -91,6 +91,20 @@ struct LandscapeSweepTests {
         }
     }
 
+    /// Headless sessions have no inspector: the landscape skips the norm
+    /// over every point (NaN) but keeps the tracked points' gradients.
+    @Test func headlessLabsSkipTheGradientNorm() throws {
+        var config = LabConfig(lab: .landscape)
+        config.points = 5_000
+        let lab = try LandscapeLab<Float>(config)
+        lab.measuresForInspector = false
+        _ = lab.startRecord()
+        _ = lab.runEpoch()
+        let inspection = lab.inspect(selectedPoint: 3)
+        #expect(inspection.gradientNorm.isNaN)
+        #expect(inspection.parameters.allSatisfy { $0.gradient.isFinite && $0.gradient != 0 })
+    }
+
     /// A NaN anywhere makes the summary's fMin and fMax NaN, as it makes the loss NaN.
     @Test func nanReachesTheSummary() throws {
         var config = LabConfig(lab: .landscape)

@@ -22,6 +22,10 @@ protocol Lab: AnyObject {
     func runEpoch() -> EpochRecord
     /// Parameters, gradients, last steps and optimizer state for the inspector.
     func inspect(selectedPoint: Int) -> LabInspection
+    /// Whether epochs measure what only the inspector shows and that costs a
+    /// pass of its own (the landscape's gradient norm over every point).
+    /// Sessions that stream (the TUI) set it; headless runs do not.
+    var measuresForInspector: Bool { get set }
     /// The data a data view plots.
     var dataset: LabDataset { get }
     /// Parameters under their checkpoint names (`weight`, `bias`; `x1`, `x2`).

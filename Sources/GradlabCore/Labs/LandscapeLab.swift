@@ -16,8 +16,9 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     /// Per chunk of a group's points: what the sweep keeps of it.
     private let chunkCount: Int
     private let chunkStatistics: UnsafeMutablePointer<ChunkStatistics>
-    /// The norm of every point's gradient at the last sweep (the inspector's).
-    private var gradientNorm = 0.0
+    /// The norm of every point's gradient at the last sweep, for the
+    /// inspector; NaN when the lab does not measure it (headless runs).
+    private var gradientNorm = Double.nan
 
     init(_ config: LabConfig) throws(GradlabError) {
         let expression = try parseLabExpression(config.function, variables: ["x1", "x2"], flag: "--f")
@@ -74,6 +75,7 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     private func sweep(stepping: Bool) -> (groupLoss: [Double], summary: PointSummary?) {
         let tracked = min(count, config.trackedPoints)
         let summarizing = groupCount == 1 && count > tracked
+        let measuringNorm = measuresForInspector
         var norm = 0.0
         var groupLoss: [Double] = []
         for g in 0..<groupCount {
@@ -108,13 +110,13 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
                     part.positionSum = SIMD2(LaneReductions.sum(block + start, count: n),
                                              LaneReductions.sum(block + count + start, count: n))
                 }
-                part.gradientSquares = LaneReductions.sumOfSquares(g1, g2, count: n)
+                if measuringNorm { part.gradientSquares = LaneReductions.sumOfSquares(g1, g2, count: n) }
                 statistics[chunk.index] = part
             }
             groupLoss.append(sums[0] / Double(count))
             for c in 0..<chunkCount { norm += chunkStatistics[c].gradientSquares }
         }
-        gradientNorm = norm.squareRoot()
+        gradientNorm = measuringNorm ? norm.squareRoot() : .nan
         let summary = summarizing ? PointSummary.combining(chunkStatistics, chunks: chunkCount, count: count) : nil
         return (groupLoss, summary)
     }

@@ -15,6 +15,8 @@ class TrainableLab<T: ProgramScalar> {
     let groupRanges: [Range<Int>]
     private var schedulers: [LearningRateScheduler?]
     var epoch = 0
+    /// See ``Lab/measuresForInspector``.
+    var measuresForInspector = true
 
     init(config: LabConfig, parameterCount: Int, groupRanges: [Range<Int>]? = nil) {
         self.config = config

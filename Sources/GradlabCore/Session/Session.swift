@@ -45,6 +45,7 @@ public actor Session {
         device = try DeviceStatus.resolve(config.device)
         self.config = config
         lab = try makeLab(config)
+        lab.measuresForInspector = streaming
         self.sinks = sinks
         (events, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .unbounded)
     }
@@ -129,6 +130,7 @@ public actor Session {
         var next = config
         next.seed = seed
         lab = try makeLab(next)
+        lab.measuresForInspector = streaming
         config = next
         divergenceReported = false
         publish(.reset(epoch: 0, seed: seed))

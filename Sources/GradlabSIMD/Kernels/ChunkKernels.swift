@@ -160,11 +160,32 @@ extension LaneKernels {
     }
 }
 
-/// 16 running Double sums folded pairwise: the fixed order of chunk sums.
-@_transparent
-func foldSums(_ acc: SIMD16<Double>) -> Double {
-    let eight = acc.lowHalf + acc.highHalf
-    let four = eight.lowHalf + eight.highHalf
-    let two = four.lowHalf + four.highHalf
-    return two.x + two.y
+/// 64 running Double sums, lane i of a sum into sum i mod 64, folded
+/// pairwise: the fixed order of chunk sums at every kernel level. Four
+/// vectors rather than one keep four additions in flight (one chain was
+/// bound by the add's latency).
+struct RunningSums {
+    var a = SIMD16<Double>(), b = SIMD16<Double>(), c = SIMD16<Double>(), d = SIMD16<Double>()
+
+    /// Adds `v` to running sum `lane` (0..<64).
+    @_transparent
+    mutating func add(_ v: Double, lane: Int) {
+        switch lane >> 4 {
+        case 0: a[lane & 15] += v
+        case 1: b[lane & 15] += v
+        case 2: c[lane & 15] += v
+        default: d[lane & 15] += v
+        }
+    }
+
+    /// (a + b) + (c + d), then 16 sums folded pairwise.
+    var folded: Double {
+        @_transparent get {
+            let sixteen = (a + b) + (c + d)
+            let eight = sixteen.lowHalf + sixteen.highHalf
+            let four = eight.lowHalf + eight.highHalf
+            let two = four.lowHalf + four.highHalf
+            return two.x + two.y
+        }
+    }
 }

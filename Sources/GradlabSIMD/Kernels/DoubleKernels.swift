@@ -166,26 +166,28 @@ enum DoubleKernels: LaneKernels {
     }
 
     static func sum(_ x: UnsafePointer<Double>, _ n: Int) -> Double {
-        var acc = SIMD16<Double>()
+        var acc = RunningSums()
         accumulate(x, n, &acc, squared: false)
-        return foldSums(acc)
+        return acc.folded
     }
 
-    /// Adds `x[i]` (or its square) in Double to running sum `i mod 16`.
-    /// The one place that widens vectors: with a second, the standard
-    /// library's conversion was not inlined and left a shared generic
-    /// symbol (see Vectors.swift).
+    /// Adds `x[i]` (or its square) to running sum `i mod 64` (``RunningSums``).
     @inline(never)
-    static func accumulate(_ x: UnsafePointer<Double>, _ n: Int, _ acc: inout SIMD16<Double>, squared: Bool) {
+    static func accumulate(_ x: UnsafePointer<Double>, _ n: Int, _ acc: inout RunningSums, squared: Bool) {
         var i = 0
-        while i + 16 <= n {
-            let v = load(x + i, as: SIMD16<Double>.self)
-            acc += squared ? v * v : v
-            i &+= 16
+        while i + 64 <= n {
+            let (a, b) = (load(x + i, as: SIMD16<Double>.self), load(x + i + 16, as: SIMD16<Double>.self))
+            let (c, d) = (load(x + i + 32, as: SIMD16<Double>.self), load(x + i + 48, as: SIMD16<Double>.self))
+            if squared {
+                acc.a += a * a; acc.b += b * b; acc.c += c * c; acc.d += d * d
+            } else {
+                acc.a += a; acc.b += b; acc.c += c; acc.d += d
+            }
+            i &+= 64
         }
         while i < n {
             let v = Double(x[i])
-            acc[i & 15] += squared ? v * v : v
+            acc.add(squared ? v * v : v, lane: i & 63)
             i &+= 1
         }
     }
@@ -230,11 +232,11 @@ enum DoubleKernels: LaneKernels {
     }
 
     /// The sum of `a[i]^2` and then of `b[i]^2` over `n` lanes, in Double,
-    /// into the 16 running sums of ``sum(_:_:)``.
+    /// into the running sums of ``sum(_:_:)``.
     static func sumOfSquares(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {
-        var acc = SIMD16<Double>()
+        var acc = RunningSums()
         accumulate(a, n, &acc, squared: true)
         accumulate(b, n, &acc, squared: true)
-        return foldSums(acc)
+        return acc.folded
     }
 }

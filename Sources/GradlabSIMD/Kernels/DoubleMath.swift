@@ -19,11 +19,12 @@ enum DoubleMath {
     /// j < 2^27, so lanes up to 2e8 stay in the vector path.
     @_transparent
     static func reduce(_ a: DoubleVector) -> (r: DoubleVector, quadrant: DoubleBits) {
-        let t = a * 0.6366197723675814 + 6_755_399_441_055_744
+        // One FMA a step where the set has FMA (see FloatMath.reduce).
+        let t = mulAdd(a, DoubleVector(repeating: 0.6366197723675814), DoubleVector(repeating: 6_755_399_441_055_744))
         let j = t - 6_755_399_441_055_744
-        var r = a - j * 1.5707963407039642
-        r = r - j * -1.3909067675399456e-08
-        r = r - j * 6.123233995736766e-17
+        var r = mulAdd(j, DoubleVector(repeating: -1.5707963407039642), a)
+        r = mulAdd(j, DoubleVector(repeating: 1.3909067675399456e-08), r)
+        r = mulAdd(j, DoubleVector(repeating: -6.123233995736766e-17), r)
         return (r, t.bits & 3)
     }
 

@@ -165,27 +165,40 @@ enum FloatKernels: LaneKernels {
         }
     }
 
-    static func sum(_ x: UnsafePointer<Float>, _ n: Int) -> Double {
-        var acc = SIMD16<Double>()
-        accumulate(x, n, &acc, squared: false)
-        return foldSums(acc)
+    /// 16 Floats as Doubles, lane by lane. (The standard library's generic
+    /// conversion, used more than once in this file, was not inlined and
+    /// left a shared generic symbol: see Vectors.swift.)
+    @_transparent
+    static func widen(_ v: SIMD16<Float>) -> SIMD16<Double> {
+        SIMD16<Double>(
+            Double(v[0]), Double(v[1]), Double(v[2]), Double(v[3]), Double(v[4]), Double(v[5]), Double(v[6]), Double(v[7]),
+            Double(v[8]), Double(v[9]), Double(v[10]), Double(v[11]), Double(v[12]), Double(v[13]), Double(v[14]), Double(v[15]))
     }
 
-    /// Adds `x[i]` (or its square) in Double to running sum `i mod 16`.
-    /// The one place that widens vectors: with a second, the standard
-    /// library's conversion was not inlined and left a shared generic
-    /// symbol (see Vectors.swift).
+    static func sum(_ x: UnsafePointer<Float>, _ n: Int) -> Double {
+        var acc = RunningSums()
+        accumulate(x, n, &acc, squared: false)
+        return acc.folded
+    }
+
+    /// Adds `x[i]` (or its square) in Double to running sum `i mod 64`
+    /// (``RunningSums``).
     @inline(never)
-    static func accumulate(_ x: UnsafePointer<Float>, _ n: Int, _ acc: inout SIMD16<Double>, squared: Bool) {
+    static func accumulate(_ x: UnsafePointer<Float>, _ n: Int, _ acc: inout RunningSums, squared: Bool) {
         var i = 0
-        while i + 16 <= n {
-            let v = SIMD16<Double>(load(x + i, as: SIMD16<Float>.self))
-            acc += squared ? v * v : v
-            i &+= 16
+        while i + 64 <= n {
+            let (a, b) = (widen(load(x + i, as: SIMD16<Float>.self)), widen(load(x + i + 16, as: SIMD16<Float>.self)))
+            let (c, d) = (widen(load(x + i + 32, as: SIMD16<Float>.self)), widen(load(x + i + 48, as: SIMD16<Float>.self)))
+            if squared {
+                acc.a += a * a; acc.b += b * b; acc.c += c * c; acc.d += d * d
+            } else {
+                acc.a += a; acc.b += b; acc.c += c; acc.d += d
+            }
+            i &+= 64
         }
         while i < n {
             let v = Double(x[i])
-            acc[i & 15] += squared ? v * v : v
+            acc.add(squared ? v * v : v, lane: i & 63)
             i &+= 1
         }
     }
@@ -230,11 +243,11 @@ enum FloatKernels: LaneKernels {
     }
 
     /// The sum of `a[i]^2` and then of `b[i]^2` over `n` lanes, in Double,
-    /// into the 16 running sums of ``sum(_:_:)``.
+    /// into the running sums of ``sum(_:_:)``.
     static func sumOfSquares(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Double {
-        var acc = SIMD16<Double>()
+        var acc = RunningSums()
         accumulate(a, n, &acc, squared: true)
         accumulate(b, n, &acc, squared: true)
-        return foldSums(acc)
+        return acc.folded
     }
 }

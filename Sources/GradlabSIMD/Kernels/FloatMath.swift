@@ -25,12 +25,17 @@ enum FloatMath {
     /// x = j*pi/2 + r. pi/2 is split in three (11 + 11 + 24 bits), so j*p1 and
     /// j*p2 are exact for j < 2^13 and r is good to about 1 ulp.
     @_transparent
+    ///
+    /// With FMA each step is one instruction (`mulAdd`); the first two
+    /// products are exact either way, so only the last step and the
+    /// rounding to j gain a bit. Without FMA this is the multiply and add
+    /// (a - j*p = a + j*(-p) exactly).
     static func reduce(_ a: FloatVector) -> (r: FloatVector, quadrant: FloatBits) {
-        let t = a * 0.636619772367581343 + 12_582_912
+        let t = mulAdd(a, FloatVector(repeating: 0.636619772367581343), FloatVector(repeating: 12_582_912))
         let j = t - 12_582_912
-        var r = a - j * 1.5703125
-        r = r - j * 4.837512969970703e-4
-        r = r - j * 7.549790126404332e-8
+        var r = mulAdd(j, FloatVector(repeating: -1.5703125), a)
+        r = mulAdd(j, FloatVector(repeating: -4.837512969970703e-4), r)
+        r = mulAdd(j, FloatVector(repeating: -7.549790126404332e-8), r)
         return (r, t.bits & 3)
     }
 
