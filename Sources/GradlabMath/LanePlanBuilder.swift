@@ -17,11 +17,16 @@ enum UniformStep: Sendable {
 /// - `sin a` and `cos a` of the same per-lane `a` become one `sincos` step:
 ///   one argument reduction for both (the tutorial's gradient needs each
 ///   pair, and so does any user function with sin and cos of one value).
+/// - An arithmetic step whose result only one other arithmetic step reads
+///   is folded into that step (a compound step, ``LaneStep/inner``): one
+///   pass instead of two, no store and reload of the value between, and
+///   the same bits. One level deep, one folded operand per step.
 /// - An output is written in place by the step computing it; a register is
 ///   reused once its value is dead; values that outputs read at the end of
 ///   a chunk (to copy or sum) are never reused.
 enum LanePlanBuilder {
-    static func build(_ program: Program, lanes: [Bool], stored: [Bool]) -> (plan: LanePlan, prologue: [UniformStep]) {
+    /// - Parameter fusing: whether to form compound steps (tests compare both plans).
+    static func build(_ program: Program, lanes: [Bool], stored: [Bool], fusing: Bool = true) -> (plan: LanePlan, prologue: [UniformStep]) {
         let instructions = program.instructions
         var homes: [LaneSlot?] = Array(repeating: nil, count: instructions.count)
         var prologue: [UniformStep] = []
@@ -42,6 +47,38 @@ enum LanePlanBuilder {
             if case .unary(.cos, let a) = instruction { cosOf[a] = cosOf[a] ?? id }
         }
 
+        // Compound steps: `foldInto[x] = y` when y is x's only reader and
+        // both are arithmetic; x's operands then live until y.
+        var lastUse = program.lastUse
+        var foldInto: [Int: Int] = [:]
+        if fusing {
+            var uses = Array(repeating: 0, count: instructions.count)
+            var reader = Array(repeating: -1, count: instructions.count)
+            for (id, instruction) in instructions.enumerated() {
+                switch instruction {
+                case .input, .constant: break
+                case .unary(_, let a): uses[a] += 1; reader[a] = id
+                case .binary(_, let a, let b):
+                    uses[a] += 1; reader[a] = id
+                    uses[b] += 1; reader[b] = id
+                }
+            }
+            var absorbs = Set<Int>()
+            for (x, instruction) in instructions.enumerated() {
+                guard case .binary(let op, let a, let b) = instruction, LaneOperation(op).isArithmetic,
+                      uses[x] == 1, !isOutput[x], !absorbs.contains(x) else { continue }
+                let y = reader[x]
+                guard case .binary(let outer, _, _) = instructions[y], LaneOperation(outer).isArithmetic,
+                      !absorbs.contains(y) else { continue }
+                foldInto[x] = y
+                absorbs.insert(y)
+                lastUse[a] = max(lastUse[a], y)
+                lastUse[b] = max(lastUse[b], y)
+            }
+        }
+        /// A folded value waiting for its reader: its operation and operands.
+        var pending: [Int: (op: LaneOperation, a: LaneSlot, b: LaneSlot)] = [:]
+
         func uniform(_ step: UniformStep) -> LaneSlot {
             prologue.append(step)
             return .uniform(prologue.count - 1)
@@ -54,7 +91,7 @@ enum LanePlanBuilder {
         }
         /// Frees the register of each operand read for the last time at `id`.
         func release(_ operands: [Int], at id: Int) {
-            for a in Set(operands) where program.lastUse[a] == id && !isOutput[a] {
+            for a in Set(operands) where lastUse[a] == id && !isOutput[a] {
                 if case .register(let slot) = homes[a] { freeRegisters.append(slot) }
             }
         }
@@ -88,9 +125,26 @@ enum LanePlanBuilder {
                     steps.append(LaneStep(LaneOperation(op), source, into: destination))
                 }
             case .binary(let op, let a, let b):
+                if let folded = pending[a] ?? pending[b] {
+                    let innerFirst = pending[a] != nil
+                    let other = innerFirst ? b : a
+                    guard let c = homes[other] else { preconditionFailure("operand without a home") }
+                    guard case .binary(_, let p, let q) = instructions[innerFirst ? a : b] else { preconditionFailure("folded value is not binary") }
+                    release([p, q, other], at: id)
+                    let destination = newDestination(id)
+                    homes[id] = destination
+                    steps.append(LaneStep(LaneOperation(op), inner: folded.op, folded.a, folded.b, c: c, innerFirst: innerFirst,
+                                          into: destination))
+                    continue
+                }
                 guard let x = homes[a], let y = homes[b] else { preconditionFailure("operand without a home") }
                 if case .uniform(let u) = x, case .uniform(let v) = y {
                     homes[id] = uniform(.binary(op, u, v))
+                    continue
+                }
+                if foldInto[id] != nil {
+                    // Computed by its reader's step; operands stay live until then.
+                    pending[id] = (LaneOperation(op), x, y)
                     continue
                 }
                 // Freed before the destination is chosen, so an operand's

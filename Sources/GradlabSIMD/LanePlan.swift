@@ -55,7 +55,8 @@ public enum LaneOperation: UInt8, Sendable, CaseIterable {
     public var isBinary: Bool { rawValue >= LaneOperation.add.rawValue }
 }
 
-/// One step: `destination = operation(a, b)` lane by lane.
+/// One step: `destination = operation(a, b)` lane by lane; or a compound
+/// step of two arithmetic operations in one pass, when ``inner`` is set.
 public struct LaneStep: Sendable {
     public var operation: LaneOperation
     public var a: LaneSlot
@@ -64,6 +65,15 @@ public struct LaneStep: Sendable {
     public var destination: LaneSlot
     /// `sincos`'s cos destination (ignored otherwise).
     public var second: LaneSlot
+    /// A compound step's first operation: the step computes `t = inner(a, b)`
+    /// and then `operation(t, c)`, or `operation(c, t)` when not
+    /// ``innerFirst``, without storing `t`. Each operation rounds as it
+    /// would as a step of its own, so the result is the same bits. Both are
+    /// add, subtract, multiply or divide.
+    public var inner: LaneOperation?
+    /// A compound step's other operand.
+    public var c: LaneSlot
+    public var innerFirst: Bool
 
     public init(_ operation: LaneOperation, _ a: LaneSlot, _ b: LaneSlot? = nil, into destination: LaneSlot, second: LaneSlot? = nil) {
         self.operation = operation
@@ -71,6 +81,34 @@ public struct LaneStep: Sendable {
         self.b = b ?? a
         self.destination = destination
         self.second = second ?? destination
+        self.inner = nil
+        self.c = a
+        self.innerFirst = true
+    }
+
+    /// `destination = outer(inner(a, b), c)`, or `outer(c, inner(a, b))`
+    /// when not `innerFirst`.
+    public init(_ outer: LaneOperation, inner: LaneOperation, _ a: LaneSlot, _ b: LaneSlot, c: LaneSlot, innerFirst: Bool,
+                into destination: LaneSlot) {
+        precondition(outer.isArithmetic && inner.isArithmetic, "compound steps are add, subtract, multiply and divide")
+        self.operation = outer
+        self.a = a
+        self.b = b
+        self.destination = destination
+        self.second = destination
+        self.inner = inner
+        self.c = c
+        self.innerFirst = innerFirst
+    }
+}
+
+extension LaneOperation {
+    /// add, subtract, multiply and divide: what compound steps combine.
+    public var isArithmetic: Bool {
+        switch self {
+        case .add, .subtract, .multiply, .divide: true
+        default: false
+        }
     }
 }
 

@@ -52,6 +52,11 @@ protocol LaneKernels {
     static func sincos(_ x: UnsafePointer<Scalar>, _ s: UnsafeMutablePointer<Scalar>, _ c: UnsafeMutablePointer<Scalar>, _ n: Int)
     static func binary(
         _ op: LaneOperation, _ a: LaneOperand<Scalar>, _ b: LaneOperand<Scalar>, _ r: UnsafeMutablePointer<Scalar>, _ n: Int)
+    /// `r = outer(inner(a, b), c)`, or `outer(c, inner(a, b))` when not
+    /// `innerFirst` (``LaneStep/inner``); both arithmetic.
+    static func compound(
+        _ outer: LaneOperation, _ inner: LaneOperation, _ a: LaneOperand<Scalar>, _ b: LaneOperand<Scalar>,
+        _ c: LaneOperand<Scalar>, _ innerFirst: Bool, _ r: UnsafeMutablePointer<Scalar>, _ n: Int)
     /// The sum of `n` values in Double, in the fixed order ``LaneRun/chunkSums`` describes.
     static func sum(_ x: UnsafePointer<Scalar>, _ n: Int) -> Double
     /// `p[i] = p[i] + step * g[i]` for `n` lanes (any `n`).
@@ -105,6 +110,10 @@ extension LaneKernels {
             for step in plan.steps {
                 let result = destination(step.destination)
                 let op = step.operation
+                if let inner = step.inner {
+                    compound(op, inner, value(step.a), value(step.b), value(step.c), step.innerFirst, result, n)
+                    continue
+                }
                 if op.isBinary {
                     binary(op, value(step.a), value(step.b), result, n)
                     continue
@@ -188,4 +197,33 @@ struct RunningSums {
             return two.x + two.y
         }
     }
+}
+
+/// The four arithmetic operations as types, so one generic loop serves
+/// every pair in a compound step: each (inner, outer) pair is specialized
+/// into its own loop with both operations inlined. Specializations of this
+/// module's generics carry the module's name (no shared symbols).
+protocol LaneArithmetic {
+    static func apply(_ x: FloatVector, _ y: FloatVector) -> FloatVector
+    static func apply(_ x: DoubleVector, _ y: DoubleVector) -> DoubleVector
+}
+
+enum AddLanes: LaneArithmetic {
+    @_transparent static func apply(_ x: FloatVector, _ y: FloatVector) -> FloatVector { x + y }
+    @_transparent static func apply(_ x: DoubleVector, _ y: DoubleVector) -> DoubleVector { x + y }
+}
+
+enum SubtractLanes: LaneArithmetic {
+    @_transparent static func apply(_ x: FloatVector, _ y: FloatVector) -> FloatVector { x - y }
+    @_transparent static func apply(_ x: DoubleVector, _ y: DoubleVector) -> DoubleVector { x - y }
+}
+
+enum MultiplyLanes: LaneArithmetic {
+    @_transparent static func apply(_ x: FloatVector, _ y: FloatVector) -> FloatVector { x * y }
+    @_transparent static func apply(_ x: DoubleVector, _ y: DoubleVector) -> DoubleVector { x * y }
+}
+
+enum DivideLanes: LaneArithmetic {
+    @_transparent static func apply(_ x: FloatVector, _ y: FloatVector) -> FloatVector { x / y }
+    @_transparent static func apply(_ x: DoubleVector, _ y: DoubleVector) -> DoubleVector { x / y }
 }

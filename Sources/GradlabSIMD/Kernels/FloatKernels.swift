@@ -152,6 +152,52 @@ enum FloatKernels: LaneKernels {
         }
     }
 
+    static func compound(
+        _ outer: LaneOperation, _ inner: LaneOperation, _ a: LaneOperand<Float>, _ b: LaneOperand<Float>,
+        _ c: LaneOperand<Float>, _ innerFirst: Bool, _ r: UnsafeMutablePointer<Float>, _ n: Int
+    ) {
+        switch inner {
+        case .add: compound(AddLanes.self, outer, a, b, c, innerFirst, r, n)
+        case .subtract: compound(SubtractLanes.self, outer, a, b, c, innerFirst, r, n)
+        case .multiply: compound(MultiplyLanes.self, outer, a, b, c, innerFirst, r, n)
+        default: compound(DivideLanes.self, outer, a, b, c, innerFirst, r, n)
+        }
+    }
+
+    static func compound<Inner: LaneArithmetic>(
+        _ inner: Inner.Type, _ outer: LaneOperation, _ a: LaneOperand<Float>, _ b: LaneOperand<Float>,
+        _ c: LaneOperand<Float>, _ innerFirst: Bool, _ r: UnsafeMutablePointer<Float>, _ n: Int
+    ) {
+        switch outer {
+        case .add: compoundLanes(inner, AddLanes.self, a, b, c, innerFirst, r, n)
+        case .subtract: compoundLanes(inner, SubtractLanes.self, a, b, c, innerFirst, r, n)
+        case .multiply: compoundLanes(inner, MultiplyLanes.self, a, b, c, innerFirst, r, n)
+        default: compoundLanes(inner, DivideLanes.self, a, b, c, innerFirst, r, n)
+        }
+    }
+
+    /// One loop per (inner, outer) pair, both operations inlined.
+    @inline(never)
+    static func compoundLanes<Inner: LaneArithmetic, Outer: LaneArithmetic>(
+        _: Inner.Type, _: Outer.Type, _ a: LaneOperand<Float>, _ b: LaneOperand<Float>,
+        _ c: LaneOperand<Float>, _ innerFirst: Bool, _ r: UnsafeMutablePointer<Float>, _ n: Int
+    ) {
+        var i = 0
+        if innerFirst {
+            while i < n {
+                let t = Inner.apply(a.vector(at: i, as: V.self), b.vector(at: i, as: V.self))
+                store(Outer.apply(t, c.vector(at: i, as: V.self)), r + i)
+                i &+= V.scalarCount
+            }
+        } else {
+            while i < n {
+                let t = Inner.apply(a.vector(at: i, as: V.self), b.vector(at: i, as: V.self))
+                store(Outer.apply(c.vector(at: i, as: V.self), t), r + i)
+                i &+= V.scalarCount
+            }
+        }
+    }
+
     static func descend(_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ step: Float, _ n: Int) {
         let w = V.scalarCount
         var i = 0
