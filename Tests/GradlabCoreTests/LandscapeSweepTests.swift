@@ -105,6 +105,31 @@ struct LandscapeSweepTests {
         #expect(inspection.parameters.allSatisfy { $0.gradient.isFinite && $0.gradient != 0 })
     }
 
+    /// Point summaries cost a pass of their own: a session computes them
+    /// only while a sink reads them (a recorder does; the headless table
+    /// does not), from the moment such a sink is attached.
+    @Test func summariesFollowTheSinksThatReadThem() async throws {
+        final class Table: EventSink {
+            func receive(_ event: Event, config: LabConfig) {}
+            func finish(status: String) {}
+            var readsPointSummaries: Bool { false }
+        }
+        final class Reader: EventSink {
+            func receive(_ event: Event, config: LabConfig) {}
+            func finish(status: String) {}
+        }
+        var config = LabConfig(lab: .landscape)
+        config.points = 5_000
+        config.trackedPoints = 10
+        let session = try Session(config: config, sinks: [Table()], streaming: false)
+        #expect(await session.start().summary == nil)
+        await session.step(1)
+        #expect(await session.latest?.summary == nil)
+        await session.attach(Reader())
+        await session.step(1)
+        #expect(await session.latest?.summary != nil)
+    }
+
     /// A NaN anywhere makes the summary's fMin and fMax NaN, as it makes the loss NaN.
     @Test func nanReachesTheSummary() throws {
         var config = LabConfig(lab: .landscape)

@@ -26,6 +26,10 @@ protocol Lab: AnyObject {
     /// pass of its own (the landscape's gradient norm over every point).
     /// Sessions that stream (the TUI) set it; headless runs do not.
     var measuresForInspector: Bool { get set }
+    /// Whether epoch records carry ``EpochRecord/summary`` (the landscape's
+    /// statistics over every point, beyond the tracked ones). Sessions set
+    /// it while a sink reads summaries (a recorder).
+    var summarizesPoints: Bool { get set }
     /// The data a data view plots.
     var dataset: LabDataset { get }
     /// Parameters under their checkpoint names (`weight`, `bias`; `x1`, `x2`).

@@ -74,7 +74,7 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     /// sum of f, whose mean is each group's loss.
     private func sweep(stepping: Bool) -> (groupLoss: [Double], summary: PointSummary?) {
         let tracked = min(count, config.trackedPoints)
-        let summarizing = groupCount == 1 && count > tracked
+        let summarizing = summarizesPoints && groupCount == 1 && count > tracked
         let measuringNorm = measuresForInspector
         var norm = 0.0
         var groupLoss: [Double] = []

@@ -17,6 +17,8 @@ class TrainableLab<T: ProgramScalar> {
     var epoch = 0
     /// See ``Lab/measuresForInspector``.
     var measuresForInspector = true
+    /// See ``Lab/summarizesPoints``.
+    var summarizesPoints = true
 
     init(config: LabConfig, parameterCount: Int, groupRanges: [Range<Int>]? = nil) {
         self.config = config

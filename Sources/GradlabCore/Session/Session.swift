@@ -4,6 +4,14 @@ public protocol EventSink: AnyObject, Sendable {
     func receive(_ event: Event, config: LabConfig)
     /// The run ended; `status` is `completed`, `interrupted`, `diverged` or `quit`.
     func finish(status: String)
+    /// Whether this sink reads epochs' ``EpochRecord/summary`` (statistics
+    /// over every landscape point, a pass of their own): the lab computes
+    /// them only while some sink does. True unless a sink says otherwise.
+    var readsPointSummaries: Bool { get }
+}
+
+extension EventSink {
+    public var readsPointSummaries: Bool { true }
 }
 
 /// The only owner of mutable training state.
@@ -44,8 +52,10 @@ public actor Session {
         try config.validate()
         device = try DeviceStatus.resolve(config.device)
         self.config = config
-        lab = try makeLab(config)
-        lab.measuresForInspector = streaming
+        let lab = try makeLab(config)
+        lab.measuresForInspector = streaming  // as configureLab() does, before the actor exists
+        lab.summarizesPoints = sinks.contains { $0.readsPointSummaries }
+        self.lab = lab
         self.sinks = sinks
         (events, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .unbounded)
     }
@@ -54,6 +64,14 @@ public actor Session {
     /// once the config is known good, so bad input never truncates a file).
     public func attach(_ sink: any EventSink) {
         sinks.append(sink)
+        configureLab()
+    }
+
+    /// Tells the lab what its observers read: the inspector's measures when
+    /// the TUI streams, point summaries when a sink reads them (a recorder).
+    private func configureLab() {
+        lab.measuresForInspector = streaming
+        lab.summarizesPoints = sinks.contains { $0.readsPointSummaries }
     }
 
     /// Publishes the device choice and the start state (epoch 0).
@@ -130,7 +148,7 @@ public actor Session {
         var next = config
         next.seed = seed
         lab = try makeLab(next)
-        lab.measuresForInspector = streaming
+        configureLab()
         config = next
         divergenceReported = false
         publish(.reset(epoch: 0, seed: seed))

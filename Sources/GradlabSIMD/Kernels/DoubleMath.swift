@@ -35,8 +35,7 @@ enum DoubleMath {
         y = mulAdd(y, z, DoubleVector(repeating: -1.98412698295895385996e-4))
         y = mulAdd(y, z, DoubleVector(repeating: 8.33333333332211858878e-3))
         y = mulAdd(y, z, DoubleVector(repeating: -1.66666666666666307295e-1))
-        y = y * z * r
-        return y + r
+        return mulAdd(r * z, y, r)  // r + r z P(z), the last step fused where the set has FMA
     }
 
     /// cos r = 1 - z/2 + z^2 P(z), with fdlibm's recovery of the rounding

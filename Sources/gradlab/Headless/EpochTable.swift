@@ -48,6 +48,9 @@ final class EpochPrinter: EventSink {
         self.progress = progress
     }
 
+    /// The table prints the loss, not the point summary.
+    var readsPointSummaries: Bool { false }
+
     func receive(_ event: Event, config: LabConfig) {
         switch event {
         case .epoch(let record):
