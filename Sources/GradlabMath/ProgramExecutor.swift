@@ -21,6 +21,11 @@ enum ExecutorTuning {
     /// Each worker gets at least this many lanes.
     static let lanesPerWorker = 16_384
 
+    /// Batches of chunks per worker that a parallel run is cut into: small
+    /// enough that the workers finish together on a loaded machine, large
+    /// enough that taking one (an atomic add) costs nothing.
+    static let batchesPerWorker = 16
+
     static let processorCount = ProcessInfo.processInfo.activeProcessorCount
 
     /// The worker count ``Program/run(count:inputs:outputs:)`` uses.
@@ -78,6 +83,8 @@ final class PreparedRun<T: LaneScalar>: @unchecked Sendable {
     private(set) var chunkOutputs: [UnsafeMutablePointer<UnsafePointer<T>>] = []
     /// (input, output) index pairs of a descent, two Ints each.
     let descentPairs: UnsafeMutablePointer<Int>
+    /// The next chunk a worker of a parallel run takes.
+    let nextChunk = Atomic<Int>(0)
     private(set) var chunkSums: UnsafeMutablePointer<Double>
     private var chunkSumCapacity = 0
 
@@ -213,13 +220,21 @@ enum ProgramExecutor<T: LaneScalar> {
         if workers == 1 {
             T.runKernels(level, plan, lanes, 0..<chunkCount, prepared.scratch[0], prepared.chunkOutputs[0])
         } else {
-            // Each worker takes a contiguous run of chunks. Chunk boundaries
-            // do not depend on the worker count and lanes never interact, so
-            // the result is bit-identical to one worker; chunk sums are
-            // stored per chunk and added in chunk order below.
+            // Workers take batches of chunks from a shared counter until none
+            // are left, so a worker whose core is busy with another process
+            // takes fewer (fixed halves would wait for the slowest). Chunk
+            // boundaries do not depend on who runs them and lanes never
+            // interact, so the result is bit-identical to one worker; chunk
+            // sums are stored per chunk and added in chunk order below.
+            let batch = max(1, chunkCount / (workers * ExecutorTuning.batchesPerWorker))
+            prepared.nextChunk.store(0, ordering: .relaxed)
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                let chunks = (chunkCount * worker / workers)..<(chunkCount * (worker + 1) / workers)
-                T.runKernels(level, plan, lanes, chunks, prepared.scratch[worker], prepared.chunkOutputs[worker])
+                while true {
+                    let first = prepared.nextChunk.wrappingAdd(batch, ordering: .relaxed).oldValue
+                    guard first < chunkCount else { break }
+                    T.runKernels(level, plan, lanes, first..<min(first + batch, chunkCount),
+                                 prepared.scratch[worker], prepared.chunkOutputs[worker])
+                }
             }
         }
         if let sums {
