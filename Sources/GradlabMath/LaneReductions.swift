@@ -11,7 +11,7 @@ import GradlabSIMDAVX512
 /// thread that computes it; sums are in Double.
 public enum LaneReductions {
     /// The sum of `count` values, in the fixed order of a run's sums
-    /// (16 running sums, lane i into sum i mod 16, folded pairwise).
+    /// (64 running sums, lane i into sum i mod 64, folded pairwise).
     public static func sum<T: ProgramScalar>(_ x: UnsafePointer<T>, count: Int) -> Double {
         T._sum(x, count, SIMDLevel.active)
     }

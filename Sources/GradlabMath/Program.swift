@@ -214,7 +214,9 @@ public struct Program: Sendable {
     ///     storing it (to sum it, descend along it, or read it in the hook).
     ///   - sums: nil, or room for ``outputCount`` Doubles: each output summed
     ///     over all lanes in Double, in an order that depends on neither the
-    ///     thread count nor the CPU (16 running sums per chunk, then chunks in order).
+    ///     thread count nor the CPU (64 running sums per chunk, then chunks in order).
+    ///   - summed: the outputs to sum (nil: all); the others' entries are NaN.
+    ///     Each sum is a pass over the chunk, so sum only what you read.
     ///   - threads: workers; nil picks by `count`, as ``run(count:inputs:outputs:)``.
     ///   - descent: per-lane inputs to move along outputs once each chunk is
     ///     computed (``ProgramDescent``); they are written through their
@@ -226,11 +228,11 @@ public struct Program: Sendable {
     ///     inputs (the chunk has been read) and of the outputs.
     public func run<T: ProgramScalar>(
         count: Int, inputs: [ProgramInput<T>], outputs: [UnsafeMutablePointer<T>?],
-        sums: UnsafeMutablePointer<Double>?, threads: Int? = nil, descent: ProgramDescent<T>? = nil,
-        afterChunk: (@Sendable (ProgramChunk<T>) -> Void)? = nil
+        sums: UnsafeMutablePointer<Double>?, summed: Set<Int>? = nil, threads: Int? = nil,
+        descent: ProgramDescent<T>? = nil, afterChunk: (@Sendable (ProgramChunk<T>) -> Void)? = nil
     ) {
-        run(count: count, inputs: inputs, outputs: outputs, sums: sums, threads: threads, level: SIMDLevel.active,
-            descent: descent, afterChunk: afterChunk)
+        run(count: count, inputs: inputs, outputs: outputs, sums: sums, summed: summed, threads: threads,
+            level: SIMDLevel.active, descent: descent, afterChunk: afterChunk)
     }
 
     /// Lanes per chunk of a run in `T`. A run's `afterChunk` hook sees chunk
@@ -243,14 +245,19 @@ public struct Program: Sendable {
     /// The full form, with the kernel set named (tests run every level).
     func run<T: ProgramScalar>(
         count: Int, inputs: [ProgramInput<T>], outputs: [UnsafeMutablePointer<T>?],
-        sums: UnsafeMutablePointer<Double>?, threads: Int?, level: SIMDLevel,
+        sums: UnsafeMutablePointer<Double>?, summed: Set<Int>? = nil, threads: Int?, level: SIMDLevel,
         descent: ProgramDescent<T>? = nil, afterChunk: (@Sendable (ProgramChunk<T>) -> Void)? = nil
     ) {
         precondition(count >= 0, "negative lane count")
         precondition(inputs.count == self.inputs.count, "expected \(self.inputs.count) inputs, got \(inputs.count)")
         precondition(outputs.count == outputCount, "expected \(outputCount) outputs, got \(outputs.count)")
         let workers = max(threads ?? ExecutorTuning.threads(forLanes: count), 1)
-        T._run(self, count: count, inputs: inputs, outputs: outputs, sums: sums, threads: workers,
+        var mask = UInt64.max
+        if let summed {
+            precondition(summed.allSatisfy { (0..<min(outputCount, 64)).contains($0) }, "Program.run: summed output out of range")
+            mask = summed.reduce(0) { $0 | (1 << UInt64($1)) }
+        }
+        T._run(self, count: count, inputs: inputs, outputs: outputs, sums: sums, summed: mask, threads: workers,
                level: min(level, SIMDLevel.detected), descent: descent, afterChunk: afterChunk)
     }
 }

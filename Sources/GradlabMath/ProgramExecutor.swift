@@ -170,7 +170,7 @@ final class ProgramRunCache: Sendable {
 enum ProgramExecutor<T: LaneScalar> {
     static func run(
         _ program: Program, count: Int, inputs: [ProgramInput<T>], outputs: [UnsafeMutablePointer<T>?],
-        sums: UnsafeMutablePointer<Double>?, threads: Int, level: SIMDLevel, descent: ProgramDescent<T>?,
+        sums: UnsafeMutablePointer<Double>?, summed: UInt64, threads: Int, level: SIMDLevel, descent: ProgramDescent<T>?,
         afterChunk: (@Sendable (ProgramChunk<T>) -> Void)?
     ) {
         if let sums { sums.update(repeating: 0, count: program.outputCount) }
@@ -213,7 +213,7 @@ enum ProgramExecutor<T: LaneScalar> {
         prepared.reserve(workers: workers, chunks: chunkCount, summing: sums != nil)
         let lanes = LaneRun<T>(
             count: count, chunkLanes: chunkLanes, inputs: prepared.inputTable, outputs: prepared.outputTable,
-            uniforms: prepared.uniforms, chunkSums: sums == nil ? nil : prepared.chunkSums,
+            uniforms: prepared.uniforms, chunkSums: sums == nil ? nil : prepared.chunkSums, summed: summed,
             descentPairs: prepared.descentPairs, descentCount: descentCount, descentStep: descent?.step ?? 0,
             afterChunk: afterChunk)
         let plan = prepared.plan
@@ -242,6 +242,7 @@ enum ProgramExecutor<T: LaneScalar> {
             for chunk in 0..<chunkCount {
                 for k in 0..<outputCount { sums[k] += prepared.chunkSums[chunk * outputCount + k] }
             }
+            for k in 0..<outputCount where k >= 64 || summed & (1 << UInt64(k)) == 0 { sums[k] = .nan }
         }
     }
 

@@ -20,10 +20,11 @@ public protocol ProgramScalar: BinaryFloatingPoint, Real, SIMDScalar, Codable, S
     /// Evaluates one lane of `program` (``Program/evaluate(_:into:)``).
     static func _evaluate(_ program: Program, _ inputs: UnsafePointer<Self>, _ outputs: UnsafeMutablePointer<Self>)
 
-    /// Runs `program` over `count` lanes (``Program/run(count:inputs:outputs:sums:threads:afterChunk:)``).
+    /// Runs `program` over `count` lanes (``Program/run(count:inputs:outputs:sums:summed:threads:descent:afterChunk:)``);
+    /// bit k of `summed`: output k is summed.
     static func _run(
         _ program: Program, count: Int, inputs: [ProgramInput<Self>], outputs: [UnsafeMutablePointer<Self>?],
-        sums: UnsafeMutablePointer<Double>?, threads: Int, level: SIMDLevel, descent: ProgramDescent<Self>?,
+        sums: UnsafeMutablePointer<Double>?, summed: UInt64, threads: Int, level: SIMDLevel, descent: ProgramDescent<Self>?,
         afterChunk: (@Sendable (ProgramChunk<Self>) -> Void)?)
 
     /// ``LaneReductions``' entry points, with the kernel set named.
@@ -59,10 +60,10 @@ extension Float: ProgramScalar {
 
     public static func _run(
         _ program: Program, count: Int, inputs: [ProgramInput<Float>], outputs: [UnsafeMutablePointer<Float>?],
-        sums: UnsafeMutablePointer<Double>?, threads: Int, level: SIMDLevel, descent: ProgramDescent<Float>?,
+        sums: UnsafeMutablePointer<Double>?, summed: UInt64, threads: Int, level: SIMDLevel, descent: ProgramDescent<Float>?,
         afterChunk: (@Sendable (ProgramChunk<Float>) -> Void)?
     ) {
-        ProgramExecutor<Float>.run(program, count: count, inputs: inputs, outputs: outputs, sums: sums,
+        ProgramExecutor<Float>.run(program, count: count, inputs: inputs, outputs: outputs, sums: sums, summed: summed,
                                    threads: threads, level: level, descent: descent, afterChunk: afterChunk)
     }
 }
@@ -77,10 +78,10 @@ extension Double: ProgramScalar {
 
     public static func _run(
         _ program: Program, count: Int, inputs: [ProgramInput<Double>], outputs: [UnsafeMutablePointer<Double>?],
-        sums: UnsafeMutablePointer<Double>?, threads: Int, level: SIMDLevel, descent: ProgramDescent<Double>?,
+        sums: UnsafeMutablePointer<Double>?, summed: UInt64, threads: Int, level: SIMDLevel, descent: ProgramDescent<Double>?,
         afterChunk: (@Sendable (ProgramChunk<Double>) -> Void)?
     ) {
-        ProgramExecutor<Double>.run(program, count: count, inputs: inputs, outputs: outputs, sums: sums,
+        ProgramExecutor<Double>.run(program, count: count, inputs: inputs, outputs: outputs, sums: sums, summed: summed,
                                     threads: threads, level: level, descent: descent, afterChunk: afterChunk)
     }
 }

@@ -126,10 +126,12 @@ public struct LaneRun<T>: @unchecked Sendable {
     /// a kernel loads a full vector of it like a chunk of lanes.
     public var uniforms: UnsafePointer<T>
     /// When set, `outputCount` sums per chunk (chunk-major), each in Double
-    /// and in a fixed order: 16 running sums, lane i into sum i mod 16, added
-    /// pairwise at the end. The order depends on neither the thread count
-    /// nor the vector width.
+    /// and in a fixed order: 64 running sums, lane i into sum i mod 64, added
+    /// pairwise at the end (`RunningSums`). The order depends on neither the
+    /// thread count nor the vector width.
     public var chunkSums: UnsafeMutablePointer<Double>?
+    /// Bit k set: output k is summed (the others' chunk sums are 0).
+    public var summed: UInt64
     /// Gradient-descent pairs, `descentCount` of them: (input, output)
     /// indices. After a chunk's outputs are computed, per-lane input i moves
     /// by `descentStep` times output k, `x = x + step * y`, written through
@@ -144,7 +146,7 @@ public struct LaneRun<T>: @unchecked Sendable {
     public init(
         count: Int, chunkLanes: Int, inputs: UnsafePointer<UnsafePointer<T>?>,
         outputs: UnsafePointer<UnsafeMutablePointer<T>?>, uniforms: UnsafePointer<T>,
-        chunkSums: UnsafeMutablePointer<Double>?, descentPairs: UnsafePointer<Int>, descentCount: Int,
+        chunkSums: UnsafeMutablePointer<Double>?, summed: UInt64 = .max, descentPairs: UnsafePointer<Int>, descentCount: Int,
         descentStep: T, afterChunk: (@Sendable (LaneChunk<T>) -> Void)?
     ) {
         self.count = count
@@ -153,6 +155,7 @@ public struct LaneRun<T>: @unchecked Sendable {
         self.outputs = outputs
         self.uniforms = uniforms
         self.chunkSums = chunkSums
+        self.summed = summed
         self.descentPairs = descentPairs
         self.descentCount = descentCount
         self.descentStep = descentStep

@@ -132,15 +132,38 @@ struct FusedRunTests {
         seen.initialize(repeating: -1, count: 2 * chunkCount)
         nonisolated(unsafe) let table = seen
         var sums = [0.0, 0.0, 0.0]
-        tutorial.run(count: count, inputs: [.lanes(x1), .lanes(x2)], outputs: [nil, nil, nil], sums: &sums, threads: 2) { chunk in
-            precondition(chunk.index >= 0 && chunk.index < chunkCount, "chunk index out of range")
-            table[2 * chunk.index] = chunk.lanes.lowerBound
-            table[2 * chunk.index + 1] = chunk.lanes.upperBound
+        x1.withUnsafeBufferPointer { a in
+            x2.withUnsafeBufferPointer { b in
+                guard let a = a.baseAddress, let b = b.baseAddress else { return }
+                tutorial.run(count: count, inputs: [.lanes(a), .lanes(b)], outputs: [nil, nil, nil], sums: &sums, threads: 2) { chunk in
+                    precondition(chunk.index >= 0 && chunk.index < chunkCount, "chunk index out of range")
+                    table[2 * chunk.index] = chunk.lanes.lowerBound
+                    table[2 * chunk.index + 1] = chunk.lanes.upperBound
+                }
+            }
         }
         for c in 0..<chunkCount {
             #expect(seen[2 * c] == c * size)
             #expect(seen[2 * c + 1] == min((c + 1) * size, count))
         }
+    }
+
+    /// `summed` picks the outputs to sum; the others are NaN, and the
+    /// picked ones are the same bits as when every output is summed.
+    @Test func summedPicksOutputs() {
+        let count = 5_000
+        let (x1, x2): ([Double], [Double]) = Self.points(count)
+        var all = [0.0, 0.0, 0.0], some = [0.0, 0.0, 0.0]
+        x1.withUnsafeBufferPointer { a in
+            x2.withUnsafeBufferPointer { b in
+                guard let a = a.baseAddress, let b = b.baseAddress else { return }
+                tutorial.run(count: count, inputs: [.lanes(a), .lanes(b)], outputs: [nil, nil, nil], sums: &all)
+                tutorial.run(count: count, inputs: [.lanes(a), .lanes(b)], outputs: [nil, nil, nil], sums: &some, summed: [0, 2])
+            }
+        }
+        #expect(some[0].bitPattern == all[0].bitPattern)
+        #expect(some[1].isNaN)
+        #expect(some[2].bitPattern == all[2].bitPattern)
     }
 
     @Test func evaluateIntoMatchesEvaluate() throws {

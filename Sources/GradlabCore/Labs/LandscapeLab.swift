@@ -89,7 +89,7 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
             program.run(
                 count: count,
                 inputs: [.lanes(UnsafePointer(block)), .lanes(UnsafePointer(block + count))],
-                outputs: [nil, nil, nil], sums: sums,
+                outputs: [nil, nil, nil], sums: sums, summed: [0],
                 descent: descent.map { ProgramDescent(step: $0, pairs: [(0, 1), (1, 2)]) }
             ) { chunk in
                 let start = chunk.lanes.lowerBound, n = chunk.lanes.count

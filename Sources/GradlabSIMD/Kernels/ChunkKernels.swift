@@ -135,7 +135,9 @@ extension LaneKernels {
                     if x.isUniform { output(k).update(repeating: x.base[0], count: n) } else { output(k).update(from: x.base, count: n) }
                 }
                 if let sums = run.chunkSums {
-                    sums[chunk * plan.outputCount + k] = x.isUniform ? Double(x.base[0]) * Double(lanes) : sum(x.base, lanes)
+                    let summed = k < 64 && run.summed & (1 << UInt64(k)) != 0
+                    sums[chunk * plan.outputCount + k] = !summed ? 0
+                        : x.isUniform ? Double(x.base[0]) * Double(lanes) : sum(x.base, lanes)
                 }
             }
             if staged {
