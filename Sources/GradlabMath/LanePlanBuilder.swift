@@ -20,7 +20,9 @@ enum UniformStep: Sendable {
 /// - An arithmetic step whose result only one other arithmetic step reads
 ///   is folded into that step (a compound step, ``LaneStep/inner``): one
 ///   pass instead of two, no store and reload of the value between, and
-///   the same bits. One level deep, one folded operand per step.
+///   the same bits. One level deep, one folded operand per step. Likewise
+///   an arithmetic value that only a sin/cos pair reads (`sin(0.5*x)` and
+///   `cos(0.5*x)`), and a `negate` of a compound step's result.
 /// - An output is written in place by the step computing it; a register is
 ///   reused once its value is dead; values that outputs read at the end of
 ///   a chunk (to copy or sum) are never reused.
@@ -51,6 +53,9 @@ enum LanePlanBuilder {
         // both are arithmetic; x's operands then live until y.
         var lastUse = program.lastUse
         var foldInto: [Int: Int] = [:]
+        /// Negations computed by the compound step they read: negate id -> that step's id.
+        var negationOf: [Int: Int] = [:]
+        var negated = Set<Int>()
         if fusing {
             var uses = Array(repeating: 0, count: instructions.count)
             var reader = Array(repeating: -1, count: instructions.count)
@@ -75,7 +80,25 @@ enum LanePlanBuilder {
                 lastUse[a] = max(lastUse[a], y)
                 lastUse[b] = max(lastUse[b], y)
             }
+            for (x, instruction) in instructions.enumerated() where foldInto[x] == nil && !absorbs.contains(x) {
+                // Read only by a sin/cos pair: folded into their sincos step.
+                guard case .binary(let op, let a, let b) = instruction, LaneOperation(op).isArithmetic, !isOutput[x],
+                      let s = sinOf[x], let c = cosOf[x], uses[x] == 2 else { continue }
+                let first = min(s, c)
+                foldInto[x] = first
+                lastUse[a] = max(lastUse[a], first)
+                lastUse[b] = max(lastUse[b], first)
+            }
+            for y in absorbs where uses[y] == 1 && !isOutput[y] {
+                if case .unary(.negate, y) = instructions[reader[y]] {
+                    negationOf[reader[y]] = y
+                    negated.insert(y)
+                }
+            }
         }
+        func reader(of y: Int) -> Int? { negationOf.first { $0.value == y }?.key }
+        /// Negations a compound step computed (see `negationOf`).
+        var foldedNegations = Set<Int>()
         /// A folded value waiting for its reader: its operation and operands.
         var pending: [Int: (op: LaneOperation, a: LaneSlot, b: LaneSlot)] = [:]
 
@@ -103,8 +126,23 @@ enum LanePlanBuilder {
             case .constant(let value):
                 homes[id] = uniform(.constant(value))
             case .unary(let op, let a):
+                if foldedNegations.contains(id) {
+                    // The compound step it reads wrote -value into its home.
+                    continue
+                }
                 if homes[id] != nil {  // computed by its sincos partner
                     release([a], at: id)
+                    continue
+                }
+                if let folded = pending[a], let partner = op == .sin ? cosOf[a] : (op == .cos ? sinOf[a] : nil), partner > id {
+                    guard case .binary(_, let p, let q) = instructions[a] else { preconditionFailure("folded value is not binary") }
+                    release([p, q], at: id)
+                    let destination = newDestination(id)
+                    let other = newDestination(partner)
+                    homes[id] = destination
+                    homes[partner] = other
+                    let (sine, cosine) = op == .sin ? (destination, other) : (other, destination)
+                    steps.append(LaneStep(sincosOf: folded.op, folded.a, folded.b, into: sine, second: cosine))
                     continue
                 }
                 guard let source = homes[a] else { preconditionFailure("operand without a home") }
@@ -131,10 +169,16 @@ enum LanePlanBuilder {
                     guard let c = homes[other] else { preconditionFailure("operand without a home") }
                     guard case .binary(_, let p, let q) = instructions[innerFirst ? a : b] else { preconditionFailure("folded value is not binary") }
                     release([p, q, other], at: id)
-                    let destination = newDestination(id)
+                    // A folded negation's home is the negation's (an output's buffer, when it is one).
+                    let negation = negated.contains(id) ? reader(of: id) : nil
+                    let destination = newDestination(negation ?? id)
                     homes[id] = destination
+                    if let negation {
+                        homes[negation] = destination
+                        foldedNegations.insert(negation)
+                    }
                     steps.append(LaneStep(LaneOperation(op), inner: folded.op, folded.a, folded.b, c: c, innerFirst: innerFirst,
-                                          into: destination))
+                                          negated: negation != nil, into: destination))
                     continue
                 }
                 guard let x = homes[a], let y = homes[b] else { preconditionFailure("operand without a home") }

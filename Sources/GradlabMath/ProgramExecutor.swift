@@ -88,8 +88,9 @@ final class PreparedRun<T: LaneScalar>: @unchecked Sendable {
     private(set) var chunkSums: UnsafeMutablePointer<Double>
     private var chunkSumCapacity = 0
 
-    init(_ program: Program, lanes: [Bool], stored: [Bool]) {
-        (plan, prologue) = LanePlanBuilder.build(program, lanes: lanes, stored: stored)
+    /// - Parameter fusing: see ``LanePlanBuilder/build(_:lanes:stored:fusing:)`` (tests compare both).
+    init(_ program: Program, lanes: [Bool], stored: [Bool], fusing: Bool = true) {
+        (plan, prologue) = LanePlanBuilder.build(program, lanes: lanes, stored: stored, fusing: fusing)
         uniforms = .allocate(capacity: 16 * max(prologue.count, 1))
         uniforms.initialize(repeating: 0, count: 16 * max(prologue.count, 1))
         inputTable = .allocate(capacity: max(plan.inputCount, 1))

@@ -55,8 +55,10 @@ public enum LaneOperation: UInt8, Sendable, CaseIterable {
     public var isBinary: Bool { rawValue >= LaneOperation.add.rawValue }
 }
 
-/// One step: `destination = operation(a, b)` lane by lane; or a compound
-/// step of two arithmetic operations in one pass, when ``inner`` is set.
+/// One step: `destination = operation(a, b)` lane by lane; or, when
+/// ``inner`` is set, a step that computes its operand `inner(a, b)` itself:
+/// a compound step of two arithmetic operations, or `sincos` of an
+/// arithmetic value.
 public struct LaneStep: Sendable {
     public var operation: LaneOperation
     public var a: LaneSlot
@@ -74,6 +76,9 @@ public struct LaneStep: Sendable {
     /// A compound step's other operand.
     public var c: LaneSlot
     public var innerFirst: Bool
+    /// A compound step that stores its result negated (a `negate` folded in:
+    /// exact, as negation is).
+    public var negated: Bool
 
     public init(_ operation: LaneOperation, _ a: LaneSlot, _ b: LaneSlot? = nil, into destination: LaneSlot, second: LaneSlot? = nil) {
         self.operation = operation
@@ -84,12 +89,13 @@ public struct LaneStep: Sendable {
         self.inner = nil
         self.c = a
         self.innerFirst = true
+        self.negated = false
     }
 
     /// `destination = outer(inner(a, b), c)`, or `outer(c, inner(a, b))`
     /// when not `innerFirst`.
     public init(_ outer: LaneOperation, inner: LaneOperation, _ a: LaneSlot, _ b: LaneSlot, c: LaneSlot, innerFirst: Bool,
-                into destination: LaneSlot) {
+                negated: Bool = false, into destination: LaneSlot) {
         precondition(outer.isArithmetic && inner.isArithmetic, "compound steps are add, subtract, multiply and divide")
         self.operation = outer
         self.a = a
@@ -99,6 +105,22 @@ public struct LaneStep: Sendable {
         self.inner = inner
         self.c = c
         self.innerFirst = innerFirst
+        self.negated = negated
+    }
+
+    /// sin and cos of `inner(a, b)` into `sine` and `cosine` (``LaneOperation/sincos``
+    /// of a folded arithmetic value, such as `sin(0.5*x)` and `cos(0.5*x)`).
+    public init(sincosOf inner: LaneOperation, _ a: LaneSlot, _ b: LaneSlot, into sine: LaneSlot, second cosine: LaneSlot) {
+        precondition(inner.isArithmetic, "a folded sincos operand is add, subtract, multiply or divide")
+        self.operation = .sincos
+        self.a = a
+        self.b = b
+        self.destination = sine
+        self.second = cosine
+        self.inner = inner
+        self.c = a
+        self.innerFirst = true
+        self.negated = false
     }
 }
 

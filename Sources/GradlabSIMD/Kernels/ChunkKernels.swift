@@ -53,10 +53,14 @@ protocol LaneKernels {
     static func binary(
         _ op: LaneOperation, _ a: LaneOperand<Scalar>, _ b: LaneOperand<Scalar>, _ r: UnsafeMutablePointer<Scalar>, _ n: Int)
     /// `r = outer(inner(a, b), c)`, or `outer(c, inner(a, b))` when not
-    /// `innerFirst` (``LaneStep/inner``); both arithmetic.
+    /// `innerFirst` (``LaneStep/inner``), negated when `negated`; both arithmetic.
     static func compound(
         _ outer: LaneOperation, _ inner: LaneOperation, _ a: LaneOperand<Scalar>, _ b: LaneOperand<Scalar>,
-        _ c: LaneOperand<Scalar>, _ innerFirst: Bool, _ r: UnsafeMutablePointer<Scalar>, _ n: Int)
+        _ c: LaneOperand<Scalar>, _ innerFirst: Bool, _ negated: Bool, _ r: UnsafeMutablePointer<Scalar>, _ n: Int)
+    /// sin and cos of `inner(a, b)` (arithmetic) into `s` and `c`.
+    static func sincos(
+        of inner: LaneOperation, _ a: LaneOperand<Scalar>, _ b: LaneOperand<Scalar>,
+        _ s: UnsafeMutablePointer<Scalar>, _ c: UnsafeMutablePointer<Scalar>, _ n: Int)
     /// The sum of `n` values in Double, in the fixed order ``LaneRun/chunkSums`` describes.
     static func sum(_ x: UnsafePointer<Scalar>, _ n: Int) -> Double
     /// `p[i] = p[i] + step * g[i]` for `n` lanes (any `n`).
@@ -111,7 +115,11 @@ extension LaneKernels {
                 let result = destination(step.destination)
                 let op = step.operation
                 if let inner = step.inner {
-                    compound(op, inner, value(step.a), value(step.b), value(step.c), step.innerFirst, result, n)
+                    if op == .sincos {
+                        sincos(of: inner, value(step.a), value(step.b), result, destination(step.second), n)
+                    } else {
+                        compound(op, inner, value(step.a), value(step.b), value(step.c), step.innerFirst, step.negated, result, n)
+                    }
                     continue
                 }
                 if op.isBinary {

@@ -40,7 +40,8 @@ enum DoubleKernels: LaneKernels {
     // the AVX-512 build).
     @inline(never) static func negateLanes(_ x: UnsafePointer<Double>, _ r: UnsafeMutablePointer<Double>, _ n: Int) {
         var i = 0
-        while i < n { store(-at(x, i), r + i); i &+= V.scalarCount }
+        // The sign bit flipped: -(+0) is -0, as in the scalar reference (`-v` on a vector gave +0).
+        while i < n { store(V(bits: at(x, i).bits ^ Int64.min), r + i); i &+= V.scalarCount }
     }
     @inline(never) static func sinLanes(_ x: UnsafePointer<Double>, _ r: UnsafeMutablePointer<Double>, _ n: Int) {
         var i = 0
@@ -154,47 +155,75 @@ enum DoubleKernels: LaneKernels {
 
     static func compound(
         _ outer: LaneOperation, _ inner: LaneOperation, _ a: LaneOperand<Double>, _ b: LaneOperand<Double>,
-        _ c: LaneOperand<Double>, _ innerFirst: Bool, _ r: UnsafeMutablePointer<Double>, _ n: Int
+        _ c: LaneOperand<Double>, _ innerFirst: Bool, _ negated: Bool, _ r: UnsafeMutablePointer<Double>, _ n: Int
     ) {
         switch inner {
-        case .add: compound(AddLanes.self, outer, a, b, c, innerFirst, r, n)
-        case .subtract: compound(SubtractLanes.self, outer, a, b, c, innerFirst, r, n)
-        case .multiply: compound(MultiplyLanes.self, outer, a, b, c, innerFirst, r, n)
-        default: compound(DivideLanes.self, outer, a, b, c, innerFirst, r, n)
+        case .add: compound(AddLanes.self, outer, a, b, c, innerFirst, negated, r, n)
+        case .subtract: compound(SubtractLanes.self, outer, a, b, c, innerFirst, negated, r, n)
+        case .multiply: compound(MultiplyLanes.self, outer, a, b, c, innerFirst, negated, r, n)
+        default: compound(DivideLanes.self, outer, a, b, c, innerFirst, negated, r, n)
         }
     }
 
     static func compound<Inner: LaneArithmetic>(
         _ inner: Inner.Type, _ outer: LaneOperation, _ a: LaneOperand<Double>, _ b: LaneOperand<Double>,
-        _ c: LaneOperand<Double>, _ innerFirst: Bool, _ r: UnsafeMutablePointer<Double>, _ n: Int
+        _ c: LaneOperand<Double>, _ innerFirst: Bool, _ negated: Bool, _ r: UnsafeMutablePointer<Double>, _ n: Int
     ) {
         switch outer {
-        case .add: compoundLanes(inner, AddLanes.self, a, b, c, innerFirst, r, n)
-        case .subtract: compoundLanes(inner, SubtractLanes.self, a, b, c, innerFirst, r, n)
-        case .multiply: compoundLanes(inner, MultiplyLanes.self, a, b, c, innerFirst, r, n)
-        default: compoundLanes(inner, DivideLanes.self, a, b, c, innerFirst, r, n)
+        case .add: compoundLanes(inner, AddLanes.self, a, b, c, innerFirst, negated, r, n)
+        case .subtract: compoundLanes(inner, SubtractLanes.self, a, b, c, innerFirst, negated, r, n)
+        case .multiply: compoundLanes(inner, MultiplyLanes.self, a, b, c, innerFirst, negated, r, n)
+        default: compoundLanes(inner, DivideLanes.self, a, b, c, innerFirst, negated, r, n)
         }
     }
 
-    /// One loop per (inner, outer) pair, both operations inlined.
+    /// One loop per (inner, outer) pair, both operations inlined; a negated
+    /// result flips the sign bit (exactly `-x`).
     @inline(never)
     static func compoundLanes<Inner: LaneArithmetic, Outer: LaneArithmetic>(
         _: Inner.Type, _: Outer.Type, _ a: LaneOperand<Double>, _ b: LaneOperand<Double>,
-        _ c: LaneOperand<Double>, _ innerFirst: Bool, _ r: UnsafeMutablePointer<Double>, _ n: Int
+        _ c: LaneOperand<Double>, _ innerFirst: Bool, _ negated: Bool, _ r: UnsafeMutablePointer<Double>, _ n: Int
     ) {
+        let sign = DoubleBits(repeating: negated ? Int64.min : 0)
         var i = 0
         if innerFirst {
             while i < n {
                 let t = Inner.apply(a.vector(at: i, as: V.self), b.vector(at: i, as: V.self))
-                store(Outer.apply(t, c.vector(at: i, as: V.self)), r + i)
+                store(V(bits: Outer.apply(t, c.vector(at: i, as: V.self)).bits ^ sign), r + i)
                 i &+= V.scalarCount
             }
         } else {
             while i < n {
                 let t = Inner.apply(a.vector(at: i, as: V.self), b.vector(at: i, as: V.self))
-                store(Outer.apply(c.vector(at: i, as: V.self), t), r + i)
+                store(V(bits: Outer.apply(c.vector(at: i, as: V.self), t).bits ^ sign), r + i)
                 i &+= V.scalarCount
             }
+        }
+    }
+
+    static func sincos(
+        of inner: LaneOperation, _ a: LaneOperand<Double>, _ b: LaneOperand<Double>,
+        _ s: UnsafeMutablePointer<Double>, _ c: UnsafeMutablePointer<Double>, _ n: Int
+    ) {
+        switch inner {
+        case .add: sincosLanes(AddLanes.self, a, b, s, c, n)
+        case .subtract: sincosLanes(SubtractLanes.self, a, b, s, c, n)
+        case .multiply: sincosLanes(MultiplyLanes.self, a, b, s, c, n)
+        default: sincosLanes(DivideLanes.self, a, b, s, c, n)
+        }
+    }
+
+    @inline(never)
+    static func sincosLanes<Inner: LaneArithmetic>(
+        _: Inner.Type, _ a: LaneOperand<Double>, _ b: LaneOperand<Double>,
+        _ s: UnsafeMutablePointer<Double>, _ c: UnsafeMutablePointer<Double>, _ n: Int
+    ) {
+        var i = 0
+        while i < n {
+            let (sine, cosine) = DoubleMath.sincos(Inner.apply(a.vector(at: i, as: V.self), b.vector(at: i, as: V.self)))
+            store(sine, s + i)
+            store(cosine, c + i)
+            i &+= V.scalarCount
         }
     }
 
