@@ -19,6 +19,10 @@ trap 'rm -rf "$work"' EXIT
 swift build -c release --product gradlab >&2
 gradlab=.build/release/gradlab
 
+# The CPU, as /proc/cpuinfo names it (family 25 is Zen 3/4: AVX-512 runs as two 256-bit halves on Zen 4).
+if [ -r /proc/cpuinfo ]; then
+    echo "cpu: $(awk -F': ' '/^model name/ {n=$2} /^cpu family/ {f=$2} /^model\t/ {m=$2} END {print n ", family " f ", model " m}' /proc/cpuinfo)" >&2
+fi
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 "$gradlab" bench "$@" > "$work/gradlab.json"
 if command -v "$PYTHON" > /dev/null; then
@@ -69,10 +73,15 @@ for name, value, unit, peer, ratio, target in rows:
 print("  user / default function speed:",
       ", ".join(f"{p} {d}: {land[f'{p}_user_{d}'] / land[f'{p}_default_{d}']:.2f}" for p in ("session", "fused") for d in ("f32", "f64")),
       "(target >= 0.60)")
+if "sincosLanesPerSecondOneCore" in ours:
+    sc, cores = ours["sincosLanesPerSecondOneCore"], ours["machine"]["cores"]
+    print(f"  sin+cos of one value, one core: f32 {sc['f32']:,.0f} lanes/s, f64 {sc['f64']:,.0f} lanes/s; "
+          f"the tutorial's four pairs per point alone allow at most f32 {sc['f32'] * cores / 4:,.0f}, "
+          f"f64 {sc['f64'] * cores / 4:,.0f} pt-steps/s on {cores} cores")
 if "frame" in ours:
     f = ours["frame"]
     print(f"  frame {f['width']}x{f['height']}, {f['trajectories']} trajectories x {f['epochs']} epochs: build {f['buildMs']:.2f} ms, "
-          f"incremental build {f['incrementalBuildMs']:.2f} ms, flush {f['flushMs']}")
+          f"incremental build {f['incrementalBuildMs']:.2f} ms, flush {f['flushMs']:.2f} ms")
 print(f"  peak RSS of the bench: {ours['peakResidentMiB']:.0f} MiB")
 for m in memory:
     print(f"  memory, {m['points']:,} points f32 + Adam ({m['path']}): peak {m['peakMiB']:.0f} MiB, raw arrays {m['rawMiB']:.0f} MiB "

@@ -48,4 +48,21 @@ enum LandscapeBench {
         precondition(sums[0].isFinite, "landscape bench diverged")
         return Double(points) * Double(steps) / seconds
     }
+
+    /// sin x and cos x of 4,096 lanes (one sincos step), again and again on
+    /// one thread, in lanes per second: the vector functions alone.
+    static func sincosLanesPerSecond<T: ProgramScalar>(_ type: T.Type) throws -> Double {
+        let expression = try Expression.parse("sin(x) * cos(x)", variables: ["x"])
+        let program = Program.valueAndGradient(of: expression, inputs: ["x"], respect: [])
+        let lanes = 4_096, rounds = 2_000
+        let x = UnsafeMutablePointer<T>.allocate(capacity: lanes)
+        defer { x.deallocate() }
+        for i in 0..<lanes { x[i] = T(Double(i) * 0.01 - 20) }
+        var sums = [0.0]
+        program.run(count: lanes, inputs: [.lanes(x)], outputs: [nil], sums: &sums, threads: 1)
+        let seconds = BenchTimer.seconds {
+            for _ in 0..<rounds { program.run(count: lanes, inputs: [.lanes(x)], outputs: [nil], sums: &sums, threads: 1) }
+        }
+        return Double(lanes * rounds) / seconds
+    }
 }

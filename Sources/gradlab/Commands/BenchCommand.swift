@@ -67,8 +67,15 @@ struct BenchCommand: AsyncParsableCommand {
             Float.self, function: LabConfig.tutorialFunction, points: count, steps: stepCount, storingGradients: true)
         landscape["fusedStoringGradients_default_f64"] = try LandscapeBench.fused(
             Double.self, function: LabConfig.tutorialFunction, points: count, steps: stepCount, storingGradients: true)
+        // One core's sin and cos of one value (one sincos step, in cache):
+        // the floor under the tutorial's four pairs per point.
+        let sincos: [String: Any] = [
+            "f32": try LandscapeBench.sincosLanesPerSecond(Float.self),
+            "f64": try LandscapeBench.sincosLanesPerSecond(Double.self),
+        ]
         if kernelsOnly {
-            Self.emit(["landscape": ["points": count, "steps": stepCount, "pointStepsPerSecond": landscape]])
+            Self.emit(["landscape": ["points": count, "steps": stepCount, "pointStepsPerSecond": landscape],
+                       "sincosLanesPerSecondOneCore": sincos])
             return
         }
         let linearEpochs = quick ? 2_000 : 20_000
@@ -78,6 +85,7 @@ struct BenchCommand: AsyncParsableCommand {
                         "cores": ProcessInfo.processInfo.activeProcessorCount],
             "landscape": ["points": count, "steps": stepCount, "userFunction": Self.userFunction,
                           "pointStepsPerSecond": landscape],
+            "sincosLanesPerSecondOneCore": sincos,
             "linear": ["trainSamples": linear.trainSamples, "epochs": linearEpochs,
                        "sessionStepsPerSecond": linear.stepsPerSecond,
                        "directStepsPerSecond": try LabBench.linearDirect(epochs: linearEpochs)],
