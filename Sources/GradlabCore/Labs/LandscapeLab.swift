@@ -68,10 +68,11 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     /// One sweep over every group's points: f and the gradient at each
     /// point, and with `stepping` the optimizer's update, all while a chunk
     /// of points is in cache (plain SGD inside the kernels, any other
-    /// optimizer in the run's per-chunk hook). Nothing is stored per point
-    /// but the parameters: the gradients of the tracked points (which the
-    /// inspector shows), each chunk's ``ChunkStatistics``, and the kernels'
-    /// sum of f, whose mean is each group's loss.
+    /// optimizer in the run's per-chunk hook). Nothing per point is stored
+    /// but the parameters and the optimizer's state; besides them, the
+    /// gradients of the tracked points (which the inspector shows), each
+    /// chunk's ``ChunkStatistics``, and the kernels' sum of f, whose mean is
+    /// each group's loss.
     private func sweep(stepping: Bool) -> (groupLoss: [Double], summary: PointSummary?) {
         let tracked = min(count, config.trackedPoints)
         let summarizing = summarizesPoints && groupCount == 1 && count > tracked
