@@ -44,8 +44,9 @@ public struct InspectedParameter: Sendable, Equatable {
     public var name: String
     public var value: Double
     public var gradient: Double
-    /// How much the last update moved it.
-    public var lastStep: Double
+    /// How much the last update moved it; nil when the lab does not keep
+    /// last steps (more than 8,192 parameters: a million-point landscape).
+    public var lastStep: Double?
     /// The optimizer's per-parameter state (`momentum_buffer`, `exp_avg`, ...).
     public var state: [NamedValues]
 }

@@ -177,7 +177,7 @@ final class ParameterBuffers<T: BinaryFloatingPoint & Sendable> {
                 name: name,
                 value: Double(values[index]),
                 gradient: Double(gradients[index]),
-                lastStep: tracksSteps ? Double(lastSteps[index]) : .nan,
+                lastStep: tracksSteps ? Double(lastSteps[index]) : nil,
                 state: state.compactMap { buffer in
                     let local = index - groupStart
                     return buffer.values.indices.contains(local) ? NamedValues(buffer.name, [Double(buffer.values[local])]) : nil

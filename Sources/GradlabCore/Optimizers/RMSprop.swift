@@ -9,9 +9,17 @@ public final class RMSprop<Scalar: BinaryFloatingPoint & Sendable>: OptimizerSta
     }
 
     // Called through `any Optimizer<T>`: without these the generic body runs.
+    // The body is its own function: a generic one that holds the update
+    // struct instantiates its metadata on entry, before the specialization
+    // check (measured: a third of the per-sample loop's time).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func step(parameters p: UnsafeMutablePointer<Scalar>, gradients: UnsafePointer<Scalar>, count: Int) {
+        stepAll(p, gradients, count)
+    }
+
+    @inline(never)
+    private func stepAll(_ p: UnsafeMutablePointer<Scalar>, _ gradients: UnsafePointer<Scalar>, _ count: Int) {
         begin(count: count).apply(parameters: p, gradients: gradients, offset: 0, count: count)
     }
 

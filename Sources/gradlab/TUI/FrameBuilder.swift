@@ -180,7 +180,7 @@ struct FrameBuilder {
             for parameter in inspection.parameters {
                 rows.append(InspectorRow(parameter.name, compact(parameter.value), emphasis: .strong))
                 rows.append(InspectorRow("  ∂f/∂\(parameter.name)", compact(parameter.gradient)))
-                rows.append(InspectorRow("  last step", compact(parameter.lastStep)))
+                if let step = parameter.lastStep { rows.append(InspectorRow("  last step", compact(step))) }
                 for state in parameter.state { rows.append(InspectorRow("  \(state.name)", compact(state.values.first ?? .nan))) }
             }
             if let group = inspection.group { rows.insert(InspectorRow("optimizer", group, emphasis: .strong), at: 0) }
@@ -190,7 +190,7 @@ struct FrameBuilder {
             for parameter in inspection.parameters {
                 rows.append(InspectorRow(parameter.name, compact(parameter.value), emphasis: .strong))
                 rows.append(InspectorRow("  grad", compact(parameter.gradient)))
-                rows.append(InspectorRow("  last step", compact(parameter.lastStep)))
+                if let step = parameter.lastStep { rows.append(InspectorRow("  last step", compact(step))) }
                 for state in parameter.state { rows.append(InspectorRow("  \(state.name)", compact(state.values.first ?? .nan))) }
             }
             sections.append(InspectorSection("Parameters", rows: rows))
