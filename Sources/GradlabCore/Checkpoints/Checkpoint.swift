@@ -19,7 +19,7 @@ public struct OptimizerCheckpoint: Sendable, Equatable {
     }
 
     /// The state of a live optimizer.
-    public init<Scalar: BinaryFloatingPoint & Sendable>(_ optimizer: any Optimizer<Scalar>, scheduler: LearningRateScheduler? = nil) {
+    public init<Scalar: BinaryFloatingPoint & SIMDScalar & Sendable>(_ optimizer: any Optimizer<Scalar>, scheduler: LearningRateScheduler? = nil) {
         self.init(config: optimizer.config, stepCount: optimizer.stepCount,
                   buffers: optimizer.stateBuffers.map { NamedValues($0.name, $0.values.map { Double($0) }) },
                   scheduler: scheduler)

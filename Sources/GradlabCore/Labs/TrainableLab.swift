@@ -102,7 +102,7 @@ class TrainableLab<T: ProgramScalar> {
 
 /// Parameters, their gradients and their last steps in flat buffers that the
 /// optimizer updates in place.
-final class ParameterBuffers<T: BinaryFloatingPoint & Sendable> {
+final class ParameterBuffers<T: BinaryFloatingPoint & SIMDScalar & Sendable> {
     let count: Int
     let values: UnsafeMutablePointer<T>
     let gradients: UnsafeMutablePointer<T>

@@ -2,7 +2,7 @@
 /// decay, maximize.
 ///
 /// `clr = lr / (1 + (t - 1)*lr_decay)`, `sum += g*g`, `p -= clr*g/(sqrt(sum) + eps)`.
-public final class Adagrad<Scalar: BinaryFloatingPoint & Sendable>: OptimizerState<Scalar>, Optimizer {
+public final class Adagrad<Scalar: BinaryFloatingPoint & SIMDScalar & Sendable>: OptimizerState<Scalar>, Optimizer {
     public init(_ config: OptimizerConfig) {
         super.init(config, bufferNames: ["sum"])
     }
@@ -35,19 +35,26 @@ public final class Adagrad<Scalar: BinaryFloatingPoint & Sendable>: OptimizerSta
 }
 
 /// One step of ``Adagrad``.
-struct AdagradUpdate<Scalar: BinaryFloatingPoint & Sendable>: OptimizerUpdate, @unchecked Sendable {
+struct AdagradUpdate<Scalar: BinaryFloatingPoint & SIMDScalar & Sendable>: OptimizerUpdate, @unchecked Sendable {
     let negativeCLR: Scalar, eps: Scalar, weightDecay: Scalar, sign: Scalar
     let sum: UnsafeMutablePointer<Scalar>
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func apply(parameters p: UnsafeMutablePointer<Scalar>, gradients: UnsafePointer<Scalar>, offset: Int, count: Int) {
-        let sum = sum + offset
-        for i in 0..<count {
-            var g = sign * gradients[i]
-            if weightDecay != 0 { g = g + weightDecay * p[i] }
-            sum[i] = sum[i] + g * g
-            p[i] = p[i] + negativeCLR * g / (sum[i].squareRoot() + eps)
-        }
+        var i = 0
+        while i + 8 <= count { update(SIMD8<Scalar>.self, p + i, gradients + i, offset + i); i += 8 }
+        while i < count { update(OneLane<Scalar>.self, p + i, gradients + i, offset + i); i += 1 }
+    }
+
+    /// The update of the lane at `p`, whose state is at `index`.
+    @inline(__always)
+    private func update<L: UpdateLane>(_: L.Type, _ p: UnsafeMutablePointer<Scalar>, _ gradient: UnsafePointer<Scalar>, _ index: Int)
+    where L.Scalar == Scalar {
+        var g = L(broadcast: sign) * L.load(gradient)
+        if weightDecay != 0 { g = g + L(broadcast: weightDecay) * L.load(p) }
+        let s = L.load(sum + index) + g * g
+        s.store(sum + index)
+        (L.load(p) + L(broadcast: negativeCLR) * g / (s.squareRoot() + L(broadcast: eps))).store(p)
     }
 }

@@ -4,7 +4,7 @@
 /// In PyTorch's order: weight decay (into the gradient for Adam, `p *= 1 - lr*wd`
 /// for AdamW), `m = lerp(m, g, 1 - beta1)`, `v = beta2*v + (1 - beta2)*g*g`,
 /// `denom = sqrt(v) / sqrt(1 - beta2^t) + eps`, `p += (-lr / (1 - beta1^t)) * m / denom`.
-public final class Adam<Scalar: BinaryFloatingPoint & Sendable>: OptimizerState<Scalar>, Optimizer {
+public final class Adam<Scalar: BinaryFloatingPoint & SIMDScalar & Sendable>: OptimizerState<Scalar>, Optimizer {
     public init(_ config: OptimizerConfig) {
         super.init(config, bufferNames: ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"])
     }
@@ -43,7 +43,7 @@ public final class Adam<Scalar: BinaryFloatingPoint & Sendable>: OptimizerState<
 }
 
 /// One step of ``Adam``.
-struct AdamUpdate<Scalar: BinaryFloatingPoint & Sendable>: OptimizerUpdate, @unchecked Sendable {
+struct AdamUpdate<Scalar: BinaryFloatingPoint & SIMDScalar & Sendable>: OptimizerUpdate, @unchecked Sendable {
     let decoupled: Bool
     let weightDecay: Scalar, shrink: Scalar
     let lerpWeight: Double
@@ -55,22 +55,30 @@ struct AdamUpdate<Scalar: BinaryFloatingPoint & Sendable>: OptimizerUpdate, @unc
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func apply(parameters p: UnsafeMutablePointer<Scalar>, gradients: UnsafePointer<Scalar>, offset: Int, count: Int) {
-        let m = m + offset, v = v + offset, vMax = vMax.map { $0 + offset }
-        for i in 0..<count {
-            var g = sign * gradients[i]
-            if weightDecay != 0 {
-                if decoupled { p[i] = p[i] * shrink } else { g = g + weightDecay * p[i] }
-            }
-            m[i] = lerp(m[i], g, lerpWeight)
-            v[i] = v[i] * beta2 + oneMinusBeta2 * g * g
-            var second = v[i]
-            if let vMax {
-                vMax[i] = Swift.max(vMax[i], v[i])
-                second = vMax[i]
-            }
-            let denominator = second.squareRoot() / biasCorrection2Sqrt + eps
-            p[i] = p[i] + negativeStepSize * m[i] / denominator
+        var i = 0
+        while i + 8 <= count { update(SIMD8<Scalar>.self, p + i, gradients + i, offset + i); i += 8 }
+        while i < count { update(OneLane<Scalar>.self, p + i, gradients + i, offset + i); i += 1 }
+    }
+
+    /// The update of the lane at `p`, whose state is at `index`.
+    @inline(__always)
+    private func update<L: UpdateLane>(_: L.Type, _ p: UnsafeMutablePointer<Scalar>, _ gradient: UnsafePointer<Scalar>, _ index: Int)
+    where L.Scalar == Scalar {
+        var g = L(broadcast: sign) * L.load(gradient)
+        if weightDecay != 0 {
+            if decoupled { (L.load(p) * L(broadcast: shrink)).store(p) } else { g = g + L(broadcast: weightDecay) * L.load(p) }
         }
+        let mNew = lerpLane(L.load(m + index), g, lerpWeight)
+        mNew.store(m + index)
+        let vNew = L.load(v + index) * L(broadcast: beta2) + L(broadcast: oneMinusBeta2) * g * g
+        vNew.store(v + index)
+        var second = vNew
+        if let vMax {
+            second = L.larger(L.load(vMax + index), vNew)
+            second.store(vMax + index)
+        }
+        let denominator = second.squareRoot() / L(broadcast: biasCorrection2Sqrt) + L(broadcast: eps)
+        (L.load(p) + L(broadcast: negativeStepSize) * mNew / denominator).store(p)
     }
 }
 

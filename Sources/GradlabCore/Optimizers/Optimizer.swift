@@ -7,7 +7,7 @@
 /// Double and cast to `Scalar` before use, as PyTorch casts Python floats to
 /// the tensor's dtype.
 public protocol Optimizer<Scalar>: AnyObject {
-    associatedtype Scalar: BinaryFloatingPoint & Sendable
+    associatedtype Scalar: BinaryFloatingPoint & SIMDScalar & Sendable
 
     /// The hyperparameters; `lr` may change between steps.
     var config: OptimizerConfig { get set }
@@ -41,7 +41,7 @@ public protocol Optimizer<Scalar>: AnyObject {
 /// It may be applied concurrently to disjoint index ranges; it must not
 /// outlive the next step or a change of the optimizer's state.
 public protocol OptimizerUpdate<Scalar>: Sendable {
-    associatedtype Scalar: BinaryFloatingPoint & Sendable
+    associatedtype Scalar: BinaryFloatingPoint & SIMDScalar & Sendable
 
     /// Updates the step's parameters `offset..<offset + count`:
     /// `parameters[j]` is parameter `offset + j` and `gradients[j]` its
@@ -59,7 +59,7 @@ extension OptimizerUpdate {
 }
 
 /// Makes the optimizer a config names.
-public func makeOptimizer<Scalar: BinaryFloatingPoint & Sendable>(_ config: OptimizerConfig, scalar: Scalar.Type = Scalar.self) -> any Optimizer<Scalar> {
+public func makeOptimizer<Scalar: BinaryFloatingPoint & SIMDScalar & Sendable>(_ config: OptimizerConfig, scalar: Scalar.Type = Scalar.self) -> any Optimizer<Scalar> {
     switch config.kind {
     case .sgd: return SGD<Scalar>(config)
     case .adam, .adamw: return Adam<Scalar>(config)
@@ -70,7 +70,7 @@ public func makeOptimizer<Scalar: BinaryFloatingPoint & Sendable>(_ config: Opti
 
 /// Storage shared by the optimizers: named per-element buffers, allocated on
 /// the first step (PyTorch creates state lazily too).
-public class OptimizerState<Scalar: BinaryFloatingPoint & Sendable> {
+public class OptimizerState<Scalar: BinaryFloatingPoint & SIMDScalar & Sendable> {
     public var config: OptimizerConfig
     public private(set) var stepCount = 0
     var buffers: [String: UnsafeMutableBufferPointer<Scalar>] = [:]

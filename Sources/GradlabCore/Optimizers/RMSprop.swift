@@ -3,7 +3,7 @@
 /// `s = alpha*s + (1 - alpha)*g*g`; centered: `a = lerp(a, g, 1 - alpha)`,
 /// `avg = sqrt(s - a*a)`, else `avg = sqrt(s)`; `avg += eps`; with momentum
 /// `buf = momentum*buf + g/avg`, `p -= lr*buf`, else `p -= lr*g/avg`.
-public final class RMSprop<Scalar: BinaryFloatingPoint & Sendable>: OptimizerState<Scalar>, Optimizer {
+public final class RMSprop<Scalar: BinaryFloatingPoint & SIMDScalar & Sendable>: OptimizerState<Scalar>, Optimizer {
     public init(_ config: OptimizerConfig) {
         super.init(config, bufferNames: ["square_avg", "momentum_buffer", "grad_avg"])
     }
@@ -38,7 +38,7 @@ public final class RMSprop<Scalar: BinaryFloatingPoint & Sendable>: OptimizerSta
 }
 
 /// One step of ``RMSprop``.
-struct RMSpropUpdate<Scalar: BinaryFloatingPoint & Sendable>: OptimizerUpdate, @unchecked Sendable {
+struct RMSpropUpdate<Scalar: BinaryFloatingPoint & SIMDScalar & Sendable>: OptimizerUpdate, @unchecked Sendable {
     let alpha: Scalar, oneMinusAlpha: Scalar
     let lerpWeight: Double
     let eps: Scalar, negativeLR: Scalar, momentum: Scalar, weightDecay: Scalar, sign: Scalar
@@ -49,25 +49,34 @@ struct RMSpropUpdate<Scalar: BinaryFloatingPoint & Sendable>: OptimizerUpdate, @
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func apply(parameters p: UnsafeMutablePointer<Scalar>, gradients: UnsafePointer<Scalar>, offset: Int, count: Int) {
-        let square = square + offset, buf = buf.map { $0 + offset }, gradAvg = gradAvg.map { $0 + offset }
-        for i in 0..<count {
-            var g = sign * gradients[i]
-            if weightDecay != 0 { g = g + weightDecay * p[i] }
-            square[i] = square[i] * alpha + oneMinusAlpha * g * g
-            var avg: Scalar
-            if let gradAvg {
-                gradAvg[i] = lerp(gradAvg[i], g, lerpWeight)
-                avg = (square[i] - gradAvg[i] * gradAvg[i]).squareRoot()
-            } else {
-                avg = square[i].squareRoot()
-            }
-            avg = avg + eps
-            if let buf {
-                buf[i] = buf[i] * momentum + g / avg
-                p[i] = p[i] + negativeLR * buf[i]
-            } else {
-                p[i] = p[i] + negativeLR * g / avg
-            }
+        var i = 0
+        while i + 8 <= count { update(SIMD8<Scalar>.self, p + i, gradients + i, offset + i); i += 8 }
+        while i < count { update(OneLane<Scalar>.self, p + i, gradients + i, offset + i); i += 1 }
+    }
+
+    /// The update of the lane at `p`, whose state is at `index`.
+    @inline(__always)
+    private func update<L: UpdateLane>(_: L.Type, _ p: UnsafeMutablePointer<Scalar>, _ gradient: UnsafePointer<Scalar>, _ index: Int)
+    where L.Scalar == Scalar {
+        var g = L(broadcast: sign) * L.load(gradient)
+        if weightDecay != 0 { g = g + L(broadcast: weightDecay) * L.load(p) }
+        let s = L.load(square + index) * L(broadcast: alpha) + L(broadcast: oneMinusAlpha) * g * g
+        s.store(square + index)
+        var avg: L
+        if let gradAvg {
+            let a = lerpLane(L.load(gradAvg + index), g, lerpWeight)
+            a.store(gradAvg + index)
+            avg = (s - a * a).squareRoot()
+        } else {
+            avg = s.squareRoot()
+        }
+        avg = avg + L(broadcast: eps)
+        if let buf {
+            let b = L.load(buf + index) * L(broadcast: momentum) + g / avg
+            b.store(buf + index)
+            (L.load(p) + L(broadcast: negativeLR) * b).store(p)
+        } else {
+            (L.load(p) + L(broadcast: negativeLR) * g / avg).store(p)
         }
     }
 }

@@ -6,7 +6,7 @@
 /// g = g + momentum * buf if nesterov, else buf
 /// p = p - lr * g
 /// ```
-public final class SGD<Scalar: BinaryFloatingPoint & Sendable>: OptimizerState<Scalar>, Optimizer {
+public final class SGD<Scalar: BinaryFloatingPoint & SIMDScalar & Sendable>: OptimizerState<Scalar>, Optimizer {
     public init(_ config: OptimizerConfig) {
         super.init(config, bufferNames: ["momentum_buffer"])
     }
@@ -39,7 +39,7 @@ public final class SGD<Scalar: BinaryFloatingPoint & Sendable>: OptimizerState<S
 }
 
 /// One step of ``SGD``.
-struct SGDUpdate<Scalar: BinaryFloatingPoint & Sendable>: OptimizerUpdate, @unchecked Sendable {
+struct SGDUpdate<Scalar: BinaryFloatingPoint & SIMDScalar & Sendable>: OptimizerUpdate, @unchecked Sendable {
     let lr: Scalar, weightDecay: Scalar, momentum: Scalar, keep: Scalar, sign: Scalar
     let first: Bool, nesterov: Bool
     /// The momentum buffer; nil without momentum.
@@ -50,21 +50,22 @@ struct SGDUpdate<Scalar: BinaryFloatingPoint & Sendable>: OptimizerUpdate, @unch
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func apply(parameters p: UnsafeMutablePointer<Scalar>, gradients: UnsafePointer<Scalar>, offset: Int, count: Int) {
-        guard let buffer else {
-            for i in 0..<count {
-                var g = sign * gradients[i]
-                if weightDecay != 0 { g = g + weightDecay * p[i] }
-                p[i] = p[i] + lr * g
-            }
-            return
+        var i = 0
+        while i + 8 <= count { update(SIMD8<Scalar>.self, p + i, gradients + i, offset + i); i += 8 }
+        while i < count { update(OneLane<Scalar>.self, p + i, gradients + i, offset + i); i += 1 }
+    }
+
+    /// The update of the lane at `p`, whose state is at `index`.
+    @inline(__always)
+    private func update<L: UpdateLane>(_: L.Type, _ p: UnsafeMutablePointer<Scalar>, _ gradient: UnsafePointer<Scalar>, _ index: Int)
+    where L.Scalar == Scalar {
+        var g = L(broadcast: sign) * L.load(gradient)
+        if weightDecay != 0 { g = g + L(broadcast: weightDecay) * L.load(p) }
+        if let buffer {
+            let b = first ? g : L(broadcast: momentum) * L.load(buffer + index) + L(broadcast: keep) * g
+            b.store(buffer + index)
+            g = nesterov ? g + L(broadcast: momentum) * b : b
         }
-        let buf = buffer + offset
-        for i in 0..<count {
-            var g = sign * gradients[i]
-            if weightDecay != 0 { g = g + weightDecay * p[i] }
-            buf[i] = first ? g : momentum * buf[i] + keep * g
-            g = nesterov ? g + momentum * buf[i] : buf[i]
-            p[i] = p[i] + lr * g
-        }
+        (L.load(p) + L(broadcast: lr) * g).store(p)
     }
 }
