@@ -53,9 +53,8 @@ enum LanePlanBuilder {
         // both are arithmetic; x's operands then live until y.
         var lastUse = program.lastUse
         var foldInto: [Int: Int] = [:]
-        /// Negations computed by the compound step they read: negate id -> that step's id.
-        var negationOf: [Int: Int] = [:]
-        var negated = Set<Int>()
+        /// A compound step whose only reader is a negation: step id -> negation id.
+        var negationReading: [Int: Int] = [:]
         if fusing {
             var uses = Array(repeating: 0, count: instructions.count)
             var reader = Array(repeating: -1, count: instructions.count)
@@ -90,14 +89,10 @@ enum LanePlanBuilder {
                 lastUse[b] = max(lastUse[b], first)
             }
             for y in absorbs where uses[y] == 1 && !isOutput[y] {
-                if case .unary(.negate, y) = instructions[reader[y]] {
-                    negationOf[reader[y]] = y
-                    negated.insert(y)
-                }
+                if case .unary(.negate, y) = instructions[reader[y]] { negationReading[y] = reader[y] }
             }
         }
-        func reader(of y: Int) -> Int? { negationOf.first { $0.value == y }?.key }
-        /// Negations a compound step computed (see `negationOf`).
+        /// Negations a compound step computed (see `negationReading`).
         var foldedNegations = Set<Int>()
         /// A folded value waiting for its reader: its operation and operands.
         var pending: [Int: (op: LaneOperation, a: LaneSlot, b: LaneSlot)] = [:]
@@ -170,7 +165,7 @@ enum LanePlanBuilder {
                     guard case .binary(_, let p, let q) = instructions[innerFirst ? a : b] else { preconditionFailure("folded value is not binary") }
                     release([p, q, other], at: id)
                     // A folded negation's home is the negation's (an output's buffer, when it is one).
-                    let negation = negated.contains(id) ? reader(of: id) : nil
+                    let negation = negationReading[id]
                     let destination = newDestination(negation ?? id)
                     homes[id] = destination
                     if let negation {

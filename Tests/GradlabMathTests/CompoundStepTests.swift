@@ -106,6 +106,44 @@ struct CompoundStepTests {
         return found
     }
 
+    /// Random expressions and their gradients: folding must not change a
+    /// bit, whatever shape the plan's registers take (a register reused
+    /// too early would).
+    @Test func randomProgramsFoldWithoutChangingABit() throws {
+        var random = SplitMix64(seed: 2026)
+        func pick(_ n: Int) -> Int { Int(random.next() % UInt64(n)) }
+        func expression(_ depth: Int) -> String {
+            if depth == 0 || pick(4) == 0 {
+                return ["x1", "x2", "0.5", "3", "x1", "x2"][pick(6)]
+            }
+            switch pick(9) {
+            case 0: return "sin(\(expression(depth - 1)))"
+            case 1: return "cos(\(expression(depth - 1)))"
+            case 2: return "-(\(expression(depth - 1)))"
+            case 3: return "tanh(\(expression(depth - 1)))"
+            default:
+                let op = ["+", "-", "*", "/"][pick(4)]
+                return "(\(expression(depth - 1)) \(op) \(expression(depth - 1)))"
+            }
+        }
+        let x1: [Double] = ExecutorTests.data(700, seed: 31), x2: [Double] = ExecutorTests.data(700, seed: 32)
+        var compound = 0, sincos = 0, negations = 0
+        for _ in 0..<150 {
+            let text = expression(5)
+            let parsed = try Expression.parse(text, variables: ["x1", "x2"])
+            let program = Program.valueAndGradient(of: parsed, inputs: ["x1", "x2"], respect: ["x1", "x2"])
+            let steps = LanePlanBuilder.build(program, lanes: [true, true], stored: [true, true, true]).plan.steps
+            compound += steps.filter { $0.inner != nil && $0.operation != .sincos }.count
+            sincos += steps.filter { $0.inner != nil && $0.operation == .sincos }.count
+            negations += steps.filter(\.negated).count
+            let folded = Self.runPlan(program, fusing: true, [x1, x2], level: .active)
+            let plain = Self.runPlan(program, fusing: false, [x1, x2], level: .active)
+            #expect(Self.differences(folded, plain).isEmpty, "\(text)")
+        }
+        // Every kind of folding was exercised.
+        #expect(compound > 100 && sincos > 5 && negations > 5, "compound \(compound), sincos \(sincos), negations \(negations)")
+    }
+
     /// The tutorial's gradient: 18 steps become 10 (five compound steps,
     /// sincos of 0.5*x1 and of 0.5*x2, and the negation of d/dx2 folded).
     @Test func tutorialPlanFolds() throws {
