@@ -156,14 +156,19 @@ final class ProgramRunCache: Sendable {
         var stored: UInt64
     }
 
-    private let pool = Mutex<[Key: [AnyObject & Sendable]]>([:])
+    /// A few entries (one per shape and concurrent run), searched in order:
+    /// a dictionary's in-place `popLast` allocated on every run.
+    private let pool = Mutex<[(key: Key, run: AnyObject & Sendable)]>([])
 
     func take(_ key: Key) -> (AnyObject & Sendable)? {
-        pool.withLock { $0[key]?.popLast() }
+        pool.withLock { pool in
+            guard let index = pool.lastIndex(where: { $0.key == key }) else { return nil }
+            return pool.remove(at: index).run
+        }
     }
 
     func give(_ object: AnyObject & Sendable, for key: Key) {
-        pool.withLock { $0[key, default: []].append(object) }
+        pool.withLock { $0.append((key, object)) }
     }
 }
 

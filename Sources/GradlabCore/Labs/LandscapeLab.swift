@@ -16,6 +16,11 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     /// Per chunk of a group's points: what the sweep keeps of it.
     private let chunkCount: Int
     private let chunkStatistics: UnsafeMutablePointer<ChunkStatistics>
+    /// Each group's x1 and x2 lanes, as the Program's inputs (built once, so
+    /// an epoch does not allocate them).
+    private var groupInputs: [[ProgramInput<T>]] = []
+    /// The one output an epoch sums: f.
+    private let summed: Set<Int> = [0]
     /// The norm of every point's gradient at the last sweep, for the
     /// inspector; NaN when the lab does not measure it (headless runs).
     private var gradientNorm = Double.nan
@@ -46,6 +51,10 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         }
         for g in 1..<max(groups, 1) {
             (buffers.values + g * 2 * n).update(from: buffers.values, count: 2 * n)
+        }
+        groupInputs = (0..<groups).map { g in
+            let block = UnsafePointer(buffers.values + g * 2 * n)
+            return [.lanes(block), .lanes(block + n)]
         }
     }
 
@@ -89,8 +98,7 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
             nonisolated(unsafe) let block = buffers.values + groupStart
             program.run(
                 count: count,
-                inputs: [.lanes(UnsafePointer(block)), .lanes(UnsafePointer(block + count))],
-                outputs: [nil, nil, nil], sums: sums, summed: [0],
+                inputs: groupInputs[g], outputs: [nil, nil, nil], sums: sums, summed: summed,
                 descent: descent.map { ProgramDescent(step: $0, pairs: [(0, 1), (1, 2)]) }
             ) { chunk in
                 let start = chunk.lanes.lowerBound, n = chunk.lanes.count
