@@ -1,5 +1,3 @@
-import GradlabMath
-
 /// What a landscape sweep keeps of one chunk of points while the chunk is in
 /// cache: the parts of the run file's ``PointSummary`` and of the gradient
 /// norm. Parts are stored per chunk and combined in chunk order, so the

@@ -138,11 +138,7 @@ final class ParameterBuffers<T: BinaryFloatingPoint & SIMDScalar & Sendable> {
     /// when ``tracksSteps`` (large landscapes skip the extra memory sweep).
     func step(with optimizer: any Optimizer<T>, range: Range<Int>) {
         let start = range.lowerBound, n = range.count
-        if tracksSteps { (before + start).update(from: values + start, count: n) }
-        optimizer.step(parameters: values + start, gradients: gradients + start, count: n)
-        if tracksSteps {
-            for i in range { lastSteps[i] = values[i] - before[i] }
-        }
+        trackingSteps(start, n) { optimizer.step(parameters: values + start, gradients: gradients + start, count: n) }
     }
 
     /// Applies a begun step to parameters `start..<start + count` of the
@@ -150,8 +146,15 @@ final class ParameterBuffers<T: BinaryFloatingPoint & SIMDScalar & Sendable> {
     /// ``step(with:range:)`` does for a whole range. Disjoint ranges may be
     /// updated concurrently.
     func apply(_ update: any OptimizerUpdate<T>, at start: Int, offset: Int, gradients: UnsafePointer<T>, count: Int) {
+        trackingSteps(start, count) { update.apply(parameters: values + start, gradients: gradients, offset: offset, count: count) }
+    }
+
+    /// Runs `update` of parameters `start..<start + count`, keeping how far
+    /// each moved when ``tracksSteps``.
+    @inline(__always)
+    private func trackingSteps(_ start: Int, _ count: Int, _ update: () -> Void) {
         if tracksSteps { (before + start).update(from: values + start, count: count) }
-        update.apply(parameters: values + start, gradients: gradients, offset: offset, count: count)
+        update()
         if tracksSteps {
             for i in start..<(start + count) { lastSteps[i] = values[i] - before[i] }
         }
