@@ -1,6 +1,4 @@
 import GradlabSIMD
-import GradlabSIMDAVX2
-import GradlabSIMDAVX512
 
 /// Reductions over many values with the SIMD kernels of the active level
 /// (``SIMDLevel/active``), for callers that keep per-chunk results of a
@@ -31,52 +29,28 @@ public enum LaneReductions {
 
 extension Float {
     public static func _sum(_ x: UnsafePointer<Float>, _ count: Int, _ level: SIMDLevel) -> Double {
-        switch level {
-        case .avx512: GradlabSIMDAVX512.SIMDKernels.sum(x, count)
-        case .avx2: GradlabSIMDAVX2.SIMDKernels.sum(x, count)
-        case .sse2: GradlabSIMD.SIMDKernels.sum(x, count)
-        }
+        level.kernels.sum(x, count)
     }
 
     public static func _extremes(_ x: UnsafePointer<Float>, _ count: Int, _ level: SIMDLevel) -> (min: Float, max: Float, sawNaN: Bool) {
-        switch level {
-        case .avx512: GradlabSIMDAVX512.SIMDKernels.extremes(x, count)
-        case .avx2: GradlabSIMDAVX2.SIMDKernels.extremes(x, count)
-        case .sse2: GradlabSIMD.SIMDKernels.extremes(x, count)
-        }
+        level.kernels.extremes(x, count)
     }
 
     public static func _sumOfSquares(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int, _ level: SIMDLevel) -> Double {
-        switch level {
-        case .avx512: GradlabSIMDAVX512.SIMDKernels.sumOfSquares(a, b, count)
-        case .avx2: GradlabSIMDAVX2.SIMDKernels.sumOfSquares(a, b, count)
-        case .sse2: GradlabSIMD.SIMDKernels.sumOfSquares(a, b, count)
-        }
+        level.kernels.sumOfSquares(a, b, count)
     }
 }
 
 extension Double {
     public static func _sum(_ x: UnsafePointer<Double>, _ count: Int, _ level: SIMDLevel) -> Double {
-        switch level {
-        case .avx512: GradlabSIMDAVX512.SIMDKernels.sum(x, count)
-        case .avx2: GradlabSIMDAVX2.SIMDKernels.sum(x, count)
-        case .sse2: GradlabSIMD.SIMDKernels.sum(x, count)
-        }
+        level.kernels.sum(x, count)
     }
 
     public static func _extremes(_ x: UnsafePointer<Double>, _ count: Int, _ level: SIMDLevel) -> (min: Double, max: Double, sawNaN: Bool) {
-        switch level {
-        case .avx512: GradlabSIMDAVX512.SIMDKernels.extremes(x, count)
-        case .avx2: GradlabSIMDAVX2.SIMDKernels.extremes(x, count)
-        case .sse2: GradlabSIMD.SIMDKernels.extremes(x, count)
-        }
+        level.kernels.extremes(x, count)
     }
 
     public static func _sumOfSquares(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ count: Int, _ level: SIMDLevel) -> Double {
-        switch level {
-        case .avx512: GradlabSIMDAVX512.SIMDKernels.sumOfSquares(a, b, count)
-        case .avx2: GradlabSIMDAVX2.SIMDKernels.sumOfSquares(a, b, count)
-        case .sse2: GradlabSIMD.SIMDKernels.sumOfSquares(a, b, count)
-        }
+        level.kernels.sumOfSquares(a, b, count)
     }
 }

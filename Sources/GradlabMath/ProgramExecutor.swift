@@ -42,16 +42,23 @@ protocol LaneScalar: ProgramScalar {
         _ scratch: UnsafeMutablePointer<Self>, _ chunkOutputs: UnsafeMutablePointer<UnsafePointer<Self>>)
 }
 
+extension SIMDLevel {
+    /// The copy of the kernels compiled for this level.
+    var kernels: any KernelSet.Type {
+        switch self {
+        case .avx512: GradlabSIMDAVX512.SIMDKernels.self
+        case .avx2: GradlabSIMDAVX2.SIMDKernels.self
+        case .sse2: GradlabSIMD.SIMDKernels.self
+        }
+    }
+}
+
 extension Float: LaneScalar {
     static func runKernels(
         _ level: SIMDLevel, _ plan: LanePlan, _ run: LaneRun<Float>, _ chunks: Range<Int>, _ scratch: UnsafeMutablePointer<Float>,
         _ chunkOutputs: UnsafeMutablePointer<UnsafePointer<Float>>
     ) {
-        switch level {
-        case .avx512: GradlabSIMDAVX512.SIMDKernels.run(plan, run, chunks: chunks, scratch: scratch, chunkOutputs: chunkOutputs)
-        case .avx2: GradlabSIMDAVX2.SIMDKernels.run(plan, run, chunks: chunks, scratch: scratch, chunkOutputs: chunkOutputs)
-        case .sse2: GradlabSIMD.SIMDKernels.run(plan, run, chunks: chunks, scratch: scratch, chunkOutputs: chunkOutputs)
-        }
+        level.kernels.run(plan, run, chunks: chunks, scratch: scratch, chunkOutputs: chunkOutputs)
     }
 }
 
@@ -60,11 +67,7 @@ extension Double: LaneScalar {
         _ level: SIMDLevel, _ plan: LanePlan, _ run: LaneRun<Double>, _ chunks: Range<Int>, _ scratch: UnsafeMutablePointer<Double>,
         _ chunkOutputs: UnsafeMutablePointer<UnsafePointer<Double>>
     ) {
-        switch level {
-        case .avx512: GradlabSIMDAVX512.SIMDKernels.run(plan, run, chunks: chunks, scratch: scratch, chunkOutputs: chunkOutputs)
-        case .avx2: GradlabSIMDAVX2.SIMDKernels.run(plan, run, chunks: chunks, scratch: scratch, chunkOutputs: chunkOutputs)
-        case .sse2: GradlabSIMD.SIMDKernels.run(plan, run, chunks: chunks, scratch: scratch, chunkOutputs: chunkOutputs)
-        }
+        level.kernels.run(plan, run, chunks: chunks, scratch: scratch, chunkOutputs: chunkOutputs)
     }
 }
 

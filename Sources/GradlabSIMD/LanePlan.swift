@@ -203,3 +203,27 @@ public struct LaneChunk<T>: @unchecked Sendable {
     /// `i - lanes.lowerBound`. Valid only during the hook's call.
     public func output(_ k: Int) -> UnsafePointer<T> { outputs[k] }
 }
+
+/// One copy of the kernels: `SIMDKernels` of GradlabSIMD, GradlabSIMDAVX2 or
+/// GradlabSIMDAVX512 (the same source, compiled for each instruction set).
+/// GradlabMath picks a copy by level once and calls it through this.
+public protocol KernelSet {
+    /// Runs `chunks` of `plan` over `run`'s buffers. `scratch` holds
+    /// ``LanePlan/scratchCount(chunkLanes:)`` values, one worker's own.
+    /// `chunkOutputs` has room for one pointer per output (the worker's own).
+    static func run(
+        _ plan: LanePlan, _ run: LaneRun<Float>, chunks: Range<Int>, scratch: UnsafeMutablePointer<Float>,
+        chunkOutputs: UnsafeMutablePointer<UnsafePointer<Float>>)
+    static func run(
+        _ plan: LanePlan, _ run: LaneRun<Double>, chunks: Range<Int>, scratch: UnsafeMutablePointer<Double>,
+        chunkOutputs: UnsafeMutablePointer<UnsafePointer<Double>>)
+    /// The sum of `n` values in Double, in the fixed order ``LaneRun/chunkSums`` describes.
+    static func sum(_ x: UnsafePointer<Float>, _ n: Int) -> Double
+    static func sum(_ x: UnsafePointer<Double>, _ n: Int) -> Double
+    /// The smallest and largest of `n` values, NaN ignored, and whether any was NaN.
+    static func extremes(_ x: UnsafePointer<Float>, _ n: Int) -> (min: Float, max: Float, sawNaN: Bool)
+    static func extremes(_ x: UnsafePointer<Double>, _ n: Int) -> (min: Double, max: Double, sawNaN: Bool)
+    /// The sum of `a[i]^2 + b[i]^2` over `n` lanes, in Double, in the order of `sum`.
+    static func sumOfSquares(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Double
+    static func sumOfSquares(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double
+}

@@ -3,14 +3,11 @@ import GradlabSIMD
 #endif
 
 /// The entry points of this copy of the kernels (baseline, AVX2 or AVX-512,
-/// by the module it is compiled into).
-public enum SIMDKernels {
+/// by the module it is compiled into); see ``KernelSet`` for each one.
+public enum SIMDKernels: KernelSet {
     /// `sse2`, `avx2` or `avx512`.
     public static var level: String { kernelLevelName }
 
-    /// Runs `chunks` of `plan` over `run`'s buffers. `scratch` holds
-    /// ``LanePlan/scratchCount(chunkLanes:)`` values, one worker's own.
-    /// `chunkOutputs` has room for one pointer per output (the worker's own).
     public static func run(
         _ plan: LanePlan, _ run: LaneRun<Float>, chunks: Range<Int>, scratch: UnsafeMutablePointer<Float>,
         chunkOutputs: UnsafeMutablePointer<UnsafePointer<Float>>
@@ -25,9 +22,6 @@ public enum SIMDKernels {
         DoubleKernels.runChunks(plan, run, chunks, scratch, chunkOutputs)
     }
 
-    /// Reductions over `n` values, vectorized like the chunk kernels: the
-    /// sum in Double in the fixed order ``LaneRun/chunkSums`` describes, the
-    /// extremes (NaN ignored, and reported), and the sum of `a^2 + b^2`.
     public static func sum(_ x: UnsafePointer<Float>, _ n: Int) -> Double { FloatKernels.sum(x, n) }
     public static func sum(_ x: UnsafePointer<Double>, _ n: Int) -> Double { DoubleKernels.sum(x, n) }
     public static func extremes(_ x: UnsafePointer<Float>, _ n: Int) -> (min: Float, max: Float, sawNaN: Bool) {
