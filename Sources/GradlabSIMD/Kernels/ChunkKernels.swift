@@ -5,9 +5,6 @@ import GradlabSIMD
 /// The entry points of this copy of the kernels (baseline, AVX2 or AVX-512,
 /// by the module it is compiled into); see ``KernelSet`` for each one.
 public enum SIMDKernels: KernelSet {
-    /// `sse2`, `avx2` or `avx512`.
-    public static var level: String { kernelLevelName }
-
     public static func run(
         _ plan: LanePlan, _ run: LaneRun<Float>, chunks: Range<Int>, scratch: UnsafeMutablePointer<Float>,
         chunkOutputs: UnsafeMutablePointer<UnsafePointer<Float>>

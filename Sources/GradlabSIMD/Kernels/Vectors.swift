@@ -23,18 +23,14 @@ import Darwin
 typealias FloatVector = SIMD16<Float>
 /// One zmm register of Doubles.
 typealias DoubleVector = SIMD8<Double>
-/// The instruction set this copy of the kernels was compiled for.
-let kernelLevelName = "avx512"
 #elseif GRADLAB_SIMD_AVX2
 typealias FloatVector = SIMD8<Float>
 typealias DoubleVector = SIMD4<Double>
-let kernelLevelName = "avx2"
 #else
 // Two xmm registers per vector on the x86-64 baseline: independent halves
 // give the out-of-order core work to overlap.
 typealias FloatVector = SIMD8<Float>
 typealias DoubleVector = SIMD4<Double>
-let kernelLevelName = "sse2"
 #endif
 
 /// `a * b + c`: one fused multiply-add (one rounding) where the kernel set
