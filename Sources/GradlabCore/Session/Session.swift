@@ -53,8 +53,7 @@ public actor Session {
         device = try DeviceStatus.resolve(config.device)
         self.config = config
         let lab = try makeLab(config)
-        lab.measuresForInspector = streaming  // as configureLab() does, before the actor exists
-        lab.summarizesPoints = sinks.contains { $0.readsPointSummaries }
+        Self.configure(lab, streaming: streaming, sinks: sinks)
         self.lab = lab
         self.sinks = sinks
         (events, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .unbounded)
@@ -64,12 +63,12 @@ public actor Session {
     /// once the config is known good, so bad input never truncates a file).
     public func attach(_ sink: any EventSink) {
         sinks.append(sink)
-        configureLab()
+        Self.configure(lab, streaming: streaming, sinks: sinks)
     }
 
-    /// Tells the lab what its observers read: the inspector's measures when
+    /// Tells a lab what its observers read: the inspector's measures when
     /// the TUI streams, point summaries when a sink reads them (a recorder).
-    private func configureLab() {
+    private static func configure(_ lab: any Lab, streaming: Bool, sinks: [any EventSink]) {
         lab.measuresForInspector = streaming
         lab.summarizesPoints = sinks.contains { $0.readsPointSummaries }
     }
@@ -148,7 +147,7 @@ public actor Session {
         var next = config
         next.seed = seed
         lab = try makeLab(next)
-        configureLab()
+        Self.configure(lab, streaming: streaming, sinks: sinks)
         config = next
         divergenceReported = false
         publish(.reset(epoch: 0, seed: seed))
