@@ -112,6 +112,7 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
                     (buffers.gradients + groupStart + start).update(from: g1, count: kept)
                     (buffers.gradients + groupStart + count + start).update(from: g2, count: kept)
                 }
+                guard summarizing || measuringNorm else { return }
                 var part = ChunkStatistics()
                 if summarizing {
                     let (low, high, sawNaN) = LaneReductions.extremes(f, count: n)
@@ -123,7 +124,9 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
                 statistics[chunk.index] = part
             }
             groupLoss.append(sums[0] / Double(count))
-            for c in 0..<chunkCount { norm += chunkStatistics[c].gradientSquares }
+            if measuringNorm {
+                for c in 0..<chunkCount { norm += chunkStatistics[c].gradientSquares }
+            }
         }
         gradientNorm = measuringNorm ? norm.squareRoot() : .nan
         let summary = summarizing ? PointSummary.combining(chunkStatistics, chunks: chunkCount, count: count) : nil
