@@ -119,10 +119,10 @@ enum FloatKernels: LaneKernels {
         let w = V.scalarCount
         var i = 0
         switch op {
-        case .add: while i < n { store(a.vector(at: i, as: V.self) + b.vector(at: i, as: V.self), r + i); i &+= w }
-        case .subtract: while i < n { store(a.vector(at: i, as: V.self) - b.vector(at: i, as: V.self), r + i); i &+= w }
-        case .multiply: while i < n { store(a.vector(at: i, as: V.self) * b.vector(at: i, as: V.self), r + i); i &+= w }
-        case .divide: while i < n { store(a.vector(at: i, as: V.self) / b.vector(at: i, as: V.self), r + i); i &+= w }
+        case .add: arithmeticLanes(AddLanes.self, a, b, r, n)
+        case .subtract: arithmeticLanes(SubtractLanes.self, a, b, r, n)
+        case .multiply: arithmeticLanes(MultiplyLanes.self, a, b, r, n)
+        case .divide: arithmeticLanes(DivideLanes.self, a, b, r, n)
         case .power: for j in 0..<n { r[j] = libmPow(a[j], b[j]) }  // C pow, exactly as the scalar reference
         case .minimum:
             while i < n {
@@ -150,6 +150,18 @@ enum FloatKernels: LaneKernels {
             }
         default:
             preconditionFailure("not a binary operation: \(op)")
+        }
+    }
+
+    /// `r = a op b`, one of the four arithmetic operations (``LaneArithmetic``).
+    @inline(never)
+    static func arithmeticLanes<Op: LaneArithmetic>(
+        _: Op.Type, _ a: LaneOperand<Float>, _ b: LaneOperand<Float>, _ r: UnsafeMutablePointer<Float>, _ n: Int
+    ) {
+        var i = 0
+        while i < n {
+            store(Op.apply(a.vector(at: i, as: V.self), b.vector(at: i, as: V.self)), r + i)
+            i &+= V.scalarCount
         }
     }
 
