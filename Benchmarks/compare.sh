@@ -5,6 +5,7 @@
 #   Benchmarks/compare.sh                 # 1,000,000 points x 20 steps
 #   Benchmarks/compare.sh --quick         # seconds, smaller sizes
 #   PYTHON=/path/to/venv/bin/python Benchmarks/compare.sh   # a Python with torch
+#   GRADLAB=/tmp/gradlab-old Benchmarks/compare.sh           # a prebuilt binary, no build
 #
 # Arguments go to both sides (--quick, --points N, --steps N). A peer that is
 # not installed is skipped and named. OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are
@@ -16,8 +17,13 @@ MEMORY_POINTS=${MEMORY_POINTS:-10000000}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-swift build -c release --product gradlab >&2
-gradlab=.build/release/gradlab
+# GRADLAB=path runs a prebuilt binary (e.g. an older build, for before/after figures).
+if [ -n "${GRADLAB:-}" ]; then
+    gradlab=$GRADLAB
+else
+    swift build -c release --product gradlab >&2
+    gradlab=.build/release/gradlab
+fi
 
 # The CPU, as /proc/cpuinfo names it (family 25 is Zen 3/4: AVX-512 runs as two 256-bit halves on Zen 4).
 if [ -r /proc/cpuinfo ]; then
@@ -63,6 +69,8 @@ for path in ("session", "fused"):
     row(f"landscape f64 default ({path})", land[f"{path}_default_f64"], "pt-steps/s", "numpy_f64_landscape", ">= 30x")
     row(f"landscape f32 user ({path})", land[f"{path}_user_f32"], "pt-steps/s", "torch_f32_landscape")
     row(f"landscape f64 user ({path})", land[f"{path}_user_f64"], "pt-steps/s", "numpy_f64_landscape")
+optimizer_keys = sorted(k for k in land if k.startswith("session_optimizer_"))
+sgd_speed = land.get("session_optimizer_sgd_f32")
 lin = ours["linear"]
 row("linear per-sample SGD (session)", lin["sessionStepsPerSecond"], "steps/s", "torch_linear_steps", ">= 1000x")
 row("linear per-sample SGD (direct)", lin["directStepsPerSecond"], "steps/s", "torch_linear_steps", ">= 1000x")
@@ -70,6 +78,11 @@ row("quadratic (session)", ours["quadratic"]["epochsPerSecond"], "epochs/s", "to
 for name, value, unit, peer, ratio, target in rows:
     peer_text = f"{peers[peer]:>14,.0f}  x{ratio:,.1f}" if ratio else f"{'(no peer)':>14}"
     print(f"  {name:34} {value:>16,.0f} {unit:11} vs {peer:34} {peer_text}  {target}")
+if sgd_speed:
+    print("  optimizers on the landscape (f32, tutorial function), point-steps/s and share of plain SGD's (target >= 0.70):")
+    for key in optimizer_keys:
+        name = key[len("session_optimizer_"):-len("_f32")]
+        print(f"    {name:14} {land[key]:>16,.0f}  {land[key] / sgd_speed:5.2f}")
 print("  user / default function speed:",
       ", ".join(f"{p} {d}: {land[f'{p}_user_{d}'] / land[f'{p}_default_{d}']:.2f}" for p in ("session", "fused") for d in ("f32", "f64")),
       "(target >= 0.60)")

@@ -5,8 +5,11 @@ import GradlabMath
 enum LandscapeBench {
     /// The app's path: a `Session` running the landscape lab (gradient,
     /// mean loss, optimizer step and the tracked points' record per epoch).
-    static func session(function: String, dtype: DType, points: Int, steps: Int) async throws -> Double {
+    static func session(
+        function: String, dtype: DType, points: Int, steps: Int, optimizer: OptimizerConfig? = nil
+    ) async throws -> Double {
         var config = LabConfig(lab: .landscape)
+        if let optimizer { config.optimizer = optimizer }
         config.function = function
         config.dtype = dtype
         config.points = points

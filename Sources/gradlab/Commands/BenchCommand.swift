@@ -24,6 +24,25 @@ struct BenchCommand: AsyncParsableCommand {
     /// The function a user might type, of about the tutorial function's cost.
     static let userFunction = "x1^2 + 3*sin(x2)*x1 - exp(-x2^2)"
 
+    /// The optimizers timed on the landscape beside plain SGD (torch defaults
+    /// but the learning rate, which stays small so no run diverges).
+    static var optimizerRows: [(String, OptimizerConfig)] {
+        func make(_ kind: OptimizerKind, _ change: (inout OptimizerConfig) -> Void = { _ in }) -> OptimizerConfig {
+            var config = OptimizerConfig(kind: kind)
+            config.lr = 1e-3
+            change(&config)
+            return config
+        }
+        return [
+            ("sgd", make(.sgd)),
+            ("sgd_momentum", make(.sgd) { $0.momentum = 0.9 }),
+            ("adam", make(.adam)),
+            ("adamw", make(.adamw)),
+            ("rmsprop", make(.rmsprop)),
+            ("adagrad", make(.adagrad)),
+        ]
+    }
+
     @Option(help: "Landscape points.") var points: Int?
     @Option(help: "Landscape optimizer steps per measurement.") var steps: Int?
     @Flag(help: "Small sizes: a quick smoke run.") var quick = false
@@ -61,6 +80,14 @@ struct BenchCommand: AsyncParsableCommand {
                 landscape["fused_" + key] = dtype == .f32
                     ? try LandscapeBench.fused(Float.self, function: function, points: count, steps: stepCount)
                     : try LandscapeBench.fused(Double.self, function: function, points: count, steps: stepCount)
+            }
+        }
+        // Every optimizer on the app's path (tutorial function, Float): the
+        // target is at least 0.7 of plain SGD's point-steps per second.
+        if !kernelsOnly {
+            for (name, optimizer) in Self.optimizerRows {
+                landscape["session_optimizer_\(name)_f32"] = try await LandscapeBench.session(
+                    function: LabConfig.tutorialFunction, dtype: .f32, points: count, steps: stepCount, optimizer: optimizer)
             }
         }
         landscape["fusedStoringGradients_default_f32"] = try LandscapeBench.fused(
