@@ -66,6 +66,16 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
 
+        // MARK: - Devices
+
+        /// The device protocol (buffers, sweeps described as data), the CPU
+        /// SIMD device, and the compute thread a Session runs on.
+        .target(
+            name: "GradlabDevice",
+            dependencies: ["GradlabMath"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+
         // MARK: - Engine
 
         /// Optimizers, labs, data loading, the Session actor, and run files.
@@ -73,7 +83,7 @@ let package = Package(
         .target(
             name: "GradlabCore",
             dependencies: [
-                "GradlabMath",
+                "GradlabMath", "GradlabDevice",
                 .product(name: "RealModule", package: "swift-numerics"),
             ],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]

@@ -159,8 +159,8 @@ extension ProgramBuilder {
             let split: Program.BinaryOperation = op == .minimum ? .minimumGradient : .maximumGradient
             if active.0 { pa = binary(.multiply, g, binary(split, a, b)) }
             if active.1 { pb = binary(.multiply, g, binary(split, b, a)) }
-        case .minimumGradient, .maximumGradient:
-            break  // piecewise constant
+        case .minimumGradient, .maximumGradient, .larger:
+            break  // piecewise constant; `larger` is emitted only by optimizer rules, after differentiation
         }
         return (pa, pb)
     }

@@ -26,9 +26,18 @@ enum UniformStep: Sendable {
 /// - An output is written in place by the step computing it; a register is
 ///   reused once its value is dead; values that outputs read at the end of
 ///   a chunk (to copy or sum) are never reused.
+/// - An output that updates a per-lane input (`inPlace`: an optimizer's new
+///   parameter or state) is written straight into the input's memory when
+///   no later step reads that input, else into a register and copied there
+///   at the end of the chunk.
 enum LanePlanBuilder {
-    /// - Parameter fusing: whether to form compound steps (tests compare both plans).
-    static func build(_ program: Program, lanes: [Bool], stored: [Bool], fusing: Bool = true) -> (plan: LanePlan, prologue: [UniformStep]) {
+    /// - Parameters:
+    ///   - fusing: whether to form compound steps (tests compare both plans).
+    ///   - inPlace: per output, the per-lane input whose memory it is stored
+    ///     into, or nil (an empty array: none).
+    static func build(
+        _ program: Program, lanes: [Bool], stored: [Bool], inPlace: [Int?] = [], fusing: Bool = true
+    ) -> (plan: LanePlan, prologue: [UniformStep]) {
         let instructions = program.instructions
         var homes: [LaneSlot?] = Array(repeating: nil, count: instructions.count)
         var prologue: [UniformStep] = []
@@ -41,6 +50,20 @@ enum LanePlanBuilder {
         for (k, id) in program.outputs.enumerated() {
             isOutput[id] = true
             if stored[k], outputFor[id] == nil { outputFor[id] = k }
+        }
+        /// For an in-place output: the instruction reading its input.
+        var inputInstruction: [Int: Int] = [:]
+        for (id, instruction) in instructions.enumerated() {
+            if case .input(let index) = instruction { inputInstruction[index] = id }
+        }
+        let aliased = inPlace.compactMap { $0 }
+        precondition(Set(aliased).count == aliased.count, "LanePlanBuilder: two outputs update one input")
+        for (k, input) in inPlace.enumerated() {
+            guard let input else { continue }
+            precondition(stored[k] && lanes[input], "LanePlanBuilder: an in-place output must be stored into a per-lane input")
+            if case .input(let read) = instructions[program.outputs[k]] {
+                precondition(!aliased.contains(read), "LanePlanBuilder: an output is itself an input updated in place")
+            }
         }
         // sin and cos partners: the first of the pair computes both.
         var sinOf: [Int: Int] = [:], cosOf: [Int: Int] = [:]
@@ -101,8 +124,13 @@ enum LanePlanBuilder {
             prologue.append(step)
             return .uniform(prologue.count - 1)
         }
-        func newDestination(_ id: Int) -> LaneSlot {
-            if let k = outputFor[id] { return .output(k) }
+        /// A home for `id`, computed by the step emitted at instruction `position`.
+        func newDestination(_ id: Int, at position: Int) -> LaneSlot {
+            if let k = outputFor[id] {
+                // In place only once no later step reads the input it overwrites.
+                guard k < inPlace.count, let input = inPlace[k], let reader = inputInstruction[input],
+                      lastUse[reader] > position else { return .output(k) }
+            }
             if let slot = freeRegisters.popLast() { return .register(slot) }
             registerCount += 1
             return .register(registerCount - 1)
@@ -132,8 +160,8 @@ enum LanePlanBuilder {
                 if let folded = pending[a], let partner = op == .sin ? cosOf[a] : (op == .cos ? sinOf[a] : nil), partner > id {
                     guard case .binary(_, let p, let q) = instructions[a] else { preconditionFailure("folded value is not binary") }
                     release([p, q], at: id)
-                    let destination = newDestination(id)
-                    let other = newDestination(partner)
+                    let destination = newDestination(id, at: id)
+                    let other = newDestination(partner, at: id)
                     homes[id] = destination
                     homes[partner] = other
                     let (sine, cosine) = op == .sin ? (destination, other) : (other, destination)
@@ -147,10 +175,10 @@ enum LanePlanBuilder {
                 }
                 release([a], at: id)
                 let partner = op == .sin ? cosOf[a] : (op == .cos ? sinOf[a] : nil)
-                let destination = newDestination(id)
+                let destination = newDestination(id, at: id)
                 homes[id] = destination
                 if let partner, partner > id {
-                    let other = newDestination(partner)
+                    let other = newDestination(partner, at: id)
                     homes[partner] = other
                     let (sine, cosine) = op == .sin ? (destination, other) : (other, destination)
                     steps.append(LaneStep(.sincos, source, into: sine, second: cosine))
@@ -166,7 +194,7 @@ enum LanePlanBuilder {
                     release([p, q, other], at: id)
                     // A folded negation's home is the negation's (an output's buffer, when it is one).
                     let negation = negationReading[id]
-                    let destination = newDestination(negation ?? id)
+                    let destination = newDestination(negation ?? id, at: id)
                     homes[id] = destination
                     if let negation {
                         homes[negation] = destination
@@ -189,7 +217,7 @@ enum LanePlanBuilder {
                 // Freed before the destination is chosen, so an operand's
                 // register can be overwritten in place (the loops are elementwise).
                 release([a, b], at: id)
-                let destination = newDestination(id)
+                let destination = newDestination(id, at: id)
                 homes[id] = destination
                 steps.append(LaneStep(LaneOperation(op), x, y, into: destination))
             }
@@ -234,6 +262,7 @@ extension LaneOperation {
         case .maximum: self = .maximum
         case .minimumGradient: self = .minimumGradient
         case .maximumGradient: self = .maximumGradient
+        case .larger: self = .larger
         }
     }
 }

@@ -50,6 +50,10 @@ public struct Program: Sendable {
         case minimumGradient
         /// d max(a,b)/da: `a == b ? 0.5 : (a < b ? 0 : 1)`, torch's tie split.
         case maximumGradient
+        /// `b >= a ? b : a` (Swift's `max(a, b)`): amsgrad's running maximum,
+        /// which keeps the old value when the new one is NaN. Not in the
+        /// language (it has no derivative); optimizer rules emit it.
+        case larger
 
         /// The operation computing a language operator.
         public init(_ op: BinaryOperator) {
@@ -79,8 +83,11 @@ public struct Program: Sendable {
     public let inputs: [String]
     /// The variables differentiated against, in output order.
     public let respect: [String]
-    /// 1 + `respect.count`.
+    /// The number of outputs: 1 + `respect.count` for a value and its
+    /// gradient; any number for a composed Program (``ProgramComposer``).
     public let outputCount: Int
+    /// Each output's name: `value` and `d/dx1`..., or the composer's names.
+    public let outputNames: [String]
     /// The instructions, in evaluation order.
     public let instructions: [Instruction]
     /// The instruction index holding each output.
@@ -94,12 +101,13 @@ public struct Program: Sendable {
     /// Number of instructions, inputs and constants included.
     public var instructionCount: Int { instructions.count }
 
-    init(inputs: [String], respect: [String], instructions: [Instruction], outputs: [Int]) {
+    init(inputs: [String], respect: [String], instructions: [Instruction], outputs: [Int], outputNames: [String]? = nil) {
         self.inputs = inputs
         self.respect = respect
         self.instructions = instructions
         self.outputs = outputs
         self.outputCount = outputs.count
+        self.outputNames = outputNames ?? (["value"] + respect.map { "d/d\($0)" })
         var lastUse = Array(repeating: -1, count: instructions.count)
         for (index, instruction) in instructions.enumerated() {
             switch instruction {
@@ -276,8 +284,7 @@ extension Program: CustomStringConvertible {
             }
             lines.append("  %\(index) = \(text)")
         }
-        let names = ["value"] + respect.map { "d/d\($0)" }
-        let listed = zip(names, outputs).map { "\($0) %\($1)" }
+        let listed = zip(outputNames, outputs).map { "\($0) %\($1)" }
         lines.append("  return \(listed.joined(separator: ", "))")
         return lines.joined(separator: "\n")
     }

@@ -60,6 +60,16 @@ struct ProgramBuilder {
 
     mutating func input(_ index: Int) -> Int { intern(.input(index), .input(index)) }
 
+    /// Interns `instruction` with no rewriting (see ``init(appending:)``).
+    mutating func internRaw(_ instruction: Program.Instruction) -> Int {
+        switch instruction {
+        case .input(let index): intern(.input(index), instruction)
+        case .constant(let value): intern(.constant(value.bitPattern), instruction)
+        case .unary(let op, let a): intern(.unary(op, a), instruction)
+        case .binary(let op, let a, let b): intern(.binary(op, a, b), instruction)
+        }
+    }
+
     mutating func constant(_ value: Double) -> Int { intern(.constant(value.bitPattern), .constant(value)) }
 
     mutating func unary(_ op: Program.UnaryOperation, _ a: Int) -> Int {

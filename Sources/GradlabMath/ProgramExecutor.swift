@@ -91,9 +91,9 @@ final class PreparedRun<T: LaneScalar>: @unchecked Sendable {
     private(set) var chunkSums: UnsafeMutablePointer<Double>
     private var chunkSumCapacity = 0
 
-    /// - Parameter fusing: see ``LanePlanBuilder/build(_:lanes:stored:fusing:)`` (tests compare both).
-    init(_ program: Program, lanes: [Bool], stored: [Bool], fusing: Bool = true) {
-        (plan, prologue) = LanePlanBuilder.build(program, lanes: lanes, stored: stored, fusing: fusing)
+    /// - Parameter fusing: see ``LanePlanBuilder/build(_:lanes:stored:inPlace:fusing:)`` (tests compare both).
+    init(_ program: Program, lanes: [Bool], stored: [Bool], inPlace: [Int?] = [], fusing: Bool = true) {
+        (plan, prologue) = LanePlanBuilder.build(program, lanes: lanes, stored: stored, inPlace: inPlace, fusing: fusing)
         uniforms = .allocate(capacity: 16 * max(prologue.count, 1))
         uniforms.initialize(repeating: 0, count: 16 * max(prologue.count, 1))
         inputTable = .allocate(capacity: max(plan.inputCount, 1))
@@ -200,7 +200,17 @@ enum ProgramExecutor<T: LaneScalar> {
                                    stored: outputs.map { $0 != nil })
         }
         defer { if cacheable { program.runCache.give(prepared, for: key) } }
+        execute(prepared, count: count, inputs: inputs, outputs: outputs, sums: sums, summed: summed, threads: threads,
+                level: level, descent: descent, afterChunk: afterChunk, reductions: nil)
+    }
 
+    /// Runs a prepared plan: ``run(_:count:inputs:outputs:sums:summed:threads:level:descent:afterChunk:)``
+    /// past its cache, and ``ProgramSweep``'s runs (with in-place outputs and `reductions`).
+    static func execute(
+        _ prepared: PreparedRun<T>, count: Int, inputs: [ProgramInput<T>], outputs: [UnsafeMutablePointer<T>?],
+        sums: UnsafeMutablePointer<Double>?, summed: UInt64, threads: Int, level: SIMDLevel, descent: ProgramDescent<T>?,
+        afterChunk: (@Sendable (ProgramChunk<T>) -> Void)?, reductions: LaneReductionRequest<T>?
+    ) {
         prepared.computeUniforms(inputs)
         for (i, input) in inputs.enumerated() {
             if case .lanes(let pointer) = input { prepared.inputTable[i] = pointer } else { prepared.inputTable[i] = nil }
@@ -220,11 +230,13 @@ enum ProgramExecutor<T: LaneScalar> {
         let chunkCount = (count + chunkLanes - 1) / chunkLanes
         let workers = min(max(threads, 1), chunkCount)
         prepared.reserve(workers: workers, chunks: chunkCount, summing: sums != nil)
-        let lanes = LaneRun<T>(
+        var run = LaneRun<T>(
             count: count, chunkLanes: chunkLanes, inputs: prepared.inputTable, outputs: prepared.outputTable,
             uniforms: prepared.uniforms, chunkSums: sums == nil ? nil : prepared.chunkSums, summed: summed,
             descentPairs: prepared.descentPairs, descentCount: descentCount, descentStep: descent?.step ?? 0,
             afterChunk: afterChunk)
+        run.reductions = reductions
+        let lanes = run
         let plan = prepared.plan
         if workers == 1 {
             T.runKernels(level, plan, lanes, 0..<chunkCount, prepared.scratch[0], prepared.chunkOutputs[0])
@@ -247,7 +259,7 @@ enum ProgramExecutor<T: LaneScalar> {
             }
         }
         if let sums {
-            let outputCount = program.outputCount
+            let outputCount = plan.outputCount
             for chunk in 0..<chunkCount {
                 for k in 0..<outputCount { sums[k] += prepared.chunkSums[chunk * outputCount + k] }
             }

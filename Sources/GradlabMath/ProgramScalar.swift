@@ -27,6 +27,12 @@ public protocol ProgramScalar: BinaryFloatingPoint, Real, SIMDScalar, Codable, S
         sums: UnsafeMutablePointer<Double>?, summed: UInt64, threads: Int, level: SIMDLevel, descent: ProgramDescent<Self>?,
         afterChunk: (@Sendable (ProgramChunk<Self>) -> Void)?)
 
+    /// ``ProgramSweep``'s entry points: a prepared plan, and a run of it.
+    static func _prepareSweep(_ program: Program, _ shape: SweepShape) -> AnyObject
+    static func _runSweep(
+        _ prepared: AnyObject, count: Int, inputs: [ProgramInput<Self>], outputs: [UnsafeMutablePointer<Self>?],
+        sums: UnsafeMutablePointer<Double>?, summed: UInt64, threads: Int, level: SIMDLevel, reductions: LaneReductionRequest<Self>)
+
     /// ``LaneReductions``' entry points, with the kernel set named.
     static func _sum(_ x: UnsafePointer<Self>, _ count: Int, _ level: SIMDLevel) -> Double
     static func _extremes(_ x: UnsafePointer<Self>, _ count: Int, _ level: SIMDLevel) -> (min: Self, max: Self, sawNaN: Bool)
@@ -51,6 +57,18 @@ public enum ProgramInput<T>: @unchecked Sendable {
 @usableFromInline func libmPowf(_ x: Float, _ y: Float) -> Float { powf(x, y) }
 
 extension Float: ProgramScalar {
+    public static func _prepareSweep(_ program: Program, _ shape: SweepShape) -> AnyObject {
+        ProgramExecutor<Float>.prepareSweep(program, shape)
+    }
+
+    public static func _runSweep(
+        _ prepared: AnyObject, count: Int, inputs: [ProgramInput<Float>], outputs: [UnsafeMutablePointer<Float>?],
+        sums: UnsafeMutablePointer<Double>?, summed: UInt64, threads: Int, level: SIMDLevel, reductions: LaneReductionRequest<Float>
+    ) {
+        ProgramExecutor<Float>.runSweep(prepared, count: count, inputs: inputs, outputs: outputs, sums: sums, summed: summed,
+                                     threads: threads, level: level, reductions: reductions)
+    }
+
     @_transparent
     public static func _libmPow(_ x: Float, _ y: Float) -> Float { libmPowf(x, y) }
 
@@ -69,6 +87,18 @@ extension Float: ProgramScalar {
 }
 
 extension Double: ProgramScalar {
+    public static func _prepareSweep(_ program: Program, _ shape: SweepShape) -> AnyObject {
+        ProgramExecutor<Double>.prepareSweep(program, shape)
+    }
+
+    public static func _runSweep(
+        _ prepared: AnyObject, count: Int, inputs: [ProgramInput<Double>], outputs: [UnsafeMutablePointer<Double>?],
+        sums: UnsafeMutablePointer<Double>?, summed: UInt64, threads: Int, level: SIMDLevel, reductions: LaneReductionRequest<Double>
+    ) {
+        ProgramExecutor<Double>.runSweep(prepared, count: count, inputs: inputs, outputs: outputs, sums: sums, summed: summed,
+                                     threads: threads, level: level, reductions: reductions)
+    }
+
     @_transparent
     public static func _libmPow(_ x: Double, _ y: Double) -> Double { libmPow(x, y) }
 

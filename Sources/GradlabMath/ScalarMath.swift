@@ -36,6 +36,7 @@ enum ScalarMath {
         case .maximum: maximum(a, b)
         case .minimumGradient: minimumGradient(a, b)
         case .maximumGradient: maximumGradient(a, b)
+        case .larger: b >= a ? b : a
         }
     }
 

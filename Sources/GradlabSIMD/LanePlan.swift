@@ -26,9 +26,10 @@ public struct LanePlan: Sendable {
 
     /// Scalars of scratch one worker needs at `chunkLanes` lanes per chunk:
     /// the registers, then a staging buffer per input and output for the
-    /// last chunk when it is not a whole number of vectors.
+    /// last chunk when it is not a whole number of vectors, then one chunk
+    /// of zeros (the partner of a lone output in a sum of squares).
     public func scratchCount(chunkLanes: Int) -> Int {
-        max(1, (registerCount + inputCount + outputCount) * chunkLanes)
+        (registerCount + inputCount + outputCount + 1) * chunkLanes
     }
 }
 
@@ -50,6 +51,8 @@ public enum LaneOperation: UInt8, Sendable, CaseIterable {
     /// sin into `destination` and cos into `second`, from one reduction.
     case sincos
     case add, subtract, multiply, divide, power, minimum, maximum, minimumGradient, maximumGradient
+    /// `b >= a ? b : a` lane by lane (amsgrad's maximum; see GradlabMath's `Program.BinaryOperation.larger`).
+    case larger
 
     /// Whether the operation reads `b`.
     public var isBinary: Bool { rawValue >= LaneOperation.add.rawValue }
@@ -164,6 +167,8 @@ public struct LaneRun<T>: @unchecked Sendable {
     /// Called once per chunk after its outputs are stored and its descent
     /// applied (from worker threads, on disjoint chunks).
     public var afterChunk: (@Sendable (LaneChunk<T>) -> Void)?
+    /// Per-chunk reductions beyond sums (see ``LaneReductionRequest``); nil: none.
+    public var reductions: LaneReductionRequest<T>?
 
     public init(
         count: Int, chunkLanes: Int, inputs: UnsafePointer<UnsafePointer<T>?>,
@@ -182,6 +187,38 @@ public struct LaneRun<T>: @unchecked Sendable {
         self.descentCount = descentCount
         self.descentStep = descentStep
         self.afterChunk = afterChunk
+    }
+}
+
+/// What a run reduces per chunk besides sums, written chunk by chunk so the
+/// caller combines chunks in order (the same result for any thread count).
+public struct LaneReductionRequest<T>: @unchecked Sendable {
+    /// The output whose smallest and largest value (NaN ignored) each chunk
+    /// reports, or -1.
+    public var extremesOutput: Int
+    /// Three Doubles per chunk: min, max, and 1 if a value was NaN (else 0).
+    public var chunkExtremes: UnsafeMutablePointer<Double>?
+    /// Bit k set: output k's squares are summed (in Double, into one total
+    /// per chunk, outputs taken two at a time in index order).
+    public var squaresMask: UInt64
+    /// One Double per chunk.
+    public var chunkSquares: UnsafeMutablePointer<Double>?
+    /// Lanes `0..<prefixCount` of each output with a target are copied to it
+    /// (lane i to `target[i]`): what a caller reads back of outputs it does
+    /// not store (the tracked points' gradients).
+    public var prefixCount: Int
+    /// One per output; nil for an output not copied.
+    public var prefixTargets: UnsafePointer<UnsafeMutablePointer<T>?>?
+
+    public init(extremesOutput: Int = -1, chunkExtremes: UnsafeMutablePointer<Double>? = nil, squaresMask: UInt64 = 0,
+                chunkSquares: UnsafeMutablePointer<Double>? = nil, prefixCount: Int = 0,
+                prefixTargets: UnsafePointer<UnsafeMutablePointer<T>?>? = nil) {
+        self.extremesOutput = extremesOutput
+        self.chunkExtremes = chunkExtremes
+        self.squaresMask = squaresMask
+        self.chunkSquares = chunkSquares
+        self.prefixCount = prefixCount
+        self.prefixTargets = prefixTargets
     }
 }
 

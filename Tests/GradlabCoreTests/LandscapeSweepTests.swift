@@ -3,8 +3,8 @@ import GradlabMath
 @testable import GradlabCore
 
 /// The landscape lab's epoch is one sweep: the kernels compute f and the
-/// gradient chunk by chunk, and the optimizer updates each chunk while it is
-/// in cache (plain SGD inside the kernels, the others in the run's hook).
+/// gradient chunk by chunk, and the optimizer's rule, fused into the same
+/// Program, updates each chunk while it is in cache.
 /// These tests hold it to the unfused reference: a run that stores every
 /// gradient, then the optimizer's whole-buffer `step`, then the summary over
 /// all points. The update must agree bit for bit; the summary's sums to
@@ -30,8 +30,8 @@ struct LandscapeSweepTests {
     }()
 
     /// 3,000 points keep each parameter's last step (6,000 parameters), so
-    /// every update runs in the hook; 20,000 points do not, and plain SGD
-    /// runs inside the kernels. 20,000 is not a whole number of chunks.
+    /// the update's new positions cannot overwrite the old ones in place;
+    /// 20,000 points do not keep them. 20,000 is not a whole number of chunks.
     @Test(arguments: 0..<optimizers.count, [3_000, 20_000])
     func sweepEqualsRunThenStep(optimizerIndex: Int, points: Int) throws {
         try check(Float.self, optimizerIndex: optimizerIndex, points: points)
@@ -45,12 +45,12 @@ struct LandscapeSweepTests {
         config.dtype = T.self == Float.self ? .f32 : .f64
         config.optimizer = optimizerConfig
         config.trackedPoints = 100
-        let lab = try LandscapeLab<T>(config)
+        let lab = try LandscapeLab<T>(config, device: CPUDevice())
 
         // The reference: the same start, unfused.
         let program = Program.valueAndGradient(
             of: try Expression.parse(config.function, variables: ["x1", "x2"]), inputs: ["x1", "x2"], respect: ["x1", "x2"])
-        var positions = (0..<2 * points).map { lab.buffers.values[$0] }
+        var positions = lab.positions
         var values = [T](repeating: 0, count: points)
         var gradients = [T](repeating: 0, count: 2 * points)
         let optimizer = makeOptimizer(optimizerConfig, scalar: T.self)
@@ -68,7 +68,8 @@ struct LandscapeSweepTests {
                     }
                 }
             }
-            let moved = (0..<2 * points).filter { lab.buffers.values[$0] != positions[$0] }
+            let now = lab.positions
+            let moved = (0..<2 * points).filter { now[$0] != positions[$0] }
             #expect(moved.isEmpty, "\(name), \(T.self), \(points) points, epoch \(epoch): \(moved.count) parameters differ")
 
             let loss = values.reduce(0.0) { $0 + Double($1) } / Double(points)
@@ -96,7 +97,7 @@ struct LandscapeSweepTests {
     @Test func headlessLabsSkipTheGradientNorm() throws {
         var config = LabConfig(lab: .landscape)
         config.points = 5_000
-        let lab = try LandscapeLab<Float>(config)
+        let lab = try LandscapeLab<Float>(config, device: CPUDevice())
         lab.measuresForInspector = false
         _ = lab.startRecord()
         _ = lab.runEpoch()
@@ -136,7 +137,7 @@ struct LandscapeSweepTests {
         config.points = 5_000
         config.trackedPoints = 10
         config.function = "log(x1 - 5)"  // NaN left of x1 = 5
-        let lab = try LandscapeLab<Float>(config)
+        let lab = try LandscapeLab<Float>(config, device: CPUDevice())
         let record = lab.startRecord()
         let summary = try #require(record.summary)
         #expect(summary.fMin.isNaN && summary.fMax.isNaN)

@@ -61,7 +61,7 @@ struct OptimizerTests {
         config.lr = 0.1
         config.momentum = 0.9
         config.dampening = 0.5
-        let sgd = SGD<Double>(config)
+        let sgd = makeOptimizer(config, scalar: Double.self)
         var p = [1.0]
         sgd.step(parameters: &p, gradients: [2.0], count: 1)
         // buf = g on the first step (no dampening): p = 1 - 0.1*2

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GradlabMath
 import GradlabTestSupport
 @testable import GradlabCore
 
@@ -95,7 +96,7 @@ private func tutorialGradient(_ x1: Double, _ x2: Double) -> (Double, Double) {
 ///   Double, rounded to `Scalar`) instead of the fixture's autograd one.
 /// - Returns: the worst relative error over all epochs and points, how many
 ///   coordinates differed at all, and the rate each epoch used.
-private func replay<Scalar: BinaryFloatingPoint & SIMDScalar & Sendable>(
+private func replay<Scalar: ProgramScalar>(
     _ fixture: OptimizerFixture, as _: Scalar.Type, handGradient: Bool = false
 ) -> (worst: Double, inexact: Int, rates: [Double]) {
     let starts = fixture.trajectory[0]

@@ -1,4 +1,5 @@
 import Foundation
+import GradlabMath
 
 /// An optimizer's resumable state: its hyperparameters, steps taken, and
 /// per-parameter buffers (`momentum_buffer`, `exp_avg`, ...).
@@ -18,8 +19,8 @@ public struct OptimizerCheckpoint: Sendable, Equatable {
         self.scheduler = scheduler
     }
 
-    /// The state of a live optimizer.
-    public init<Scalar: BinaryFloatingPoint & SIMDScalar & Sendable>(_ optimizer: any Optimizer<Scalar>, scheduler: LearningRateScheduler? = nil) {
+    /// The state of an optimizer over host arrays.
+    public init<Scalar: ProgramScalar>(_ optimizer: HostOptimizer<Scalar>, scheduler: LearningRateScheduler? = nil) {
         self.init(config: optimizer.config, stepCount: optimizer.stepCount,
                   buffers: optimizer.stateBuffers.map { NamedValues($0.name, $0.values.map { Double($0) }) },
                   scheduler: scheduler)

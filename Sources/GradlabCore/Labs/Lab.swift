@@ -1,3 +1,4 @@
+import GradlabDevice
 import GradlabMath
 
 /// A lab being trained: parameters, data, loss, and how one epoch iterates.
@@ -79,15 +80,15 @@ public struct LabDataset: Sendable, Equatable {
     public static let empty = LabDataset(inputName: "", targetName: "", trainInputs: [], trainTargets: [], testInputs: [], testTargets: [])
 }
 
-/// Builds the lab a config describes, in its dtype.
-func makeLab(_ config: LabConfig) throws(GradlabError) -> any Lab {
+/// Builds the lab a config describes, in its dtype, on `device`.
+func makeLab(_ config: LabConfig, device: any ComputeDevice) throws(GradlabError) -> any Lab {
     switch (config.lab, config.dtype) {
-    case (.landscape, .f64): return try LandscapeLab<Double>(config)
-    case (.landscape, .f32): return try LandscapeLab<Float>(config)
-    case (.quadratic, .f64): return try QuadraticLab<Double>(config)
-    case (.quadratic, .f32): return try QuadraticLab<Float>(config)
-    case (.linear, .f64): return try LinearLab<Double>(config)
-    case (.linear, .f32): return try LinearLab<Float>(config)
+    case (.landscape, .f64): return try LandscapeLab<Double>(config, device: device)
+    case (.landscape, .f32): return try LandscapeLab<Float>(config, device: device)
+    case (.quadratic, .f64): return try QuadraticLab<Double>(config, device: device)
+    case (.quadratic, .f32): return try QuadraticLab<Float>(config, device: device)
+    case (.linear, .f64): return try LinearLab<Double>(config, device: device)
+    case (.linear, .f32): return try LinearLab<Float>(config, device: device)
     }
 }
 
@@ -100,12 +101,26 @@ func parseLabExpression(_ text: String, variables: [String], flag: String) throw
     }
 }
 
-/// Sum of `count` values accumulated in Double: PyTorch and NumPy reduce with
-/// several partial sums, so a correctly rounded sum stays within an ulp of both.
-@_specialize(where T == Float)
-@_specialize(where T == Double)
-func sumAsDouble<T: BinaryFloatingPoint>(_ values: UnsafePointer<T>, _ count: Int) -> Double {
-    var total = 0.0
-    for i in 0..<count { total += Double(values[i]) }
-    return total
+/// A lab run without a Session, on the calling thread (`gradlab bench`'s
+/// "direct" figures: the lab's own speed, without the actor).
+public final class DirectLab {
+    private let lab: any Lab
+
+    public init(_ config: LabConfig) throws(GradlabError) {
+        try config.validate()
+        lab = try makeLab(config, device: try Devices.open(config.device))
+        lab.measuresForInspector = false
+        lab.summarizesPoints = false
+        _ = lab.startRecord()
+    }
+
+    /// Runs `epochs` epochs; returns the last one's loss.
+    @discardableResult
+    public func step(_ epochs: Int) -> Double {
+        var loss = Double.nan
+        for _ in 0..<epochs { loss = lab.runEpoch().loss }
+        return loss
+    }
+
+    public var dataset: LabDataset { lab.dataset }
 }

@@ -1,66 +1,71 @@
+import GradlabDevice
 import GradlabMath
 
 /// Example 1: many points descending f(x1, x2), each with its own gradient.
 ///
-/// Points live in one buffer, one block per optimizer group (one group unless
-/// `--compare`): a group's x1 values, then its x2 values, so the Program
-/// reads them as two lane arrays and the group's optimizer updates the block
-/// as one flat array. One epoch = one optimizer step for every point.
+/// Points live in one device buffer, one block per optimizer group (one
+/// group unless `--compare`): a group's x1 values, then its x2 values, so
+/// the Program reads them as two lane arrays and the group's optimizer
+/// updates the block as one flat array. One epoch = one optimizer step for
+/// every point, as one sweep per group (``epochSweep(group:)``).
 final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     private let program: Program
-    /// The kernels' Double sums of f and the gradient.
-    private let sums: UnsafeMutablePointer<Double>
     /// Points per group.
     private let count: Int
     private let groupCount: Int
-    /// Per chunk of a group's points: what the sweep keeps of it.
-    private let chunkCount: Int
-    private let chunkStatistics: UnsafeMutablePointer<ChunkStatistics>
-    /// Each group's x1 and x2 lanes, as the Program's inputs (built once, so
-    /// an epoch does not allocate them).
-    private var groupInputs: [[ProgramInput<T>]] = []
-    /// The one output an epoch sums: f.
-    private let summed: Set<Int> = [0]
+    /// The tracked points' gradients at the last sweep, per group (the
+    /// inspector shows them): x1 then x2 components.
+    private var trackedGradients: [(x1: [T], x2: [T])]
     /// The norm of every point's gradient at the last sweep, for the
     /// inspector; NaN when the lab does not measure it (headless runs).
     private var gradientNorm = Double.nan
 
-    init(_ config: LabConfig) throws(GradlabError) {
+    init(_ config: LabConfig, device: any ComputeDevice) throws(GradlabError) {
         let expression = try parseLabExpression(config.function, variables: ["x1", "x2"], flag: "--f")
         program = Program.valueAndGradient(of: expression, inputs: ["x1", "x2"], respect: ["x1", "x2"])
         let n = config.starts?.count ?? config.points
         let groups = config.groups.count
         count = n
         groupCount = groups
-        let chunkLanes = Program.chunkLanes(T.self)
-        chunkCount = max((n + chunkLanes - 1) / chunkLanes, 1)
-        chunkStatistics = .allocate(capacity: chunkCount)
-        chunkStatistics.initialize(repeating: ChunkStatistics(), count: chunkCount)
-        sums = .allocate(capacity: 3)
-        sums.initialize(repeating: 0, count: 3)
-        super.init(config: config, parameterCount: 2 * n * groups,
-                   groupRanges: (0..<groups).map { ($0 * 2 * n)..<(($0 + 1) * 2 * n) })
-        if let starts = config.starts {
-            for (i, start) in starts.enumerated() {
-                buffers.values[i] = T(start[0])
-                buffers.values[n + i] = T(start[1])
-            }
-        } else {
-            // Straight into the buffer: 10 M points as [[Double]] would be 10 M arrays.
-            LandscapeLab.generateStarts(into: buffers.values, count: n, domain: config.domain, seed: config.seed)
-        }
-        for g in 1..<max(groups, 1) {
-            (buffers.values + g * 2 * n).update(from: buffers.values, count: 2 * n)
-        }
-        groupInputs = (0..<groups).map { g in
-            let block = UnsafePointer(buffers.values + g * 2 * n)
-            return [.lanes(block), .lanes(block + n)]
-        }
+        trackedGradients = Array(repeating: ([], []), count: groups)
+        try super.init(config: config, parameterCount: 2 * n * groups,
+                       groupRanges: (0..<groups).map { ($0 * 2 * n)..<(($0 + 1) * 2 * n) }, device: device)
+        for g in 0..<groups { try writeStarts(at: g * 2 * n) }
     }
 
-    deinit {
-        chunkStatistics.deallocate()
-        sums.deallocate()
+    /// Writes the start points into the block at `offset`: the config's
+    /// starts, or `np.random.seed(seed); np.random.rand(n, 2)` scaled to the
+    /// domain, as all x1 values then all x2 values; in slices, so that 10 M
+    /// points never exist twice in memory.
+    private func writeStarts(at offset: Int) throws(GradlabError) {
+        let n = count, slice = 1 << 16
+        var rng = MersenneTwister(seed: config.seed)
+        let domain = config.domain
+        var x1 = [T](), x2 = [T]()
+        x1.reserveCapacity(min(n, slice))
+        x2.reserveCapacity(min(n, slice))
+        var start = 0
+        while start < n {
+            let end = min(start + slice, n)
+            x1.removeAll(keepingCapacity: true)
+            x2.removeAll(keepingCapacity: true)
+            for i in start..<end {
+                if let starts = config.starts {
+                    x1.append(T(starts[i][0]))
+                    x2.append(T(starts[i][1]))
+                } else {
+                    let u1 = rng.uniform(), u2 = rng.uniform()
+                    x1.append(T(domain[0] + (domain[1] - domain[0]) * u1))
+                    x2.append(T(domain[2] + (domain[3] - domain[2]) * u2))
+                }
+            }
+            let (device, parameters) = (self.device, self.parameters)
+            try onDevice { () throws(DeviceError) in
+                try device.write(x1, to: parameters, at: offset + start)
+                try device.write(x2, to: parameters, at: offset + n + start)
+            }
+            start = end
+        }
     }
 
     /// `np.random.seed(seed); np.random.rand(n, 2)` scaled to the domain,
@@ -74,91 +79,116 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         }
     }
 
-    /// One sweep over every group's points: f and the gradient at each
-    /// point, and with `stepping` the optimizer's update, all while a chunk
-    /// of points is in cache (plain SGD inside the kernels, any other
-    /// optimizer in the run's per-chunk hook). Nothing per point is stored
-    /// but the parameters and the optimizer's state; besides them, the
-    /// gradients of the tracked points (which the inspector shows), each
-    /// chunk's ``ChunkStatistics``, and the kernels' sum of f, whose mean is
-    /// each group's loss.
-    private func sweep(stepping: Bool) -> (groupLoss: [Double], summary: PointSummary?) {
-        let tracked = min(count, config.trackedPoints)
-        let summarizing = summarizesPoints && groupCount == 1 && count > tracked
-        let measuringNorm = measuresForInspector
+    /// What the sweeps reduce, by what the lab's observers read.
+    private var tracked: Int { min(count, config.trackedPoints) }
+    private var summarizing: Bool { summarizesPoints && groupCount == 1 && count > tracked }
+
+    /// Group `g`'s sweep: f and ∇f at every point, with `stepping` the
+    /// optimizer's update of the points and their state in place, all in one
+    /// pass while a chunk of points is in cache. It sums f (each group's
+    /// loss is its mean), copies the tracked points' gradients out, and, as
+    /// the observers want, the extremes of f and the sum of the new positions
+    /// (the run file's summary) and the squares of the gradient (the
+    /// inspector's norm).
+    private func sweep(group g: Int, stepping: Bool) throws(GradlabError) -> (UpdateEmission?, Sweep<T>) {
+        let n = count, block = g * 2 * count
+        let (summarizing, measuring, tracked) = (self.summarizing, measuresForInspector, self.tracked)
+        var base = ProgramComposer(extending: program)
+        let inputs = (x1: base.input("x1"), x2: base.input("x2"))
+        let outputs = base.baseOutputs
+        let baseInputs: [String: SweepInput<T>] = ["x1": .lanes(parameters, offset: block), "x2": .lanes(parameters, offset: block + n)]
+        var baseOutputs: [(name: String, value: ProgramValue, output: SweepOutput<T>)] = [
+            ("f", outputs[0], .discard), ("df/dx1", outputs[1], .discard), ("df/dx2", outputs[2], .discard),
+        ]
+        func reduce(_ sweep: inout Sweep<T>, positions: (Int, Int)) {
+            sweep.summed = [0]
+            if summarizing {
+                sweep.extremesOf = 0
+                sweep.summed += [positions.0, positions.1]
+            }
+            if measuring { sweep.squaresOf = [1, 2] }
+            sweep.copied = [1, 2]
+            sweep.copiedLanes = tracked
+        }
+        guard stepping else {
+            // The start: positions as they are.
+            baseOutputs += [("x1", inputs.x1, .discard), ("x2", inputs.x2, .discard)]
+            let program = base.program(outputs: baseOutputs.map { ($0.name, $0.value) })
+            var sweep = Sweep(program: program, lanes: n, inputs: program.inputs.compactMap { baseInputs[$0] },
+                              outputs: baseOutputs.map(\.output))
+            reduce(&sweep, positions: (3, 4))
+            return (nil, sweep)
+        }
+        let steps = lastSteps.map { (buffer: $0, offset: block) }
+        let places = [
+            ParameterPlace(buffer: parameters, offset: block, perLane: true, stateOffset: 0, steps: steps),
+            ParameterPlace(buffer: parameters, offset: block + n, perLane: true, stateOffset: n, steps: steps.map { ($0.buffer, $0.offset + n) }),
+        ]
+        let made = try updateSweep(
+            group: g, variant: groups[g].nextVariant, base: base,
+            parameters: [("x1", inputs.x1, outputs[1]), ("x2", inputs.x2, outputs[2])],
+            baseInputs: baseInputs, baseOutputs: baseOutputs, places: places, lanes: n, mode: .parallel)
+        var sweep = made.1
+        // The new positions' outputs: after the base's three.
+        let moved = (made.0?.outputs ?? []).enumerated().compactMap { index, output -> (Int, Int)? in
+            if case .parameter(let j) = output.role { return (j, baseOutputs.count + index) }
+            return nil
+        }.sorted { $0.0 < $1.0 }.map(\.1)
+        reduce(&sweep, positions: (moved[0], moved[1]))
+        return (made.0, sweep)
+    }
+
+    /// Runs every group's sweep and keeps what the record and the inspector read.
+    private func sweepAll(stepping: Bool) -> (groupLoss: [Double], summary: PointSummary?) {
         var norm = 0.0
         var groupLoss: [Double] = []
+        var summary: PointSummary?
         for g in 0..<groupCount {
-            let update = stepping ? optimizers[g].beginStep(count: 2 * count) : nil
-            let descent = buffers.tracksSteps ? nil : update?.descentStep
-            let hookUpdate = descent == nil ? update : nil
-            let groupStart = g * 2 * count
-            nonisolated(unsafe) let (buffers, statistics) = (self.buffers, chunkStatistics)
-            let count = self.count
-            nonisolated(unsafe) let block = buffers.values + groupStart
-            program.run(
-                count: count,
-                inputs: groupInputs[g], outputs: [nil, nil, nil], sums: sums, summed: summed,
-                descent: descent.map { ProgramDescent(step: $0, pairs: [(0, 1), (1, 2)]) }
-            ) { chunk in
-                let start = chunk.lanes.lowerBound, n = chunk.lanes.count
-                let (f, g1, g2) = (chunk.output(0), chunk.output(1), chunk.output(2))
-                if let hookUpdate {
-                    buffers.apply(hookUpdate, at: groupStart + start, offset: start, gradients: g1, count: n)
-                    buffers.apply(hookUpdate, at: groupStart + count + start, offset: count + start, gradients: g2, count: n)
-                }
-                if start < tracked {
-                    let kept = min(n, tracked - start)
-                    (buffers.gradients + groupStart + start).update(from: g1, count: kept)
-                    (buffers.gradients + groupStart + count + start).update(from: g2, count: kept)
-                }
-                guard summarizing || measuringNorm else { return }
-                var part = ChunkStatistics()
-                if summarizing {
-                    let (low, high, sawNaN) = LaneReductions.extremes(f, count: n)
-                    (part.fMin, part.fMax, part.sawNaN) = (Double(low), Double(high), sawNaN)
-                    part.positionSum = SIMD2(LaneReductions.sum(block + start, count: n),
-                                             LaneReductions.sum(block + count + start, count: n))
-                }
-                if measuringNorm { part.gradientSquares = LaneReductions.sumOfSquares(g1, g2, count: n) }
-                statistics[chunk.index] = part
+            let variant = stepping ? groups[g].nextVariant : -1
+            let key = SweepKey(role: "\(stepping ? "epoch" : "start") s\(summarizing) n\(measuresForInspector)", group: g, variant: variant)
+            let prepared: (emission: UpdateEmission?, sweep: any PreparedSweep<T>)
+            do {
+                prepared = try self.prepared(key) { () throws(GradlabError) in try sweep(group: g, stepping: stepping) }
+            } catch {
+                preconditionFailure("landscape sweep: \(error.message)")
             }
-            groupLoss.append(sums[0] / Double(count))
-            if measuringNorm {
-                for c in 0..<chunkCount { norm += chunkStatistics[c].gradientSquares }
+            let result = run(prepared.sweep, scalars: nextScalars(prepared.emission, group: g))
+            if stepping { groups[g].advance() }
+            groupLoss.append(result.sums[0] / Double(count))
+            if let squares = result.squares { norm += squares }
+            trackedGradients[g] = (result.copied[0], result.copied[1])
+            let swept = prepared.sweep.sweep
+            if summarizing, swept.summed.count == 3 {
+                summary = PointSummary.combining(extremes: result.extremes,
+                                                 positionSums: SIMD2(result.sums[swept.summed[1]], result.sums[swept.summed[2]]), count: count)
             }
         }
-        gradientNorm = measuringNorm ? norm.squareRoot() : .nan
-        let summary = summarizing ? PointSummary.combining(chunkStatistics, chunks: chunkCount, count: count) : nil
+        gradientNorm = measuresForInspector ? norm.squareRoot() : .nan
         return (groupLoss, summary)
     }
 
-    // Reached through `any Lab`: without these the generic body runs, and the
-    // tracked points' conversions to Double went through generic code (7% of
-    // a 100,000-point run).
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
     func startRecord() -> EpochRecord {
-        let (groupLoss, summary) = sweep(stepping: false)
+        let (groupLoss, summary) = sweepAll(stepping: false)
         return record(groupLoss: groupLoss, lr: nil, summary: summary)
     }
 
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
     func runEpoch() -> EpochRecord {
         let lr = learningRate
-        let (groupLoss, summary) = sweep(stepping: true)
+        let (groupLoss, summary) = sweepAll(stepping: true)
         finishEpoch()
         return record(groupLoss: groupLoss, lr: config.schedule == nil ? nil : lr, summary: summary)
     }
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     private func record(groupLoss: [Double], lr: Double?, summary: PointSummary?) -> EpochRecord {
-        let tracked = min(count, config.trackedPoints)
+        let tracked = self.tracked
         var points: [SIMD2<Double>] = []
         points.reserveCapacity(tracked * groupCount)
         for g in 0..<groupCount {
-            let block = buffers.values + g * 2 * count
-            for i in 0..<tracked { points.append(SIMD2(Double(block[i]), Double(block[count + i]))) }
+            let block = g * 2 * count
+            let x1 = parameterValues(block..<(block + tracked)), x2 = parameterValues((block + count)..<(block + count + tracked))
+            for i in 0..<tracked { points.append(SIMD2(Double(x1[i]), Double(x2[i]))) }
         }
         let loss = groupLoss.reduce(0, +) / Double(groupCount)
         // Under --compare one optimizer blowing up is a result worth watching:
@@ -176,18 +206,24 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         let index = min(max(selectedPoint, 0), max(total - 1, 0))
         let g = index / max(count, 1), i = index % max(count, 1)
         let start = g * 2 * count
-        let inputs = [buffers.values[start + i], buffers.values[start + count + i]]
+        let position = [parameterValues((start + i)..<(start + i + 1)).first ?? .nan,
+                        parameterValues((start + count + i)..<(start + count + i + 1)).first ?? .nan]
+        let tracked = trackedGradients[g]
+        let gradients = i < tracked.x1.count ? [Double(tracked.x1[i]), Double(tracked.x2[i])] : [0, 0]
         return LabInspection(
             epoch: epoch,
-            parameters: buffers.inspect([start + i, start + count + i], names: ["x1", "x2"], optimizer: optimizers[g], groupStart: start),
+            parameters: inspect([start + i, start + count + i], names: ["x1", "x2"], gradients: gradients, group: g),
             gradientNorm: gradientNorm,
-            optimizerSteps: optimizers[g].stepCount,
+            optimizerSteps: groups[g].stepCount,
             selectedPoint: index,
             pointCount: total,
-            valueAtSelected: Double(program.evaluate(inputs)[0]),
-            group: groupCount > 1 ? optimizers[g].config.summary : nil
+            valueAtSelected: Double(program.evaluate(position)[0]),
+            group: groupCount > 1 ? groups[g].config.summary : nil
         )
     }
+
+    /// All positions (x1 block then x2 block of each group), for tests and tools.
+    var positions: [T] { parameterValues(0..<parameterCount) }
 
     var dataset: LabDataset { .empty }
 

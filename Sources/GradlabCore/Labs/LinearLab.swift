@@ -1,17 +1,21 @@
+import GradlabDevice
 import GradlabMath
 
 /// Example 3: weight*x + bias, L1 loss, one SGD step per training sample in
 /// split order, then the test loss in inference (no gradient).
+///
+/// An epoch is one sequential sweep over the training samples: each lane
+/// computes the loss and gradient at the current weight and bias and
+/// applies the optimizer's step before the next lane reads them.
 final class LinearLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     private let training: Program
     private let inference: Program
     private let trainX: [T], trainY: [T], testX: [T], testY: [T]
-    /// One sample's inputs (weight, bias, x, y) and the Program's outputs:
-    /// the per-sample loop allocates nothing.
-    private let sample = UnsafeMutablePointer<T>.allocate(capacity: 4)
-    private let results = UnsafeMutablePointer<T>.allocate(capacity: 3)
+    private let data: (trainX: DeviceBuffer<T>, trainY: DeviceBuffer<T>, testX: DeviceBuffer<T>, testY: DeviceBuffer<T>)
+    /// The last sample's gradient of weight and bias.
+    private let gradients: DeviceBuffer<T>
 
-    init(_ config: LabConfig) throws(GradlabError) {
+    init(_ config: LabConfig, device: any ComputeDevice) throws(GradlabError) {
         let variables = ["weight", "bias", "x", "y"]
         let expression = try parseLabExpression(config.function, variables: variables, flag: "model")
         training = Program.valueAndGradient(of: expression, inputs: variables, respect: ["weight", "bias"])
@@ -35,81 +39,122 @@ final class LinearLab<T: ProgramScalar>: TrainableLab<T>, Lab {
             split = TrainTestSplit(count: x.count, testSize: config.testSize, seed: config.splitSeed)
             guard !split.train.isEmpty else { throw GradlabError("linear lab: --test-size \(config.testSize) leaves no training rows of \(x.count)") }
         }
-        trainX = split.train.map { T(x[$0]) }
-        trainY = split.train.map { T(y[$0]) }
-        testX = split.test.map { T(x[$0]) }
-        testY = split.test.map { T(y[$0]) }
-        super.init(config: config, parameterCount: 2)
+        let columns = (split.train.map { T(x[$0]) }, split.train.map { T(y[$0]) }, split.test.map { T(x[$0]) }, split.test.map { T(y[$0]) })
+        (trainX, trainY, testX, testY) = columns
+        (data, gradients) = try onDevice { () throws(DeviceError) in
+            func upload(_ values: [T]) throws(DeviceError) -> DeviceBuffer<T> {
+                let buffer = try device.allocate(T.self, count: values.count, filled: 0)
+                try device.write(values, to: buffer)
+                return buffer
+            }
+            return ((try upload(columns.0), try upload(columns.1), try upload(columns.2), try upload(columns.3)),
+                    try device.allocate(T.self, count: 2, filled: 0))
+        }
+        try super.init(config: config, parameterCount: 2, device: device)
         // nn.Parameter(torch.rand(1)) for weight, then bias; --init overrides.
         var rng = MersenneTwister(seed: config.seed)
-        for (i, name) in ["weight", "bias"].enumerated() {
+        var initial: [T] = []
+        for name in ["weight", "bias"] {
             let drawn = rng.uniform()
-            buffers.values[i] = T(config.initial[name] ?? drawn)
+            initial.append(T(config.initial[name] ?? drawn))
         }
+        let parameters = self.parameters
+        try onDevice { () throws(DeviceError) in try device.write(initial, to: parameters) }
     }
 
     deinit {
-        sample.deallocate()
-        results.deallocate()
+        for buffer in [data.trainX, data.trainY, data.testX, data.testY, gradients] { device.free(buffer) }
     }
 
-    /// Loads one sample with the current parameters.
-    @inline(__always)
-    private func load(_ x: T, _ y: T) {
-        sample[0] = buffers.values[0]
-        sample[1] = buffers.values[1]
-        sample[2] = x
-        sample[3] = y
+    /// The sweep binding weight, bias and samples for `program`'s inputs.
+    private func sampleInputs(_ x: DeviceBuffer<T>, _ y: DeviceBuffer<T>) -> [String: SweepInput<T>] {
+        ["weight": .element(parameters, index: 0), "bias": .element(parameters, index: 1),
+         "x": .lanes(x, offset: 0), "y": .lanes(y, offset: 0)]
     }
 
-    /// Mean loss over samples without touching gradients (`inference_mode`).
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
-    private func meanLoss(_ xs: [T], _ ys: [T]) -> Double? {
-        guard !xs.isEmpty else { return nil }
-        var total = 0.0
-        for (x, y) in zip(xs, ys) {
-            load(x, y)
-            inference.evaluate(UnsafePointer(sample), into: results)
-            total += Double(results[0])
+    /// Mean loss over samples without touching gradients (`inference_mode`),
+    /// summed in order.
+    private func meanLoss(test: Bool) -> Double? {
+        let (x, y) = test ? (data.testX, data.testY) : (data.trainX, data.trainY)
+        guard x.count > 0 else { return nil }
+        let prepared: any PreparedSweep<T>
+        do {
+            prepared = try self.prepared(SweepKey(role: test ? "test loss" : "train loss")) { () throws(GradlabError) in
+                let inputs = sampleInputs(x, y)
+                return (nil, Sweep(program: inference, lanes: x.count, mode: .sequential,
+                                   inputs: inference.inputs.compactMap { inputs[$0] }, outputs: [.discard], summed: [0]))
+            }.sweep
+        } catch {
+            preconditionFailure("linear sweep: \(error.message)")
         }
-        return total / Double(xs.count)
+        return run(prepared, scalars: []).sums[0] / Double(x.count)
+    }
+
+    /// The training sweep for one form of the update: per lane, the loss,
+    /// the gradient (kept in its buffer) and the optimizer's step.
+    private func trainingSweep(variant: Int) throws(GradlabError) -> (emission: UpdateEmission?, sweep: any PreparedSweep<T>) {
+        try prepared(SweepKey(role: "train", variant: variant)) { () throws(GradlabError) in
+            var base = ProgramComposer(extending: training)
+            let (weight, bias) = (base.input("weight"), base.input("bias"))
+            let outputs = base.baseOutputs
+            let place = { (index: Int) in
+                ParameterPlace(buffer: self.parameters, offset: index, perLane: false, stateOffset: index,
+                               steps: self.lastSteps.map { ($0, index) })
+            }
+            return try updateSweep(
+                group: 0, variant: variant, base: base, parameters: [("weight", weight, outputs[1]), ("bias", bias, outputs[2])],
+                baseInputs: sampleInputs(data.trainX, data.trainY),
+                baseOutputs: [("loss", outputs[0], .discard), ("d/dweight", outputs[1], .element(gradients, index: 0)),
+                              ("d/dbias", outputs[2], .element(gradients, index: 1))],
+                places: [place(0), place(1)], lanes: trainX.count, mode: .sequential
+            ) { $0.summed = [0] }
+        }
     }
 
     func startRecord() -> EpochRecord {
-        let train = meanLoss(trainX, trainY) ?? .nan
-        return record(train: train, test: meanLoss(testX, testY), lr: nil)
+        record(train: meanLoss(test: false) ?? .nan, test: meanLoss(test: true), lr: nil)
     }
 
-    // Called through `any Lab`: without these the generic body runs, and the
-    // per-sample loop spends its time looking up generic metadata.
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
     func runEpoch() -> EpochRecord {
         let lr = learningRate
-        var total = 0.0
-        for (x, y) in zip(trainX, trainY) {
-            load(x, y)
-            training.evaluate(UnsafePointer(sample), into: results)
-            buffers.gradients[0] = results[1]
-            buffers.gradients[1] = results[2]
-            stepParameters()
-            total += Double(results[0])
+        let group = groups[0]
+        let samples = trainX.count
+        var sums: [Double]?
+        // Runs of samples whose steps take the same form of the update (all
+        // but SGD's first momentum step), each continuing the last's sums.
+        var start = 0
+        while start < samples {
+            let first = group.stepCount + 1
+            let variant = group.rule.variant(group.config, step: first)
+            var end = start + 1
+            while end < samples, group.rule.variant(group.config, step: first + (end - start)) == variant { end += 1 }
+            let prepared: (emission: UpdateEmission?, sweep: any PreparedSweep<T>)
+            do { prepared = try trainingSweep(variant: variant) } catch { preconditionFailure("linear sweep: \(error.message)") }
+            var scalars: [Double] = []
+            if let emission = prepared.emission {
+                scalars.reserveCapacity(emission.scalars.count * (end - start))
+                for step in first..<(first + end - start) { scalars += group.scalars(emission, step: step) }
+            }
+            sums = run(prepared.sweep, scalars: scalars, lanes: start..<end, sums: sums).sums
+            group.advance(by: end - start)
+            start = end
         }
         finishEpoch()
-        return record(train: total / Double(trainX.count), test: meanLoss(testX, testY), lr: config.schedule == nil ? nil : lr)
+        return record(train: (sums?[0] ?? .nan) / Double(samples), test: meanLoss(test: true), lr: config.schedule == nil ? nil : lr)
     }
 
     private func record(train: Double, test: Double?, lr: Double?) -> EpochRecord {
-        let params = [NamedValues("weight", [Double(buffers.values[0])]), NamedValues("bias", [Double(buffers.values[1])])]
-        let diverged = !train.isFinite || !(test ?? 0).isFinite || !buffers.allFinite
+        let values = parameterValues(0..<2)
+        let params = [NamedValues("weight", [Double(values[0])]), NamedValues("bias", [Double(values[1])])]
+        let diverged = !train.isFinite || !(test ?? 0).isFinite || !values.allSatisfy(\.isFinite)
         return EpochRecord(epoch: epoch, loss: train, trainLoss: train, testLoss: test, params: params, diverged: diverged, lr: lr)
     }
 
     func inspect(selectedPoint: Int) -> LabInspection {
-        LabInspection(epoch: epoch, parameters: buffers.inspect([0, 1], names: ["weight", "bias"], optimizer: optimizer),
-                      gradientNorm: buffers.gradientNorm(), optimizerSteps: optimizer.stepCount,
-                      selectedPoint: nil, pointCount: 0, valueAtSelected: nil)
+        let gradient = ((try? device.read(gradients, range: 0..<2)) ?? []).map { Double($0) }
+        return LabInspection(epoch: epoch, parameters: inspect([0, 1], names: ["weight", "bias"], gradients: gradient, group: 0),
+                             gradientNorm: gradient.reduce(0) { $0 + $1 * $1 }.squareRoot(), optimizerSteps: groups[0].stepCount,
+                             selectedPoint: nil, pointCount: 0, valueAtSelected: nil)
     }
 
     var dataset: LabDataset {

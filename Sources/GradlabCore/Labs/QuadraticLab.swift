@@ -1,17 +1,22 @@
+import GradlabDevice
 import GradlabMath
 
 /// Example 2: a*t^2 + b*t + c fitted to (t, v) by full-batch MSE.
 ///
-/// The per-sample loss `(v - (a*t^2 + b*t + c))^2` runs as one Program over
-/// all samples with a, b, c uniform; the batch loss and gradient are the
-/// means, as `(real - predicted).square().mean()` and `backward()` give.
+/// The per-sample loss `(v - (a*t^2 + b*t + c))^2` runs as one sweep over
+/// all samples with a, b, c read from the parameter buffer; the batch loss
+/// and gradient are the means, as `(real - predicted).square().mean()` and
+/// `backward()` give; a second sweep over the three parameters applies the
+/// optimizer's update.
 final class QuadraticLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     private let program: Program
     private let t: [T]
     private let v: [T]
-    private let sampleOutputs: [UnsafeMutablePointer<T>]
+    private let data: (t: DeviceBuffer<T>, v: DeviceBuffer<T>)
+    /// The batch gradient of a, b, c, as the update reads it.
+    private let gradients: DeviceBuffer<T>
 
-    init(_ config: LabConfig) throws(GradlabError) {
+    init(_ config: LabConfig, device: any ComputeDevice) throws(GradlabError) {
         let expression = try parseLabExpression(config.function, variables: ["a", "b", "c", "t", "v"], flag: "model")
         program = Program.valueAndGradient(of: expression, inputs: ["a", "b", "c", "t", "v"], respect: ["a", "b", "c"])
         var rng = MersenneTwister(seed: config.seed)
@@ -21,15 +26,29 @@ final class QuadraticLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         } else {
             (t, v) = QuadraticLab.generatedData(&rng)
         }
-        let count = t.count
-        guard count > 0 else { throw GradlabError("quadratic lab: no data rows") }
-        sampleOutputs = (0..<4).map { _ in UnsafeMutablePointer<T>.allocate(capacity: count) }
-        super.init(config: config, parameterCount: 3)
-        // torch.randn(3): drawn after the data, overridden by --init.
-        for (i, name) in ["a", "b", "c"].enumerated() {
-            let drawn = rng.standardNormal()
-            buffers.values[i] = T(config.initial[name] ?? drawn)
+        guard !t.isEmpty else { throw GradlabError("quadratic lab: no data rows") }
+        let (t, v) = (self.t, self.v)
+        (data, gradients) = try onDevice { () throws(DeviceError) in
+            let times = try device.allocate(T.self, count: t.count, filled: 0), targets = try device.allocate(T.self, count: v.count, filled: 0)
+            try device.write(t, to: times)
+            try device.write(v, to: targets)
+            return ((times, targets), try device.allocate(T.self, count: 3, filled: 0))
         }
+        try super.init(config: config, parameterCount: 3, device: device)
+        // torch.randn(3): drawn after the data, overridden by --init.
+        var initial: [T] = []
+        for name in ["a", "b", "c"] {
+            let drawn = rng.standardNormal()
+            initial.append(T(config.initial[name] ?? drawn))
+        }
+        let parameters = self.parameters
+        try onDevice { () throws(DeviceError) in try device.write(initial, to: parameters) }
+    }
+
+    deinit {
+        device.free(data.t)
+        device.free(data.v)
+        device.free(gradients)
     }
 
     /// `torch.arange(0, 20).float()` and `torch.randn(20) * 3 + 0.75 * (t - 9.5) ** 2 + 1`,
@@ -44,28 +63,48 @@ final class QuadraticLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         return (times, targets)
     }
 
-    deinit {
-        for pointer in sampleOutputs { pointer.deallocate() }
-    }
-
-    /// MSE and its gradient at the current a, b, c (gradient into the buffers).
+    /// MSE and its gradient at the current a, b, c (the gradient into its
+    /// buffer): sums over the samples in order, in Double, then the means
+    /// cast to the dtype.
     private func evaluate() -> Double {
         let n = t.count
-        t.withUnsafeBufferPointer { times in
-            v.withUnsafeBufferPointer { targets in
-                guard let times = times.baseAddress, let targets = targets.baseAddress else { return }
-                program.run(
-                    count: n,
-                    inputs: [.uniform(buffers.values[0]), .uniform(buffers.values[1]), .uniform(buffers.values[2]),
-                             .lanes(times), .lanes(targets)],
-                    outputs: sampleOutputs
-                )
+        let prepared: any PreparedSweep<T>
+        do {
+            prepared = try self.prepared(SweepKey(role: "loss")) { () throws(GradlabError) in
+                let inputs: [SweepInput<T>] = [.element(parameters, index: 0), .element(parameters, index: 1), .element(parameters, index: 2),
+                                               .lanes(data.t, offset: 0), .lanes(data.v, offset: 0)]
+                return (nil, Sweep(program: program, lanes: n, inputs: inputs, outputs: Array(repeating: .discard, count: 4),
+                                   summed: [0, 1, 2, 3], orderedSums: true))
+            }.sweep
+        } catch {
+            preconditionFailure("quadratic sweep: \(error.message)")
+        }
+        let sums = run(prepared, scalars: []).sums
+        let gradient = (1...3).map { T(sums[$0] / Double(n)) }
+        let (device, gradients) = (self.device, self.gradients)
+        do { try device.write(gradient, to: gradients) } catch { preconditionFailure("quadratic: \(error.message)") }
+        return Double(T(sums[0] / Double(n)))
+    }
+
+    /// One optimizer step of a, b, c from the batch gradient.
+    private func step() {
+        let variant = groups[0].nextVariant
+        do {
+            let prepared = try self.prepared(SweepKey(role: "update", variant: variant)) { () throws(GradlabError) in
+                var base = ProgramComposer()
+                let (p, g) = (base.input("p"), base.input("g"))
+                return try updateSweep(
+                    group: 0, variant: variant, base: base, parameters: [("p", p, g)],
+                    baseInputs: ["p": .lanes(parameters, offset: 0), "g": .lanes(gradients, offset: 0)], baseOutputs: [],
+                    places: [ParameterPlace(buffer: parameters, offset: 0, perLane: true, stateOffset: 0,
+                                            steps: lastSteps.map { ($0, 0) })],
+                    lanes: 3, mode: .parallel)
             }
+            _ = run(prepared.sweep, scalars: nextScalars(prepared.emission, group: 0))
+            groups[0].advance()
+        } catch {
+            preconditionFailure("quadratic update: \(error.message)")
         }
-        for i in 0..<3 {
-            buffers.gradients[i] = T(sumAsDouble(sampleOutputs[i + 1], n) / Double(n))
-        }
-        return Double(T(sumAsDouble(sampleOutputs[0], n) / Double(n)))
     }
 
     func startRecord() -> EpochRecord { record(loss: evaluate(), lr: nil) }
@@ -73,20 +112,22 @@ final class QuadraticLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     func runEpoch() -> EpochRecord {
         let loss = evaluate()
         let lr = learningRate
-        stepParameters()
+        step()
         finishEpoch()
         return record(loss: loss, lr: config.schedule == nil ? nil : lr)
     }
 
     private func record(loss: Double, lr: Double?) -> EpochRecord {
-        let params = ["a", "b", "c"].enumerated().map { NamedValues($1, [Double(buffers.values[$0])]) }
-        return EpochRecord(epoch: epoch, loss: loss, params: params, diverged: !loss.isFinite || !buffers.allFinite, lr: lr)
+        let values = parameterValues(0..<3)
+        let params = ["a", "b", "c"].enumerated().map { NamedValues($1, [Double(values[$0])]) }
+        return EpochRecord(epoch: epoch, loss: loss, params: params, diverged: !loss.isFinite || !values.allSatisfy(\.isFinite), lr: lr)
     }
 
     func inspect(selectedPoint: Int) -> LabInspection {
-        LabInspection(epoch: epoch, parameters: buffers.inspect([0, 1, 2], names: ["a", "b", "c"], optimizer: optimizer),
-                      gradientNorm: buffers.gradientNorm(), optimizerSteps: optimizer.stepCount,
-                      selectedPoint: nil, pointCount: 0, valueAtSelected: nil)
+        let gradient = ((try? device.read(gradients, range: 0..<3)) ?? []).map { Double($0) }
+        return LabInspection(epoch: epoch, parameters: inspect([0, 1, 2], names: ["a", "b", "c"], gradients: gradient, group: 0),
+                             gradientNorm: gradient.reduce(0) { $0 + $1 * $1 }.squareRoot(), optimizerSteps: groups[0].stepCount,
+                             selectedPoint: nil, pointCount: 0, valueAtSelected: nil)
     }
 
     var dataset: LabDataset {

@@ -1,17 +1,25 @@
+import GradlabDevice
 import GradlabMath
 
-/// What every lab shares: its config, flat parameter buffers, the
-/// optimizer(s) that update them with their learning-rate schedules, and the
-/// epoch count. Subclasses add data and the epoch itself.
+/// What every lab shares: its config, its device and the parameter buffers
+/// on it, the optimizer group(s) that update them with their learning-rate
+/// schedules, and the epoch count. Subclasses add data and the epoch itself.
 ///
 /// A lab has one optimizer group covering all parameters, except the
 /// landscape under `--compare`, which has one group (a contiguous block of
-/// the buffer) per optimizer.
+/// the buffer) per optimizer. Parameters live on the device: the lab holds
+/// handles and reads back what records and the inspector show.
 class TrainableLab<T: ProgramScalar> {
     let config: LabConfig
-    let buffers: ParameterBuffers<T>
-    /// Each group's optimizer, over `groupRanges[g]` of the buffers.
-    private(set) var optimizers: [any Optimizer<T>]
+    let device: any ComputeDevice
+    let parameterCount: Int
+    /// Every parameter, group after group.
+    let parameters: DeviceBuffer<T>
+    /// How far each parameter moved at the last step, when the lab keeps
+    /// last steps (at most ``stepTrackingLimit`` parameters).
+    let lastSteps: DeviceBuffer<T>?
+    /// Each group's optimizer, over `groupRanges[g]` of the parameters.
+    private(set) var groups: [OptimizerGroup<T>]
     let groupRanges: [Range<Int>]
     private var schedulers: [LearningRateScheduler?]
     var epoch = 0
@@ -19,76 +27,119 @@ class TrainableLab<T: ProgramScalar> {
     var measuresForInspector = true
     /// See ``Lab/summarizesPoints``.
     var summarizesPoints = true
+    /// Prepared sweeps by the lab's key; emptied when an optimizer changes.
+    var sweeps: [SweepKey: (emission: UpdateEmission?, sweep: any PreparedSweep<T>)] = [:]
 
-    init(config: LabConfig, parameterCount: Int, groupRanges: [Range<Int>]? = nil) {
+    init(config: LabConfig, parameterCount: Int, groupRanges: [Range<Int>]? = nil, device: any ComputeDevice) throws(GradlabError) {
         self.config = config
-        buffers = ParameterBuffers(count: parameterCount, tracksSteps: parameterCount <= Self.stepTrackingLimit)
-        let groups = config.groups
-        self.groupRanges = groupRanges ?? [0..<parameterCount]
-        optimizers = groups.map { makeOptimizer($0) }
-        schedulers = groups.map { group in config.schedule.map { LearningRateScheduler($0, base: group.lr) } }
+        self.device = device
+        self.parameterCount = parameterCount
+        let ranges = groupRanges ?? [0..<parameterCount]
+        self.groupRanges = ranges
+        (parameters, lastSteps) = try onDevice { () throws(DeviceError) in
+            (try device.allocate(T.self, count: parameterCount, filled: 0),
+             parameterCount <= Self.stepTrackingLimit ? try device.allocate(T.self, count: parameterCount, filled: 0) : nil)
+        }
+        groups = zip(config.groups, ranges).map { OptimizerGroup($0, size: $1.count) }
+        schedulers = config.groups.map { group in config.schedule.map { LearningRateScheduler($0, base: group.lr) } }
+    }
+
+    deinit {
+        for group in groups { group.free(on: device) }
+        device.free(parameters)
+        if let lastSteps { device.free(lastSteps) }
     }
 
     /// Labs with more parameters than this do not keep each one's last step.
     static var stepTrackingLimit: Int { 8192 }
 
-    var optimizer: any Optimizer<T> { optimizers[0] }
+    var tracksSteps: Bool { lastSteps != nil }
 
-    var optimizerConfig: OptimizerConfig { optimizers[0].config }
+    var optimizerConfig: OptimizerConfig { groups[0].config }
 
     /// The learning rate the next epoch uses (group 0's).
-    var learningRate: Double { optimizers[0].config.lr }
+    var learningRate: Double { groups[0].config.lr }
 
     func setLearningRate(_ lr: Double) {
-        for g in optimizers.indices {
-            optimizers[g].config.lr = lr
+        for g in groups.indices {
+            groups[g].setLearningRate(lr)
             schedulers[g]?.override(learningRate: lr)
         }
     }
 
     func setOptimizer(_ config: OptimizerConfig) {
-        optimizers = optimizers.map { _ in makeOptimizer(config) }
-        schedulers = optimizers.map { _ in self.config.schedule.map { LearningRateScheduler($0, base: config.lr) } }
-    }
-
-    /// One optimizer step for every group.
-    func stepParameters() {
-        for (optimizer, range) in zip(optimizers, groupRanges) {
-            buffers.step(with: optimizer, range: range)
-        }
+        for group in groups { group.free(on: device) }
+        groups = zip(groups, groupRanges).map { _, range in OptimizerGroup(config, size: range.count) }
+        schedulers = groups.map { _ in self.config.schedule.map { LearningRateScheduler($0, base: config.lr) } }
+        sweeps = [:]
     }
 
     /// Ends an epoch: counts it and steps each schedule (PyTorch calls
     /// `scheduler.step()` once per epoch, after the optimizer steps).
     func finishEpoch() {
         epoch += 1
-        for g in optimizers.indices {
-            if let rate = schedulers[g]?.step() { optimizers[g].config.lr = rate }
+        for g in groups.indices {
+            if let rate = schedulers[g]?.step() { groups[g].setLearningRate(rate) }
         }
+    }
+
+    /// The prepared sweep for `key`, made by `make` the first time.
+    func prepared(
+        _ key: SweepKey, _ make: () throws(GradlabError) -> (UpdateEmission?, Sweep<T>)
+    ) throws(GradlabError) -> (emission: UpdateEmission?, sweep: any PreparedSweep<T>) {
+        if let cached = sweeps[key] { return cached }
+        let (emission, sweep) = try make()
+        let device = self.device
+        let prepared = (emission, try onDevice { () throws(DeviceError) in try device.prepare(sweep) })
+        sweeps[key] = prepared
+        return prepared
+    }
+
+    /// Runs a prepared sweep; a device failure is a programming error here
+    /// (buffers and shapes were checked when it was prepared).
+    func run(
+        _ sweep: any PreparedSweep<T>, scalars: [Double], lanes: Range<Int>? = nil, sums: [Double]? = nil
+    ) -> SweepResult<T> {
+        do {
+            return try device.run(sweep, scalars: scalars, lanes: lanes, sums: sums)
+        } catch {
+            preconditionFailure("\(device.description.name): \(error.message)")
+        }
+    }
+
+    /// Parameters `range`, read back from the device.
+    func parameterValues(_ range: Range<Int>) -> [T] {
+        (try? device.read(parameters, range: range)) ?? []
     }
 
     /// The parameters under their checkpoint names (for `--save`).
     func namedParameters(_ names: [String]) -> [NamedValues] {
-        let perName = buffers.count / names.count
+        let values = parameterValues(0..<parameterCount)
+        let perName = parameterCount / names.count
         return names.enumerated().map { index, name in
-            NamedValues(name, (0..<perName).map { Double(buffers.values[index * perName + $0]) })
+            NamedValues(name, values[(index * perName)..<((index + 1) * perName)].map { Double($0) })
         }
     }
 
     /// Overwrites the parameters from a checkpoint, and the optimizer state
     /// when the checkpoint carries it.
     func restore(_ checkpoint: LoadedCheckpoint, names: [String]) throws(GradlabError) {
-        let perName = buffers.count / names.count
-        for (index, name) in names.enumerated() {
-            guard let values = checkpoint.params.first(where: { $0.name == name })?.values, values.count == perName else {
+        let perName = parameterCount / names.count
+        var values: [T] = []
+        for name in names {
+            guard let saved = checkpoint.params.first(where: { $0.name == name })?.values, saved.count == perName else {
                 throw GradlabError("checkpoint: '\(name)' must have \(perName) values for this lab")
             }
-            for (i, value) in values.enumerated() { buffers.values[index * perName + i] = T(value) }
+            values += saved.map { T($0) }
         }
+        let (device, parameters) = (self.device, self.parameters)
+        try onDevice { () throws(DeviceError) in try device.write(values, to: parameters) }
         if let state = checkpoint.optimizer {
-            guard optimizers.count == 1 else { throw GradlabError("checkpoint: cannot restore optimizer state into --compare groups") }
+            guard groups.count == 1 else { throw GradlabError("checkpoint: cannot restore optimizer state into --compare groups") }
             setOptimizer(state.config)
-            try optimizers[0].restore(stepCount: state.stepCount, buffers: Dictionary(uniqueKeysWithValues: state.buffers.map { ($0.name, $0.values.map { T($0) }) }))
+            try groups[0].restore(stepCount: state.stepCount,
+                                  buffers: Dictionary(uniqueKeysWithValues: state.buffers.map { ($0.name, $0.values.map { T($0) }) }),
+                                  on: device)
             if let scheduler = state.scheduler { schedulers[0] = scheduler }
         }
         epoch = checkpoint.epoch
@@ -96,96 +147,51 @@ class TrainableLab<T: ProgramScalar> {
 
     /// The optimizer's resumable state (group 0).
     var optimizerCheckpoint: OptimizerCheckpoint {
-        OptimizerCheckpoint(optimizers[0], scheduler: schedulers[0])
+        let group = groups[0]
+        let buffers = ((try? group.stateValues(on: device)) ?? []).map { NamedValues($0.name, $0.values.map { Double($0) }) }
+        return OptimizerCheckpoint(config: group.config, stepCount: group.stepCount, buffers: buffers, scheduler: schedulers[0])
+    }
+
+    /// The inspector rows for parameters `indices` named `names`, whose
+    /// gradients are `gradients`; `group` is their optimizer group.
+    func inspect(_ indices: [Int], names: [String], gradients: [Double], group g: Int) -> [InspectedParameter] {
+        let start = groupRanges[g].lowerBound
+        return zip(indices, zip(names, gradients)).map { index, named in
+            let (name, gradient) = named
+            return InspectedParameter(
+                name: name,
+                value: Double((try? device.read(parameters, at: index)) ?? .nan),
+                gradient: gradient,
+                lastStep: lastSteps.map { Double((try? device.read($0, at: index)) ?? .nan) },
+                state: (try? groups[g].stateValues(at: index - start, on: device)) ?? [])
+        }
+    }
+
+    /// The sweep that applies group `g`'s next step to `places`, given the
+    /// base Program (its inputs bound by `baseInputs`, its outputs by
+    /// `baseOutputs`) whose outputs `gradients` are the gradients.
+    func updateSweep(
+        group g: Int, variant: Int, base: ProgramComposer, parameters updated: [(name: String, value: ProgramValue, gradient: ProgramValue)],
+        baseInputs: [String: SweepInput<T>], baseOutputs: [(name: String, value: ProgramValue, output: SweepOutput<T>)],
+        places: [ParameterPlace<T>], lanes: Int, mode: SweepMode, configure: (inout Sweep<T>) -> Void = { _ in }
+    ) throws(GradlabError) -> (UpdateEmission?, Sweep<T>) {
+        let emission = groups[g].emit(into: base, parameters: updated, variant: variant, tracksSteps: tracksSteps)
+        let sweep = try groups[g].sweep(emission, baseInputs: baseInputs, baseOutputs: baseOutputs, places: places,
+                                        lanes: lanes, mode: mode, on: device, configure: configure)
+        return (emission, sweep)
+    }
+
+    /// The scalars of group `g`'s next step for a prepared update sweep.
+    func nextScalars(_ emission: UpdateEmission?, group g: Int) -> [Double] {
+        guard let emission else { return [] }
+        return groups[g].scalars(emission, step: groups[g].stepCount + 1)
     }
 }
 
-/// Parameters, their gradients and their last steps in flat buffers that the
-/// optimizer updates in place.
-final class ParameterBuffers<T: BinaryFloatingPoint & SIMDScalar & Sendable> {
-    let count: Int
-    let values: UnsafeMutablePointer<T>
-    let gradients: UnsafeMutablePointer<T>
-    let lastSteps: UnsafeMutablePointer<T>
-    private let before: UnsafeMutablePointer<T>
-
-    /// Whether last steps are kept (small labs; a 10 M-point landscape
-    /// would spend two more arrays of its size on them).
-    let tracksSteps: Bool
-
-    init(count: Int, tracksSteps: Bool = true) {
-        self.tracksSteps = tracksSteps
-        let stepCapacity = tracksSteps ? max(count, 1) : 1
-        self.count = count
-        values = .allocate(capacity: max(count, 1))
-        gradients = .allocate(capacity: max(count, 1))
-        lastSteps = .allocate(capacity: stepCapacity)
-        before = .allocate(capacity: stepCapacity)
-        values.initialize(repeating: 0, count: max(count, 1))
-        gradients.initialize(repeating: 0, count: max(count, 1))
-        lastSteps.initialize(repeating: 0, count: stepCapacity)
-        before.initialize(repeating: 0, count: stepCapacity)
-    }
-
-    deinit {
-        values.deallocate()
-        gradients.deallocate()
-        lastSteps.deallocate()
-        before.deallocate()
-    }
-
-    /// Applies the optimizer to `range`, remembering each parameter's step
-    /// when ``tracksSteps`` (large landscapes skip the extra memory sweep).
-    func step(with optimizer: any Optimizer<T>, range: Range<Int>) {
-        let start = range.lowerBound, n = range.count
-        trackingSteps(start, n) { optimizer.step(parameters: values + start, gradients: gradients + start, count: n) }
-    }
-
-    /// Applies a begun step to parameters `start..<start + count` of the
-    /// buffer, `offset` being where they are in the optimizer's group, as
-    /// ``step(with:range:)`` does for a whole range. Disjoint ranges may be
-    /// updated concurrently.
-    func apply(_ update: any OptimizerUpdate<T>, at start: Int, offset: Int, gradients: UnsafePointer<T>, count: Int) {
-        trackingSteps(start, count) { update.apply(parameters: values + start, gradients: gradients, offset: offset, count: count) }
-    }
-
-    /// Runs `update` of parameters `start..<start + count`, keeping how far
-    /// each moved when ``tracksSteps``.
-    @inline(__always)
-    private func trackingSteps(_ start: Int, _ count: Int, _ update: () -> Void) {
-        if tracksSteps { (before + start).update(from: values + start, count: count) }
-        update()
-        if tracksSteps {
-            for i in start..<(start + count) { lastSteps[i] = values[i] - before[i] }
-        }
-    }
-
-    var allFinite: Bool {
-        for i in 0..<count where !values[i].isFinite { return false }
-        return true
-    }
-
-    func gradientNorm() -> Double {
-        var total = 0.0
-        for i in 0..<count { total += Double(gradients[i]) * Double(gradients[i]) }
-        return total.squareRoot()
-    }
-
-    /// The inspector rows for parameter indices `indices` named `names`;
-    /// `groupStart` is where the optimizer's group begins in the buffer.
-    func inspect(_ indices: [Int], names: [String], optimizer: any Optimizer<T>, groupStart: Int = 0) -> [InspectedParameter] {
-        let state = optimizer.stateBuffers
-        return zip(indices, names).map { index, name in
-            InspectedParameter(
-                name: name,
-                value: Double(values[index]),
-                gradient: Double(gradients[index]),
-                lastStep: tracksSteps ? Double(lastSteps[index]) : nil,
-                state: state.compactMap { buffer in
-                    let local = index - groupStart
-                    return buffer.values.indices.contains(local) ? NamedValues(buffer.name, [Double(buffer.values[local])]) : nil
-                }
-            )
-        }
-    }
+/// Which of a lab's sweeps: its role, the optimizer group, and the form of
+/// the update (``OptimizerRule/variant(_:step:)``).
+struct SweepKey: Hashable {
+    var role: String
+    var group: Int = 0
+    var variant: Int = 0
 }

@@ -1,106 +1,84 @@
-/// `torch.optim.Adam` and `torch.optim.AdamW` (decoupled weight decay),
-/// with amsgrad and maximize.
-///
-/// In PyTorch's order: weight decay (into the gradient for Adam, `p *= 1 - lr*wd`
-/// for AdamW), `m = lerp(m, g, 1 - beta1)`, `v = beta2*v + (1 - beta2)*g*g`,
-/// `denom = sqrt(v) / sqrt(1 - beta2^t) + eps`, `p += (-lr / (1 - beta1^t)) * m / denom`.
-public final class Adam<Scalar: BinaryFloatingPoint & SIMDScalar & Sendable>: OptimizerState<Scalar>, Optimizer {
-    public init(_ config: OptimizerConfig) {
-        super.init(config, bufferNames: ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"])
-    }
-
-    // Called through `any Optimizer<T>`: without these the generic body runs.
-    // The body is its own function: a generic one that holds the update
-    // struct instantiates its metadata on entry, before the specialization
-    // check (measured: a third of the per-sample loop's time).
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    public func step(parameters p: UnsafeMutablePointer<Scalar>, gradients: UnsafePointer<Scalar>, count: Int) {
-        stepAll(p, gradients, count)
-    }
-
-    @inline(never)
-    private func stepAll(_ p: UnsafeMutablePointer<Scalar>, _ gradients: UnsafePointer<Scalar>, _ count: Int) {
-        begin(count: count).apply(parameters: p, gradients: gradients, offset: 0, count: count)
-    }
-
-    public func beginStep(count: Int) -> any OptimizerUpdate<Scalar> { begin(count: count) }
-
-    func begin(count: Int) -> AdamUpdate<Scalar> {
-        advanceStep()
-        let t = Double(stepCount)
-        let biasCorrection1 = 1 - _pow(config.beta1, t)
-        return AdamUpdate(
-            decoupled: config.kind == .adamw, weightDecay: Scalar(config.weightDecay),
-            shrink: Scalar(1 - config.lr * config.weightDecay), lerpWeight: 1 - config.beta1,
-            beta2: Scalar(config.beta2), oneMinusBeta2: Scalar(1 - config.beta2),
-            biasCorrection2Sqrt: Scalar((1 - _pow(config.beta2, t)).squareRoot()),
-            negativeStepSize: Scalar(-(config.lr / biasCorrection1)), eps: Scalar(config.eps),
-            sign: config.maximize ? -1 : 1,
-            m: buffer("exp_avg", count: count), v: buffer("exp_avg_sq", count: count),
-            vMax: config.amsgrad ? buffer("max_exp_avg_sq", count: count) : nil)
-    }
-}
-
-/// One step of ``Adam``.
-struct AdamUpdate<Scalar: BinaryFloatingPoint & SIMDScalar & Sendable>: OptimizerUpdate, @unchecked Sendable {
-    let decoupled: Bool
-    let weightDecay: Scalar, shrink: Scalar
-    let lerpWeight: Double
-    let beta2: Scalar, oneMinusBeta2: Scalar, biasCorrection2Sqrt: Scalar, negativeStepSize: Scalar, eps: Scalar, sign: Scalar
-    let m: UnsafeMutablePointer<Scalar>, v: UnsafeMutablePointer<Scalar>
-    /// amsgrad's running maximum; nil without amsgrad.
-    let vMax: UnsafeMutablePointer<Scalar>?
-
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    func apply(parameters p: UnsafeMutablePointer<Scalar>, gradients: UnsafePointer<Scalar>, offset: Int, count: Int) {
-        var i = 0
-        while i + 8 <= count { update(SIMD8<Scalar>.self, p + i, gradients + i, offset + i); i += 8 }
-        while i < count { update(OneLane<Scalar>.self, p + i, gradients + i, offset + i); i += 1 }
-    }
-
-    /// The update of the lane at `p`, whose state is at `index`.
-    @inline(__always)
-    private func update<L: UpdateLane>(_: L.Type, _ p: UnsafeMutablePointer<Scalar>, _ gradient: UnsafePointer<Scalar>, _ index: Int)
-    where L.Scalar == Scalar {
-        var g = L(broadcast: sign) * L.load(gradient)
-        if weightDecay != 0 {
-            if decoupled { (L.load(p) * L(broadcast: shrink)).store(p) } else { g = g + L(broadcast: weightDecay) * L.load(p) }
-        }
-        let mNew = lerpLane(L.load(m + index), g, lerpWeight)
-        mNew.store(m + index)
-        let vNew = L.load(v + index) * L(broadcast: beta2) + L(broadcast: oneMinusBeta2) * g * g
-        vNew.store(v + index)
-        var second = vNew
-        if let vMax {
-            second = L.larger(L.load(vMax + index), vNew)
-            second.store(vMax + index)
-        }
-        let denominator = second.squareRoot() / L(broadcast: biasCorrection2Sqrt) + L(broadcast: eps)
-        (L.load(p) + L(broadcast: negativeStepSize) * mNew / denominator).store(p)
-    }
-}
-
-/// `torch.lerp` as ATen computes it: the formula switches at weight 0.5 so
-/// that both ends are exact.
-///
-/// ATen casts the weight to the tensor's type first and computes `1 - w` in
-/// that type; in Float, `Float(1 - w)` would differ from `1 - Float(w)` (for
-/// w = 0.9, by 2e-8), so the cast comes first here too.
-@inline(__always)
-func lerp<Scalar: BinaryFloatingPoint>(_ start: Scalar, _ end: Scalar, _ weight: Double) -> Scalar {
-    let w = Scalar(weight)
-    if abs(w) < 0.5 {
-        return start + w * (end - start)
-    }
-    return end - (end - start) * (1 - w)
-}
-
 #if canImport(Glibc)
 import Glibc
-@inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
 #else
 import Foundation
-@inline(__always) func _pow(_ x: Double, _ y: Double) -> Double { Foundation.pow(x, y) }
 #endif
+
+/// `torch.optim.Adam`, with amsgrad and maximize; weight decay adds
+/// `weight_decay * p` to the gradient.
+///
+/// In PyTorch's order: weight decay, `m = lerp(m, g, 1 - beta1)`,
+/// `v = beta2*v + (1 - beta2)*g*g`, `denom = sqrt(v) / sqrt(1 - beta2^t) + eps`
+/// (amsgrad: `v_max = max(v_max, v)` under the root), `p += (-lr / (1 - beta1^t)) * m / denom`.
+public enum Adam: OptimizerRule {
+    public static let kind = OptimizerKind.adam
+    public static let stateNames = ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"]
+
+    public static func defaults(_ config: inout OptimizerConfig) { config.lr = 1e-3 }
+
+    public static func summary(_ config: OptimizerConfig, defaults: OptimizerConfig) -> [String] {
+        var parts: [String] = []
+        if config.beta1 != defaults.beta1 || config.beta2 != defaults.beta2 {
+            parts.append("betas=\(formatNumber(config.beta1)),\(formatNumber(config.beta2))")
+        }
+        return parts + OptimizerConfig.options([("eps", config.eps, defaults.eps)]) + (config.amsgrad ? ["amsgrad"] : [])
+    }
+
+    public static func emit(_ e: UpdateEmitter, _ config: OptimizerConfig, variant: Int) {
+        emit(e, config, decoupled: false)
+    }
+
+    /// Adam's update; `decoupled` is AdamW's weight decay, `p *= 1 - lr * weight_decay`.
+    static func emit(_ e: UpdateEmitter, _ config: OptimizerConfig, decoupled: Bool) {
+        var p = e.parameter
+        var g = config.maximize ? -e.gradient : e.gradient
+        if config.weightDecay != 0 {
+            if decoupled {
+                p = p * e.scalar("1-lr*weight_decay") { c, _ in 1 - c.lr * c.weightDecay }
+            } else {
+                g = g + e.scalar("weight_decay") { c, _ in c.weightDecay } * p
+            }
+        }
+        let m = e.lerp(e.state("exp_avg"), g, weight: 1 - config.beta1, scalar: e.scalar("1-beta1") { c, _ in 1 - c.beta1 })
+        e.setState("exp_avg", m)
+        let v = e.state("exp_avg_sq") * e.scalar("beta2") { c, _ in c.beta2 } + e.scalar("1-beta2") { c, _ in 1 - c.beta2 } * g * g
+        e.setState("exp_avg_sq", v)
+        var second = v
+        if config.amsgrad {
+            second = e.state("max_exp_avg_sq").larger(v)
+            e.setState("max_exp_avg_sq", second)
+        }
+        let denominator = second.squareRoot() / e.scalar("bias_correction2_sqrt") { c, t in (1 - pow(c.beta2, Double(t))).squareRoot() }
+            + e.scalar("eps") { c, _ in c.eps }
+        let stepSize = e.scalar("-lr/bias_correction1") { c, t in -(c.lr / (1 - pow(c.beta1, Double(t)))) }
+        e.setParameter(p + stepSize * m / denominator)
+    }
+}
+
+/// `torch.optim.AdamW`: Adam with decoupled weight decay (default 0.01),
+/// `p *= 1 - lr * weight_decay` before the step.
+public enum AdamW: OptimizerRule {
+    public static let kind = OptimizerKind.adamw
+    public static let stateNames = Adam.stateNames
+
+    public static func defaults(_ config: inout OptimizerConfig) {
+        config.lr = 1e-3
+        config.weightDecay = 1e-2
+    }
+
+    public static func summary(_ config: OptimizerConfig, defaults: OptimizerConfig) -> [String] {
+        Adam.summary(config, defaults: defaults)
+    }
+
+    public static func emit(_ e: UpdateEmitter, _ config: OptimizerConfig, variant: Int) {
+        Adam.emit(e, config, decoupled: true)
+    }
+}
+
+extension OptimizerKind {
+    public static let adam = OptimizerKind(named: "adam")
+}
+
+extension OptimizerKind {
+    public static let adamw = OptimizerKind(named: "adamw")
+}

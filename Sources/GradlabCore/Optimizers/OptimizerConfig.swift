@@ -1,12 +1,45 @@
-/// The optimizers gradlab offers, each with `torch.optim` semantics.
-public enum OptimizerKind: String, CaseIterable, Codable, Sendable {
-    case sgd, adam, adamw, rmsprop, adagrad
+/// An optimizer's name, as torch.optim and gradlab's CLI spell it. The
+/// known ones are the kinds of ``OptimizerRules/all``.
+public struct OptimizerKind: RawRepresentable, Hashable, Codable, Sendable, CaseIterable, CustomStringConvertible {
+    public let rawValue: String
+
+    /// A registered optimizer's kind; nil for any other name.
+    public init?(rawValue: String) {
+        guard OptimizerRules.all.contains(where: { $0.kind.rawValue == rawValue }) else { return nil }
+        self.rawValue = rawValue
+    }
+
+    /// A kind a rule declares (its `kind` constant).
+    init(named name: String) { rawValue = name }
+
+    // Each optimizer's file declares its kind (`OptimizerKind.sgd` in SGD.swift).
+
+    public static var allCases: [OptimizerKind] { OptimizerRules.all.map { $0.kind } }
+
+    public var description: String { rawValue }
+
+    /// The rule that defines this optimizer.
+    public var rule: any OptimizerRule.Type { OptimizerRules.rule(for: self) }
 
     /// The cycle order of the TUI's `o` key.
     public var next: OptimizerKind {
         let all = Self.allCases
         let index = all.firstIndex(of: self) ?? 0
         return all[(index + 1) % all.count]
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        guard let kind = OptimizerKind(rawValue: name) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                debugDescription: "unknown optimizer '\(name)' (known: \(Self.allCases.map(\.rawValue).joined(separator: ", ")))"))
+        }
+        self = kind
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
     }
 }
 
@@ -36,18 +69,8 @@ public struct OptimizerConfig: Codable, Sendable, Equatable {
     /// `torch.optim`'s defaults for `kind`.
     public init(kind: OptimizerKind) {
         self.kind = kind
-        switch kind {
-        case .sgd, .adam:
-            lr = 1e-3
-        case .adamw:
-            lr = 1e-3
-            weightDecay = 1e-2
-        case .rmsprop:
-            lr = 1e-2
-        case .adagrad:
-            lr = 1e-2
-            eps = 1e-10
-        }
+        lr = 1e-3
+        kind.rule.defaults(&self)
     }
 
     /// Keeps the learning rate and the options the new kind shares with this
@@ -73,9 +96,13 @@ public struct OptimizerConfig: Codable, Sendable, Equatable {
         try require(alpha >= 0 && alpha.isFinite, "--alpha must be >= 0, got \(alpha)")
         try require(lrDecay >= 0 && lrDecay.isFinite, "--lr-decay must be >= 0, got \(lrDecay)")
         try require(initialAccumulatorValue >= 0, "--initial-accumulator-value must be >= 0, got \(initialAccumulatorValue)")
-        if kind == .sgd && nesterov {
-            try require(momentum > 0 && dampening == 0, "--nesterov needs --momentum > 0 and --dampening 0")
-        }
+        try kind.rule.validate(self)
+    }
+
+    /// `name=value` for each option that differs from its default, in order
+    /// (for ``OptimizerRule/summary(_:defaults:)``).
+    public static func options(_ options: [(name: String, value: Double, base: Double)]) -> [String] {
+        options.filter { $0.value != $0.base }.map { "\($0.name)=\(formatNumber($0.value))" }
     }
 
     /// A short text such as `sgd lr=0.05 momentum=0.9` (only non-default options).
@@ -88,27 +115,7 @@ public struct OptimizerConfig: Codable, Sendable, Equatable {
         func flag(_ name: String, _ value: Bool) {
             if value { parts.append(name) }
         }
-        switch kind {
-        case .sgd:
-            add("momentum", momentum, defaults.momentum)
-            add("dampening", dampening, defaults.dampening)
-            flag("nesterov", nesterov)
-        case .adam, .adamw:
-            if beta1 != defaults.beta1 || beta2 != defaults.beta2 {
-                parts.append("betas=\(formatNumber(beta1)),\(formatNumber(beta2))")
-            }
-            add("eps", eps, defaults.eps)
-            flag("amsgrad", amsgrad)
-        case .rmsprop:
-            add("alpha", alpha, defaults.alpha)
-            add("eps", eps, defaults.eps)
-            add("momentum", momentum, defaults.momentum)
-            flag("centered", centered)
-        case .adagrad:
-            add("lr_decay", lrDecay, defaults.lrDecay)
-            add("eps", eps, defaults.eps)
-            add("initial_accumulator_value", initialAccumulatorValue, defaults.initialAccumulatorValue)
-        }
+        parts += kind.rule.summary(self, defaults: defaults)
         add("weight_decay", weightDecay, defaults.weightDecay)
         flag("maximize", maximize)
         return parts.joined(separator: " ")

@@ -1,3 +1,5 @@
+import GradlabMath
+
 /// Statistics over every point of a landscape, recorded in each epoch event
 /// when the lab has more points than the run file tracks (`--track N`), so a
 /// million-point run stays replayable in a bounded file.
@@ -18,22 +20,12 @@ public struct PointSummary: Sendable, Equatable {
         self.mean = mean
     }
 
-    /// The summary of `count` points from their chunks' parts (in chunk
-    /// order, as a landscape sweep leaves them; ``ChunkStatistics``).
-    /// NaN values make fMin/fMax NaN, as they make the loss NaN.
-    static func combining(_ parts: UnsafePointer<ChunkStatistics>, chunks: Int, count: Int) -> PointSummary {
-        guard count > 0, chunks > 0 else { return PointSummary(fMin: .nan, fMax: .nan, mean: SIMD2(.nan, .nan)) }
-        var low = Double.infinity, high = -Double.infinity
-        var sawNaN = false
-        var sum = SIMD2<Double>()
-        for c in 0..<chunks {
-            let part = parts[c]
-            sawNaN = sawNaN || part.sawNaN
-            low = Swift.min(low, part.fMin)
-            high = Swift.max(high, part.fMax)
-            sum += part.positionSum
-        }
-        if sawNaN { (low, high) = (.nan, .nan) }
-        return PointSummary(fMin: low, fMax: high, mean: sum / Double(count))
+    /// The summary of `count` points from a sweep's reductions: the
+    /// extremes of f (NaN values make fMin and fMax NaN, as they make the
+    /// loss NaN) and the sums of the positions after the update.
+    static func combining(extremes: SweepExtremes?, positionSums: SIMD2<Double>, count: Int) -> PointSummary {
+        guard count > 0, let extremes else { return PointSummary(fMin: .nan, fMax: .nan, mean: SIMD2(.nan, .nan)) }
+        let (low, high) = extremes.sawNaN ? (Double.nan, Double.nan) : (extremes.min, extremes.max)
+        return PointSummary(fMin: low, fMax: high, mean: positionSums / Double(count))
     }
 }

@@ -26,6 +26,11 @@ extension EventSink {
 /// let last = await session.step(50)
 /// ```
 public actor Session {
+    /// The thread every command and every sweep runs on (the devices' own;
+    /// off Swift's cooperative pool).
+    private nonisolated let thread = ComputeThread(name: "gradlab.session")
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { thread.asUnownedSerialExecutor() }
+
     /// Every event, in order; finishes when ``finish(status:)`` is called.
     public nonisolated let events: AsyncStream<Event>
     private let continuation: AsyncStream<Event>.Continuation
@@ -35,7 +40,8 @@ public actor Session {
     /// follow the commands).
     public private(set) var config: LabConfig
     /// The device computing now, and why if it is not the one asked for.
-    public private(set) var device: DeviceStatus
+    public var device: DeviceDescription { computeDevice.description }
+    private var computeDevice: any ComputeDevice
     /// The most recent epoch record.
     public private(set) var latest: EpochRecord?
     private var divergenceReported = false
@@ -50,9 +56,10 @@ public actor Session {
     public init(config: LabConfig, sinks: [any EventSink] = [], streaming: Bool = true) throws(GradlabError) {
         self.streaming = streaming
         try config.validate()
-        device = try DeviceStatus.resolve(config.device)
+        let device = try Devices.open(config.device)
+        computeDevice = device
         self.config = config
-        let lab = try makeLab(config)
+        let lab = try makeLab(config, device: device)
         Self.configure(lab, streaming: streaming, sinks: sinks)
         self.lab = lab
         self.sinks = sinks
@@ -131,11 +138,14 @@ public actor Session {
     /// Switches device; an unavailable one leaves the current device and the
     /// event's note says why.
     public func setDevice(_ name: String) {
-        switch DeviceStatus.probe(name) {
-        case .success(let status):
-            device = status
+        switch Devices.probe(name) {
+        case .success(let device) where device.description.kind == computeDevice.description.kind:
             config.device = name
-            publish(.device(epoch: lab.epoch, name: status.name, note: status.note))
+            publish(.device(epoch: lab.epoch, name: device.description.name, note: device.description.note))
+        case .success(let device):
+            // Moving a lab between devices comes with the CUDA device.
+            publish(.device(epoch: lab.epoch, name: computeDevice.description.name,
+                            note: "\(device.description.name): moving a run between devices is not supported yet; staying on \(computeDevice.description.name)"))
         case .failure(let error):
             publish(.device(epoch: lab.epoch, name: device.name, note: error.message))
         }
@@ -146,7 +156,7 @@ public actor Session {
     public func reset(seed: UInt32) throws(GradlabError) {
         var next = config
         next.seed = seed
-        lab = try makeLab(next)
+        lab = try makeLab(next, device: computeDevice)
         Self.configure(lab, streaming: streaming, sinks: sinks)
         config = next
         divergenceReported = false

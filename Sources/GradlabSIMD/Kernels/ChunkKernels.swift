@@ -54,6 +54,10 @@ protocol LaneKernels {
         _ s: UnsafeMutablePointer<Scalar>, _ c: UnsafeMutablePointer<Scalar>, _ n: Int)
     /// The sum of `n` values in Double, in the fixed order ``LaneRun/chunkSums`` describes.
     static func sum(_ x: UnsafePointer<Scalar>, _ n: Int) -> Double
+    /// The smallest and largest of `n` values, NaN ignored, and whether any was NaN.
+    static func extremes(_ x: UnsafePointer<Scalar>, _ n: Int) -> (min: Scalar, max: Scalar, sawNaN: Bool)
+    /// The sum of `a[i]^2`, then of `b[i]^2`, over `n` lanes in Double (the order of ``sum(_:_:)``).
+    static func sumOfSquares(_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ n: Int) -> Double
     /// `p[i] = p[i] + step * g[i]` for `n` lanes (any `n`).
     static func descend(_ p: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>, _ step: Scalar, _ n: Int)
 }
@@ -139,6 +143,9 @@ extension LaneKernels {
                         : x.isUniform ? Double(x.base[0]) * Double(lanes) : sum(x.base, lanes)
                 }
             }
+            if let reductions = run.reductions {
+                reduce(reductions, chunk: chunk, start: start, lanes: lanes, n: n, plan, zeros: staging + (plan.inputCount + plan.outputCount) * size, value)
+            }
             if staged {
                 for k in 0..<plan.outputCount {
                     guard let target = run.outputs[k] else { continue }
@@ -166,6 +173,57 @@ extension LaneKernels {
                 descend(parameters + start, chunkOutputs[run.descentPairs[2 * d + 1]], run.descentStep, lanes)
             }
             run.afterChunk?(LaneChunk(index: chunk, lanes: start..<(start + lanes), outputs: chunkOutputs))
+        }
+    }
+}
+
+extension LaneKernels {
+    /// A chunk's ``LaneReductionRequest``: extremes, sum of squares and
+    /// prefix copies of outputs, wherever their values are (`value`).
+    @inline(__always)
+    static func reduce(
+        _ request: LaneReductionRequest<Scalar>, chunk: Int, start: Int, lanes: Int, n: Int, _ plan: LanePlan,
+        zeros: UnsafePointer<Scalar>, _ value: (LaneSlot) -> LaneOperand<Scalar>
+    ) {
+        /// Output k's values for the chunk's lanes (a uniform one spread over
+        /// the zero chunk's length is not needed: uniforms are handled apart).
+        func values(_ k: Int) -> LaneOperand<Scalar> { value(plan.outputSources[k]) }
+        if request.extremesOutput >= 0, let target = request.chunkExtremes {
+            let x = values(request.extremesOutput)
+            let (low, high, sawNaN) = x.isUniform
+                ? (x.base[0].isNaN ? (Scalar.infinity, -Scalar.infinity, true) : (x.base[0], x.base[0], false))
+                : extremes(x.base, lanes)
+            target[3 * chunk] = Double(low)
+            target[3 * chunk + 1] = Double(high)
+            target[3 * chunk + 2] = sawNaN ? 1 : 0
+        }
+        if request.squaresMask != 0, let target = request.chunkSquares {
+            var total = 0.0
+            var pending: UnsafePointer<Scalar>? = nil
+            for k in 0..<min(plan.outputCount, 64) where request.squaresMask & (1 << UInt64(k)) != 0 {
+                let x = values(k)
+                if x.isUniform {
+                    let v = Double(x.base[0])
+                    total += v * v * Double(lanes)
+                    continue
+                }
+                if let first = pending {
+                    total += sumOfSquares(first, x.base, lanes)
+                    pending = nil
+                } else {
+                    pending = x.base
+                }
+            }
+            if let lone = pending { total += sumOfSquares(lone, zeros, lanes) }
+            target[chunk] = total
+        }
+        if start < request.prefixCount, let targets = request.prefixTargets {
+            let kept = min(lanes, request.prefixCount - start)
+            for k in 0..<plan.outputCount {
+                guard let target = targets[k] else { continue }
+                let x = values(k)
+                if x.isUniform { (target + start).update(repeating: x.base[0], count: kept) } else { (target + start).update(from: x.base, count: kept) }
+            }
         }
     }
 }

@@ -30,7 +30,7 @@ enum FloatKernels: LaneKernels {
         case .relu: reluLanes(x, r, n)
         case .sign: signLanes(x, r, n)
         case .step: stepLanes(x, r, n)
-        case .sincos, .add, .subtract, .multiply, .divide, .power, .minimum, .maximum, .minimumGradient, .maximumGradient:
+        case .sincos, .add, .subtract, .multiply, .divide, .power, .minimum, .maximum, .minimumGradient, .maximumGradient, .larger:
             preconditionFailure("not a one-result unary operation: \(op)")
         }
     }
@@ -146,6 +146,12 @@ enum FloatKernels: LaneKernels {
             while i < n {
                 let (x, y) = (a.vector(at: i, as: V.self), b.vector(at: i, as: V.self))
                 store(V(repeating: 1).replacing(with: 0, where: x .< y).replacing(with: 0.5, where: x .== y), r + i)
+                i &+= w
+            }
+        case .larger:
+            while i < n {
+                let (x, y) = (a.vector(at: i, as: V.self), b.vector(at: i, as: V.self))
+                store(x.replacing(with: y, where: y .>= x), r + i)
                 i &+= w
             }
         default:

@@ -3,7 +3,7 @@ import GradlabCore
 /// The closing lines of a headless run.
 struct Summary {
     let config: LabConfig
-    let device: DeviceStatus
+    let device: DeviceDescription
     let last: EpochRecord?
     let status: String
     let recordPath: String?

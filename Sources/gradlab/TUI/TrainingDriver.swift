@@ -77,7 +77,7 @@ final class TrainingDriver: Sendable {
                     do { try await session.setOptimizer(current.switched(to: current.kind.next)) } catch { note(error.message) }
                 case .nextDevice:
                     let current = await session.device.name
-                    let cycle = DeviceStatus.cycle
+                    let cycle = Devices.cycle
                     let next = cycle[((cycle.firstIndex(of: current) ?? 0) + 1) % cycle.count]
                     await session.setDevice(next)
                 case .reset:

@@ -2,44 +2,43 @@
 import Glibc
 #endif
 
-/// Which executor computes, and why when it is not the one asked for.
-///
-/// CPU always works. CUDA is looked for at run time with `dlopen` (never
-/// linked), so gradlab builds and runs where there is no CUDA at all.
-public struct DeviceStatus: Sendable, Equatable {
-    /// `cpu` or `cuda`.
-    public var name: String
-    /// Why `auto` fell back to the CPU, if it did.
-    public var note: String?
+@_exported import GradlabDevice
 
-    /// The device for `--device auto|cpu|cuda`; an explicit `cuda` that cannot
-    /// be used is an error naming the libraries tried.
-    public static func resolve(_ requested: String) throws(GradlabError) -> DeviceStatus {
+/// Opens the device `--device` asks for.
+///
+/// The CPU always works. CUDA is looked for at run time with `dlopen`
+/// (never linked), so gradlab builds and runs where there is no CUDA at
+/// all; `auto` falls back to the CPU and says why in the device's note.
+public enum Devices {
+    /// The device for `--device auto|cpu|cuda`; an explicit `cuda` that
+    /// cannot be used is an error naming the libraries tried.
+    public static func open(_ requested: String) throws(GradlabError) -> any ComputeDevice {
         switch probe(requested) {
-        case .success(let status): return status
+        case .success(let device): return device
         case .failure(let error): throw error
         }
     }
 
-    /// Like ``resolve(_:)`` without throwing, for the TUI's `d` key.
-    public static func probe(_ requested: String) -> Result<DeviceStatus, GradlabError> {
-        switch requested {
-        case "cpu":
-            return .success(DeviceStatus(name: "cpu", note: nil))
-        case "auto":
+    /// Like ``open(_:)`` without throwing, for the TUI's `d` key.
+    public static func probe(_ requested: String) -> Result<any ComputeDevice, GradlabError> {
+        guard let request = DeviceRequest(requested) else {
+            return .failure(GradlabError("--device must be auto, cpu or cuda, got '\(requested)'"))
+        }
+        switch request {
+        case .exactly(.cpu):
+            return .success(CPUDevice())
+        case .auto:
             switch CUDADriver.probe() {
-            case nil: return .success(DeviceStatus(name: "cpu", note: "auto: \(CUDADriver.executorMissing)"))
-            case let reasons?: return .success(DeviceStatus(name: "cpu", note: "no CUDA (\(reasons.first ?? "not found")); using cpu"))
+            case nil: return .success(CPUDevice(note: "auto: \(CUDADriver.executorMissing)"))
+            case let reasons?: return .success(CPUDevice(note: "no CUDA (\(reasons.first ?? "not found")); using cpu"))
             }
-        case "cuda":
+        case .exactly(.cuda):
             switch CUDADriver.probe() {
-            case nil: return .failure(GradlabError("--device cuda: \(CUDADriver.executorMissing)"))
+            case nil: return .failure(GradlabError("--device \(request): \(CUDADriver.executorMissing)"))
             case let reasons?:
                 let tried = CUDADriver.driverLibraries.joined(separator: ", ")
-                return .failure(GradlabError("--device cuda: CUDA unavailable: tried \(tried): \(reasons.joined(separator: "; "))"))
+                return .failure(GradlabError("--device \(request): CUDA unavailable: tried \(tried): \(reasons.joined(separator: "; "))"))
             }
-        default:
-            return .failure(GradlabError("--device must be auto, cpu or cuda, got '\(requested)'"))
         }
     }
 

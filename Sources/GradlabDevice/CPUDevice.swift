@@ -1,0 +1,301 @@
+import Foundation
+import GradlabMath
+
+/// The CPU SIMD device: host memory, and sweeps run by GradlabMath's chunk
+/// kernels (AVX-512, AVX2 or SSE2 by what the CPU has) on all cores.
+///
+/// A parallel sweep is one ``ProgramSweep``: outputs naming an input's slice
+/// update it in place chunk by chunk, reductions are per chunk in chunk
+/// order (the same bits for any thread count). A sequential sweep runs the
+/// scalar interpreter lane after lane: per-sample SGD.
+public final class CPUDevice: ComputeDevice {
+    public let description: DeviceDescription
+    private var storage: [Int: (pointer: UnsafeMutableRawPointer, bytes: Int)] = [:]
+    private var nextID = 1
+
+    /// - Parameter note: why the CPU computes when another device was asked for.
+    public init(note: String? = nil) {
+        description = DeviceDescription(kind: .cpu, detail: CPUDevice.detail, note: note)
+    }
+
+    deinit {
+        for entry in storage.values { entry.pointer.deallocate() }
+    }
+
+    /// `cpu: <model>, <SIMD level>, <N> cores`.
+    public static var detail: String {
+        "cpu: \(CPUInfo.modelName), \(SIMDLevel.active.rawValue), \(ProcessInfo.processInfo.activeProcessorCount) cores"
+    }
+
+    /// Bytes held in buffers now.
+    public var bytesAllocated: Int { storage.values.reduce(0) { $0 + $1.bytes } }
+
+    public func allocate<T: ProgramScalar>(_ type: T.Type, count: Int, filled value: T) throws(DeviceError) -> DeviceBuffer<T> {
+        guard count >= 0 else { throw DeviceError("cpu: cannot allocate \(count) values") }
+        let bytes = max(count, 1) * MemoryLayout<T>.stride
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        raw.initializeMemory(as: T.self, repeating: value, count: max(count, 1))
+        let buffer = DeviceBuffer<T>(id: nextID, count: count)
+        nextID += 1
+        storage[buffer.id] = (raw, bytes)
+        return buffer
+    }
+
+    public func free<T: ProgramScalar>(_ buffer: DeviceBuffer<T>) {
+        storage.removeValue(forKey: buffer.id)?.pointer.deallocate()
+    }
+
+    /// The memory behind `buffer`: for this device's own sweeps only.
+    func pointer<T: ProgramScalar>(_ buffer: DeviceBuffer<T>) throws(DeviceError) -> UnsafeMutablePointer<T> {
+        guard let entry = storage[buffer.id] else { throw DeviceError("cpu: buffer \(buffer.id) is not allocated on this device") }
+        return entry.pointer.assumingMemoryBound(to: T.self)
+    }
+
+    public func write<T: ProgramScalar>(_ values: UnsafeBufferPointer<T>, to buffer: DeviceBuffer<T>, at offset: Int) throws(DeviceError) {
+        guard offset >= 0, offset + values.count <= buffer.count else {
+            throw DeviceError("cpu: writing \(values.count) values at \(offset) overruns a buffer of \(buffer.count)")
+        }
+        guard let source = values.baseAddress else { return }
+        (try pointer(buffer) + offset).update(from: source, count: values.count)
+    }
+
+    public func read<T: ProgramScalar>(_ buffer: DeviceBuffer<T>, range: Range<Int>, into target: UnsafeMutableBufferPointer<T>) throws(DeviceError) {
+        guard range.lowerBound >= 0, range.upperBound <= buffer.count, target.count >= range.count else {
+            throw DeviceError("cpu: reading \(range) of a buffer of \(buffer.count) values")
+        }
+        guard let destination = target.baseAddress else { return }
+        destination.update(from: try pointer(buffer) + range.lowerBound, count: range.count)
+    }
+
+    public func prepare<T: ProgramScalar>(_ sweep: Sweep<T>) throws(DeviceError) -> any PreparedSweep<T> {
+        try CPUPreparedSweep(sweep, device: self)
+    }
+
+    public func run<T: ProgramScalar>(
+        _ prepared: any PreparedSweep<T>, scalars: [Double], lanes: Range<Int>?, sums: [Double]?
+    ) throws(DeviceError) -> SweepResult<T> {
+        guard let prepared = prepared as? CPUPreparedSweep<T> else { throw DeviceError("cpu: the sweep was prepared by another device") }
+        guard prepared.device === self else { throw DeviceError("cpu: the sweep was prepared by another CPU device") }
+        return try prepared.run(scalars: scalars, lanes: lanes, sums: sums)
+    }
+}
+
+/// A sweep bound to a CPU device's memory.
+final class CPUPreparedSweep<T: ProgramScalar>: PreparedSweep {
+    let sweep: Sweep<T>
+    unowned let device: CPUDevice
+    /// Per input: its memory and the distance between lanes (0 for one
+    /// element); scalars read their row of the run's values instead.
+    private let inputBases: [UnsafeMutablePointer<T>?]
+    private let inputStrides: [Int]
+    private let scalarSlots: [Int?]
+    private let outputBases: [UnsafeMutablePointer<T>?]
+    private let outputStrides: [Int]
+    /// Parallel sweeps: the plan, and where ordered sums and copies go.
+    private let kernels: ProgramSweep<T>?
+    private let orderedScratch: [UnsafeMutablePointer<T>]
+    private let copyTargets: [UnsafeMutablePointer<T>]
+
+    init(_ sweep: Sweep<T>, device: CPUDevice) throws(DeviceError) {
+        let program = sweep.program
+        guard sweep.inputs.count == program.inputs.count else {
+            throw DeviceError("sweep: \(sweep.inputs.count) inputs bound for a Program of \(program.inputs.count) (\(program.inputs.joined(separator: ", ")))")
+        }
+        guard sweep.outputs.count == program.outputCount else {
+            throw DeviceError("sweep: \(sweep.outputs.count) outputs bound for a Program of \(program.outputCount)")
+        }
+        let lanes = sweep.lanes
+        func span(_ buffer: DeviceBuffer<T>, _ offset: Int, _ count: Int, _ what: String) throws(DeviceError) -> UnsafeMutablePointer<T> {
+            guard offset >= 0, offset + count <= buffer.count else {
+                throw DeviceError("sweep: \(what) needs elements \(offset)..<\(offset + count) of a buffer of \(buffer.count)")
+            }
+            return try device.pointer(buffer) + offset
+        }
+        var inputBases: [UnsafeMutablePointer<T>?] = [], inputStrides: [Int] = [], scalarSlots: [Int?] = []
+        for (i, input) in sweep.inputs.enumerated() {
+            switch input {
+            case .lanes(let buffer, let offset):
+                inputBases.append(try span(buffer, offset, lanes, "input \(program.inputs[i])")); inputStrides.append(1); scalarSlots.append(nil)
+            case .element(let buffer, let index):
+                inputBases.append(try span(buffer, index, 1, "input \(program.inputs[i])")); inputStrides.append(0); scalarSlots.append(nil)
+            case .scalar(let slot):
+                inputBases.append(nil); inputStrides.append(0); scalarSlots.append(slot)
+            }
+        }
+        var outputBases: [UnsafeMutablePointer<T>?] = [], outputStrides: [Int] = []
+        for (k, output) in sweep.outputs.enumerated() {
+            switch output {
+            case .discard: outputBases.append(nil); outputStrides.append(0)
+            case .lanes(let buffer, let offset):
+                outputBases.append(try span(buffer, offset, lanes, "output \(program.outputNames[k])")); outputStrides.append(1)
+            case .element(let buffer, let index):
+                guard sweep.mode == .sequential else { throw DeviceError("sweep: output \(program.outputNames[k]) writes one element, which only a sequential sweep can") }
+                outputBases.append(try span(buffer, index, 1, "output \(program.outputNames[k])")); outputStrides.append(0)
+            }
+        }
+        // In place where an output is exactly an input's lanes; no other overlap.
+        var inPlace: [Int?] = Array(repeating: nil, count: outputBases.count)
+        if sweep.mode == .parallel {
+            for (k, base) in outputBases.enumerated() {
+                guard let base, outputStrides[k] == 1 else { continue }
+                let range = UnsafeRawPointer(base)..<UnsafeRawPointer(base + lanes)
+                for (i, input) in inputBases.enumerated() {
+                    guard let input else { continue }
+                    if inputStrides[i] == 1, input == base, lanes > 0 {
+                        guard !inPlace.contains(i) else { throw DeviceError("sweep: two outputs update input \(program.inputs[i])") }
+                        inPlace[k] = i
+                        continue
+                    }
+                    let other = UnsafeRawPointer(input)..<UnsafeRawPointer(input + max(inputStrides[i] * lanes, 1))
+                    if range.overlaps(other) { throw DeviceError("sweep: output \(program.outputNames[k]) overlaps input \(program.inputs[i])") }
+                }
+                for (j, other) in outputBases.enumerated() where j != k {
+                    guard let other else { continue }
+                    if range.overlaps(UnsafeRawPointer(other)..<UnsafeRawPointer(other + max(outputStrides[j] * lanes, 1))) {
+                        throw DeviceError("sweep: outputs \(program.outputNames[k]) and \(program.outputNames[j]) overlap")
+                    }
+                }
+            }
+        }
+        self.sweep = sweep
+        self.device = device
+        self.inputBases = inputBases
+        self.inputStrides = inputStrides
+        self.scalarSlots = scalarSlots
+        self.outputBases = outputBases
+        self.outputStrides = outputStrides
+        if sweep.mode == .parallel {
+            let ordered = sweep.orderedSums ? sweep.summed : []
+            orderedScratch = ordered.map { _ in .allocate(capacity: max(lanes, 1)) }
+            var stored = outputBases.map { $0 != nil }
+            for k in ordered { stored[k] = true }
+            kernels = ProgramSweep<T>(program, shape: SweepShape(
+                lanes: inputStrides.map { $0 == 1 }, stored: stored, inPlace: inPlace,
+                summed: sweep.orderedSums ? [] : sweep.summed, extremesOf: sweep.extremesOf, squaresOf: sweep.squaresOf,
+                prefixOutputs: sweep.copied))
+        } else {
+            orderedScratch = []
+            kernels = nil
+        }
+        copyTargets = sweep.copied.map { _ in .allocate(capacity: max(sweep.copiedLanes, 1)) }
+    }
+
+    deinit {
+        for buffer in orderedScratch + copyTargets { buffer.deallocate() }
+    }
+
+    func run(scalars: [Double], lanes: Range<Int>?, sums: [Double]?) throws(DeviceError) -> SweepResult<T> {
+        let width = sweep.scalarCount
+        let range = lanes ?? 0..<sweep.lanes
+        guard range.lowerBound >= 0, range.upperBound <= sweep.lanes else {
+            throw DeviceError("sweep: lanes \(range) of a sweep of \(sweep.lanes)")
+        }
+        guard scalars.count == width || (sweep.mode == .sequential && scalars.count == width * range.count) else {
+            throw DeviceError("sweep: \(scalars.count) scalars given, expected \(width)\(sweep.mode == .sequential ? " or \(width * range.count)" : "")")
+        }
+        switch sweep.mode {
+        case .parallel:
+            guard lanes == nil || range == 0..<sweep.lanes, sums == nil else {
+                throw DeviceError("sweep: a parallel sweep runs all its lanes at once")
+            }
+            return runParallel(scalars)
+        case .sequential:
+            guard sums == nil || sums?.count == sweep.program.outputCount else { throw DeviceError("sweep: one running sum per output") }
+            return runSequential(scalars, range, sums)
+        }
+    }
+
+    // Reached from generic labs: without these the generic bodies run.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    private func runParallel(_ scalars: [Double]) -> SweepResult<T> {
+        guard let kernels else { preconditionFailure("parallel sweep without a plan") }
+        let inputs: [ProgramInput<T>] = inputBases.indices.map { i in
+            if let slot = scalarSlots[i] { return .uniform(T(scalars[slot])) }
+            guard let base = inputBases[i] else { preconditionFailure("input without memory") }
+            return inputStrides[i] == 1 ? .lanes(UnsafePointer(base)) : .uniform(base.pointee)
+        }
+        var outputs = outputBases
+        let ordered = sweep.orderedSums ? sweep.summed : []
+        for (k, scratch) in zip(ordered, orderedScratch) where outputs[k] == nil { outputs[k] = scratch }
+        let copiedLanes = min(sweep.copiedLanes, sweep.lanes)
+        let totals = kernels.run(count: sweep.lanes, inputs: inputs, outputs: outputs,
+                                 prefix: sweep.copied.isEmpty ? 0 : copiedLanes, prefixTargets: sweep.copied.isEmpty ? [] : copyTargets)
+        var sums = totals.sums
+        for k in ordered {
+            guard let values = outputs[k] else { continue }
+            var total = 0.0
+            for j in 0..<sweep.lanes { total += Double(values[j]) }
+            sums[k] = total
+        }
+        return SweepResult(sums: sums, extremes: totals.extremes, squares: totals.squares,
+                           copied: copyTargets.map { Array(UnsafeBufferPointer(start: $0, count: copiedLanes)) })
+    }
+
+    /// Lane after lane through the scalar interpreter: each lane reads its
+    /// inputs (elements afresh), and its element outputs are written before
+    /// the next lane reads them.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    private func runSequential(_ scalars: [Double], _ range: Range<Int>, _ startingSums: [Double]?) -> SweepResult<T> {
+        let program = sweep.program
+        let inputCount = inputBases.count, outputCount = outputBases.count
+        let width = sweep.scalarCount
+        let perLaneScalars = scalars.count > width
+        var sums = startingSums ?? [Double](repeating: 0, count: outputCount)
+        for k in sums.indices where sums[k].isNaN { sums[k] = 0 }
+        var extremes = SweepExtremes(min: .infinity, max: -.infinity, sawNaN: false)
+        var squares = 0.0
+        let copiedLanes = min(sweep.copiedLanes, sweep.lanes)
+        withUnsafeTemporaryAllocation(of: T.self, capacity: max(inputCount, 1)) { values in
+            withUnsafeTemporaryAllocation(of: T.self, capacity: max(outputCount, 1)) { results in
+                guard let values = values.baseAddress, let results = results.baseAddress else { return }
+                values.initialize(repeating: 0, count: max(inputCount, 1))
+                results.initialize(repeating: 0, count: max(outputCount, 1))
+                for i in 0..<inputCount where !perLaneScalars { if let slot = scalarSlots[i] { values[i] = T(scalars[slot]) } }
+                for lane in range {
+                    for i in 0..<inputCount {
+                        if let base = inputBases[i] {
+                            values[i] = base[lane * inputStrides[i]]
+                        } else if perLaneScalars, let slot = scalarSlots[i] {
+                            values[i] = T(scalars[(lane - range.lowerBound) * width + slot])
+                        }
+                    }
+                    program.evaluate(UnsafePointer(values), into: results)
+                    for k in 0..<outputCount {
+                        if let base = outputBases[k] { base[lane * outputStrides[k]] = results[k] }
+                    }
+                    for k in sweep.summed { sums[k] += Double(results[k]) }
+                    if let e = sweep.extremesOf {
+                        let v = results[e]
+                        if v.isNaN { extremes.sawNaN = true } else {
+                            extremes.min = Swift.min(extremes.min, Double(v))
+                            extremes.max = Swift.max(extremes.max, Double(v))
+                        }
+                    }
+                    for k in sweep.squaresOf { squares += Double(results[k]) * Double(results[k]) }
+                    if lane < copiedLanes {
+                        for (c, k) in sweep.copied.enumerated() { copyTargets[c][lane] = results[k] }
+                    }
+                }
+            }
+        }
+        let summed = Set(sweep.summed)
+        return SweepResult(sums: sums.indices.map { summed.contains($0) ? sums[$0] : .nan },
+                           extremes: sweep.extremesOf == nil ? nil : extremes,
+                           squares: sweep.squaresOf.isEmpty ? nil : squares,
+                           copied: copyTargets.map { Array(UnsafeBufferPointer(start: $0, count: copiedLanes)) })
+    }
+}
+
+/// What this CPU is, for the device's description.
+enum CPUInfo {
+    /// `/proc/cpuinfo`'s model name, or `unknown CPU`.
+    static let modelName: String = {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown CPU" }
+        for line in text.split(separator: "\n") where line.hasPrefix("model name") {
+            if let colon = line.firstIndex(of: ":") { return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces) }
+        }
+        return "unknown CPU"
+    }()
+}
