@@ -71,6 +71,8 @@ public final class CPUDevice: ComputeDevice {
         try CPUPreparedSweep(sweep, device: self)
     }
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func run<T: ProgramScalar>(
         _ prepared: any PreparedSweep<T>, scalars: [Double], lanes: Range<Int>?, sums: [Double]?
     ) throws(DeviceError) -> SweepResult<T> {
@@ -95,6 +97,22 @@ final class CPUPreparedSweep<T: ProgramScalar>: PreparedSweep {
     private let kernels: ProgramSweep<T>?
     private let orderedScratch: [UnsafeMutablePointer<T>]
     private let copyTargets: [UnsafeMutablePointer<T>]
+    private let scalarCount: Int
+    /// A parallel run's bindings, kept from run to run (only uniform
+    /// entries change), so a run allocates nothing for them.
+    private var kernelInputs: [ProgramInput<T>] = []
+    private var kernelOutputs: [UnsafeMutablePointer<T>?] = []
+    /// A sequential run's lanes: input and output pointers with their
+    /// strides, and the scalars' slots, as flat tables.
+    private let laneTable: UnsafeMutablePointer<UnsafeMutablePointer<T>?>
+    private let laneStrides: UnsafeMutablePointer<Int>
+    private let laneSlots: UnsafeMutablePointer<Int>
+    /// A sequential run's Program, decoded once, and its bindings for a run.
+    private let scalarProgram: ScalarProgram<T>?
+    private var scalarTable: [T] = []
+    private let runInputs: UnsafeMutablePointer<UnsafePointer<T>?>
+    private let runStrides: UnsafeMutablePointer<Int>
+    private let runOutputs: UnsafeMutablePointer<UnsafeMutablePointer<T>?>
 
     init(_ sweep: Sweep<T>, device: CPUDevice) throws(DeviceError) {
         let program = sweep.program
@@ -173,19 +191,59 @@ final class CPUPreparedSweep<T: ProgramScalar>: PreparedSweep {
                 lanes: inputStrides.map { $0 == 1 }, stored: stored, inPlace: inPlace,
                 summed: sweep.orderedSums ? [] : sweep.summed, extremesOf: sweep.extremesOf, squaresOf: sweep.squaresOf,
                 prefixOutputs: sweep.copied))
+            scalarProgram = nil
         } else {
             orderedScratch = []
             kernels = nil
+            scalarProgram = ScalarProgram(program)
         }
         copyTargets = sweep.copied.map { _ in .allocate(capacity: max(sweep.copiedLanes, 1)) }
+        scalarCount = sweep.scalarCount
+        let slots = inputBases.count + outputBases.count
+        laneTable = .allocate(capacity: max(slots, 1))
+        laneStrides = .allocate(capacity: max(slots, 1))
+        laneSlots = .allocate(capacity: max(inputBases.count, 1))
+        runInputs = .allocate(capacity: max(inputBases.count, 1))
+        runInputs.initialize(repeating: nil, count: max(inputBases.count, 1))
+        runStrides = .allocate(capacity: max(inputBases.count, 1))
+        runStrides.initialize(repeating: 0, count: max(inputBases.count, 1))
+        runOutputs = .allocate(capacity: max(outputBases.count, 1))
+        runOutputs.initialize(repeating: nil, count: max(outputBases.count, 1))
+        for (i, base) in inputBases.enumerated() {
+            laneTable[i] = base
+            laneStrides[i] = inputStrides[i]
+            laneSlots[i] = scalarSlots[i] ?? -1
+        }
+        for (k, base) in outputBases.enumerated() {
+            laneTable[inputBases.count + k] = base
+            laneStrides[inputBases.count + k] = outputStrides[k]
+        }
+        if sweep.mode == .parallel {
+            kernelInputs = inputBases.indices.map { i in
+                guard let base = inputBases[i], inputStrides[i] == 1 else { return .uniform(0) }
+                return .lanes(UnsafePointer(base))
+            }
+            kernelOutputs = outputBases
+            for (k, scratch) in zip(sweep.orderedSums ? sweep.summed : [], orderedScratch) where kernelOutputs[k] == nil {
+                kernelOutputs[k] = scratch
+            }
+        }
     }
 
     deinit {
         for buffer in orderedScratch + copyTargets { buffer.deallocate() }
+        laneTable.deallocate()
+        laneStrides.deallocate()
+        laneSlots.deallocate()
+        runInputs.deallocate()
+        runStrides.deallocate()
+        runOutputs.deallocate()
     }
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func run(scalars: [Double], lanes: Range<Int>?, sums: [Double]?) throws(DeviceError) -> SweepResult<T> {
-        let width = sweep.scalarCount
+        let width = scalarCount
         let range = lanes ?? 0..<sweep.lanes
         guard range.lowerBound >= 0, range.upperBound <= sweep.lanes else {
             throw DeviceError("sweep: lanes \(range) of a sweep of \(sweep.lanes)")
@@ -210,20 +268,21 @@ final class CPUPreparedSweep<T: ProgramScalar>: PreparedSweep {
     @_specialize(where T == Double)
     private func runParallel(_ scalars: [Double]) -> SweepResult<T> {
         guard let kernels else { preconditionFailure("parallel sweep without a plan") }
-        let inputs: [ProgramInput<T>] = inputBases.indices.map { i in
-            if let slot = scalarSlots[i] { return .uniform(T(scalars[slot])) }
-            guard let base = inputBases[i] else { preconditionFailure("input without memory") }
-            return inputStrides[i] == 1 ? .lanes(UnsafePointer(base)) : .uniform(base.pointee)
+        for i in 0..<kernelInputs.count {
+            let slot = laneSlots[i]
+            if slot >= 0 {
+                kernelInputs[i] = .uniform(T(scalars[slot]))
+            } else if laneStrides[i] == 0, let base = laneTable[i] {
+                kernelInputs[i] = .uniform(base.pointee)
+            }
         }
-        var outputs = outputBases
         let ordered = sweep.orderedSums ? sweep.summed : []
-        for (k, scratch) in zip(ordered, orderedScratch) where outputs[k] == nil { outputs[k] = scratch }
         let copiedLanes = min(sweep.copiedLanes, sweep.lanes)
-        let totals = kernels.run(count: sweep.lanes, inputs: inputs, outputs: outputs,
+        let totals = kernels.run(count: sweep.lanes, inputs: kernelInputs, outputs: kernelOutputs,
                                  prefix: sweep.copied.isEmpty ? 0 : copiedLanes, prefixTargets: sweep.copied.isEmpty ? [] : copyTargets)
         var sums = totals.sums
         for k in ordered {
-            guard let values = outputs[k] else { continue }
+            guard let values = kernelOutputs[k] else { continue }
             var total = 0.0
             for j in 0..<sweep.lanes { total += Double(values[j]) }
             sums[k] = total
@@ -232,16 +291,63 @@ final class CPUPreparedSweep<T: ProgramScalar>: PreparedSweep {
                            copied: copyTargets.map { Array(UnsafeBufferPointer(start: $0, count: copiedLanes)) })
     }
 
+    /// ``runSequential(_:_:_:)`` with sums only (what the labs ask for): the
+    /// scalar program reads and writes the buffers itself.
+    private func runLanes(_ program: ScalarProgram<T>, _ scalars: [Double], _ range: Range<Int>, _ startingSums: [Double]?) -> SweepResult<T> {
+        let inputCount = inputBases.count, outputCount = outputBases.count
+        let width = scalarCount
+        let perLaneScalars = scalars.count > width
+        if scalarTable.count < scalars.count { scalarTable = [T](repeating: 0, count: scalars.count) }
+        for (n, value) in scalars.enumerated() { scalarTable[n] = T(value) }
+        var sums = startingSums ?? [Double](repeating: 0, count: outputCount)
+        for k in sums.indices where sums[k].isNaN { sums[k] = 0 }
+        let start = range.lowerBound
+        scalarTable.withUnsafeBufferPointer { table in
+            // Lane j of the run is lane start + j of the sweep.
+            for i in 0..<inputCount {
+                if let base = laneTable[i] {
+                    runInputs[i] = UnsafePointer(base + start * laneStrides[i])
+                    runStrides[i] = laneStrides[i]
+                } else if perLaneScalars, let row = table.baseAddress {
+                    runInputs[i] = row + laneSlots[i]
+                    runStrides[i] = width
+                } else {
+                    runInputs[i] = nil
+                    if laneSlots[i] >= 0 { program.setInput(i, table[laneSlots[i]]) }
+                }
+            }
+            for k in 0..<outputCount {
+                let slot = inputCount + k
+                runOutputs[k] = laneTable[slot].map { $0 + start * laneStrides[slot] }
+            }
+            sweep.summed.withUnsafeBufferPointer { summed in
+                sums.withUnsafeMutableBufferPointer { sums in
+                    guard let totals = sums.baseAddress else { return }
+                    program.runLanes(count: range.count, inputs: runInputs, inputStrides: runStrides, outputs: runOutputs,
+                                     outputStrides: laneStrides + inputCount, summed: summed, sums: totals)
+                }
+            }
+        }
+        let summed = sweep.summed
+        for k in sums.indices where !summed.contains(k) { sums[k] = .nan }
+        return SweepResult(sums: sums)
+    }
+
     /// Lane after lane through the scalar interpreter: each lane reads its
     /// inputs (elements afresh), and its element outputs are written before
     /// the next lane reads them.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     private func runSequential(_ scalars: [Double], _ range: Range<Int>, _ startingSums: [Double]?) -> SweepResult<T> {
-        let program = sweep.program
+        guard let program = scalarProgram else { preconditionFailure("sequential sweep without a scalar program") }
+        if sweep.extremesOf == nil && sweep.squaresOf.isEmpty && sweep.copied.isEmpty {
+            return runLanes(program, scalars, range, startingSums)
+        }
         let inputCount = inputBases.count, outputCount = outputBases.count
-        let width = sweep.scalarCount
+        let width = scalarCount
         let perLaneScalars = scalars.count > width
+        let (table, strides, slots) = (laneTable, laneStrides, laneSlots)
+        let summed = sweep.summed, squaresOf = sweep.squaresOf, copied = sweep.copied, extremesOf = sweep.extremesOf
         var sums = startingSums ?? [Double](repeating: 0, count: outputCount)
         for k in sums.indices where sums[k].isNaN { sums[k] = 0 }
         var extremes = SweepExtremes(min: .infinity, max: -.infinity, sawNaN: false)
@@ -252,36 +358,39 @@ final class CPUPreparedSweep<T: ProgramScalar>: PreparedSweep {
                 guard let values = values.baseAddress, let results = results.baseAddress else { return }
                 values.initialize(repeating: 0, count: max(inputCount, 1))
                 results.initialize(repeating: 0, count: max(outputCount, 1))
-                for i in 0..<inputCount where !perLaneScalars { if let slot = scalarSlots[i] { values[i] = T(scalars[slot]) } }
+                for i in 0..<inputCount where !perLaneScalars && slots[i] >= 0 { values[i] = T(scalars[slots[i]]) }
+                scalars.withUnsafeBufferPointer { scalars in
                 for lane in range {
+                    let row = (lane - range.lowerBound) * width
                     for i in 0..<inputCount {
-                        if let base = inputBases[i] {
-                            values[i] = base[lane * inputStrides[i]]
-                        } else if perLaneScalars, let slot = scalarSlots[i] {
-                            values[i] = T(scalars[(lane - range.lowerBound) * width + slot])
+                        if let base = table[i] {
+                            values[i] = base[lane * strides[i]]
+                        } else if perLaneScalars {
+                            values[i] = T(scalars[row + slots[i]])
                         }
                     }
                     program.evaluate(UnsafePointer(values), into: results)
                     for k in 0..<outputCount {
-                        if let base = outputBases[k] { base[lane * outputStrides[k]] = results[k] }
+                        if let base = table[inputCount + k] { base[lane * strides[inputCount + k]] = results[k] }
                     }
-                    for k in sweep.summed { sums[k] += Double(results[k]) }
-                    if let e = sweep.extremesOf {
+                    for k in summed { sums[k] += Double(results[k]) }
+                    if let e = extremesOf {
                         let v = results[e]
                         if v.isNaN { extremes.sawNaN = true } else {
                             extremes.min = Swift.min(extremes.min, Double(v))
                             extremes.max = Swift.max(extremes.max, Double(v))
                         }
                     }
-                    for k in sweep.squaresOf { squares += Double(results[k]) * Double(results[k]) }
+                    for k in squaresOf { squares += Double(results[k]) * Double(results[k]) }
                     if lane < copiedLanes {
-                        for (c, k) in sweep.copied.enumerated() { copyTargets[c][lane] = results[k] }
+                        for (c, k) in copied.enumerated() { copyTargets[c][lane] = results[k] }
                     }
+                }
                 }
             }
         }
-        let summed = Set(sweep.summed)
-        return SweepResult(sums: sums.indices.map { summed.contains($0) ? sums[$0] : .nan },
+        for k in sums.indices where !summed.contains(k) { sums[k] = .nan }
+        return SweepResult(sums: sums,
                            extremes: sweep.extremesOf == nil ? nil : extremes,
                            squares: sweep.squaresOf.isEmpty ? nil : squares,
                            copied: copyTargets.map { Array(UnsafeBufferPointer(start: $0, count: copiedLanes)) })

@@ -75,6 +75,8 @@ public final class ProgramSweep<T: ProgramScalar>: @unchecked Sendable {
     private var chunkCapacity = 1
     private let prefixTable: UnsafeMutablePointer<UnsafeMutablePointer<T>?>
     private let sums: UnsafeMutablePointer<Double>
+    private let summedMask: UInt64
+    private let squaresMask: UInt64
 
     public init(_ program: Program, shape: SweepShape) {
         precondition(shape.lanes.count == program.inputs.count, "SweepShape: one lanes flag per input")
@@ -84,6 +86,8 @@ public final class ProgramSweep<T: ProgramScalar>: @unchecked Sendable {
                      "SweepShape: an output index is out of range")
         self.program = program
         self.shape = shape
+        summedMask = shape.summed.reduce(0) { $0 | (1 << UInt64($1)) }
+        squaresMask = shape.squaresOf.reduce(0) { $0 | (1 << UInt64($1)) }
         prepared = T._prepareSweep(program, shape)
         chunkExtremes = .allocate(capacity: 3)
         chunkSquares = .allocate(capacity: 1)
@@ -139,19 +143,19 @@ public final class ProgramSweep<T: ProgramScalar>: @unchecked Sendable {
         }
         var request = LaneReductionRequest<T>(
             extremesOutput: shape.extremesOf ?? -1, chunkExtremes: shape.extremesOf == nil ? nil : chunkExtremes,
-            squaresMask: shape.squaresOf.reduce(0) { $0 | (1 << UInt64($1)) },
+            squaresMask: squaresMask,
             chunkSquares: shape.squaresOf.isEmpty ? nil : chunkSquares,
             prefixCount: min(prefix, count), prefixTargets: UnsafePointer(prefixTable))
-        let summed = shape.summed.reduce(UInt64(0)) { $0 | (1 << UInt64($1)) }
+        let summed = summedMask
         if count > 0 {
             request.prefixCount = min(prefix, count)
             T._runSweep(prepared, count: count, inputs: inputs, outputs: outputs, sums: shape.summed.isEmpty ? nil : sums,
                         summed: summed, threads: max(threads ?? ExecutorTuning.threads(forLanes: count), 1),
                         level: SIMDLevel.active, reductions: request)
         }
-        var totals = SweepTotals(sums: (0..<outputCount).map { k in
-            k < 64 && summed & (1 << UInt64(k)) != 0 ? sums[k] : .nan
-        })
+        var totalSums = [Double](repeating: .nan, count: outputCount)
+        for k in 0..<min(outputCount, 64) where summed & (1 << UInt64(k)) != 0 { totalSums[k] = sums[k] }
+        var totals = SweepTotals(sums: totalSums)
         if shape.extremesOf != nil {
             var extremes = SweepExtremes(min: .infinity, max: -.infinity, sawNaN: false)
             for c in 0..<chunks {

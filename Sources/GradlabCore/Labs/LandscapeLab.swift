@@ -145,8 +145,10 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         var summary: PointSummary?
         for g in 0..<groupCount {
             let variant = stepping ? groups[g].nextVariant : -1
-            let key = SweepKey(role: "\(stepping ? "epoch" : "start") s\(summarizing) n\(measuresForInspector)", group: g, variant: variant)
-            let prepared: (emission: UpdateEmission?, sweep: any PreparedSweep<T>)
+            let role: SweepKey.Role = stepping ? .epoch(summarizing: summarizing, measuring: measuresForInspector)
+                : .start(summarizing: summarizing, measuring: measuresForInspector)
+            let key = SweepKey(role: role, group: g, variant: variant)
+            let prepared: LabSweep<T>
             do {
                 prepared = try self.prepared(key) { () throws(GradlabError) in try sweep(group: g, stepping: stepping) }
             } catch {
@@ -167,11 +169,17 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         return (groupLoss, summary)
     }
 
+    // Reached through `any Lab`: without these the generic body runs.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func startRecord() -> EpochRecord {
         let (groupLoss, summary) = sweepAll(stepping: false)
         return record(groupLoss: groupLoss, lr: nil, summary: summary)
     }
 
+    // Reached through `any Lab`: without these the generic body runs.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func runEpoch() -> EpochRecord {
         let lr = learningRate
         let (groupLoss, summary) = sweepAll(stepping: true)

@@ -79,7 +79,7 @@ final class LinearLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         guard x.count > 0 else { return nil }
         let prepared: any PreparedSweep<T>
         do {
-            prepared = try self.prepared(SweepKey(role: test ? "test loss" : "train loss")) { () throws(GradlabError) in
+            prepared = try self.prepared(SweepKey(role: test ? .testLoss : .trainLoss)) { () throws(GradlabError) in
                 let inputs = sampleInputs(x, y)
                 return (nil, Sweep(program: inference, lanes: x.count, mode: .sequential,
                                    inputs: inference.inputs.compactMap { inputs[$0] }, outputs: [.discard], summed: [0]))
@@ -92,8 +92,8 @@ final class LinearLab<T: ProgramScalar>: TrainableLab<T>, Lab {
 
     /// The training sweep for one form of the update: per lane, the loss,
     /// the gradient (kept in its buffer) and the optimizer's step.
-    private func trainingSweep(variant: Int) throws(GradlabError) -> (emission: UpdateEmission?, sweep: any PreparedSweep<T>) {
-        try prepared(SweepKey(role: "train", variant: variant)) { () throws(GradlabError) in
+    private func trainingSweep(variant: Int) throws(GradlabError) -> LabSweep<T> {
+        try prepared(SweepKey(role: .train, variant: variant)) { () throws(GradlabError) in
             var base = ProgramComposer(extending: training)
             let (weight, bias) = (base.input("weight"), base.input("bias"))
             let outputs = base.baseOutputs
@@ -111,10 +111,16 @@ final class LinearLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         }
     }
 
+    // Reached through `any Lab`: without these the generic body runs.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func startRecord() -> EpochRecord {
         record(train: meanLoss(test: false) ?? .nan, test: meanLoss(test: true), lr: nil)
     }
 
+    // Reached through `any Lab`: without these the generic body runs.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func runEpoch() -> EpochRecord {
         let lr = learningRate
         let group = groups[0]
@@ -122,18 +128,21 @@ final class LinearLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         var sums: [Double]?
         // Runs of samples whose steps take the same form of the update (all
         // but SGD's first momentum step), each continuing the last's sums.
+        let (rule, optimizerConfig) = (group.rule, group.config)
         var start = 0
         while start < samples {
             let first = group.stepCount + 1
-            let variant = group.rule.variant(group.config, step: first)
+            let variant = rule.variant(optimizerConfig, step: first)
             var end = start + 1
-            while end < samples, group.rule.variant(group.config, step: first + (end - start)) == variant { end += 1 }
-            let prepared: (emission: UpdateEmission?, sweep: any PreparedSweep<T>)
+            while end < samples, rule.variant(optimizerConfig, step: first + (end - start)) == variant { end += 1 }
+            let prepared: LabSweep<T>
             do { prepared = try trainingSweep(variant: variant) } catch { preconditionFailure("linear sweep: \(error.message)") }
             var scalars: [Double] = []
             if let emission = prepared.emission {
-                scalars.reserveCapacity(emission.scalars.count * (end - start))
-                for step in first..<(first + end - start) { scalars += group.scalars(emission, step: step) }
+                // One row when no scalar depends on the step, else one per sample.
+                let rows = emission.scalarsChangeWithStep ? end - start : 1
+                scalars.reserveCapacity(emission.scalars.count * rows)
+                for step in first..<(first + rows) { group.appendScalars(emission, step: step, to: &scalars) }
             }
             sums = run(prepared.sweep, scalars: scalars, lanes: start..<end, sums: sums).sums
             group.advance(by: end - start)
@@ -146,7 +155,7 @@ final class LinearLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     private func record(train: Double, test: Double?, lr: Double?) -> EpochRecord {
         let values = parameterValues(0..<2)
         let params = [NamedValues("weight", [Double(values[0])]), NamedValues("bias", [Double(values[1])])]
-        let diverged = !train.isFinite || !(test ?? 0).isFinite || !values.allSatisfy(\.isFinite)
+        let diverged = !train.isFinite || !(test ?? 0).isFinite || !values.allSatisfy { $0.isFinite }
         return EpochRecord(epoch: epoch, loss: train, trainLoss: train, testLoss: test, params: params, diverged: diverged, lr: lr)
     }
 

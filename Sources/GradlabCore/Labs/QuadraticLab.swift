@@ -70,7 +70,7 @@ final class QuadraticLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         let n = t.count
         let prepared: any PreparedSweep<T>
         do {
-            prepared = try self.prepared(SweepKey(role: "loss")) { () throws(GradlabError) in
+            prepared = try self.prepared(SweepKey(role: .loss)) { () throws(GradlabError) in
                 let inputs: [SweepInput<T>] = [.element(parameters, index: 0), .element(parameters, index: 1), .element(parameters, index: 2),
                                                .lanes(data.t, offset: 0), .lanes(data.v, offset: 0)]
                 return (nil, Sweep(program: program, lanes: n, inputs: inputs, outputs: Array(repeating: .discard, count: 4),
@@ -90,7 +90,7 @@ final class QuadraticLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     private func step() {
         let variant = groups[0].nextVariant
         do {
-            let prepared = try self.prepared(SweepKey(role: "update", variant: variant)) { () throws(GradlabError) in
+            let prepared = try self.prepared(SweepKey(role: .update, variant: variant)) { () throws(GradlabError) in
                 var base = ProgramComposer()
                 let (p, g) = (base.input("p"), base.input("g"))
                 return try updateSweep(
@@ -107,8 +107,14 @@ final class QuadraticLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         }
     }
 
+    // Reached through `any Lab`: without these the generic body runs.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func startRecord() -> EpochRecord { record(loss: evaluate(), lr: nil) }
 
+    // Reached through `any Lab`: without these the generic body runs.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func runEpoch() -> EpochRecord {
         let loss = evaluate()
         let lr = learningRate
@@ -120,7 +126,7 @@ final class QuadraticLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     private func record(loss: Double, lr: Double?) -> EpochRecord {
         let values = parameterValues(0..<3)
         let params = ["a", "b", "c"].enumerated().map { NamedValues($1, [Double(values[$0])]) }
-        return EpochRecord(epoch: epoch, loss: loss, params: params, diverged: !loss.isFinite || !values.allSatisfy(\.isFinite), lr: lr)
+        return EpochRecord(epoch: epoch, loss: loss, params: params, diverged: !loss.isFinite || !values.allSatisfy { $0.isFinite }, lr: lr)
     }
 
     func inspect(selectedPoint: Int) -> LabInspection {

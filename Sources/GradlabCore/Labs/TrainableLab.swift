@@ -27,8 +27,9 @@ class TrainableLab<T: ProgramScalar> {
     var measuresForInspector = true
     /// See ``Lab/summarizesPoints``.
     var summarizesPoints = true
-    /// Prepared sweeps by the lab's key; emptied when an optimizer changes.
-    var sweeps: [SweepKey: (emission: UpdateEmission?, sweep: any PreparedSweep<T>)] = [:]
+    /// Prepared sweeps by the lab's key (a short list: a lab has a handful);
+    /// emptied when an optimizer changes.
+    var sweeps: [(key: SweepKey, sweep: LabSweep<T>)] = []
 
     init(config: LabConfig, parameterCount: Int, groupRanges: [Range<Int>]? = nil, device: any ComputeDevice) throws(GradlabError) {
         self.config = config
@@ -71,7 +72,7 @@ class TrainableLab<T: ProgramScalar> {
         for group in groups { group.free(on: device) }
         groups = zip(groups, groupRanges).map { _, range in OptimizerGroup(config, size: range.count) }
         schedulers = groups.map { _ in self.config.schedule.map { LearningRateScheduler($0, base: config.lr) } }
-        sweeps = [:]
+        sweeps = []
     }
 
     /// Ends an epoch: counts it and steps each schedule (PyTorch calls
@@ -86,12 +87,12 @@ class TrainableLab<T: ProgramScalar> {
     /// The prepared sweep for `key`, made by `make` the first time.
     func prepared(
         _ key: SweepKey, _ make: () throws(GradlabError) -> (UpdateEmission?, Sweep<T>)
-    ) throws(GradlabError) -> (emission: UpdateEmission?, sweep: any PreparedSweep<T>) {
-        if let cached = sweeps[key] { return cached }
+    ) throws(GradlabError) -> LabSweep<T> {
+        for entry in sweeps where entry.key == key { return entry.sweep }
         let (emission, sweep) = try make()
         let device = self.device
-        let prepared = (emission, try onDevice { () throws(DeviceError) in try device.prepare(sweep) })
-        sweeps[key] = prepared
+        let prepared = LabSweep(emission: emission, sweep: try onDevice { () throws(DeviceError) in try device.prepare(sweep) })
+        sweeps.append((key, prepared))
         return prepared
     }
 
@@ -188,10 +189,30 @@ class TrainableLab<T: ProgramScalar> {
     }
 }
 
+/// A sweep a lab prepared, with the update it carries (whose scalars each
+/// run needs); a class, so that handing it out copies nothing.
+final class LabSweep<T: ProgramScalar> {
+    let emission: UpdateEmission?
+    let sweep: any PreparedSweep<T>
+
+    init(emission: UpdateEmission?, sweep: any PreparedSweep<T>) {
+        self.emission = emission
+        self.sweep = sweep
+    }
+}
+
 /// Which of a lab's sweeps: its role, the optimizer group, and the form of
 /// the update (``OptimizerRule/variant(_:step:)``).
 struct SweepKey: Hashable {
-    var role: String
+    var role: Role
     var group: Int = 0
     var variant: Int = 0
+
+    enum Role: Hashable {
+        /// The landscape's start (no step) and epoch, by what they reduce.
+        case start(summarizing: Bool, measuring: Bool)
+        case epoch(summarizing: Bool, measuring: Bool)
+        /// A data lab's loss (and gradient), its update, its test loss.
+        case loss, update, train, trainLoss, testLoss
+    }
 }

@@ -20,11 +20,11 @@ public enum Adagrad: OptimizerRule {
 
     public static func emit(_ e: UpdateEmitter, _ config: OptimizerConfig, variant: Int) {
         var g = config.maximize ? -e.gradient : e.gradient
-        if config.weightDecay != 0 { g = g + e.scalar("weight_decay") { c, _ in c.weightDecay } * e.parameter }
+        if config.weightDecay != 0 { g = g + e.scalar("weight_decay") { c in c.weightDecay } * e.parameter }
         let sum = e.state("sum") + g * g
         e.setState("sum", sum)
-        let clr = e.scalar("-clr") { c, t in -(c.lr / (1 + Double(t - 1) * c.lrDecay)) }
-        e.setParameter(e.parameter + clr * g / (sum.squareRoot() + e.scalar("eps") { c, _ in c.eps }))
+        let clr = e.stepScalar("-clr") { c, t in -(c.lr / (1 + Double(t - 1) * c.lrDecay)) }
+        e.setParameter(e.parameter + clr * g / (sum.squareRoot() + e.scalar("eps") { c in c.eps }))
     }
 }
 

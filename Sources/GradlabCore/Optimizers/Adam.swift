@@ -34,23 +34,23 @@ public enum Adam: OptimizerRule {
         var g = config.maximize ? -e.gradient : e.gradient
         if config.weightDecay != 0 {
             if decoupled {
-                p = p * e.scalar("1-lr*weight_decay") { c, _ in 1 - c.lr * c.weightDecay }
+                p = p * e.scalar("1-lr*weight_decay") { c in 1 - c.lr * c.weightDecay }
             } else {
-                g = g + e.scalar("weight_decay") { c, _ in c.weightDecay } * p
+                g = g + e.scalar("weight_decay") { c in c.weightDecay } * p
             }
         }
-        let m = e.lerp(e.state("exp_avg"), g, weight: 1 - config.beta1, scalar: e.scalar("1-beta1") { c, _ in 1 - c.beta1 })
+        let m = e.lerp(e.state("exp_avg"), g, weight: 1 - config.beta1, scalar: e.scalar("1-beta1") { c in 1 - c.beta1 })
         e.setState("exp_avg", m)
-        let v = e.state("exp_avg_sq") * e.scalar("beta2") { c, _ in c.beta2 } + e.scalar("1-beta2") { c, _ in 1 - c.beta2 } * g * g
+        let v = e.state("exp_avg_sq") * e.scalar("beta2") { c in c.beta2 } + e.scalar("1-beta2") { c in 1 - c.beta2 } * g * g
         e.setState("exp_avg_sq", v)
         var second = v
         if config.amsgrad {
             second = e.state("max_exp_avg_sq").larger(v)
             e.setState("max_exp_avg_sq", second)
         }
-        let denominator = second.squareRoot() / e.scalar("bias_correction2_sqrt") { c, t in (1 - pow(c.beta2, Double(t))).squareRoot() }
-            + e.scalar("eps") { c, _ in c.eps }
-        let stepSize = e.scalar("-lr/bias_correction1") { c, t in -(c.lr / (1 - pow(c.beta1, Double(t)))) }
+        let denominator = second.squareRoot() / e.stepScalar("bias_correction2_sqrt") { c, t in (1 - pow(c.beta2, Double(t))).squareRoot() }
+            + e.scalar("eps") { c in c.eps }
+        let stepSize = e.stepScalar("-lr/bias_correction1") { c, t in -(c.lr / (1 - pow(c.beta1, Double(t)))) }
         e.setParameter(p + stepSize * m / denominator)
     }
 }

@@ -50,7 +50,16 @@ final class OptimizerGroup<T: ProgramScalar> {
 
     /// The scalars of step `t` (1-based) for an emission, in slot order.
     func scalars(_ emission: UpdateEmission, step t: Int) -> [Double] {
-        emission.scalars.map { $0.value(config, t) }
+        var values: [Double] = []
+        appendScalars(emission, step: t, to: &values)
+        return values
+    }
+
+    /// Appends the scalars of step `t` to `values` (a row per step of a
+    /// sequential sweep, without an array per row).
+    func appendScalars(_ emission: UpdateEmission, step t: Int, to values: inout [Double]) {
+        let config = self.config
+        for scalar in emission.scalars { values.append(scalar.value(config, t)) }
     }
 
     /// The state buffer `name`, created at the rule's initial value if new.
@@ -113,7 +122,11 @@ struct UpdateEmission {
     var inputs: [(name: String, role: UpdateInputRole)]
     /// Outputs the rule added (new parameters and state, last steps).
     var outputs: [(name: String, value: ProgramValue, role: UpdateOutputRole)]
-    var scalars: [(name: String, value: @Sendable (OptimizerConfig, Int) -> Double)]
+    var scalars: [StepScalar]
+
+    /// Whether a scalar changes from step to step (else one row of scalars
+    /// serves every step until the config changes).
+    var scalarsChangeWithStep: Bool { scalars.contains { $0.perStep } }
 }
 
 /// Where one parameter an update moves lives on the device.

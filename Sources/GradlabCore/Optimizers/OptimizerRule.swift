@@ -64,7 +64,7 @@ public final class UpdateEmitter {
     var composer: ProgramComposer
     private let castToScalar: @Sendable (Double) -> Double
     /// The scalars, in the order of their ``SweepInput/scalar(_:)`` slots.
-    private(set) var scalars: [(name: String, value: @Sendable (OptimizerConfig, Int) -> Double)] = []
+    private(set) var scalars: [StepScalar] = []
     private var scalarIndex: [String: Int] = [:]
     /// Inputs and outputs the rule added, with what they are.
     private(set) var addedInputs: [(name: String, role: UpdateInputRole)] = []
@@ -133,16 +133,27 @@ public final class UpdateEmitter {
         addedOutputs.append(("\(parameterName)'", value.value, .parameter(parameterIndex)))
     }
 
-    /// A hyperparameter of the step: `value(config, t)` for step `t`
-    /// (1-based), computed in Double on the host and cast to the dtype.
-    /// Scalars are shared by name across parameters: name each after what
-    /// it is (`-lr`, `beta2`, `bias_correction2_sqrt`).
-    public func scalar(_ name: String, _ value: @escaping @Sendable (OptimizerConfig, Int) -> Double) -> RuleValue {
-        if let index = scalarIndex[name] { return RuleValue(composer.input(scalars[index].name), self) }
-        scalarIndex[name] = scalars.count
-        scalars.append((name, value))
-        addedInputs.append((name, .scalar(scalars.count - 1)))
-        return RuleValue(composer.input(name), self)
+    /// A hyperparameter: `value(config)`, computed in Double on the host
+    /// and cast to the dtype, as torch casts a Python float. Scalars are
+    /// shared by name across parameters: name each after what it is
+    /// (`-lr`, `beta2`, `1-dampening`).
+    public func scalar(_ name: String, _ value: @escaping @Sendable (OptimizerConfig) -> Double) -> RuleValue {
+        add(StepScalar(name: name, perStep: false) { config, _ in value(config) })
+    }
+
+    /// A hyperparameter that changes with the step: `value(config, t)` for
+    /// step `t` (1-based), such as Adam's bias corrections.
+    public func stepScalar(_ name: String, _ value: @escaping @Sendable (OptimizerConfig, Int) -> Double) -> RuleValue {
+        add(StepScalar(name: name, perStep: true, value: value))
+    }
+
+    private func add(_ scalar: StepScalar) -> RuleValue {
+        if scalarIndex[scalar.name] == nil {
+            scalarIndex[scalar.name] = scalars.count
+            scalars.append(scalar)
+            addedInputs.append((scalar.name, .scalar(scalars.count - 1)))
+        }
+        return RuleValue(composer.input(scalar.name), self)
     }
 
     /// A constant, as a literal in the update (`1` in `1 - w`): converted to
@@ -171,6 +182,14 @@ public final class UpdateEmitter {
         if abs(cast(weight)) < 0.5 { return start + scalar * (end - start) }
         return end - (end - start) * (constant(1) - scalar)
     }
+}
+
+/// One hyperparameter of an update, computed on the host for each step.
+struct StepScalar: Sendable {
+    var name: String
+    /// Whether it depends on the step number (else only on the config).
+    var perStep: Bool
+    var value: @Sendable (OptimizerConfig, Int) -> Double
 }
 
 /// What an input a rule added is.

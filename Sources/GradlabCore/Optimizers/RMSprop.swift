@@ -17,21 +17,21 @@ public enum RMSprop: OptimizerRule {
 
     public static func emit(_ e: UpdateEmitter, _ config: OptimizerConfig, variant: Int) {
         var g = config.maximize ? -e.gradient : e.gradient
-        if config.weightDecay != 0 { g = g + e.scalar("weight_decay") { c, _ in c.weightDecay } * e.parameter }
-        let s = e.state("square_avg") * e.scalar("alpha") { c, _ in c.alpha } + e.scalar("1-alpha") { c, _ in 1 - c.alpha } * g * g
+        if config.weightDecay != 0 { g = g + e.scalar("weight_decay") { c in c.weightDecay } * e.parameter }
+        let s = e.state("square_avg") * e.scalar("alpha") { c in c.alpha } + e.scalar("1-alpha") { c in 1 - c.alpha } * g * g
         e.setState("square_avg", s)
         var average: RuleValue
         if config.centered {
-            let a = e.lerp(e.state("grad_avg"), g, weight: 1 - config.alpha, scalar: e.scalar("1-alpha") { c, _ in 1 - c.alpha })
+            let a = e.lerp(e.state("grad_avg"), g, weight: 1 - config.alpha, scalar: e.scalar("1-alpha") { c in 1 - c.alpha })
             e.setState("grad_avg", a)
             average = (s - a * a).squareRoot()
         } else {
             average = s.squareRoot()
         }
-        average = average + e.scalar("eps") { c, _ in c.eps }
-        let negativeLR = e.scalar("-lr") { c, _ in -c.lr }
+        average = average + e.scalar("eps") { c in c.eps }
+        let negativeLR = e.scalar("-lr") { c in -c.lr }
         if config.momentum > 0 {
-            let buffer = e.state("momentum_buffer") * e.scalar("momentum") { c, _ in c.momentum } + g / average
+            let buffer = e.state("momentum_buffer") * e.scalar("momentum") { c in c.momentum } + g / average
             e.setState("momentum_buffer", buffer)
             e.setParameter(e.parameter + negativeLR * buffer)
         } else {

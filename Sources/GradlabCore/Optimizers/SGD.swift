@@ -28,15 +28,15 @@ public enum SGD: OptimizerRule {
 
     public static func emit(_ e: UpdateEmitter, _ config: OptimizerConfig, variant: Int) {
         var g = config.maximize ? -e.gradient : e.gradient
-        if config.weightDecay != 0 { g = g + e.scalar("weight_decay") { c, _ in c.weightDecay } * e.parameter }
+        if config.weightDecay != 0 { g = g + e.scalar("weight_decay") { c in c.weightDecay } * e.parameter }
         if config.momentum != 0 {
-            let momentum = e.scalar("momentum") { c, _ in c.momentum }
+            let momentum = e.scalar("momentum") { c in c.momentum }
             let buffer = variant == 1 ? g
-                : momentum * e.state("momentum_buffer") + e.scalar("1-dampening") { c, _ in 1 - c.dampening } * g
+                : momentum * e.state("momentum_buffer") + e.scalar("1-dampening") { c in 1 - c.dampening } * g
             e.setState("momentum_buffer", buffer)
             g = config.nesterov ? g + momentum * buffer : buffer
         }
-        e.setParameter(e.parameter + e.scalar("-lr") { c, _ in -c.lr } * g)
+        e.setParameter(e.parameter + e.scalar("-lr") { c in -c.lr } * g)
     }
 }
 
