@@ -19,6 +19,8 @@ public final class ComputeThread: SerialExecutor, @unchecked Sendable {
         self.queue = queue
         let executor = UnownedSerialExecutor(ordinary: self)
         let thread = Thread {
+            // Named from inside: Foundation then names the OS thread too (profilers, debuggers).
+            Thread.current.name = name
             while let job = queue.next() { job.runSynchronously(on: executor) }
         }
         thread.name = name

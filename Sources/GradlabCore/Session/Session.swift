@@ -189,6 +189,9 @@ public actor Session {
 
     public var dataset: LabDataset { lab.dataset }
 
+    /// Whether this runs on the Session's compute thread (tests).
+    var isOnComputeThread: Bool { thread.isCurrent }
+
     /// Ends the event stream and tells the sinks (idempotent).
     public func finish(status: String) {
         guard !finished else { return }
