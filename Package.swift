@@ -29,17 +29,22 @@ let package = Package(
         /// CPU feature detection for choosing a kernel set at run time.
         .target(name: "CGradlabCPU"),
 
+        /// Whole-vector operations Swift's SIMD types do not lower to one
+        /// instruction (square root), inlined into each kernel module.
+        .target(name: "CGradlabVector"),
+
         /// The chunk kernels and vectorized elementary functions, built for
         /// the x86-64 baseline. The two targets after it compile the same
         /// files (symbolic links to `GradlabSIMD/Kernels`) for AVX2 and
         /// AVX-512; GradlabMath picks one at run time (docs/performance.md).
         .target(
             name: "GradlabSIMD",
+            dependencies: ["CGradlabVector"],
             swiftSettings: simdOptimization
         ),
         .target(
             name: "GradlabSIMDAVX2",
-            dependencies: ["GradlabSIMD"],
+            dependencies: ["GradlabSIMD", "CGradlabVector"],
             swiftSettings: [
                 .define("GRADLAB_SIMD_VARIANT"), .define("GRADLAB_SIMD_AVX2"),
                 .unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"]),
@@ -47,7 +52,7 @@ let package = Package(
         ),
         .target(
             name: "GradlabSIMDAVX512",
-            dependencies: ["GradlabSIMD"],
+            dependencies: ["GradlabSIMD", "CGradlabVector"],
             swiftSettings: [
                 .define("GRADLAB_SIMD_VARIANT"), .define("GRADLAB_SIMD_AVX512"),
                 .unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mavx512f", "-Xcc", "-mavx512vl",

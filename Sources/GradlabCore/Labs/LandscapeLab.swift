@@ -68,17 +68,6 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         }
     }
 
-    /// `np.random.seed(seed); np.random.rand(n, 2)` scaled to the domain,
-    /// written as all x1 values then all x2 values.
-    static func generateStarts(into values: UnsafeMutablePointer<T>, count: Int, domain: [Double], seed: UInt32) {
-        var rng = MersenneTwister(seed: seed)
-        for i in 0..<count {
-            let u1 = rng.uniform(), u2 = rng.uniform()
-            values[i] = T(domain[0] + (domain[1] - domain[0]) * u1)
-            values[count + i] = T(domain[2] + (domain[3] - domain[2]) * u2)
-        }
-    }
-
     /// What the sweeps reduce, by what the lab's observers read.
     private var tracked: Int { min(count, config.trackedPoints) }
     private var summarizing: Bool { summarizesPoints && groupCount == 1 && count > tracked }

@@ -65,7 +65,7 @@ enum FloatKernels: LaneKernels {
     }
     @inline(never) static func sqrtLanes(_ x: UnsafePointer<Float>, _ r: UnsafeMutablePointer<Float>, _ n: Int) {
         var i = 0
-        while i < n { store(at(x, i).squareRoot(), r + i); i &+= V.scalarCount }
+        while i < n { store(squareRoot(at(x, i)), r + i); i &+= V.scalarCount }
     }
     @inline(never) static func absLanes(_ x: UnsafePointer<Float>, _ r: UnsafeMutablePointer<Float>, _ n: Int) {
         var i = 0

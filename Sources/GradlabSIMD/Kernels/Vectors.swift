@@ -7,6 +7,7 @@
 #if GRADLAB_SIMD_VARIANT
 import GradlabSIMD
 #endif
+import CGradlabVector
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -41,6 +42,26 @@ func mulAdd<V: SIMD>(_ a: V, _ b: V, _ c: V) -> V where V.Scalar: BinaryFloating
     c.addingProduct(a, b)
     #else
     a * b + c
+    #endif
+}
+
+/// The correctly rounded square root of every lane, as one vector
+/// instruction (see `gradlab_vector.h`).
+@_transparent
+func squareRoot(_ x: FloatVector) -> FloatVector {
+    #if GRADLAB_SIMD_AVX512
+    gradlab_sqrt_float16(x)
+    #else
+    gradlab_sqrt_float8(x)
+    #endif
+}
+
+@_transparent
+func squareRoot(_ x: DoubleVector) -> DoubleVector {
+    #if GRADLAB_SIMD_AVX512
+    gradlab_sqrt_double8(x)
+    #else
+    gradlab_sqrt_double4(x)
     #endif
 }
 

@@ -1,0 +1,30 @@
+#ifndef GRADLAB_VECTOR_H
+#define GRADLAB_VECTOR_H
+
+// Vector operations Swift's SIMD types do not lower to one instruction.
+//
+// Static inline, so each kernel module compiles them with its own target
+// flags (-mavx2, -mavx512f): a whole-vector `vsqrtps`/`vsqrtpd` there, SSE2's
+// `sqrtps` on the baseline. (`SIMD16<Float>.squareRoot()` became sixteen
+// scalar square roots, each with a branch to `sqrtf` for errno.) The results
+// are the IEEE square root, correctly rounded, in every lane.
+
+typedef float gradlab_float8 __attribute__((ext_vector_type(8)));
+typedef float gradlab_float16 __attribute__((ext_vector_type(16)));
+typedef double gradlab_double4 __attribute__((ext_vector_type(4)));
+typedef double gradlab_double8 __attribute__((ext_vector_type(8)));
+
+static inline __attribute__((always_inline)) gradlab_float8 gradlab_sqrt_float8(gradlab_float8 x) {
+    return __builtin_elementwise_sqrt(x);
+}
+static inline __attribute__((always_inline)) gradlab_float16 gradlab_sqrt_float16(gradlab_float16 x) {
+    return __builtin_elementwise_sqrt(x);
+}
+static inline __attribute__((always_inline)) gradlab_double4 gradlab_sqrt_double4(gradlab_double4 x) {
+    return __builtin_elementwise_sqrt(x);
+}
+static inline __attribute__((always_inline)) gradlab_double8 gradlab_sqrt_double8(gradlab_double8 x) {
+    return __builtin_elementwise_sqrt(x);
+}
+
+#endif
