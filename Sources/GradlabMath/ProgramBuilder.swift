@@ -20,6 +20,12 @@ struct ProgramBuilder {
     private(set) var instructions: [Program.Instruction] = []
     private var existing: [Key: Int] = [:]
     let lowersPowers: Bool
+    /// Whether negations move outward through `*`, `/`, `+` and `-` (the
+    /// differentiator's adjoints are full of them). Composed instructions
+    /// keep theirs where they are: moving a gradient's negation into an
+    /// optimizer's update would give the negated value a second reader, and
+    /// the plan could no longer fold the negation into the step computing it.
+    var movesNegations = true
 
     /// Like ``Program/Instruction``, but a constant is keyed by its bits, so
     /// 0 and -0 stay apart and NaN finds itself.
@@ -82,7 +88,7 @@ struct ProgramBuilder {
         if op == .power { return power(a, b) }
         if let x = constantValue(a), let y = constantValue(b) { return constant(ScalarMath.apply(op, x, y)) }
         switch op {
-        case .add:
+        case .add where movesNegations:
             // Exact: a + (-b) is by definition a - b, and (-a) + (-b) = -(a + b)
             // because rounding is symmetric.
             switch (negated(a), negated(b)) {
@@ -91,7 +97,7 @@ struct ProgramBuilder {
             case let (na?, nil): return binary(.subtract, b, na)
             case (nil, nil): break
             }
-        case .subtract:
+        case .subtract where movesNegations:
             if let nb = negated(b) { return binary(.add, a, nb) }
             if let na = negated(a) { return unary(.negate, binary(.add, na, b)) }
         case .multiply:
@@ -99,6 +105,7 @@ struct ProgramBuilder {
             if constantValue(b) == 1 { return a }
             if constantValue(a) == -1 { return unary(.negate, b) }
             if constantValue(b) == -1 { return unary(.negate, a) }
+            guard movesNegations else { break }
             switch (negated(a), negated(b)) {
             case let (na?, nb?): return binary(.multiply, na, nb)
             case let (na?, nil): return unary(.negate, binary(.multiply, na, b))
@@ -107,6 +114,7 @@ struct ProgramBuilder {
             }
         case .divide:
             if constantValue(b) == 1 { return a }
+            guard movesNegations else { break }
             switch (negated(a), negated(b)) {
             case let (na?, nb?): return binary(.divide, na, nb)
             case let (na?, nil): return unary(.negate, binary(.divide, na, b))

@@ -16,11 +16,15 @@ public struct ProgramValue: Hashable, Sendable {
 ///
 /// New instructions go through the same hash-consing and exact
 /// simplifications as differentiation (``Program/valueAndGradient(of:inputs:respect:)``),
-/// so a value computed twice is computed once and the result is what the
-/// operations say in IEEE arithmetic; the base Program's instructions are
-/// kept as they are.
+/// but for moving negations, so a value computed twice is computed once and
+/// the result is what the operations say in IEEE arithmetic; the base
+/// Program's instructions are kept as they are.
 public struct ProgramComposer {
-    private var builder = ProgramBuilder(lowersPowers: true)
+    private var builder: ProgramBuilder = {
+        var builder = ProgramBuilder(lowersPowers: true)
+        builder.movesNegations = false
+        return builder
+    }()
     public private(set) var inputs: [String] = []
     /// The base Program's outputs, as values to build on.
     public private(set) var baseOutputs: [ProgramValue] = []
@@ -32,6 +36,7 @@ public struct ProgramComposer {
     public init(extending base: Program) {
         inputs = base.inputs
         builder = ProgramBuilder(appending: base.instructions)
+        builder.movesNegations = false
         baseOutputs = base.outputs.map(ProgramValue.init(id:))
     }
 
