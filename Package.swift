@@ -81,6 +81,13 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
 
+        /// The CUDA device: the driver and NVRTC loaded at run time (never
+        /// linked), CUDA C generated from each sweep's Program.
+        .target(
+            name: "GradlabCUDA",
+            dependencies: ["GradlabDevice", "GradlabMath"]
+        ),
+
         // MARK: - Engine
 
         /// Optimizers, labs, data loading, the Session actor, and run files.
@@ -88,7 +95,7 @@ let package = Package(
         .target(
             name: "GradlabCore",
             dependencies: [
-                "GradlabMath", "GradlabDevice",
+                "GradlabMath", "GradlabDevice", "GradlabCUDA",
                 .product(name: "RealModule", package: "swift-numerics"),
             ],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]

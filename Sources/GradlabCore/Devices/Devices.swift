@@ -1,8 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 
 @_exported import GradlabDevice
+import GradlabCUDA
 
 /// Opens the device `--device` asks for.
 ///
@@ -28,50 +26,22 @@ public enum Devices {
         case .exactly(.cpu):
             return .success(CPUDevice())
         case .auto:
-            switch CUDADriver.probe() {
-            case nil: return .success(CPUDevice(note: "auto: \(CUDADriver.executorMissing)"))
-            case let reasons?: return .success(CPUDevice(note: "no CUDA (\(reasons.first ?? "not found")); using cpu"))
+            do {
+                return .success(try CUDADevice.open(ordinal: 0))
+            } catch {
+                return .success(CPUDevice(note: "no CUDA (\(CUDADevice.discover().problem ?? error.message)); using cpu"))
             }
-        case .exactly(.cuda):
-            switch CUDADriver.probe() {
-            case nil: return .failure(GradlabError("--device \(request): \(CUDADriver.executorMissing)"))
-            case let reasons?:
-                let tried = CUDADriver.driverLibraries.joined(separator: ", ")
-                return .failure(GradlabError("--device \(request): CUDA unavailable: tried \(tried): \(reasons.joined(separator: "; "))"))
+        case .exactly(.cuda(let ordinal)):
+            do {
+                return .success(try CUDADevice.open(ordinal: ordinal))
+            } catch {
+                return .failure(GradlabError("--device \(request): \(error.message). "
+                    + "Set GRADLAB_CUDA_DRIVER or GRADLAB_NVRTC to a library's path, or install NVIDIA's driver and the "
+                    + "nvidia-cuda-nvrtc-cu12 wheel (docs/devices.md); --device cpu always works."))
             }
         }
     }
 
     /// The devices the TUI's `d` key cycles through.
     public static let cycle = ["cpu", "cuda"]
-}
-
-/// Run-time discovery of the CUDA driver and NVRTC.
-enum CUDADriver {
-    static let driverLibraries = ["libcuda.so.1", "libcuda.so"]
-
-    static let executorMissing = "a CUDA driver was found, but this build of gradlab has no CUDA executor yet; using cpu"
-
-    /// Loads the driver library and calls `cuInit(0)`. Returns nil when the
-    /// driver works, else one reason per library in ``driverLibraries``: the
-    /// loader's or the driver's own message.
-    static func probe() -> [String]? {
-        var reasons: [String] = []
-        for name in driverLibraries {
-            guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) else {
-                reasons.append(dlerror().map { String(cString: $0) } ?? "\(name): not found")
-                continue
-            }
-            defer { dlclose(handle) }
-            typealias CuInit = @convention(c) (UInt32) -> Int32
-            guard let symbol = dlsym(handle, "cuInit") else {
-                reasons.append("\(name): no cuInit symbol")
-                continue
-            }
-            let status = unsafeBitCast(symbol, to: CuInit.self)(0)
-            if status == 0 { return nil }
-            reasons.append("\(name): cuInit failed with CUresult \(status)\(status == 100 ? " (CUDA_ERROR_NO_DEVICE)" : "")")
-        }
-        return reasons
-    }
 }
