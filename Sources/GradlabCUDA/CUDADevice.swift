@@ -257,7 +257,7 @@ public final class CUDADevice: ComputeDevice {
         guard let module else { throw DeviceError("cuda: cuModuleLoadDataEx returned no module") }
         var sweep: CUfunction?, finish: CUfunction?
         try driver.check(driver.cuModuleGetFunction(&sweep, module, "gradlab_sweep"), "cuModuleGetFunction(gradlab_sweep)")
-        if !source.isSequential {
+        if source.hasFinish {
             try driver.check(driver.cuModuleGetFunction(&finish, module, "gradlab_finish"), "cuModuleGetFunction(gradlab_finish)")
         }
         guard let sweep else { throw DeviceError("cuda: no gradlab_sweep in the module") }

@@ -28,6 +28,8 @@ public struct CUDASource: Sendable, Equatable {
     public static let blockSize = 256
 
     public var isSequential: Bool
+    /// Whether there is a `gradlab_finish` kernel (a parallel sweep that reduces).
+    public var hasFinish: Bool
     /// Columns of each block's partials: sums, then the sum of squares,
     /// then min, max and a NaN flag of the extremes.
     public var reducedColumns: Int
@@ -98,6 +100,8 @@ public struct CUDASource: Sendable, Equatable {
         self.parameters = parameters
         let columns = summed.count + (squaresOf.isEmpty ? 0 : 1) + (extremesOf == nil ? 0 : 3)
         reducedColumns = columns
+        let hasFinish = !sequential && columns > 0
+        self.hasFinish = hasFinish
 
         var lines: [String] = []
         func line(_ text: String) { lines.append(text) }
@@ -211,7 +215,7 @@ public struct CUDASource: Sendable, Equatable {
             line("    }")
         }
         line("}")
-        if !sequential {
+        if hasFinish {
             // The blocks' partials, in block order.
             line("")
             line("extern \"C\" __global__ void gradlab_finish(const double* partials, int blocks, double* totals) {")
@@ -241,7 +245,7 @@ public struct CUDASource: Sendable, Equatable {
             return "*(\(type)*)arguments[\(index)]"
         }
         line("extern \"C\" void gradlab_sweep_emu(void** arguments) { gradlab_sweep(\(unpacked.joined(separator: ", "))); }")
-        if !sequential {
+        if hasFinish {
             line("extern \"C\" void gradlab_finish_emu(void** arguments) { gradlab_finish(*(const double**)arguments[0], *(int*)arguments[1], *(double**)arguments[2]); }")
         }
         line("#endif")
