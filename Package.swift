@@ -140,7 +140,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GradlabCLITests",
-            dependencies: ["GradlabCore", "GradlabTestSupport", "gradlab"],
+            dependencies: ["GradlabCore", "GradlabCUDA", "GradlabTestSupport", "gradlab"],
             exclude: ["Snapshots"]
         ),
     ],
