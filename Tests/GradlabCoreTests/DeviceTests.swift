@@ -133,3 +133,32 @@ struct DeviceTests {
         #expect(stateNames({ _ in }, .adagrad) == ["sum"])
     }
 }
+
+/// Moving a run between devices mid-way (the TUI's `d`) loses nothing: a
+/// run moved after two epochs ends where an unmoved one does, bit for bit.
+@Suite("Moving between devices")
+struct DeviceMoveTests {
+    @Test(arguments: [LabKind.landscape, .quadratic, .linear])
+    func aMovedRunEndsWhereAnUnmovedOneDoes(lab kind: LabKind) throws {
+        var config = LabConfig(lab: kind)
+        config.optimizer = OptimizerConfig(kind: .adam)
+        config.optimizer.lr = 0.01
+        config.points = 500
+        func run(moving: Bool) throws -> (EpochRecord, LabInspection, Int) {
+            let first = CPUDevice(), second = CPUDevice()
+            let lab = try makeLab(config, device: first)
+            _ = lab.startRecord()
+            _ = lab.runEpoch()
+            _ = lab.runEpoch()
+            if moving { try lab.move(to: second) }
+            _ = lab.runEpoch()
+            let record = lab.runEpoch()
+            return (record, lab.inspect(selectedPoint: 3), moving ? first.bytesAllocated : second.bytesAllocated)
+        }
+        let (stayed, stayedInspection, _) = try run(moving: false)
+        let (moved, movedInspection, left) = try run(moving: true)
+        #expect(moved == stayed)
+        #expect(movedInspection == stayedInspection)
+        #expect(left == 0, "the first device still holds \(left) bytes")
+    }
+}

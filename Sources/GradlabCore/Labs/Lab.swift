@@ -38,6 +38,9 @@ protocol Lab: AnyObject {
     var optimizerCheckpoint: OptimizerCheckpoint { get }
     /// Loads parameters (and optimizer state, if present) from a checkpoint.
     func restore(_ checkpoint: LoadedCheckpoint) throws(GradlabError)
+    /// Moves parameters, optimizer state and data to `device` (the TUI's
+    /// `d`); on failure nothing has changed.
+    func move(to device: any ComputeDevice) throws(GradlabError)
 }
 
 /// One parameter as the inspector shows it.

@@ -11,9 +11,9 @@ final class LinearLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     private let training: Program
     private let inference: Program
     private let trainX: [T], trainY: [T], testX: [T], testY: [T]
-    private let data: (trainX: DeviceBuffer<T>, trainY: DeviceBuffer<T>, testX: DeviceBuffer<T>, testY: DeviceBuffer<T>)
+    private var data: (trainX: DeviceBuffer<T>, trainY: DeviceBuffer<T>, testX: DeviceBuffer<T>, testY: DeviceBuffer<T>)
     /// The last sample's gradient of weight and bias.
-    private let gradients: DeviceBuffer<T>
+    private var gradients: DeviceBuffer<T>
 
     init(_ config: LabConfig, device: any ComputeDevice) throws(GradlabError) {
         let variables = ["weight", "bias", "x", "y"]
@@ -64,6 +64,12 @@ final class LinearLab<T: ProgramScalar>: TrainableLab<T>, Lab {
 
     deinit {
         for buffer in [data.trainX, data.trainY, data.testX, data.testY, gradients] { device.free(buffer) }
+    }
+
+    override var ownBuffers: [DeviceBuffer<T>] { [data.trainX, data.trainY, data.testX, data.testY, gradients] }
+
+    override func adoptOwnBuffers(_ buffers: [DeviceBuffer<T>]) {
+        (data.trainX, data.trainY, data.testX, data.testY, gradients) = (buffers[0], buffers[1], buffers[2], buffers[3], buffers[4])
     }
 
     /// The sweep binding weight, bias and samples for `program`'s inputs.

@@ -12,9 +12,9 @@ final class QuadraticLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     private let program: Program
     private let t: [T]
     private let v: [T]
-    private let data: (t: DeviceBuffer<T>, v: DeviceBuffer<T>)
+    private var data: (t: DeviceBuffer<T>, v: DeviceBuffer<T>)
     /// The batch gradient of a, b, c, as the update reads it.
-    private let gradients: DeviceBuffer<T>
+    private var gradients: DeviceBuffer<T>
 
     init(_ config: LabConfig, device: any ComputeDevice) throws(GradlabError) {
         let expression = try parseLabExpression(config.function, variables: ["a", "b", "c", "t", "v"], flag: "model")
@@ -49,6 +49,12 @@ final class QuadraticLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         device.free(data.t)
         device.free(data.v)
         device.free(gradients)
+    }
+
+    override var ownBuffers: [DeviceBuffer<T>] { [data.t, data.v, gradients] }
+
+    override func adoptOwnBuffers(_ buffers: [DeviceBuffer<T>]) {
+        (data.t, data.v, gradients) = (buffers[0], buffers[1], buffers[2])
     }
 
     /// `torch.arange(0, 20).float()` and `torch.randn(20) * 3 + 0.75 * (t - 9.5) ** 2 + 1`,

@@ -11,13 +11,13 @@ import GradlabMath
 /// handles and reads back what records and the inspector show.
 class TrainableLab<T: ProgramScalar> {
     let config: LabConfig
-    let device: any ComputeDevice
+    private(set) var device: any ComputeDevice
     let parameterCount: Int
     /// Every parameter, group after group.
-    let parameters: DeviceBuffer<T>
+    private(set) var parameters: DeviceBuffer<T>
     /// How far each parameter moved at the last step, when the lab keeps
     /// last steps (at most ``stepTrackingLimit`` parameters).
-    let lastSteps: DeviceBuffer<T>?
+    private(set) var lastSteps: DeviceBuffer<T>?
     /// Each group's optimizer, over `groupRanges[g]` of the parameters.
     private(set) var groups: [OptimizerGroup<T>]
     let groupRanges: [Range<Int>]
@@ -167,6 +167,53 @@ class TrainableLab<T: ProgramScalar> {
                 state: (try? groups[g].stateValues(at: index - start, on: device)) ?? [])
         }
     }
+
+    /// Moves every buffer to `device`: parameters, last steps, optimizer
+    /// state, and the subclass's own (``ownBuffers``). All are copied before
+    /// any is freed, so a failure (too little memory) changes nothing.
+    func move(to target: any ComputeDevice) throws(GradlabError) {
+        let source = device
+        var moved: [(old: DeviceBuffer<T>, new: DeviceBuffer<T>)] = []
+        func copy(_ buffer: DeviceBuffer<T>) throws(GradlabError) -> DeviceBuffer<T> {
+            let fresh = try onDevice { () throws(DeviceError) in
+                let values = try source.read(buffer, range: 0..<buffer.count)
+                let fresh = try target.allocate(T.self, count: buffer.count, filled: 0)
+                do throws(DeviceError) { try target.write(values, to: fresh) } catch { target.free(fresh); throw error }
+                return fresh
+            }
+            moved.append((buffer, fresh))
+            return fresh
+        }
+        do {
+            let newParameters = try copy(parameters)
+            let newSteps = try lastSteps.map { (buffer) throws(GradlabError) in try copy(buffer) }
+            var newState: [[String: DeviceBuffer<T>]] = []
+            for group in groups {
+                var state: [String: DeviceBuffer<T>] = [:]
+                for (name, buffer) in group.state { state[name] = try copy(buffer) }
+                newState.append(state)
+            }
+            var own: [DeviceBuffer<T>] = []
+            for buffer in ownBuffers { own.append(try copy(buffer)) }
+            // Everything is on the target: switch, then free the old copies.
+            parameters = newParameters
+            lastSteps = newSteps
+            for (group, state) in zip(groups, newState) { group.replaceState(state) }
+            adoptOwnBuffers(own)
+            device = target
+            sweeps = []
+            for (old, _) in moved { source.free(old) }
+        } catch {
+            for (_, fresh) in moved { target.free(fresh) }
+            throw error
+        }
+    }
+
+    /// The subclass's own buffers (data, gradients), moved with the rest.
+    var ownBuffers: [DeviceBuffer<T>] { [] }
+
+    /// Takes the moved copies of ``ownBuffers``, in the same order.
+    func adoptOwnBuffers(_ buffers: [DeviceBuffer<T>]) {}
 
     /// The sweep that applies group `g`'s next step to `places`, given the
     /// base Program (its inputs bound by `baseInputs`, its outputs by

@@ -108,6 +108,9 @@ final class OptimizerGroup<T: ProgramScalar> {
         self.stepCount = stepCount
     }
 
+    /// Takes state buffers moved to another device (``TrainableLab/move(to:)``).
+    func replaceState(_ moved: [String: DeviceBuffer<T>]) { state = moved }
+
     /// Frees the state buffers.
     func free(on device: any ComputeDevice) {
         for buffer in state.values { device.free(buffer) }

@@ -83,7 +83,7 @@ public actor Session {
     /// Publishes the device choice and the start state (epoch 0).
     @discardableResult
     public func start() -> EpochRecord {
-        publish(.device(epoch: 0, name: device.name, note: device.note))
+        publish(.device(epoch: 0, name: device.name, note: Self.note(device)))
         let record = lab.startRecord()
         latest = record
         publish(.epoch(record))
@@ -141,11 +141,18 @@ public actor Session {
         switch Devices.probe(name) {
         case .success(let device) where device.description.kind == computeDevice.description.kind:
             config.device = name
-            publish(.device(epoch: lab.epoch, name: device.description.name, note: device.description.note))
+            publish(.device(epoch: lab.epoch, name: device.description.name, note: Self.note(device.description)))
         case .success(let device):
-            // Moving a lab between devices comes with the CUDA device.
-            publish(.device(epoch: lab.epoch, name: computeDevice.description.name,
-                            note: "\(device.description.name): moving a run between devices is not supported yet; staying on \(computeDevice.description.name)"))
+            // Parameters, optimizer state and data move; no step is lost.
+            do {
+                try lab.move(to: device)
+                computeDevice = device
+                config.device = name
+                publish(.device(epoch: lab.epoch, name: device.description.name, note: Self.note(device.description)))
+            } catch {
+                publish(.device(epoch: lab.epoch, name: computeDevice.description.name,
+                                note: "\(device.description.name): \(error.message); staying on \(computeDevice.description.name)"))
+            }
         case .failure(let error):
             publish(.device(epoch: lab.epoch, name: device.name, note: error.message))
         }
@@ -188,6 +195,12 @@ public actor Session {
     }
 
     public var dataset: LabDataset { lab.dataset }
+
+    /// The device event's note: why this is not the device asked for, or a
+    /// GPU's description (`cuda: NVIDIA H200, sm_90`) for the status bar.
+    private static func note(_ device: DeviceDescription) -> String? {
+        device.note ?? (device.kind == .cpu ? nil : device.detail)
+    }
 
     /// Whether this runs on the Session's compute thread (tests).
     var isOnComputeThread: Bool { thread.isCurrent }

@@ -12,7 +12,7 @@ struct Summary {
     var text: String {
         var lines: [String] = []
         let functionNote = config.lab == .landscape ? " f=\(config.functionName ?? config.function)," : ""
-        lines.append("gradlab \(config.lab.rawValue):\(functionNote) \(config.optimizer.summary), \(config.dtype.rawValue), \(device.name)\(device.note.map { " (\($0))" } ?? "")")
+        lines.append("gradlab \(config.lab.rawValue):\(functionNote) \(config.optimizer.summary), \(config.dtype.rawValue), \(device.kind == .cpu ? device.name : device.detail)\(device.note.map { " (\($0))" } ?? "")")
         guard let last else { return lines.joined(separator: "\n") + "\n" }
         lines.append("\(status) at epoch \(last.epoch)\(last.diverged ? " (diverged: NaN or infinite values)" : "")")
         switch config.lab {

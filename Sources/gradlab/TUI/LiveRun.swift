@@ -81,7 +81,8 @@ struct RunView: Sendable {
             message = "optimizer → \(config.kind.rawValue) (fresh state)"
             messageIsWarning = false
         case .device(_, let name, let note):
-            device = name
+            // A GPU's note is its description (`cuda: NVIDIA H200, sm_90`): show it whole.
+            device = note.flatMap { $0.hasPrefix(name + ":") ? $0 : nil } ?? name
             message = note ?? "device → \(name)"
             messageIsWarning = note != nil
         case .reset(_, let seed):
