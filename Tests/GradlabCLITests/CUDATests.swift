@@ -159,6 +159,17 @@ struct CUDATests {
         #expect(!result.stderr.contains("Fatal error"))
     }
 
+    /// The points fit but Adam's state, made at the first step, does not:
+    /// the run stops with the device's words and a non-zero exit, no crash.
+    @Test(.enabled(if: double != nil, "needs a C compiler (cc)"))
+    func runningOutOfMemoryMidRunStopsCleanly() throws {
+        let result = try Gradlab.run(["--headless", "--quiet", "--device", "cuda", "--points", "100000", "--optimizer", "adam",
+                                      "--dtype", "f32", "--epochs", "3"],
+                                     environment: try Self.emulated(["GRADLAB_EMULATED_MEMORY": "1200000"]))
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("bytes needed") && !result.stderr.contains("Fatal error"), "\(result.stderr)")
+    }
+
     @Test func withoutCUDAAnExplicitRequestNamesWhatWasTried() throws {
         var environment = ProcessInfo.processInfo.environment
         environment["GRADLAB_CUDA_DRIVER"] = "/nonexistent/libcuda-test.so"

@@ -147,12 +147,12 @@ struct DeviceMoveTests {
         func run(moving: Bool) throws -> (EpochRecord, LabInspection, Int) {
             let first = CPUDevice(), second = CPUDevice()
             let lab = try makeLab(config, device: first)
-            _ = lab.startRecord()
-            _ = lab.runEpoch()
-            _ = lab.runEpoch()
+            _ = try lab.startRecord()
+            _ = try lab.runEpoch()
+            _ = try lab.runEpoch()
             if moving { try lab.move(to: second) }
-            _ = lab.runEpoch()
-            let record = lab.runEpoch()
+            _ = try lab.runEpoch()
+            let record = try lab.runEpoch()
             return (record, lab.inspect(selectedPoint: 3), moving ? first.bytesAllocated : second.bytesAllocated)
         }
         let (stayed, stayedInspection, _) = try run(moving: false)

@@ -55,9 +55,9 @@ struct LandscapeSweepTests {
         var gradients = [T](repeating: 0, count: 2 * points)
         let optimizer = makeOptimizer(optimizerConfig, scalar: T.self)
 
-        _ = lab.startRecord()
+        _ = try lab.startRecord()
         for epoch in 1...3 {
-            let record = lab.runEpoch()
+            let record = try lab.runEpoch()
             positions.withUnsafeMutableBufferPointer { p in
                 values.withUnsafeMutableBufferPointer { v in
                     gradients.withUnsafeMutableBufferPointer { g in
@@ -99,8 +99,8 @@ struct LandscapeSweepTests {
         config.points = 5_000
         let lab = try LandscapeLab<Float>(config, device: CPUDevice())
         lab.measuresForInspector = false
-        _ = lab.startRecord()
-        _ = lab.runEpoch()
+        _ = try lab.startRecord()
+        _ = try lab.runEpoch()
         let inspection = lab.inspect(selectedPoint: 3)
         #expect(inspection.gradientNorm.isNaN)
         #expect(inspection.parameters.allSatisfy { $0.gradient.isFinite && $0.gradient != 0 })
@@ -138,7 +138,7 @@ struct LandscapeSweepTests {
         config.trackedPoints = 10
         config.function = "log(x1 - 5)"  // NaN left of x1 = 5
         let lab = try LandscapeLab<Float>(config, device: CPUDevice())
-        let record = lab.startRecord()
+        let record = try lab.startRecord()
         let summary = try #require(record.summary)
         #expect(summary.fMin.isNaN && summary.fMax.isNaN)
         #expect(record.loss.isNaN)

@@ -45,8 +45,8 @@ public enum DeviceReport {
         let lab = try makeLab(config, device: device)
         lab.measuresForInspector = true
         lab.summarizesPoints = true
-        _ = lab.startRecord()
-        for _ in 0..<epochs { _ = lab.runEpoch() }
+        _ = try lab.startRecord()
+        for _ in 0..<epochs { _ = try lab.runEpoch() }
         return device.sources
     }
 }

@@ -17,10 +17,11 @@ protocol Lab: AnyObject {
     func setLearningRate(_ lr: Double)
     /// Replaces the optimizer; its state starts fresh, as a new torch.optim would.
     func setOptimizer(_ config: OptimizerConfig)
-    /// The start state (epoch 0) as an event record.
-    func startRecord() -> EpochRecord
-    /// Runs one epoch and describes it.
-    func runEpoch() -> EpochRecord
+    /// The start state (epoch 0) as an event record; throws when the device
+    /// fails (a kernel that does not compile, memory that runs out).
+    func startRecord() throws(GradlabError) -> EpochRecord
+    /// Runs one epoch and describes it; throws as ``startRecord()``.
+    func runEpoch() throws(GradlabError) -> EpochRecord
     /// Parameters, gradients, last steps and optimizer state for the inspector.
     func inspect(selectedPoint: Int) -> LabInspection
     /// Whether epochs measure what only the inspector shows and that costs a
@@ -114,14 +115,14 @@ public final class DirectLab {
         lab = try makeLab(config, device: try Devices.open(config.device))
         lab.measuresForInspector = false
         lab.summarizesPoints = false
-        _ = lab.startRecord()
+        _ = try lab.startRecord()
     }
 
     /// Runs `epochs` epochs; returns the last one's loss.
     @discardableResult
-    public func step(_ epochs: Int) -> Double {
+    public func step(_ epochs: Int) throws(GradlabError) -> Double {
         var loss = Double.nan
-        for _ in 0..<epochs { loss = lab.runEpoch().loss }
+        for _ in 0..<epochs { loss = try lab.runEpoch().loss }
         return loss
     }
 

@@ -128,7 +128,7 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     }
 
     /// Runs every group's sweep and keeps what the record and the inspector read.
-    private func sweepAll(stepping: Bool) -> (groupLoss: [Double], summary: PointSummary?) {
+    private func sweepAll(stepping: Bool) throws(GradlabError) -> (groupLoss: [Double], summary: PointSummary?) {
         var norm = 0.0
         var groupLoss: [Double] = []
         var summary: PointSummary?
@@ -137,13 +137,8 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
             let role: SweepKey.Role = stepping ? .epoch(summarizing: summarizing, measuring: measuresForInspector)
                 : .start(summarizing: summarizing, measuring: measuresForInspector)
             let key = SweepKey(role: role, group: g, variant: variant)
-            let prepared: LabSweep<T>
-            do {
-                prepared = try self.prepared(key) { () throws(GradlabError) in try sweep(group: g, stepping: stepping) }
-            } catch {
-                preconditionFailure("landscape sweep: \(error.message)")
-            }
-            let result = run(prepared.sweep, scalars: nextScalars(prepared.emission, group: g))
+            let prepared = try self.prepared(key) { () throws(GradlabError) in try sweep(group: g, stepping: stepping) }
+            let result = try run(prepared.sweep, scalars: nextScalars(prepared.emission, group: g))
             if stepping { groups[g].advance() }
             groupLoss.append(result.sums[0] / Double(count))
             if let squares = result.squares { norm += squares }
@@ -161,17 +156,17 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     // Reached through `any Lab`: without these the generic body runs.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func startRecord() -> EpochRecord {
-        let (groupLoss, summary) = sweepAll(stepping: false)
+    func startRecord() throws(GradlabError) -> EpochRecord {
+        let (groupLoss, summary) = try sweepAll(stepping: false)
         return record(groupLoss: groupLoss, lr: nil, summary: summary)
     }
 
     // Reached through `any Lab`: without these the generic body runs.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func runEpoch() -> EpochRecord {
+    func runEpoch() throws(GradlabError) -> EpochRecord {
         let lr = learningRate
-        let (groupLoss, summary) = sweepAll(stepping: true)
+        let (groupLoss, summary) = try sweepAll(stepping: true)
         finishEpoch()
         return record(groupLoss: groupLoss, lr: config.schedule == nil ? nil : lr, summary: summary)
     }

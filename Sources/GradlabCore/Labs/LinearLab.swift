@@ -80,20 +80,15 @@ final class LinearLab<T: ProgramScalar>: TrainableLab<T>, Lab {
 
     /// Mean loss over samples without touching gradients (`inference_mode`),
     /// summed in order.
-    private func meanLoss(test: Bool) -> Double? {
+    private func meanLoss(test: Bool) throws(GradlabError) -> Double? {
         let (x, y) = test ? (data.testX, data.testY) : (data.trainX, data.trainY)
         guard x.count > 0 else { return nil }
-        let prepared: any PreparedSweep<T>
-        do {
-            prepared = try self.prepared(SweepKey(role: test ? .testLoss : .trainLoss)) { () throws(GradlabError) in
+        let prepared = try self.prepared(SweepKey(role: test ? .testLoss : .trainLoss)) { () throws(GradlabError) in
                 let inputs = sampleInputs(x, y)
                 return (nil, Sweep(program: inference, lanes: x.count, mode: .sequential,
                                    inputs: inference.inputs.compactMap { inputs[$0] }, outputs: [.discard], summed: [0]))
             }.sweep
-        } catch {
-            preconditionFailure("linear sweep: \(error.message)")
-        }
-        return run(prepared, scalars: []).sums[0] / Double(x.count)
+        return try run(prepared, scalars: []).sums[0] / Double(x.count)
     }
 
     /// The training sweep for one form of the update: per lane, the loss,
@@ -120,14 +115,14 @@ final class LinearLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     // Reached through `any Lab`: without these the generic body runs.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func startRecord() -> EpochRecord {
-        record(train: meanLoss(test: false) ?? .nan, test: meanLoss(test: true), lr: nil)
+    func startRecord() throws(GradlabError) -> EpochRecord {
+        record(train: try meanLoss(test: false) ?? .nan, test: try meanLoss(test: true), lr: nil)
     }
 
     // Reached through `any Lab`: without these the generic body runs.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func runEpoch() -> EpochRecord {
+    func runEpoch() throws(GradlabError) -> EpochRecord {
         let lr = learningRate
         let group = groups[0]
         let samples = trainX.count
@@ -141,8 +136,7 @@ final class LinearLab<T: ProgramScalar>: TrainableLab<T>, Lab {
             let variant = rule.variant(optimizerConfig, step: first)
             var end = start + 1
             while end < samples, rule.variant(optimizerConfig, step: first + (end - start)) == variant { end += 1 }
-            let prepared: LabSweep<T>
-            do { prepared = try trainingSweep(variant: variant) } catch { preconditionFailure("linear sweep: \(error.message)") }
+            let prepared = try trainingSweep(variant: variant)
             var scalars: [Double] = []
             if let emission = prepared.emission {
                 // One row when no scalar depends on the step, else one per sample.
@@ -150,12 +144,12 @@ final class LinearLab<T: ProgramScalar>: TrainableLab<T>, Lab {
                 scalars.reserveCapacity(emission.scalars.count * rows)
                 for step in first..<(first + rows) { group.appendScalars(emission, step: step, to: &scalars) }
             }
-            sums = run(prepared.sweep, scalars: scalars, lanes: start..<end, sums: sums).sums
+            sums = try run(prepared.sweep, scalars: scalars, lanes: start..<end, sums: sums).sums
             group.advance(by: end - start)
             start = end
         }
         finishEpoch()
-        return record(train: (sums?[0] ?? .nan) / Double(samples), test: meanLoss(test: true), lr: config.schedule == nil ? nil : lr)
+        return record(train: (sums?[0] ?? .nan) / Double(samples), test: try meanLoss(test: true), lr: config.schedule == nil ? nil : lr)
     }
 
     private func record(train: Double, test: Double?, lr: Double?) -> EpochRecord {

@@ -72,30 +72,24 @@ final class QuadraticLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     /// MSE and its gradient at the current a, b, c (the gradient into its
     /// buffer): sums over the samples in order, in Double, then the means
     /// cast to the dtype.
-    private func evaluate() -> Double {
+    private func evaluate() throws(GradlabError) -> Double {
         let n = t.count
-        let prepared: any PreparedSweep<T>
-        do {
-            prepared = try self.prepared(SweepKey(role: .loss)) { () throws(GradlabError) in
+        let prepared = try self.prepared(SweepKey(role: .loss)) { () throws(GradlabError) in
                 let inputs: [SweepInput<T>] = [.element(parameters, index: 0), .element(parameters, index: 1), .element(parameters, index: 2),
                                                .lanes(data.t, offset: 0), .lanes(data.v, offset: 0)]
                 return (nil, Sweep(program: program, lanes: n, inputs: inputs, outputs: Array(repeating: .discard, count: 4),
                                    summed: [0, 1, 2, 3], orderedSums: true))
             }.sweep
-        } catch {
-            preconditionFailure("quadratic sweep: \(error.message)")
-        }
-        let sums = run(prepared, scalars: []).sums
+        let sums = try run(prepared, scalars: []).sums
         let gradient = (1...3).map { T(sums[$0] / Double(n)) }
         let (device, gradients) = (self.device, self.gradients)
-        do { try device.write(gradient, to: gradients) } catch { preconditionFailure("quadratic: \(error.message)") }
+        try onDevice { () throws(DeviceError) in try device.write(gradient, to: gradients) }
         return Double(T(sums[0] / Double(n)))
     }
 
     /// One optimizer step of a, b, c from the batch gradient.
-    private func step() {
+    private func step() throws(GradlabError) {
         let variant = groups[0].nextVariant
-        do {
             let prepared = try self.prepared(SweepKey(role: .update, variant: variant)) { () throws(GradlabError) in
                 var base = ProgramComposer()
                 let (p, g) = (base.input("p"), base.input("g"))
@@ -106,25 +100,22 @@ final class QuadraticLab<T: ProgramScalar>: TrainableLab<T>, Lab {
                                             steps: lastSteps.map { ($0, 0) })],
                     lanes: 3, mode: .parallel)
             }
-            _ = run(prepared.sweep, scalars: nextScalars(prepared.emission, group: 0))
+            _ = try run(prepared.sweep, scalars: nextScalars(prepared.emission, group: 0))
             groups[0].advance()
-        } catch {
-            preconditionFailure("quadratic update: \(error.message)")
-        }
     }
 
     // Reached through `any Lab`: without these the generic body runs.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func startRecord() -> EpochRecord { record(loss: evaluate(), lr: nil) }
+    func startRecord() throws(GradlabError) -> EpochRecord { record(loss: try evaluate(), lr: nil) }
 
     // Reached through `any Lab`: without these the generic body runs.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    func runEpoch() -> EpochRecord {
-        let loss = evaluate()
+    func runEpoch() throws(GradlabError) -> EpochRecord {
+        let loss = try evaluate()
         let lr = learningRate
-        step()
+        try step()
         finishEpoch()
         return record(loss: loss, lr: config.schedule == nil ? nil : lr)
     }

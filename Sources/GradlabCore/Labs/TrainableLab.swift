@@ -96,16 +96,12 @@ class TrainableLab<T: ProgramScalar> {
         return prepared
     }
 
-    /// Runs a prepared sweep; a device failure is a programming error here
-    /// (buffers and shapes were checked when it was prepared).
+    /// Runs a prepared sweep.
     func run(
         _ sweep: any PreparedSweep<T>, scalars: [Double], lanes: Range<Int>? = nil, sums: [Double]? = nil
-    ) -> SweepResult<T> {
-        do {
-            return try device.run(sweep, scalars: scalars, lanes: lanes, sums: sums)
-        } catch {
-            preconditionFailure("\(device.description.name): \(error.message)")
-        }
+    ) throws(GradlabError) -> SweepResult<T> {
+        let device = self.device
+        return try onDevice { () throws(DeviceError) in try device.run(sweep, scalars: scalars, lanes: lanes, sums: sums) }
     }
 
     /// Parameters `range`, read back from the device.

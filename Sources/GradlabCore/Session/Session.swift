@@ -84,7 +84,7 @@ public actor Session {
     @discardableResult
     public func start() -> EpochRecord {
         publish(.device(epoch: 0, name: device.name, note: Self.note(device)))
-        let record = lab.startRecord()
+        let record = recordOrStop { () throws(GradlabError) in try lab.startRecord() }
         latest = record
         publish(.epoch(record))
         return record
@@ -97,17 +97,34 @@ public actor Session {
         var last: EpochRecord?
         for _ in 0..<max(0, epochs) {
             if isDiverged { break }
-            let record = lab.runEpoch()
+            let record = recordOrStop { () throws(GradlabError) in try lab.runEpoch() }
             last = record
             latest = record
             publish(.epoch(record))
-            if record.diverged {
+            if record.diverged, !divergenceReported {
                 divergenceReported = true
                 publish(.divergence(epoch: record.epoch, message: "loss or parameters became NaN or infinite at epoch \(record.epoch) (lr \(formatNumber(config.optimizer.lr)))"))
             }
         }
         return last
     }
+
+    /// The lab's record, or, when the device fails (a kernel that does not
+    /// compile, memory that runs out), a record that stops the run with the
+    /// device's message: no crash, the recording kept, the reason said.
+    private func recordOrStop(_ body: () throws(GradlabError) -> EpochRecord) -> EpochRecord {
+        do {
+            return try body()
+        } catch {
+            divergenceReported = true
+            failure = error.message
+            publish(.divergence(epoch: lab.epoch, message: "the run stopped: \(error.message)"))
+            return EpochRecord(epoch: lab.epoch, loss: .nan, params: [], diverged: true, lr: nil)
+        }
+    }
+
+    /// Why the device stopped the run, when it did (see ``recordOrStop(_:)``).
+    public private(set) var failure: String?
 
     /// Whether training has diverged (further steps do nothing until reset).
     public var isDiverged: Bool { divergenceReported }
@@ -168,7 +185,7 @@ public actor Session {
         config = next
         divergenceReported = false
         publish(.reset(epoch: 0, seed: seed))
-        let record = lab.startRecord()
+        let record = recordOrStop { () throws(GradlabError) in try lab.startRecord() }
         latest = record
         publish(.epoch(record))
     }

@@ -62,6 +62,10 @@ struct HeadlessRun {
         let summary = Summary(config: await session.config, device: await session.device,
                               last: await session.latest, status: status, recordPath: recorder?.path, savePath: savePath)
         print(summary.text, terminator: "")
+        if let failure = await session.failure {
+            writeError("gradlab: \(failure)\n")
+            return 1
+        }
         switch signals.signal {
         case SIGINT?: return 130
         case SIGTERM?: return 143
