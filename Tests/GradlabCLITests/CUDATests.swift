@@ -190,3 +190,30 @@ struct CUDATests {
         #expect(result.stdout.contains("cuda: usable") && result.stdout.contains("gradlab emulated GPU, sm_90"), "\(result.stdout)")
     }
 }
+
+/// `d` in the TUI moves the run to the (emulated) GPU and back, and the
+/// status bar names the device.
+@Suite("CUDA in the TUI", .enabled(if: TmuxSession.isAvailable && CUDATests.double != nil), .serialized)
+struct CUDATerminalTests {
+    @Test func dMovesTheRunToTheGPUAndBack() throws {
+        let tmux = try TmuxSession(width: 140, height: 40)
+        let environment = try CUDATests.emulated()
+        let exports = ["GRADLAB_CUDA_DRIVER", "GRADLAB_NVRTC", "GRADLAB_EMULATION_HEADER"]
+            .compactMap { key in environment[key].map { "\(key)='\($0)'" } }.joined(separator: " ")
+        try tmux.enter("\(exports) \(Gradlab.binary) --device cpu --points 200; echo GRADLAB_EXIT=$?")
+        try tmux.waitFor("PAUSED")
+        for _ in 0..<2 { try tmux.send("Space") }
+        try tmux.waitFor("epoch 2 ")
+        try tmux.send("d")
+        try tmux.waitFor("cuda: gradlab emulated GPU, sm_90", timeout: 60)
+        for _ in 0..<2 { try tmux.send("Space") }
+        try tmux.waitFor("epoch 4 ", timeout: 60)
+        try tmux.send("d")
+        try tmux.waitFor("back on the cpu") { screen in
+            screen.split(separator: "\n").last { $0.contains("PAUSED") }.map { $0.contains("cpu") && !$0.contains("emulated") } ?? false
+        }
+        try tmux.send("q")
+        try tmux.waitFor("GRADLAB_EXIT=0")
+        try tmux.expectUsable()
+    }
+}

@@ -82,8 +82,9 @@ struct RunView: Sendable {
             messageIsWarning = false
         case .device(_, let name, let note):
             // A GPU's note is its description (`cuda: NVIDIA H200, sm_90`): show it whole.
-            device = note.flatMap { $0.hasPrefix(name + ":") ? $0 : nil } ?? name
-            message = note ?? "device → \(name)"
+            let described = note.flatMap { $0.hasPrefix(name + ":") ? $0 : nil }
+            device = described ?? name
+            message = described.map { "device → \($0)" } ?? note ?? "device → \(name)"
             messageIsWarning = note != nil
         case .reset(_, let seed):
             message = "reset with seed \(seed)"
