@@ -54,6 +54,8 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     case switchView
     case toggleLogScale
     case resetNewSeed
+    /// Back to epoch 0 from the same starts and data (compare settings from identical points).
+    case restartSameStarts
     case focusNext
     case focusPrevious
     case selectNext

@@ -8,6 +8,7 @@ public enum Keymap {
         KeyBinding([.character("n")], .epochsPerFrameUp, "more epochs per frame", group: .training),
         KeyBinding([.character("N")], .epochsPerFrameDown, "fewer epochs per frame", group: .training),
         KeyBinding([.character("R")], .resetNewSeed, "reset with a new seed", group: .training),
+        KeyBinding([.character("x")], .restartSameStarts, "restart, same starts", group: .training),
         KeyBinding([.character("s")], .save, "save a checkpoint", group: .training),
 
         KeyBinding([.character("+"), .character("=")], .lrUpQuarter, "lr up a quarter decade", group: .learningRate),

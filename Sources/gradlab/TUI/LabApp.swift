@@ -123,12 +123,17 @@ final class LabApp {
         case .resetNewSeed:
             builder.resetRange()
             driver.send(.reset)
+        case .restartSameStarts:
+            builder.resetRange()
+            driver.send(.restart)
         case .focusNext: view.focus = view.focus.next
         case .focusPrevious: view.focus = view.focus.previous
         case .selectNext, .selectPrevious:
             let count = max(1, live.pathCount)
             view.selected = (view.selected + (action == .selectNext ? 1 : count - 1)) % count
-            driver.send(.select(view.selected))
+            // The inspector shows the point marked ◉: the lab's index of that path.
+            let perGroup = builder.config.starts?.count ?? builder.config.points
+            driver.send(.select(live.labPoint(forPath: view.selected, pointsPerGroup: perGroup)))
         case .save: driver.send(.save(savePath))
         case .toggleBasins: view.showBasins.toggle()
         case .nextParameterPair: builder.nextParameterPair()

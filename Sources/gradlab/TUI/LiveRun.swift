@@ -37,6 +37,15 @@ struct RunView: Sendable {
     /// At most this many landscape points are drawn (the first ones).
     static let drawnPoints = 400
 
+    /// The lab's index of the point drawn as path `path`: paths are the first
+    /// ``pathsPerGroup`` points of each optimizer group, while the lab counts
+    /// `pointsPerGroup` points a group (so under `--compare`, or with more
+    /// points than are drawn, the two differ).
+    func labPoint(forPath path: Int, pointsPerGroup: Int) -> Int {
+        guard pathsPerGroup > 0 else { return path }
+        return (path / pathsPerGroup) * pointsPerGroup + path % pathsPerGroup
+    }
+
     /// A data lab's parameters by epoch (decimated like the paths), from
     /// which the plane draws any two.
     var parameterPath: [[Double]] = []
@@ -141,4 +150,9 @@ final class LiveRun: Sendable {
 
     /// How many paths the plane draws (without copying them).
     var pathCount: Int { state.withLock { $0.paths.count } }
+
+    /// ``RunView/labPoint(forPath:pointsPerGroup:)`` of the current view.
+    func labPoint(forPath path: Int, pointsPerGroup: Int) -> Int {
+        state.withLock { $0.labPoint(forPath: path, pointsPerGroup: pointsPerGroup) }
+    }
 }

@@ -12,6 +12,8 @@ enum DriverCommand: Sendable {
     case nextOptimizer
     case nextDevice
     case reset
+    /// Back to epoch 0 with the same seed: the same starts and data.
+    case restart
     case select(Int)
     case save(String)
     case quit
@@ -83,6 +85,9 @@ final class TrainingDriver: Sendable {
                 case .reset:
                     seedCounter &+= 1
                     let seed = await session.config.seed &+ seedCounter
+                    do { try await session.reset(seed: seed) } catch { note(error.message) }
+                case .restart:
+                    let seed = await session.config.seed
                     do { try await session.reset(seed: seed) } catch { note(error.message) }
                 case .select(let index):
                     selected = index

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import GradlabCore
+import GradlabUI
+import GradlabTestSupport
+@testable import gradlab
+
+/// What the TUI shows must be true (issue 12): the inspector describes the
+/// point marked ◉; a restart comes back to the same starts.
+@Suite("The TUI tells the truth")
+struct TUITruthTests {
+    /// Under --compare, the drawn paths are the first points of each group:
+    /// selecting group 2's first path inspects group 2's first point, which
+    /// the inspector reports with that group's optimizer.
+    @Test func theInspectorDescribesTheMarkedPointOfEveryGroup() async throws {
+        var config = LabConfig(lab: .landscape)
+        config.points = 1000
+        config.trackedPoints = 1000
+        config.compare = [OptimizerConfig(kind: .sgd), OptimizerConfig(kind: .adam), OptimizerConfig(kind: .rmsprop)]
+        let session = try Session(config: config)
+        var view = RunView()
+        await session.start()
+        await session.step(2)
+        await session.finish(status: "completed")
+        for await event in session.events { view.apply(event, groups: 3, pathOf: FrameBuilder.pathPoint) }
+        let perGroup = view.pathsPerGroup
+        #expect(perGroup == 133)  // 400 drawn, a third a group
+        for path in [0, 5, perGroup, perGroup + 7, 2 * perGroup + 1] {
+            let index = view.labPoint(forPath: path, pointsPerGroup: 1000)
+            let inspection = await session.inspect(selectedPoint: index)
+            // The marker is drawn at the path's last point: the inspector's x1, x2.
+            let marked = try #require(view.paths[path].last)
+            #expect(inspection.parameters.map(\.value) == [marked.x, marked.y], "path \(path) -> point \(index)")
+            #expect(inspection.group == config.compare?[path / perGroup].summary)
+        }
+    }
+
+    /// `x` restarts from the seed in use: the same starts as the first run.
+    @Test func aRestartReturnsToTheSameStarts() async throws {
+        var config = LabConfig(lab: .landscape)
+        config.points = 50
+        let session = try Session(config: config, streaming: false)
+        let first = await session.start()
+        await session.step(3)
+        try await session.reset(seed: await session.config.seed)
+        let again = await session.latest
+        #expect(again?.points == first.points && again?.epoch == 0)
+    }
+}
