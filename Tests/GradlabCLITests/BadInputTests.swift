@@ -24,6 +24,12 @@ struct BadInputTests {
         (["--lab", "linear", "--init", "w=1"], "--init: unknown parameter 'w' (names: weight, bias)"),
         (["--lab", "linear", "--test-size", "1.5"], "--test-size must be in (0, 1)"),
         (["--optimizer", "sgd", "--nesterov"], "--nesterov needs --momentum > 0"),
+        // A negative value is the value, not a missing one (issue 12).
+        (["--lr", "-1"], "--lr must be a positive number, got -1.0"),
+        (["--momentum", "-0.5"], "--momentum must be >= 0"),
+        // A misspelt name is a function's, not an expression with an unknown variable.
+        (["--f", "rosenbrok"], "--f: unknown function 'rosenbrok'; did you mean 'rosenbrock'?"),
+        (["--f", "Himelblau"], "did you mean 'himmelblau'?"),
         (["--record", "/nonexistent-dir/run.json"], "--record /nonexistent-dir/run.json: cannot write"),
     ]
 
@@ -33,8 +39,9 @@ struct BadInputTests {
         #expect(result.status != 0)
         #expect(result.stderr.contains(fragment), "stderr was: \(result.stderr)")
         let lines = result.stderr.split(separator: "\n")
-        // Expression errors add the source line and a caret under the column.
-        if arguments.first == "--f" {
+        // Expression errors add the source line and a caret under the column
+        // (a misspelt function name is one line: it is not an expression).
+        if arguments.first == "--f", !fragment.contains("did you mean") {
             #expect(lines.count == 3)
             #expect(lines[2].hasSuffix("^"))
         } else {

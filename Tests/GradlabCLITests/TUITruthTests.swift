@@ -47,3 +47,16 @@ struct TUITruthTests {
         #expect(again?.points == first.points && again?.epoch == 0)
     }
 }
+
+@Suite("Command-line values that start with a minus")
+struct NegativeValueTests {
+    @Test func aNegativeDomainIsAValue() throws {
+        let result = try Gradlab.run(["--headless", "--quiet", "--domain", "-5,5,-4,4", "--points", "20", "--epochs", "1"])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    @Test func anExpressionStartingWithAMinusIsAValue() throws {
+        let result = try Gradlab.run(["--headless", "--quiet", "--f", "-x1^2 - x2^2", "--points", "5", "--epochs", "1", "--lr", "0.01"])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+}

@@ -68,6 +68,36 @@ public struct TestFunction: Sendable, Equatable {
         return function
     }
 
+    /// The catalogue's name closest to `name` (by edit distance, ignoring
+    /// case and separators), if it is close enough to be a typo: for
+    /// "did you mean" messages.
+    public static func closest(to name: String) -> String? {
+        let key = Array(normalized(name))
+        guard !key.isEmpty else { return nil }
+        var best: (name: String, distance: Int)?
+        for function in catalogue {
+            for candidate in [function.name] + function.aliases {
+                let distance = editDistance(key, Array(normalized(candidate)))
+                if distance < (best?.distance ?? .max) { best = (function.name, distance) }
+            }
+        }
+        guard let best, best.distance <= max(1, min(3, key.count / 3)) else { return nil }
+        return best.name
+    }
+
+    /// Levenshtein distance.
+    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        var previous = Array(0...b.count)
+        for (i, x) in a.enumerated() {
+            var row = [i + 1] + Array(repeating: 0, count: b.count)
+            for (j, y) in b.enumerated() {
+                row[j + 1] = min(previous[j + 1] + 1, row[j] + 1, previous[j] + (x == y ? 0 : 1))
+            }
+            previous = row
+        }
+        return previous[b.count]
+    }
+
     private static func normalized(_ name: String) -> String {
         String(name.lowercased().filter { !"-_ \t".contains($0) })
     }

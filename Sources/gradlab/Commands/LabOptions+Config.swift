@@ -19,6 +19,12 @@ extension LabOptions {
                 config.functionName = named.name
                 config.domain = named.domain
             } else {
+                // A bare name that is not a function's is most likely a typo of one.
+                let bare = function.trimmingCharacters(in: .whitespaces)
+                if !bare.isEmpty, bare.allSatisfy({ $0.isLetter || $0.isNumber || "-_".contains($0) }), bare.first?.isLetter == true,
+                   !["x1", "x2"].contains(bare), let suggestion = TestFunction.closest(to: bare) {
+                    throw GradlabError("--f: unknown function '\(bare)'; did you mean '\(suggestion)'? ('gradlab functions' lists them)")
+                }
                 config.function = function
             }
         }

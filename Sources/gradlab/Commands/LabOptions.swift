@@ -7,7 +7,7 @@ struct LabOptions: ParsableArguments {
     @Option(help: "The lab: landscape, quadratic or linear.")
     var lab: LabKind = .landscape
 
-    @Option(name: .customLong("f"), help: ArgumentHelp("The landscape's f(x1,x2): a named function (see 'gradlab functions') or an expression like 'x1^2 + 3*x2^2'.", valueName: "name|expr"))
+    @Option(name: .customLong("f"), parsing: .unconditional, help: ArgumentHelp("The landscape's f(x1,x2): a named function (see 'gradlab functions') or an expression like 'x1^2 + 3*x2^2'.", valueName: "name|expr"))
     var function: String?
 
     @Option(help: "Landscape: number of start points, uniform in --domain.")
@@ -16,7 +16,7 @@ struct LabOptions: ParsableArguments {
     @Option(help: "Seed for start points, default data and initial parameters (NumPy RandomState-compatible).")
     var seed: UInt32 = 0
 
-    @Option(help: ArgumentHelp("Landscape: x1min,x1max,x2min,x2max.", valueName: "a,b,c,d"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Landscape: x1min,x1max,x2min,x2max.", valueName: "a,b,c,d"))
     var domain: String?
 
     @Option(help: ArgumentHelp("Landscape: start points from a CSV with header x1,x2.", valueName: "file.csv"))

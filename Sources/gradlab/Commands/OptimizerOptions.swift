@@ -7,43 +7,43 @@ struct OptimizerOptions: ParsableArguments {
     @Option(help: "sgd, adam, adamw, rmsprop or adagrad.")
     var optimizer: OptimizerKind = .sgd
 
-    @Option(help: "Learning rate (default: the lab's, as in the tutorial).")
+    @Option(parsing: .unconditional, help: "Learning rate (default: the lab's, as in the tutorial).")
     var lr: Double?
 
-    @Option(help: "SGD/RMSprop momentum.")
+    @Option(parsing: .unconditional, help: "SGD/RMSprop momentum.")
     var momentum: Double?
 
-    @Option(help: "SGD dampening.")
+    @Option(parsing: .unconditional, help: "SGD dampening.")
     var dampening: Double?
 
     @Flag(help: "SGD Nesterov momentum.")
     var nesterov = false
 
-    @Option(name: .customLong("weight-decay"), help: "L2 penalty (AdamW: decoupled).")
+    @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: "L2 penalty (AdamW: decoupled).")
     var weightDecay: Double?
 
     @Flag(help: "Maximize instead of minimize.")
     var maximize = false
 
-    @Option(help: ArgumentHelp("Adam/AdamW betas.", valueName: "b1,b2"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Adam/AdamW betas.", valueName: "b1,b2"))
     var betas: String?
 
-    @Option(help: "Term added to the denominator.")
+    @Option(parsing: .unconditional, help: "Term added to the denominator.")
     var eps: Double?
 
     @Flag(help: "Adam/AdamW AMSGrad variant.")
     var amsgrad = false
 
-    @Option(help: "RMSprop smoothing constant.")
+    @Option(parsing: .unconditional, help: "RMSprop smoothing constant.")
     var alpha: Double?
 
     @Flag(help: "RMSprop centered variant.")
     var centered = false
 
-    @Option(name: .customLong("lr-decay"), help: "Adagrad learning-rate decay.")
+    @Option(name: .customLong("lr-decay"), parsing: .unconditional, help: "Adagrad learning-rate decay.")
     var lrDecay: Double?
 
-    @Option(name: .customLong("initial-accumulator-value"), help: "Adagrad initial accumulator.")
+    @Option(name: .customLong("initial-accumulator-value"), parsing: .unconditional, help: "Adagrad initial accumulator.")
     var initialAccumulatorValue: Double?
 
     /// The optimizer config, starting from torch's defaults for the kind and
