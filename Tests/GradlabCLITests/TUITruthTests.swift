@@ -60,3 +60,69 @@ struct NegativeValueTests {
         #expect(result.status == 0, "\(result.stderr)")
     }
 }
+
+/// The lr keys under --compare scale every group's own rate (issue 12).
+@Suite("Learning rates per group")
+struct GroupLearningRateTests {
+    static func compareConfig() -> LabConfig {
+        var config = LabConfig(lab: .landscape)
+        config.points = 20
+        var sgd = OptimizerConfig(kind: .sgd)
+        sgd.lr = 0.001
+        var adam = OptimizerConfig(kind: .adam)
+        adam.lr = 0.05
+        config.compare = [sgd, adam]
+        config.optimizer = sgd
+        return config
+    }
+
+    @Test func eachGroupIsScaledByTheSameFactorAndComesBackExactly() async throws {
+        let session = try Session(config: Self.compareConfig(), streaming: false)
+        await session.start()
+        try await session.scaleLearningRate(quarterDecades: 1)
+        var lrs = await session.config.compare?.map(\.lr) ?? []
+        #expect(abs(lrs[0] - 0.001 * 1.7782794100389228) < 1e-15 && abs(lrs[1] - 0.05 * 1.7782794100389228) < 1e-15)
+        #expect(await session.inspect(selectedPoint: 25).learningRate == lrs[1])  // group 2's point
+        for _ in 0..<3 { try await session.scaleLearningRate(quarterDecades: 1) }
+        for _ in 0..<4 { try await session.scaleLearningRate(quarterDecades: -1) }
+        lrs = await session.config.compare?.map(\.lr) ?? []
+        #expect(lrs == [0.001, 0.05])
+    }
+
+    @Test func oneGroupStepsUpAndDownToTheSameValue() async throws {
+        var config = LabConfig(lab: .quadratic)
+        config.optimizer.lr = 0.1
+        let session = try Session(config: config, streaming: false)
+        await session.start()
+        for steps in [1, 1, 4, -1, -4, -1] { try await session.scaleLearningRate(quarterDecades: steps) }
+        #expect(await session.config.optimizer.lr == 0.1)
+    }
+
+    @Test func theStatusBarSaysTheRateIsPerGroup() {
+        let compare = Self.compareConfig().compare
+        #expect(FrameBuilder.learningRateText(compare: nil, now: []) == nil)
+        #expect(FrameBuilder.learningRateText(compare: compare, now: []) == "lr: per group")
+        #expect(FrameBuilder.learningRateText(compare: compare, now: [0.001 * 1.7782794100389228, 0.05 * 1.7782794100389228]) == "lr ×1.78 each")
+    }
+
+    /// A recording keeps each group's rates, and a fork replays them.
+    @Test func recordingsAndForksKeepEveryGroupsRate() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = directory.appendingPathComponent("run.json").path
+        let config = Self.compareConfig()
+        let recorder = try Recorder(path: path, config: config)
+        let session = try Session(config: config, sinks: [recorder], streaming: false)
+        await session.start()
+        await session.step(2)
+        try await session.scaleLearningRate(quarterDecades: 2)
+        await session.step(2)
+        await session.finish(status: "completed")
+        let run = try RunFile.load(path: path)
+        let changes = run.events.compactMap { event -> [Double]? in
+            if case .groupLearningRates(_, let lrs) = event { return lrs }
+            return nil
+        }
+        #expect(changes.count == 1 && changes[0].count == 2)
+        #expect(abs(changes[0][1] - 0.05 * 3.1622776601683795) < 1e-12)
+    }
+}

@@ -35,6 +35,7 @@ struct ReplayIndexTests {
             switch event {
             case .epoch(let r): return "e\(r.epoch)"
             case .learningRate: return "lr"
+            case .groupLearningRates: return "lrs"
             case .optimizer: return "opt"
             case .device: return "dev"
             case .reset: return "reset"

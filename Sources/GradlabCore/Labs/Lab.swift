@@ -15,6 +15,10 @@ protocol Lab: AnyObject {
     var learningRate: Double { get }
     /// Changes the learning rate from the next step on, keeping optimizer state.
     func setLearningRate(_ lr: Double)
+    /// Each optimizer group's learning rate (one group unless `--compare`).
+    var groupLearningRates: [Double] { get }
+    /// Sets each group's learning rate (one per group).
+    func setGroupLearningRates(_ lrs: [Double])
     /// Replaces the optimizer; its state starts fresh, as a new torch.optim would.
     func setOptimizer(_ config: OptimizerConfig)
     /// The start state (epoch 0) as an event record; throws when the device
@@ -69,6 +73,8 @@ public struct LabInspection: Sendable, Equatable {
     public var valueAtSelected: Double?
     /// Under `--compare`: the selected point's optimizer group, as a summary.
     public var group: String? = nil
+    /// The learning rate the inspected parameters' group uses now.
+    public var learningRate: Double? = nil
 }
 
 /// The samples of a data lab, for scatter views.

@@ -210,7 +210,8 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
             selectedPoint: index,
             pointCount: total,
             valueAtSelected: Double(program.evaluate(position)[0]),
-            group: groupCount > 1 ? groups[g].config.summary : nil
+            group: groupCount > 1 ? groups[g].config.summary : nil,
+            learningRate: groups[g].config.lr
         )
     }
 

@@ -68,6 +68,15 @@ class TrainableLab<T: ProgramScalar> {
         }
     }
 
+    var groupLearningRates: [Double] { groups.map { $0.config.lr } }
+
+    func setGroupLearningRates(_ lrs: [Double]) {
+        for (g, lr) in zip(groups.indices, lrs) {
+            groups[g].setLearningRate(lr)
+            schedulers[g]?.override(learningRate: lr)
+        }
+    }
+
     func setOptimizer(_ config: OptimizerConfig) {
         for group in groups { group.free(on: device) }
         groups = zip(groups, groupRanges).map { _, range in OptimizerGroup(config, size: range.count) }

@@ -62,6 +62,9 @@ public enum RunFork {
             case .learningRate(_, let lr):
                 try await flush()
                 try await session.setLearningRate(lr)
+            case .groupLearningRates(_, let lrs):
+                try await flush()
+                try await session.setGroupLearningRates(lrs)
             case .optimizer(_, let config):
                 try await flush()
                 try await session.setOptimizer(config)

@@ -67,6 +67,10 @@ public struct RunIndex: Sendable {
                 learningRates.append(lr, at: current)
                 changes.append(event, at: current)
                 eventPositions.append(current)
+            case .groupLearningRates(_, let lrs):
+                learningRates.append(lrs[0], at: current)
+                changes.append(event, at: current)
+                eventPositions.append(current)
             case .optimizer(_, let optimizer):
                 optimizers.append(optimizer, at: current)
                 learningRates.append(optimizer.lr, at: current)

@@ -93,6 +93,10 @@ extension Event {
             json.key("type", first: true); json.string("lr")
             json.key("epoch"); json.raw(String(epoch))
             json.key("lr"); json.raw(formatNumber(lr))
+        case .groupLearningRates(let epoch, let lrs):
+            json.key("type", first: true); json.string("lrs")
+            json.key("epoch"); json.raw(String(epoch))
+            json.key("lrs"); json.raw("[" + lrs.map(formatNumber).joined(separator: ",") + "]")
         case .optimizer(let epoch, let config):
             json.key("type", first: true); json.string("optimizer")
             json.key("epoch"); json.raw(String(epoch))

@@ -161,6 +161,11 @@ public struct RunFile: Sendable {
         case .lr(let lr):
             guard let lr else { throw fail("lr event has no number \"lr\"") }
             return .learningRate(epoch: epoch, lr: lr)
+        case .lrs(let lrs):
+            guard let lrs, !lrs.isEmpty, lrs.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+                throw fail("lrs event has no array of positive numbers \"lrs\"")
+            }
+            return .groupLearningRates(epoch: epoch, lrs: lrs)
         case .optimizer(let config):
             guard let config else { throw fail("optimizer event has no valid \"optimizer\" object") }
             return .optimizer(epoch: epoch, config: config)

@@ -62,6 +62,7 @@ struct EventLine: Decodable {
     enum Fields {
         case epoch(EpochRecord)
         case lr(Double?)
+        case lrs([Double]?)
         case optimizer(OptimizerConfig?)
         case device(name: String, note: String?)
         /// nil when `seed` is present but not a valid UInt32.
@@ -73,7 +74,7 @@ struct EventLine: Decodable {
 
     private enum Keys: String, CodingKey {
         case type, epoch, loss, trainLoss, testLoss, params, points, summary, diverged, groupLoss
-        case lr, optimizer, device, note, seed, message, status
+        case lr, lrs, optimizer, device, note, seed, message, status
     }
 
     /// Parameter names in the labs' order (JSON objects are unordered once parsed).
@@ -88,6 +89,8 @@ struct EventLine: Decodable {
             fields = .epoch(Self.record(c, epoch: epoch ?? 0))
         case "lr":
             fields = .lr(try? c.decode(Double.self, forKey: .lr))
+        case "lrs":
+            fields = .lrs(try? c.decode([Double].self, forKey: .lrs))
         case "optimizer":
             fields = .optimizer(try? c.decode(OptimizerConfig.self, forKey: .optimizer))
         case "device":

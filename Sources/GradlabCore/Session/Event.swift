@@ -5,6 +5,10 @@ public enum Event: Sendable, Equatable {
     case epoch(EpochRecord)
     /// The learning rate changed; applies from the step after `epoch`.
     case learningRate(epoch: Int, lr: Double)
+    /// Under `--compare`: each group's learning rate changed (the `+`/`-`
+    /// keys scale every group's by the same factor); applies from the step
+    /// after `epoch`.
+    case groupLearningRates(epoch: Int, lrs: [Double])
     /// The optimizer changed (its state starts fresh).
     case optimizer(epoch: Int, config: OptimizerConfig)
     /// The device changed, or a requested one was unavailable (`note` says why).
@@ -18,7 +22,7 @@ public enum Event: Sendable, Equatable {
     public var epoch: Int {
         switch self {
         case .epoch(let record): return record.epoch
-        case .learningRate(let epoch, _), .optimizer(let epoch, _), .device(let epoch, _, _),
+        case .learningRate(let epoch, _), .groupLearningRates(let epoch, _), .optimizer(let epoch, _), .device(let epoch, _, _),
              .reset(let epoch, _), .divergence(let epoch, _):
             return epoch
         }

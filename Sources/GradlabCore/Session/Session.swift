@@ -141,6 +141,56 @@ public actor Session {
         publish(.learningRate(epoch: lab.epoch, lr: lr))
     }
 
+    /// Scales every group's learning rate by 10^(steps/4) (the `+`/`-` keys:
+    /// four steps make a decade). Counted in steps from the rates the last
+    /// scaling started from, so stepping up and back down returns to the
+    /// same rates exactly. Under `--compare` each group keeps its own rate,
+    /// scaled by the same factor.
+    public func scaleLearningRate(quarterDecades steps: Int) throws(GradlabError) {
+        let current = lab.groupLearningRates
+        if lrScaling?.reached != current { lrScaling = (anchor: current, steps: 0, reached: current) }
+        guard var scaling = lrScaling else { return }
+        scaling.steps += steps
+        let factor = scaling.steps == 0 ? 1 : decadePower(Double(scaling.steps) / 4)
+        let next = scaling.anchor.map { scaling.steps == 0 ? $0 : $0 * factor }
+        for lr in next where !(lr > 0 && lr.isFinite) {
+            throw GradlabError("invalid optimizer option: --lr must be a positive number, got \(lr)")
+        }
+        scaling.reached = next
+        lrScaling = scaling
+        if config.compare == nil {
+            try setLearningRate(next[0])
+            lrScaling = scaling
+        } else {
+            try setGroupLearningRates(next)
+            lrScaling = scaling
+        }
+    }
+
+    /// Where the last ``scaleLearningRate(quarterDecades:)`` started from and got to.
+    private var lrScaling: (anchor: [Double], steps: Int, reached: [Double])?
+
+    /// Sets each `--compare` group's learning rate (a fork replaying a
+    /// recording's `lrs` event; the keys use ``scaleLearningRate(quarterDecades:)``).
+    public func setGroupLearningRates(_ lrs: [Double]) throws(GradlabError) {
+        guard let compare = config.compare else {
+            guard let first = lrs.first else { return }
+            return try setLearningRate(first)
+        }
+        guard lrs.count == compare.count else {
+            throw GradlabError("lrs: \(lrs.count) learning rates for \(compare.count) groups")
+        }
+        var next = compare
+        for g in next.indices {
+            next[g].lr = lrs[g]
+            try next[g].validate()
+        }
+        config.compare = next
+        config.optimizer.lr = lrs[0]
+        lab.setGroupLearningRates(lrs)
+        publish(.groupLearningRates(epoch: lab.epoch, lrs: lrs))
+    }
+
     /// Replaces the optimizer (fresh state) from the next step on.
     public func setOptimizer(_ optimizer: OptimizerConfig) throws(GradlabError) {
         try optimizer.validate()
@@ -235,3 +285,12 @@ public actor Session {
         if streaming { continuation.yield(event) }
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+/// 10^x.
+private func decadePower(_ x: Double) -> Double { Glibc.pow(10, x) }
+#else
+import Foundation
+private func decadePower(_ x: Double) -> Double { Foundation.pow(10, x) }
+#endif

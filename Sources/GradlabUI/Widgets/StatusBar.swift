@@ -19,6 +19,9 @@ public struct StatusBar: Sendable {
     public var lab: String
     public var epoch: Int
     public var learningRate: Double
+    /// Shown instead of `lr <learningRate>` when set (under `--compare`:
+    /// `lr ×1.78 each`, as every group keeps its own rate).
+    public var learningRateText: String?
     public var optimizer: String
     public var device: String
     /// Epochs run per frame while live; nil hides it.
@@ -73,7 +76,7 @@ public struct StatusBar: Sendable {
         var items: [Segment] = []
         if !lab.isEmpty { items.append(Segment(text: lab, style: value, priority: 3)) }
         items.append(Segment(text: "epoch \(epoch)", style: value, priority: 8))
-        items.append(Segment(text: "lr \(NumberText.compact(learningRate, significantDigits: 3))", style: value, priority: 7))
+        items.append(Segment(text: learningRateText ?? "lr \(NumberText.compact(learningRate, significantDigits: 3))", style: value, priority: 7))
         if let perFrame = epochsPerFrame { items.append(Segment(text: "\(perFrame)/frame", style: base, priority: 2)) }
         if !optimizer.isEmpty { items.append(Segment(text: optimizer, style: value, priority: 6)) }
         if !device.isEmpty { items.append(Segment(text: device, style: base, priority: 4)) }

@@ -155,8 +155,11 @@ struct FrameBuilder {
 
     private func inspector(_ run: RunView, _ view: ViewState) -> Inspector {
         var sections: [InspectorSection] = []
-        var runRows = [InspectorRow("epoch", "\(run.epoch)"), InspectorRow("lr", formatNumber(run.lr)),
-                       InspectorRow("optimizer", run.optimizer)]
+        // Under --compare the Run section speaks of the selected point's group.
+        let groupLR = config.compare == nil ? nil : run.inspection?.learningRate
+        var runRows = [InspectorRow("epoch", "\(run.epoch)"),
+                       InspectorRow(groupLR == nil ? "lr" : "lr (this group)", compact(groupLR ?? run.lr))]
+        if config.compare == nil { runRows.append(InspectorRow("optimizer", run.optimizer)) }
         if let last = run.latest {
             switch config.lab {
             case .linear:
@@ -200,11 +203,22 @@ struct FrameBuilder {
 
     private func status(_ run: RunView, _ view: ViewState) -> StatusBar {
         let mode: RunMode = view.replay ? .replay : (view.running ? .live : .paused)
-        return StatusBar(mode: mode, lab: config.lab.rawValue, epoch: run.epoch, learningRate: run.lr,
-                         optimizer: run.optimizer.split(separator: " ").first.map(String.init) ?? "",
-                         device: run.device, epochsPerFrame: view.epochsPerFrame, recording: view.recording,
-                         message: run.message.isEmpty ? "? help  q quit" : run.message,
-                         messageEmphasis: run.messageIsWarning ? .warning : .normal)
+        var bar = StatusBar(mode: mode, lab: config.lab.rawValue, epoch: run.epoch, learningRate: run.lr,
+                            optimizer: run.optimizer.split(separator: " ").first.map(String.init) ?? "",
+                            device: run.device, epochsPerFrame: view.epochsPerFrame, recording: view.recording,
+                            message: run.message.isEmpty ? "? help  q quit" : run.message,
+                            messageEmphasis: run.messageIsWarning ? .warning : .normal)
+        bar.learningRateText = Self.learningRateText(compare: config.compare, now: run.groupLearningRates)
+        return bar
+    }
+
+    /// Under `--compare` the status bar shows what the lr keys did to every
+    /// group (`lr ×1.78 each`, `lr: per group` before any change): no single
+    /// rate is every group's. Nil without `--compare`.
+    static func learningRateText(compare: [OptimizerConfig]?, now: [Double]) -> String? {
+        guard let compare, let start = compare.first?.lr else { return nil }
+        guard let current = now.first, current != start else { return "lr: per group" }
+        return "lr ×\(NumberText.compact(current / start, significantDigits: 3)) each"
     }
 }
 

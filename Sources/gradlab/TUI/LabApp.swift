@@ -28,6 +28,7 @@ final class LabApp {
         var initial = RunView()
         initial.lr = config.optimizer.lr
         initial.optimizer = config.optimizer.summary
+        initial.optimizerConfig = config.optimizer
         continuing = history != nil
         live = LiveRun(history ?? initial)
         driver = TrainingDriver(session: session, live: live)
@@ -108,10 +109,10 @@ final class LabApp {
         case .quit: return .quit
         case .stepOnce: driver.send(.step)
         case .runPause: driver.send(.toggleRunning)
-        case .lrUpQuarter: driver.send(.scaleLearningRate(quarterDecade))
-        case .lrDownQuarter: driver.send(.scaleLearningRate(1 / quarterDecade))
-        case .lrUpDecade: driver.send(.scaleLearningRate(10))
-        case .lrDownDecade: driver.send(.scaleLearningRate(0.1))
+        case .lrUpQuarter: driver.send(.scaleLearningRate(quarterDecades: 1))
+        case .lrDownQuarter: driver.send(.scaleLearningRate(quarterDecades: -1))
+        case .lrUpDecade: driver.send(.scaleLearningRate(quarterDecades: 4))
+        case .lrDownDecade: driver.send(.scaleLearningRate(quarterDecades: -4))
         case .epochsPerFrameUp, .epochsPerFrameDown:
             view.epochsPerFrame = ViewState.nextEpochsPerFrame(view.epochsPerFrame, up: action == .epochsPerFrameUp)
             driver.send(.epochsPerFrame(view.epochsPerFrame))
@@ -144,8 +145,6 @@ final class LabApp {
         return .continueRunning
     }
 
-    /// 10^(1/4): four presses make a decade.
-    private let quarterDecade = 1.7782794100389228
 }
 
 extension FrameBuilder {

@@ -1,4 +1,5 @@
 import GradlabCore
+import GradlabUI
 import Synchronization
 
 /// What the screen shows of a run, accumulated from the Session's events;
@@ -22,7 +23,11 @@ struct RunView: Sendable {
     var latest: EpochRecord?
     var epoch = 0
     var lr = 0.0
+    /// Under `--compare`: each group's learning rate now (empty until one changes).
+    var groupLearningRates: [Double] = []
     var optimizer = ""
+    /// The optimizer in use, so that its summary follows the lr keys (no stale `lr=`).
+    var optimizerConfig: OptimizerConfig?
     var device = ""
     var message = ""
     var messageIsWarning = false
@@ -80,12 +85,23 @@ struct RunView: Sendable {
                 Self.append(point, to: &parameterPath)
             }
             if record.diverged { diverged = true }
+        case .groupLearningRates(_, let values):
+            lr = values[0]
+            groupLearningRates = values
+            message = "lr → " + values.map { NumberText.compact($0, significantDigits: 3) }.joined(separator: ", ") + " (one per group)"
+            messageIsWarning = false
         case .learningRate(_, let value):
             lr = value
+            if var current = optimizerConfig {
+                current.lr = value
+                optimizerConfig = current
+                optimizer = current.summary
+            }
             message = "lr → \(formatNumber(value))"
             messageIsWarning = false
         case .optimizer(_, let config):
             optimizer = config.summary
+            optimizerConfig = config
             lr = config.lr
             message = "optimizer → \(config.kind.rawValue) (fresh state)"
             messageIsWarning = false

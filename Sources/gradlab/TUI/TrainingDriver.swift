@@ -8,7 +8,8 @@ enum DriverCommand: Sendable {
     case setRunning(Bool)
     case toggleRunning
     case epochsPerFrame(Int)
-    case scaleLearningRate(Double)
+    /// Every group's learning rate times 10^(steps/4).
+    case scaleLearningRate(quarterDecades: Int)
     case nextOptimizer
     case nextDevice
     case reset
@@ -71,9 +72,8 @@ final class TrainingDriver: Sendable {
                     inbox.withLock { $0.running.toggle() }
                 case .epochsPerFrame(let n):
                     inbox.withLock { $0.epochsPerFrame = max(1, n) }
-                case .scaleLearningRate(let factor):
-                    let lr = await session.config.optimizer.lr * factor
-                    do { try await session.setLearningRate(lr) } catch { note(error.message) }
+                case .scaleLearningRate(let steps):
+                    do { try await session.scaleLearningRate(quarterDecades: steps) } catch { note(error.message) }
                 case .nextOptimizer:
                     let current = await session.config.optimizer
                     do { try await session.setOptimizer(current.switched(to: current.kind.next)) } catch { note(error.message) }
