@@ -102,7 +102,7 @@ struct GroupLearningRateTests {
         let compare = Self.compareConfig().compare
         #expect(FrameBuilder.learningRateText(compare: nil, now: []) == nil)
         #expect(FrameBuilder.learningRateText(compare: compare, now: []) == "lr: per group")
-        #expect(FrameBuilder.learningRateText(compare: compare, now: [0.001 * 1.7782794100389228, 0.05 * 1.7782794100389228]) == "lr ×1.78 each")
+        #expect(FrameBuilder.learningRateText(compare: compare, now: [0.001 * 1.7782794100389228, 0.05 * 1.7782794100389228]) == "lr ×1.778 each")
     }
 
     /// A recording keeps each group's rates, and a fork replays them.

@@ -20,8 +20,8 @@ struct TerminalTests {
         #expect(screen.unicodeScalars.contains { isBraille($0) })
 
         try tmux.send("+")
-        screen = try tmux.waitFor("lr 0.0178")
-        #expect(screen.contains("lr 0.0178"))
+        screen = try tmux.waitFor("lr 0.01778")
+        #expect(screen.contains("lr 0.01778"))
 
         try tmux.send("?")
         try tmux.waitFor("step one epoch")

@@ -36,8 +36,23 @@ import Testing
     @Test func compactNumbers() {
         #expect(NumberText.compact(0.0178) == "0.0178")
         #expect(NumberText.compact(1.5e-5) == "1.5e-5")
-        #expect(NumberText.compact(123456) == "1.23e5")
         #expect(NumberText.compact(.nan) == "NaN")
         #expect(NumberText.compact(-.infinity) == "-inf")
+    }
+
+    /// One formatter (issue 12): 4 digits for the status bar and legends, 6
+    /// for the inspector, plain decimals in [1e-4, 1e6), one exponent style.
+    @Test func oneNotationEverywhere() {
+        #expect(NumberText.short(0.017782794100389228) == "0.01778")
+        #expect(NumberText.short(1000) == "1000" && NumberText.long(1000) == "1000")
+        #expect(NumberText.short(123456) == "123500" && NumberText.long(123456) == "123456")
+        #expect(NumberText.short(2.5e6) == "2.5e6" && NumberText.long(2.5e6) == "2.5e6")
+        #expect(NumberText.short(9.6838455e-08) == "9.684e-8")
+        #expect(NumberText.long(-9.683846e-07) == "-9.68385e-7")
+        #expect(NumberText.short(0.09999999999999999) == "0.1" && NumberText.long(0.1) == "0.1")
+        #expect(NumberText.short(9.99996) == "10" && NumberText.long(-0.000100001) == "-0.000100001")
+        #expect(NumberText.short(-0.00001) == "-1e-5")
+        // Log-axis ticks use the same notation.
+        #expect(Ticks.logLabel(5) == "100000" && Ticks.logLabel(6) == "1e6" && Ticks.logLabel(-5) == "1e-5")
     }
 }

@@ -75,7 +75,7 @@ public struct LossChart: Sendable {
         // Names with last values; when that is too wide, names only.
         func legend(withValues: Bool) -> [[HeaderText.Part]] {
             series.map { line in
-                let value = line.lastFinite.map { " " + NumberText.compact($0, significantDigits: 4) } ?? ""
+                let value = line.lastFinite.map { " " + NumberText.short($0) } ?? ""
                 var group: [HeaderText.Part] = [
                     ("  " + caps.glyphs.legendLine, Style(fg: theme.color(line.role), bg: theme.background, bold: true)),
                     (" \(line.name)\(withValues ? value : "")", theme.text),

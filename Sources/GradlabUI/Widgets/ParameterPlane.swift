@@ -159,7 +159,7 @@ public struct ParameterPlane: Sendable {
         }
         if let range {
             let muted = theme.mutedText
-            var bar: [HeaderText.Part] = [("\(fieldName) \(NumberText.compact(range.lowerBound)) ", muted)]
+            var bar: [HeaderText.Part] = [("\(fieldName) \(NumberText.short(range.lowerBound)) ", muted)]
             let levels = caps.isMonochrome ? caps.glyphs.shades.count : theme.ramp.count
             for level in 0..<levels {
                 if caps.isMonochrome {
@@ -168,7 +168,7 @@ public struct ParameterPlane: Sendable {
                     bar.append((" ", Style(fg: theme.foreground, bg: theme.ramp[level])))
                 }
             }
-            bar.append((" \(NumberText.compact(range.upperBound))", muted))
+            bar.append((" \(NumberText.short(range.upperBound))", muted))
             groups.append(bar)
         }
         HeaderText.putRight(groups, in: header, reserved: yName.count + 1, into: &screen)

@@ -76,7 +76,7 @@ public struct StatusBar: Sendable {
         var items: [Segment] = []
         if !lab.isEmpty { items.append(Segment(text: lab, style: value, priority: 3)) }
         items.append(Segment(text: "epoch \(epoch)", style: value, priority: 8))
-        items.append(Segment(text: learningRateText ?? "lr \(NumberText.compact(learningRate, significantDigits: 3))", style: value, priority: 7))
+        items.append(Segment(text: learningRateText ?? "lr \(NumberText.short(learningRate))", style: value, priority: 7))
         if let perFrame = epochsPerFrame { items.append(Segment(text: "\(perFrame)/frame", style: base, priority: 2)) }
         if !optimizer.isEmpty { items.append(Segment(text: optimizer, style: value, priority: 6)) }
         if !device.isEmpty { items.append(Segment(text: device, style: base, priority: 4)) }

@@ -58,7 +58,7 @@ public enum Ticks {
     public static func logLabel(_ exponent: Double) -> String {
         let value = pow(10, exponent)
         let whole = exponent.rounded()
-        if abs(exponent - whole) < 1e-9, whole >= -3, whole <= 4 {
+        if abs(exponent - whole) < 1e-9, whole >= -4, whole <= 5 {
             return String(format: "%.\(max(0, Int(-whole)))f", value)
         }
         if abs(exponent - whole) < 1e-9 { return "1e\(Int(whole))" }
@@ -68,28 +68,62 @@ public enum Ticks {
 
 /// Short number formatting for labels and the status bar.
 public enum NumberText {
-    /// `%g`-style with at most `significantDigits`, exponent written `1.5e-5`.
-    public static func compact(_ value: Double, significantDigits: Int = 3) -> String {
+    /// The one way gradlab writes a number on screen: `significantDigits`
+    /// significant digits; plain decimals for magnitudes in [1e-4, 1e6)
+    /// (trailing zeros dropped: `0.1`, `1000`, `-0.05623`), else a mantissa
+    /// and an exponent without padding (`9.684e-8`, `1.5e6`). Status bar and
+    /// legends use ``short(_:)`` (4 digits), the inspector ``long(_:)`` (6).
+    public static func compact(_ value: Double, significantDigits: Int = 4) -> String {
         guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "inf" : "-inf") }
         if value == 0 { return "0" }
-        var text = String(format: "%.\(max(1, significantDigits))g", value)
-        // %g pads the exponent to two digits ("1e-05"): drop the padding.
-        if let e = text.firstIndex(of: "e") {
-            let mantissa = text[..<e]
-            var exponent = String(text[text.index(after: e)...])
-            var sign = ""
-            if exponent.hasPrefix("-") || exponent.hasPrefix("+") {
-                sign = exponent.hasPrefix("-") ? "-" : ""
-                exponent.removeFirst()
+        let digits = max(1, significantDigits)
+        // Rounded to the digits first, so 9.99996 is 10 and decides the notation as 10.
+        let rounded = Double(String(format: "%.\(digits - 1)e", value)) ?? value
+        let magnitude = abs(rounded)
+        if magnitude >= 1e-4 && magnitude < 1e6 {
+            let exponent = Int((magnitude.log10()).rounded(.down))
+            var text = String(format: "%.\(max(0, digits - 1 - exponent))f", rounded)
+            if text.contains(".") {
+                while text.hasSuffix("0") { text.removeLast() }
+                if text.hasSuffix(".") { text.removeLast() }
             }
-            while exponent.count > 1, exponent.hasPrefix("0") { exponent.removeFirst() }
-            text = "\(mantissa)e\(sign)\(exponent)"
+            return text == "-0" ? "0" : text
         }
+        var text = String(format: "%.\(digits - 1)e", value)
+        guard let e = text.firstIndex(of: "e") else { return text }
+        var mantissa = String(text[..<e])
+        if mantissa.contains(".") {
+            while mantissa.hasSuffix("0") { mantissa.removeLast() }
+            if mantissa.hasSuffix(".") { mantissa.removeLast() }
+        }
+        var exponent = String(text[text.index(after: e)...])
+        var sign = ""
+        if exponent.hasPrefix("-") || exponent.hasPrefix("+") {
+            sign = exponent.hasPrefix("-") ? "-" : ""
+            exponent.removeFirst()
+        }
+        while exponent.count > 1, exponent.hasPrefix("0") { exponent.removeFirst() }
+        text = "\(mantissa)e\(sign)\(exponent)"
         return text
     }
 
-    /// A value for a table cell: fixed decimals when moderate, compact otherwise.
+    /// Four significant digits: the status bar and legends.
+    public static func short(_ value: Double) -> String { compact(value, significantDigits: 4) }
+
+    /// Six significant digits: the inspector.
+    public static func long(_ value: Double) -> String { compact(value, significantDigits: 6) }
+
+    /// A value for a table cell.
     public static func value(_ value: Double, significantDigits: Int = 4) -> String {
         compact(value, significantDigits: significantDigits)
+    }
+}
+
+private extension Double {
+    func log10() -> Double {
+        var exponent = 0.0, m = self
+        while m >= 10 { m /= 10; exponent += 1 }
+        while m < 1 { m *= 10; exponent -= 1 }
+        return exponent
     }
 }

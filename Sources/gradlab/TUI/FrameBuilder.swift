@@ -218,32 +218,9 @@ struct FrameBuilder {
     static func learningRateText(compare: [OptimizerConfig]?, now: [Double]) -> String? {
         guard let compare, let start = compare.first?.lr else { return nil }
         guard let current = now.first, current != start else { return "lr: per group" }
-        return "lr ×\(NumberText.compact(current / start, significantDigits: 3)) each"
+        return "lr ×\(NumberText.short(current / start)) each"
     }
 }
 
-/// Six significant digits, for inspector values.
-func compact(_ value: Double) -> String {
-    guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "inf" : "-inf") }
-    if value == 0 { return "0" }
-    let magnitude = abs(value)
-    if magnitude >= 1e-4 && magnitude < 1e6 {
-        var text = fixed(value, max(0, 5 - Int(magnitude.log10Floor)))
-        if text.contains(".") {
-            while text.hasSuffix("0") { text.removeLast() }
-            if text.hasSuffix(".") { text.removeLast() }
-        }
-        return text
-    }
-    return "\(Float(value))"
-}
-
-private extension Double {
-    var log10Floor: Double {
-        var exponent = 0.0
-        var m = self
-        while m >= 10 { m /= 10; exponent += 1 }
-        while m < 1 { m *= 10; exponent -= 1 }
-        return exponent
-    }
-}
+/// Six significant digits, for inspector values (``NumberText/long(_:)``).
+func compact(_ value: Double) -> String { NumberText.long(value) }

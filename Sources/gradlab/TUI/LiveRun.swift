@@ -88,7 +88,7 @@ struct RunView: Sendable {
         case .groupLearningRates(_, let values):
             lr = values[0]
             groupLearningRates = values
-            message = "lr → " + values.map { NumberText.compact($0, significantDigits: 3) }.joined(separator: ", ") + " (one per group)"
+            message = "lr → " + values.map { NumberText.short($0) }.joined(separator: ", ") + " (one per group)"
             messageIsWarning = false
         case .learningRate(_, let value):
             lr = value
@@ -97,7 +97,7 @@ struct RunView: Sendable {
                 optimizerConfig = current
                 optimizer = current.summary
             }
-            message = "lr → \(formatNumber(value))"
+            message = "lr → \(NumberText.short(value))"
             messageIsWarning = false
         case .optimizer(_, let config):
             optimizer = config.summary
