@@ -126,3 +126,33 @@ struct GroupLearningRateTests {
         #expect(abs(changes[0][1] - 0.05 * 3.1622776601683795) < 1e-12)
     }
 }
+
+/// In a real terminal: a divergence pauses and says what to do, the help
+/// shows the whole last message, and keys that do not apply say why.
+@Suite("The TUI explains itself", .enabled(if: TmuxSession.isAvailable), .serialized)
+struct TUIExplanationTests {
+    @Test func divergenceKeysThatDoNotApplyAndTheLastMessage() throws {
+        let tmux = try TmuxSession(width: 120, height: 40)
+        try tmux.enter("\(Gradlab.binary) --f 'x1^2 + 3*x2^2' --lr 5 --points 10; echo GRADLAB_EXIT=$?")
+        try tmux.waitFor("PAUSED")
+        try tmux.send("r")
+        var screen = try tmux.waitFor("diverged and paused", timeout: 20) { screen in
+            screen.split(separator: "\n").last { $0.contains("epoch") }.map { $0.contains("PAUSED") && $0.contains("NaN") } ?? false
+        }
+        #expect(!screen.contains("LIVE"))
+        try tmux.send("?")
+        screen = try tmux.waitFor("Last message")
+        // Whole, though the status line cut it.
+        #expect(screen.replacingOccurrences(of: "\n", with: " ").contains("R resets"))
+        try tmux.send("Escape")
+        try tmux.send("b")
+        try tmux.waitFor("basins are known for named functions only")
+        try tmux.send("p")
+        try tmux.waitFor("only the quadratic lab")
+        try tmux.send("v")
+        try tmux.waitFor("the landscape has one view")
+        try tmux.send("q")
+        try tmux.waitFor("GRADLAB_EXIT=0")
+        try tmux.expectUsable()
+    }
+}

@@ -27,6 +27,20 @@ import Testing
         assertSnapshot(screen, named: "plane")
     }
 
+    /// Basins come largest first; those that do not fit are counted, never
+    /// dropped silently (issue 12).
+    @Test func aLegendThatDoesNotFitSaysHowManyItCut() {
+        var plane = Self.plane()
+        plane.legend = (1...8).map { LegendEntry("min \($0): \(100 - $0)", role: .series($0 % 6)) }
+        var screen = Screen(width: 60, height: 20)
+        plane.render(into: &screen, area: screen.bounds, theme: .dark, caps: .full)
+        let header = screen.lines[1]
+        #expect(header.contains("min 1: 99"), "\(header)")
+        let cut = header.components(separatedBy: "+").last?.split(separator: " ").first.flatMap { Int($0) } ?? 0
+        let shown = (1...8).filter { header.contains("min \($0):") }.count
+        #expect(header.contains("more") && cut > 0 && shown + cut == 8, "\(header)")
+    }
+
     @Test func parameterPlaneAsciiMonochrome() {
         var screen = Screen(width: 60, height: 20)
         Self.plane().render(into: &screen, area: screen.bounds, theme: .dark, caps: .plain)

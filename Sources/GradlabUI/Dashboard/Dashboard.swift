@@ -30,6 +30,8 @@ public struct DashboardModel: Sendable {
     public var inspector: Inspector
     public var showHelp: Bool
     public var focus: DashboardFocus
+    /// The last status message, shown whole in the help overlay.
+    public var lastMessage: String?
 
     public init(status: StatusBar, main: MainView, loss: LossChart, inspector: Inspector,
                 showHelp: Bool = false, focus: DashboardFocus = .main) {
@@ -121,7 +123,7 @@ public enum Dashboard {
         inspector.render(into: &screen, area: panes.inspector, theme: theme, caps: caps)
         model.status.render(into: &screen, area: panes.status, theme: theme, caps: caps)
         if model.showHelp {
-            HelpOverlay().render(into: &screen, area: screen.bounds.inset(top: 0, bottom: 1), theme: theme, caps: caps)
+            HelpOverlay(lastMessage: model.lastMessage).render(into: &screen, area: screen.bounds.inset(top: 0, bottom: 1), theme: theme, caps: caps)
         }
     }
 

@@ -5,10 +5,14 @@
 public struct HelpOverlay: Sendable {
     public var bindings: [KeyBinding]
     public var title: String
+    /// The status line's last message, shown whole (the status bar cuts a
+    /// long one: why CUDA is unavailable, what to do after a divergence).
+    public var lastMessage: String?
 
-    public init(bindings: [KeyBinding] = Keymap.default, title: String = "Keys") {
+    public init(bindings: [KeyBinding] = Keymap.default, title: String = "Keys", lastMessage: String? = nil) {
         self.bindings = bindings
         self.title = title
+        self.lastMessage = lastMessage
     }
 
     private enum Line {
@@ -38,7 +42,9 @@ public struct HelpOverlay: Sendable {
         }
         let columnWidth = keyWidth + 2 + helpWidth
         let contentWidth = columns.count * columnWidth + (columns.count - 1) * 3
-        let height = (columns.map(\.count).max() ?? 0) + 4
+        // The last message, word-wrapped to the keys' width, under them.
+        let message = (lastMessage?.isEmpty == false ? lastMessage : nil).map { Self.wrap("Last message: " + $0, width: max(contentWidth, 40)) } ?? []
+        let height = (columns.map(\.count).max() ?? 0) + 4 + (message.isEmpty ? 0 : message.count + 1)
         let width = max(contentWidth, footer.count, title.count + 4) + 4
         let box = area.centered(width: width, height: height)
         let inner = Panel(title: title, focused: true).render(into: &screen, area: box, theme: theme, caps: caps)
@@ -65,9 +71,27 @@ public struct HelpOverlay: Sendable {
                 }
             }
         }
+        let messageTop = inner.maxY - 1 - message.count
+        for (row, text) in message.enumerated() where messageTop + row > inner.y {
+            screen.put(TextFit.truncate(text, to: inner.width - 2, ellipsis: ellipsis), x: inner.x + 1, y: messageTop + row, style: theme.text)
+        }
         let footerText = TextFit.truncate(footer, to: inner.width, ellipsis: ellipsis)
         screen.put(footerText, x: inner.x + (inner.width - footerText.count) / 2, y: inner.maxY - 1,
                    style: theme.mutedText)
+    }
+
+    /// `text` in lines of at most `width` characters, broken between words.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = [], line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty, line.count + 1 + word.count > width {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
     }
 
     /// Deals whole groups into `count` columns, left to right, each about the

@@ -153,13 +153,31 @@ public struct ParameterPlane: Sendable {
     private func drawHeader(_ header: Rect, range: ClosedRange<Double>?, into screen: inout Screen,
                             theme: Theme, caps: Capabilities) {
         guard header.height > 0 else { return }
-        var groups: [[HeaderText.Part]] = legend.map { entry in
+        let groups: [[HeaderText.Part]] = legend.map { entry in
             [("\(caps.glyphs.currentMarker)", Style(fg: theme.color(entry.role), bg: theme.background, bold: true)),
              (" \(entry.label)  ", theme.text)]
         }
+        var bar: [HeaderText.Part] = []
+        defer {
+            // Entries come largest first: when they do not all fit, the last
+            // ones give way to a count of them, never silently.
+            let room = header.width - (yName.count + 1)
+            func width(_ parts: [[HeaderText.Part]]) -> Int { parts.joined().reduce(0) { $0 + $1.0.count } }
+            var shown = groups, cut = 0
+            if width(shown + [bar]) > room {
+                while !shown.isEmpty {
+                    shown.removeLast()
+                    cut += 1
+                    if width(shown + [bar]) + "+\(cut) more  ".count <= room { break }
+                }
+            }
+            if cut > 0 { shown.append([("+\(cut) more  ", theme.mutedText)]) }
+            if !bar.isEmpty { shown.append(bar) }
+            HeaderText.putRight(shown, in: header, reserved: yName.count + 1, into: &screen)
+        }
         if let range {
             let muted = theme.mutedText
-            var bar: [HeaderText.Part] = [("\(fieldName) \(NumberText.short(range.lowerBound)) ", muted)]
+            bar = [("\(fieldName) \(NumberText.short(range.lowerBound)) ", muted)]
             let levels = caps.isMonochrome ? caps.glyphs.shades.count : theme.ramp.count
             for level in 0..<levels {
                 if caps.isMonochrome {
@@ -169,8 +187,6 @@ public struct ParameterPlane: Sendable {
                 }
             }
             bar.append((" \(NumberText.short(range.upperBound))", muted))
-            groups.append(bar)
         }
-        HeaderText.putRight(groups, in: header, reserved: yName.count + 1, into: &screen)
     }
 }

@@ -11,6 +11,8 @@ struct FrameBuilder {
     private var field = PlaneField()
     private var range = FollowingRange()
     private let basins: BasinClassifier?
+    /// Whether `b` can colour by basin: the function is a named one with known minima.
+    var hasBasins: Bool { basins != nil }
     /// Draws only each trajectory's new points from frame to frame.
     private let trails = TrailCache()
     /// The plane's axes: (x index, y index) into the lab's parameters.
@@ -39,6 +41,7 @@ struct FrameBuilder {
     mutating func model(run: RunView, view: ViewState, width: Int, height: Int) -> DashboardModel {
         var model = DashboardModel(status: status(run, view), main: mainView(run, view), loss: lossChart(run, view),
                                    inspector: inspector(run, view), showHelp: view.showHelp, focus: view.focus)
+        model.lastMessage = run.message.isEmpty ? nil : run.message
         if case .plane(var plane) = model.main,
            let size = Dashboard.fieldGridSize(for: model, width: width, height: height), let program = valueProgram,
            size.columns > 0, size.rows > 0 {
@@ -97,7 +100,9 @@ struct FrameBuilder {
                 return .series(basin % Theme.seriesCount)
             }
             let counts = basins.counts(run.paths.compactMap(\.last))
-            legend = counts.perMinimum.enumerated().map { LegendEntry("min \($0 + 1): \($1)", role: .series($0 % Theme.seriesCount)) }
+            // Every basin, largest first (the plane says "+k more" when they do not fit).
+            legend = counts.perMinimum.enumerated().sorted { $0.element > $1.element || ($0.element == $1.element && $0.offset < $1.offset) }
+                .map { LegendEntry("min \($0.offset + 1): \($0.element)", role: .series($0.offset % Theme.seriesCount)) }
             if counts.none > 0 { legend.append(LegendEntry("none: \(counts.none)", role: .muted)) }
             title += "  (basins)"
         }

@@ -103,6 +103,15 @@ final class LabApp {
 
     private enum Outcome { case continueRunning, quit }
 
+    /// Says in the status line why a key did nothing here.
+    private func explain(_ message: String) {
+        live.update {
+            $0.message = message
+            $0.messageIsWarning = true
+            $0.version &+= 1
+        }
+    }
+
     /// Applies one action: view changes here, training changes to the driver.
     private func handle(_ action: Action) -> Outcome {
         switch action {
@@ -119,7 +128,11 @@ final class LabApp {
         case .nextOptimizer: driver.send(.nextOptimizer)
         case .nextDevice: driver.send(.nextDevice)
         case .switchView:
-            if builder.config.lab != .landscape { view.main = view.main == .plane ? .data : .plane }
+            if builder.config.lab != .landscape {
+                view.main = view.main == .plane ? .data : .plane
+            } else {
+                explain("v: the landscape has one view (v switches a data lab between its loss plane and its data)")
+            }
         case .toggleLogScale: view.logScale.toggle()
         case .resetNewSeed:
             builder.resetRange()
@@ -136,8 +149,20 @@ final class LabApp {
             let perGroup = builder.config.starts?.count ?? builder.config.points
             driver.send(.select(live.labPoint(forPath: view.selected, pointsPerGroup: perGroup)))
         case .save: driver.send(.save(savePath))
-        case .toggleBasins: view.showBasins.toggle()
-        case .nextParameterPair: builder.nextParameterPair()
+        case .toggleBasins:
+            if builder.hasBasins {
+                view.showBasins.toggle()
+            } else {
+                explain(builder.config.lab == .landscape
+                        ? "b: basins are known for named functions only (see gradlab functions), not a typed --f"
+                        : "b: basins belong to the landscape lab")
+            }
+        case .nextParameterPair:
+            if builder.config.lab == .quadratic {
+                builder.nextParameterPair()
+            } else {
+                explain("p: only the quadratic lab has more parameters than the plane shows (a, b, c)")
+            }
         case .help: view.showHelp.toggle()
         case .dismiss: view.showHelp = false
         case .stepBack, .jumpToStart, .jumpToEnd, .goToEpoch, .fork: break // replay keys (ReplayApp)

@@ -116,7 +116,8 @@ struct RunView: Sendable {
             messageIsWarning = false
             diverged = false
         case .divergence(_, let text):
-            message = text
+            // What to do next, with the keys that do it.
+            message = text.hasPrefix("the run stopped") ? text : text + ": lower the lr (- or [), then x restarts from the same starts or R resets"
             messageIsWarning = true
             diverged = true
         }
