@@ -142,3 +142,51 @@ import Testing
         #expect(screen.lines == fresh.lines)
     }
 }
+
+/// Contours read in order on every terminal (issue 12): each theme's ramp,
+/// as 256- and 16-colour terminals show it, rises (or falls) strictly in
+/// lightness as in truecolor, and the colour bar draws those colours.
+@Suite("Ramps at every colour depth")
+struct RampDepthTests {
+    static func lightness(_ color: Color) -> Double {
+        switch color {
+        case .rgb(let r, let g, let b): return Palette.lightness(r: r, g: g, b: b)
+        case .indexed(let i):
+            let c = Palette.rgb(ofIndex: i)
+            return Palette.lightness(r: c.r, g: c.g, b: c.b)
+        case .default: return .nan
+        }
+    }
+
+    static func theme(_ name: String) throws -> Theme {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("themes").path
+        return try Theme.load(nameOrPath: name, searchPaths: [folder])
+    }
+
+    @Test(arguments: ["dark", "light", "high-contrast"], [ColorMode.palette256, .palette16])
+    func rampLightnessStaysMonotone(name: String, mode: ColorMode) throws {
+        let theme = (name, try Self.theme(name))
+        let truecolor = theme.1.ramp.map(Self.lightness)
+        let rising = truecolor.last ?? 0 >= truecolor.first ?? 0
+        let mapped = Palette.ramp(theme.1.ramp, for: mode).map(Self.lightness)
+        #expect(mapped.count == truecolor.count)
+        for (a, b) in zip(mapped, mapped.dropFirst()) {
+            #expect(rising ? b > a : b < a, "\(theme.0) at \(mode): \(mapped.map { Int($0) })")
+        }
+    }
+
+    @Test(arguments: [ColorMode.palette256, .palette16])
+    func theColourBarDrawsTheMappedRamp(mode: ColorMode) {
+        let plane = WidgetSnapshotTests.plane()
+        var screen = Screen(width: 70, height: 20)
+        plane.render(into: &screen, area: screen.bounds, theme: .dark, caps: Capabilities(colorMode: mode, glyphs: .braille))
+        let expected = Palette.ramp(Theme.dark.ramp, for: mode)
+        // The colour bar is the row whose backgrounds run through the whole ramp.
+        let rows = (0..<20).map { y in (0..<70).compactMap { x -> Color? in
+            let bg = screen[x, y].style.bg
+            return expected.contains(bg) ? bg : nil
+        } }
+        #expect(rows.contains { $0 == expected }, "no row draws the ramp \(expected) in order")
+    }
+}

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Foundation
+#endif
+
 /// The xterm palettes and nearest-colour mapping into them.
 ///
 /// Distances are plain squared RGB distances: cheap, deterministic, and good
@@ -87,5 +93,81 @@ extension Color {
             return .indexed(Palette.ansi(r: c.r, g: c.g, b: c.b))
         case (.indexed, _): return self
         }
+    }
+}
+
+extension Palette {
+    /// CIE L* (0 black … 100 white) of an sRGB colour.
+    public static func lightness(r: UInt8, g: UInt8, b: UInt8) -> Double {
+        func linear(_ c: UInt8) -> Double {
+            let v = Double(c) / 255
+            return v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4)
+        }
+        let y = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+        return y > 0.008856 ? 116 * cbrt(y) - 16 : 903.3 * y
+    }
+
+    /// A contour ramp as a terminal in `mode` can show it, with its
+    /// lightness order kept: the palette colours closest to the ramp's,
+    /// chosen together so that lightness rises (or falls) strictly with the
+    /// level, as it does in truecolor. Mapping each colour to its nearest
+    /// on its own turned the dark theme's blues into greys and one teal that
+    /// read as the valley (issue 12).
+    public static func ramp(_ colors: [Color], for mode: ColorMode) -> [Color] {
+        guard mode == .palette256 || mode == .palette16 else { return colors.map { $0.downgraded(to: mode) } }
+        var rgb: [(Int, Int, Int)] = []
+        for color in colors {
+            guard case .rgb(let r, let g, let b) = color else { return colors.map { $0.downgraded(to: mode) } }
+            rgb.append((Int(r), Int(g), Int(b)))
+        }
+        guard rgb.count > 1 else { return colors.map { $0.downgraded(to: mode) } }
+        func L(_ c: (Int, Int, Int)) -> Double { lightness(r: UInt8(c.0), g: UInt8(c.1), b: UInt8(c.2)) }
+        let rising = L(rgb[rgb.count - 1]) >= L(rgb[0])
+        let ordered = rising ? rgb : Array(rgb.reversed())
+        // Candidates by rising lightness, one per distinct lightness.
+        let indices: [Int] = mode == .palette256 ? Array(16...255) : Array(0...15)
+        var candidates: [(index: Int, rgb: (Int, Int, Int), lightness: Double)] = indices.map { i in
+            let c = Palette.rgb(ofIndex: UInt8(i))
+            let value = (Int(c.r), Int(c.g), Int(c.b))
+            return (i, value, L(value))
+        }
+        candidates.sort { $0.lightness < $1.lightness }
+        var distinct: [(index: Int, rgb: (Int, Int, Int), lightness: Double)] = []
+        for candidate in candidates {
+            if let last = distinct.last, candidate.lightness - last.lightness < 0.5 {
+                // Equal lightness: keep whichever is nearer some ramp colour.
+                let nearer = ordered.map { distance($0, candidate.rgb) }.min() ?? 0
+                let kept = ordered.map { distance($0, last.rgb) }.min() ?? 0
+                if nearer < kept { distinct[distinct.count - 1] = candidate }
+                continue
+            }
+            distinct.append(candidate)
+        }
+        let n = ordered.count, m = distinct.count
+        guard n <= m else { return colors.map { $0.downgraded(to: mode) } }
+        // cost[i][j]: the best strictly rising mapping of levels 0...i with level i on candidate j.
+        var cost = Array(repeating: Array(repeating: Double.infinity, count: m), count: n)
+        var from = Array(repeating: Array(repeating: -1, count: m), count: n)
+        for j in 0..<m { cost[0][j] = Double(distance(ordered[0], distinct[j].rgb)) }
+        for i in 1..<n {
+            var best = Double.infinity, bestIndex = -1
+            for j in 0..<m {
+                if j > 0, cost[i - 1][j - 1] < best { (best, bestIndex) = (cost[i - 1][j - 1], j - 1) }
+                guard bestIndex >= 0 else { continue }
+                cost[i][j] = best + Double(distance(ordered[i], distinct[j].rgb))
+                from[i][j] = bestIndex
+            }
+        }
+        guard var j = cost[n - 1].indices.min(by: { cost[n - 1][$0] < cost[n - 1][$1] }), cost[n - 1][j].isFinite else {
+            return colors.map { $0.downgraded(to: mode) }
+        }
+        var chosen = Array(repeating: 0, count: n)
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            chosen[i] = distinct[j].index
+            j = from[i][j]
+            if j < 0 && i > 0 { return colors.map { $0.downgraded(to: mode) } }
+        }
+        let mapped = chosen.map { Color.indexed(UInt8($0)) }
+        return rising ? mapped : Array(mapped.reversed())
     }
 }

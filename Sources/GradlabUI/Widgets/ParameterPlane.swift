@@ -110,6 +110,7 @@ public struct ParameterPlane: Sendable {
     private func shade(_ field: ScalarField, range: ClosedRange<Double>, plot: Rect,
                        into screen: inout Screen, theme: Theme, caps: Capabilities) {
         let levels = caps.isMonochrome ? caps.glyphs.shades.count : theme.ramp.count
+        let ramp = Palette.ramp(theme.ramp, for: caps.colorMode)
         let span = range.upperBound - range.lowerBound
         let scale = span > 0 ? Double(levels) / span : 0
         for row in 0..<plot.height {
@@ -121,7 +122,7 @@ public struct ParameterPlane: Sendable {
                     if caps.isMonochrome {
                         cell.scalar = caps.glyphs.shades[level]
                     } else {
-                        cell.style.bg = theme.ramp[level]
+                        cell.style.bg = ramp[level]
                     }
                 }
             }
@@ -179,11 +180,12 @@ public struct ParameterPlane: Sendable {
             let muted = theme.mutedText
             bar = [("\(fieldName) \(NumberText.short(range.lowerBound)) ", muted)]
             let levels = caps.isMonochrome ? caps.glyphs.shades.count : theme.ramp.count
+            let ramp = Palette.ramp(theme.ramp, for: caps.colorMode)
             for level in 0..<levels {
                 if caps.isMonochrome {
                     bar.append((String(caps.glyphs.shades[level]), theme.text))
                 } else {
-                    bar.append((" ", Style(fg: theme.foreground, bg: theme.ramp[level])))
+                    bar.append((" ", Style(fg: theme.foreground, bg: ramp[level])))
                 }
             }
             bar.append((" \(NumberText.short(range.upperBound))", muted))
