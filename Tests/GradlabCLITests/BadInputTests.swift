@@ -31,6 +31,12 @@ struct BadInputTests {
         (["--f", "rosenbrok"], "--f: unknown function 'rosenbrok'; did you mean 'rosenbrock'?"),
         (["--f", "Himelblau"], "did you mean 'himmelblau'?"),
         (["--record", "/nonexistent-dir/run.json"], "--record /nonexistent-dir/run.json: cannot write"),
+        // Malformed compare lists were crashes (issue 13, defect 2).
+        (["--compare", "adam:"], "--compare: an empty option in 'adam:'"),
+        (["--compare", "sgd::lr=0.1"], "--compare: an empty option in 'sgd::lr=0.1'"),
+        (["--compare", "adam:="], "--compare: an empty option in 'adam:='"),
+        (["--compare", "sgd,,adam"], "--compare: an empty item"),
+        (["--compare", "adam:lr="], "needs a number"),
     ]
 
     @Test(arguments: cases)

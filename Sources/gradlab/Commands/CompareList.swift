@@ -13,7 +13,10 @@ enum CompareList {
         var configs: [OptimizerConfig] = []
         for item in text.split(separator: ",", omittingEmptySubsequences: false) {
             let parts = item.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-            let name = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
+            let name = (parts.first ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+            guard !name.isEmpty else {
+                throw GradlabError("--compare: an empty item in '\(text)' (items are optimizer names separated by commas, like sgd,momentum,adam)")
+            }
             var config: OptimizerConfig
             switch name {
             case "momentum", "nesterov":
@@ -22,7 +25,8 @@ enum CompareList {
                 config.nesterov = name == "nesterov"
             default:
                 guard let kind = OptimizerKind(rawValue: name) else {
-                    throw GradlabError("--compare: unknown optimizer '\(name)' (known: sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad)")
+                    let known = ["momentum", "nesterov"] + OptimizerKind.allCases.map(\.rawValue)
+                    throw GradlabError("--compare: unknown optimizer '\(name)' (known: \(known.joined(separator: ", ")); docs/optimizers.md, \"Comparing optimizers\")")
                 }
                 config = OptimizerConfig(kind: kind)
             }
@@ -40,10 +44,13 @@ enum CompareList {
     }
 
     private static func apply(_ option: String, to config: inout OptimizerConfig, item: String) throws(GradlabError) {
-        let pieces = option.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-        let key = pieces[0].lowercased().replacingOccurrences(of: "-", with: "_")
+        let pieces = option.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let first = pieces.first, !first.isEmpty else {
+            throw GradlabError("--compare: an empty option in '\(item)' (options follow the name after colons, like adam:lr=0.05:amsgrad)")
+        }
+        let key = first.lowercased().replacingOccurrences(of: "-", with: "_")
         func number() throws(GradlabError) -> Double {
-            guard pieces.count == 2, let value = Double(pieces[1]), value.isFinite else {
+            guard pieces.count == 2, !pieces[1].isEmpty, let value = Double(pieces[1]), value.isFinite else {
                 throw GradlabError("--compare: '\(option)' in '\(item)' needs a number, like \(key)=0.1")
             }
             return value

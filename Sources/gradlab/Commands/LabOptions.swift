@@ -43,7 +43,7 @@ struct LabOptions: ParsableArguments {
     @Option(help: "auto, cpu or cuda.")
     var device: String = "auto"
 
-    @Option(help: ArgumentHelp("Landscape: run several optimizers from the same starts, e.g. sgd,momentum,adam:lr=0.05:amsgrad (see docs/optimizers.md).", valueName: "list"))
+    @Option(help: ArgumentHelp("Landscape: run several optimizers from the same starts, e.g. sgd,momentum,adam:lr=0.05:amsgrad (grammar: docs/optimizers.md, \"Comparing optimizers\").", valueName: "list"))
     var compare: String?
 
     @Option(help: ArgumentHelp("Learning-rate schedule: none, step:N,GAMMA, exp:GAMMA or cosine:TMAX[,ETAMIN].", valueName: "spec"))
