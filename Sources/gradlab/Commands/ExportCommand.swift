@@ -34,7 +34,7 @@ struct ExportCommand: AsyncParsableCommand {
         if let warning = file.warning { writeError("gradlab: warning: \(warning)\n") }
         let text = RunCSV.table(RunIndex(file), points: points)
         guard let output else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            try writeOutput(text, what: "export \(path)")
             return
         }
         do {
