@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import GradlabTestSupport
+import GradlabCore
 
 /// Defects from the hostile-user review (issue 13), each kept fixed.
 @Suite("Reliability")
@@ -14,5 +15,71 @@ struct ReliabilityTests {
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stderr.contains("cannot write to standard output (No space left on device)"))
         #expect(!result.stderr.contains("Fatal error"))
+    }
+}
+
+/// A full disk under --record (issue 13, defect 1): it exited 0 and said
+/// "recorded" over a file that had lost most epochs.
+@Suite("Recording onto a full disk", .serialized)
+struct FullDiskTests {
+    /// A 256 KB tmpfs of our own, when this machine lets us mount one (root).
+    static func smallFilesystem() throws -> String? {
+        let directory = try Fixtures.temporaryDirectory().appendingPathComponent("small").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let mounted = try Subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", directory])
+        return mounted.status == 0 ? directory : nil
+    }
+
+    static func unmount(_ directory: String) { _ = try? Subprocess.run(["umount", directory]) }
+
+    @Test func devFullIsRefusedAtOnce() throws {
+        let result = try Gradlab.run(["--headless", "--quiet", "--epochs", "50", "--record", "/dev/full"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("--record /dev/full: cannot write (No space left on device)"), "\(result.stderr)")
+        #expect(!result.stdout.contains("recorded"))
+    }
+
+    @Test func aDiskThatFillsUpStopsTheRunAndSaysWhere() throws {
+        guard let directory = try Self.smallFilesystem() else {
+            Issue.record("cannot mount a tmpfs here (needs root); /dev/full is tested instead")
+            return
+        }
+        defer { Self.unmount(directory) }
+        let path = "\(directory)/run.json"
+        let result = try Gradlab.run(["--headless", "--quiet", "--epochs", "5000", "--record", path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("--record \(path): writing stopped at epoch"), "\(result.stderr)")
+        #expect(result.stderr.contains("No space left on device"))
+        #expect(!result.stdout.contains("recorded"))
+        // What was written still loads, up to the epoch the message names.
+        let file = try RunFile.load(path: path)
+        #expect(file.epochs.count > 10 && file.warning != nil)
+    }
+
+    @Test(.enabled(if: TmuxSession.isAvailable))
+    func theTUIShowsItAtOnceAndStopsRecording() throws {
+        guard let directory = try Self.smallFilesystem() else {
+            Issue.record("cannot mount a tmpfs here (needs root)")
+            return
+        }
+        defer { Self.unmount(directory) }
+        let tmux = try TmuxSession(width: 140, height: 40)
+        try tmux.enter("\(Gradlab.binary) --points 200 --record \(directory)/run.json; echo GRADLAB_EXIT=$?")
+        try tmux.waitFor("REC")
+        try tmux.send("n")
+        try tmux.send("n")
+        try tmux.send("r")
+        // The status line says so (cut to fit; the help shows it whole) and REC goes out.
+        try tmux.waitFor("the write error, REC gone", timeout: 60) { screen in
+            let status = screen.split(separator: "\n").last { $0.contains("epoch") } ?? ""
+            return status.contains("--record") && !status.contains("REC")
+        }
+        try tmux.send("?")
+        let help = try tmux.waitFor("Last message")
+        #expect(help.contains("device);"), "the whole message, wrapped")
+        try tmux.send("Escape")
+        try tmux.send("q")
+        try tmux.waitFor("GRADLAB_EXIT=")
+        try tmux.expectUsable()
     }
 }

@@ -18,6 +18,8 @@ public final class Recorder: EventSink {
         var single = false
         /// The last recorded positions, for the basins in the end line.
         var lastPoints: [SIMD2<Double>]?
+        /// Why writing stopped (a full disk, an I/O error), once it has.
+        var failure: String?
     }
 
     public let path: String
@@ -34,8 +36,11 @@ public final class Recorder: EventSink {
             throw GradlabError("--record \(path): cannot write (\(String(cString: strerror(errno))))")
         }
         let header = RunFileFormat.header(config: config, created: Date()) + "\n"
-        fputs(header, file)
-        fflush(file)
+        guard fputs(header, file) >= 0, fflush(file) == 0 else {
+            let reason = String(cString: strerror(errno))
+            fclose(file)
+            throw GradlabError("--record \(path): cannot write (\(reason))")
+        }
         state = Mutex(State(file: file, lastFlush: .now, single: config.dtype == .f32))
         basins = config.functionName.flatMap(TestFunction.named).map { BasinClassifier(function: $0) }
     }
@@ -48,25 +53,45 @@ public final class Recorder: EventSink {
                 state.lastPoints = record.points
             }
             if case .reset = event { state.epochs = 0 }
-            fputs(event.jsonLine(single: state.single), file)
-            fputs(",\n", file)
+            var ok = fputs(event.jsonLine(single: state.single), file) >= 0 && fputs(",\n", file) >= 0
             let now = ContinuousClock.now
-            if now - state.lastFlush > .milliseconds(50) {
-                fflush(file)
+            if ok, now - state.lastFlush > .milliseconds(50) {
+                ok = fflush(file) == 0
                 state.lastFlush = now
             }
+            if !ok || ferror(file) != 0 { fail(&state, errno) }
         }
     }
+
+    /// Stops recording after a failed write, keeping why (every write error
+    /// is surfaced: the run says so and exits non-zero; the TUI stops REC).
+    private func fail(_ state: inout State, _ code: Int32) {
+        guard let file = state.file else { return }
+        let reason = code != 0 ? String(cString: strerror(code)) : "write error"
+        state.failure = "--record \(path): writing stopped at epoch \(state.epochs) (\(reason)); the file holds the epochs before it"
+        clearerr(file)
+        fclose(file)
+        state.file = nil
+    }
+
+    /// Why recording stopped early, if it did (nil while every write succeeds).
+    public var failure: String? { state.withLock { $0.failure } }
 
     public func finish(status: String) {
         state.withLock { state in
             guard let file = state.file else { return }
             let basins = state.lastPoints.flatMap { points in self.basins.map { $0.classify(points) } }
-            fputs(RunFileFormat.footer(status: status, epochs: state.epochs, basins: basins), file)
-            fputs("\n]}\n", file)
-            fflush(file)
-            fsync(fileno(file))
-            fclose(file)
+            let written = fputs(RunFileFormat.footer(status: status, epochs: state.epochs, basins: basins), file) >= 0
+                && fputs("\n]}\n", file) >= 0 && fflush(file) == 0
+            let code = errno
+            if !written || ferror(file) != 0 { return fail(&state, code) }
+            let synced = fsync(fileno(file)) == 0 || errno == EINVAL  // EINVAL: a device such as /dev/full cannot sync
+            let syncCode = errno
+            if fclose(file) != 0 || !synced {
+                state.file = nil
+                state.failure = "--record \(path): writing stopped at the end (\(String(cString: strerror(synced ? errno : syncCode))))"
+                return
+            }
             state.file = nil
         }
     }
@@ -74,7 +99,7 @@ public final class Recorder: EventSink {
     /// Pushes buffered lines to the kernel now (before an abrupt exit).
     public func flush() {
         state.withLock { state in
-            if let file = state.file { fflush(file) }
+            if let file = state.file, fflush(file) != 0 { fail(&state, errno) }
         }
     }
 }

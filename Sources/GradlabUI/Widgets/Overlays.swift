@@ -43,9 +43,9 @@ public struct HelpOverlay: Sendable {
         let columnWidth = keyWidth + 2 + helpWidth
         let contentWidth = columns.count * columnWidth + (columns.count - 1) * 3
         // The last message, word-wrapped to the keys' width, under them.
-        let message = (lastMessage?.isEmpty == false ? lastMessage : nil).map { Self.wrap("Last message: " + $0, width: max(contentWidth, 40)) } ?? []
+        let message = (lastMessage?.isEmpty == false ? lastMessage : nil).map { Self.wrap("Last message: " + $0, width: max(contentWidth, 20)) } ?? []
         let height = (columns.map(\.count).max() ?? 0) + 4 + (message.isEmpty ? 0 : message.count + 1)
-        let width = max(contentWidth, footer.count, title.count + 4) + 4
+        let width = max(contentWidth, footer.count, title.count + 4, message.isEmpty ? 0 : 20) + 4
         let box = area.centered(width: width, height: height)
         let inner = Panel(title: title, focused: true).render(into: &screen, area: box, theme: theme, caps: caps)
         guard !inner.isEmpty else { return }
@@ -83,7 +83,15 @@ public struct HelpOverlay: Sendable {
     /// `text` in lines of at most `width` characters, broken between words.
     static func wrap(_ text: String, width: Int) -> [String] {
         var lines: [String] = [], line = ""
-        for word in text.split(separator: " ") {
+        // A word longer than a line (a path) is cut into line-sized pieces.
+        let words = text.split(separator: " ").flatMap { word -> [Substring] in
+            guard word.count > width else { return [word] }
+            return stride(from: 0, to: word.count, by: width).map { start in
+                let from = word.index(word.startIndex, offsetBy: start)
+                return word[from..<word.index(from, offsetBy: min(width, word.count - start))]
+            }
+        }
+        for word in words {
             if !line.isEmpty, line.count + 1 + word.count > width {
                 lines.append(line)
                 line = ""

@@ -44,6 +44,7 @@ struct HeadlessRun {
             let started = ContinuousClock.now
             let remaining = lastEpoch - (await session.epoch)
             await session.step(min(batch, remaining))
+            if recorder?.failure != nil { break }
             if await session.isDiverged {
                 status = "diverged"
                 break
@@ -61,6 +62,13 @@ struct HeadlessRun {
         }
         let summary = Summary(config: await session.config, device: await session.device,
                               last: await session.latest, status: status, recordPath: recorder?.path, savePath: savePath)
+        if let failure = recorder?.failure {
+            // Never "recorded" over a file that lost epochs.
+            print(Summary(config: await session.config, device: await session.device, last: await session.latest,
+                          status: "stopped", recordPath: nil, savePath: savePath).text, terminator: "")
+            writeError("gradlab: \(failure)\n")
+            return 1
+        }
         print(summary.text, terminator: "")
         if let failure = await session.failure {
             writeError("gradlab: \(failure)\n")

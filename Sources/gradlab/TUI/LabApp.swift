@@ -49,8 +49,11 @@ final class LabApp {
         defer { terminal.restore() }
         // Only now that the terminal is ours: a run that cannot start never
         // truncates an existing recording.
+        var recorder: Recorder?
         if let recordPath, !continuing {
-            await session.attach(try Recorder(path: recordPath, config: builder.config))
+            let made = try Recorder(path: recordPath, config: builder.config)
+            await session.attach(made)
+            recorder = made
         }
 
         let groups = builder.config.groups.count
@@ -82,6 +85,11 @@ final class LabApp {
                 }
             }
             view.running = driver.isRunning
+            if view.recording, let failure = recorder?.failure {
+                // At once, and REC goes out: the file holds only what was written.
+                view.recording = false
+                explain(failure)
+            }
             let version = live.version
             let now = ContinuousClock.now
             if viewChanged || (version != drawnVersion && now - lastDraw >= .milliseconds(16)) {
