@@ -83,3 +83,32 @@ struct FullDiskTests {
         try tmux.expectUsable()
     }
 }
+
+/// No output path may be an input or another output (issue 13, defect 9).
+@Suite("Outputs never overwrite inputs")
+struct DistinctPathTests {
+    @Test func exportOntoItsOwnRunFileIsRefused() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let run = directory.appendingPathComponent("run.json").path
+        #expect(try Gradlab.run(["--headless", "--quiet", "--epochs", "2", "--record", run]).status == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: run))
+        let result = try Gradlab.run(["export", run, "-o", directory.appendingPathComponent("./run.json").path])
+        #expect(result.status != 0 && result.stderr.contains("that is the run file input"), "\(result.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: run)) == before)
+    }
+
+    @Test func recordAndSaveOntoOneFileAreRefused() throws {
+        let path = try Fixtures.temporaryDirectory().appendingPathComponent("x.out").path
+        let result = try Gradlab.run(["--headless", "--quiet", "--lab", "linear", "--record", path, "--save", path])
+        #expect(result.status != 0 && result.stderr.contains("--save \(path): the same file as --record"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test func recordingOverTheDataIsRefused() throws {
+        let data = try Fixtures.temporaryDirectory().appendingPathComponent("d.csv").path
+        try "x,y\n0,0.3\n0.5,0.65\n1,1\n0.2,0.44\n".write(toFile: data, atomically: true, encoding: .utf8)
+        let result = try Gradlab.run(["--headless", "--quiet", "--lab", "linear", "--data", data, "--record", data])
+        #expect(result.status != 0 && result.stderr.contains("that is the --data input"), "\(result.stderr)")
+        #expect(try String(contentsOfFile: data, encoding: .utf8).hasPrefix("x,y\n0,0.3"))
+    }
+}

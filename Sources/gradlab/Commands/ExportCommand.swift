@@ -30,6 +30,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard points >= 0 else { throw GradlabError("--points must be >= 0, got \(points)") }
+        try DistinctPaths.check(outputs: [("--output", output)], inputs: [("run file", path)])
         let file = try RunFile.load(path: path)
         if let warning = file.warning { writeError("gradlab: warning: \(warning)\n") }
         let text = RunCSV.table(RunIndex(file), points: points)

@@ -36,6 +36,10 @@ struct RunCommand: AsyncParsableCommand {
     var replay: String?
 
     func run() async throws {
+        try DistinctPaths.check(outputs: [("--record", record), ("--save", save)],
+                                inputs: [("--replay", replay), ("--load", load), ("--data", labOptions.data),
+                                         ("--starts", labOptions.starts),
+                                         ("--load", load.map(Checkpoint.optimizerPath(for:)))])
         if let replay {
             let code = try await ReplayRun(path: replay, themeName: theme, recordPath: record, headless: headless, quiet: quiet).run()
             if code != 0 { throw ExitCode(code) }
