@@ -128,3 +128,50 @@ struct ReplayRunFileTests {
         #expect(again.events.map(\.epoch) == file.events.map(\.epoch))
     }
 }
+
+/// Damage is not a cut (issue 13, defects 8 and 12): a bad line with valid
+/// lines after it, text after the closing bracket, a version below 1.
+@Suite("Run files: damage is an error")
+struct RunFileDamageTests {
+    static func lines() async throws -> [String] {
+        var config = LabConfig(lab: .quadratic)
+        config.epochs = 5
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gradlab-damage-\(UUID().uuidString).json").path
+        let recorder = try Recorder(path: path, config: config)
+        let session = try Session(config: config, sinks: [recorder], streaming: false)
+        await session.start()
+        await session.step(5)
+        await session.finish(status: "completed")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\n")
+    }
+
+    @Test func aCorruptLineInTheMiddleNamesItsLine() async throws {
+        var lines = try await Self.lines()
+        lines[3] = String(lines[3].prefix(20))
+        #expect(throws: GradlabError.self) { try RunFile.parse(Data(lines.joined(separator: "\n").utf8), path: "run.json") }
+        do {
+            _ = try RunFile.parse(Data(lines.joined(separator: "\n").utf8), path: "run.json")
+        } catch {
+            #expect(error.message.hasPrefix("run.json:4: corrupt event line"))
+        }
+    }
+
+    @Test func aCutLastLineIsStillACut() async throws {
+        let lines = try await Self.lines()
+        var cut = Array(lines.prefix(5))
+        cut[4] = String(cut[4].prefix(15))
+        let file = try RunFile.parse(Data(cut.joined(separator: "\n").utf8), path: "run.json")
+        #expect(file.warning?.contains("cut short") == true && file.epochs.count == 2)
+    }
+
+    @Test func textAfterTheClosingBracketIsRefused() async throws {
+        let text = (try await Self.lines()).joined(separator: "\n") + "garbage\n"
+        #expect(throws: GradlabError.self) { try RunFile.parse(Data(text.utf8), path: "run.json") }
+    }
+
+    @Test func aVersionBelowOneIsRefused() async throws {
+        let text = (try await Self.lines()).joined(separator: "\n").replacingOccurrences(of: "\"version\":1", with: "\"version\":-1")
+        #expect(throws: GradlabError("run.json: run file version -1 is not a version (they start at 1)")) { try RunFile.parse(Data(text.utf8), path: "run.json") }
+    }
+}

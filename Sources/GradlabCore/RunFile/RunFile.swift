@@ -89,18 +89,29 @@ public struct RunFile: Sendable {
         var file = try parseHeader(header, path: path)
         var lineNumber = 1
         var closed = false
-        for range in lines {
+        for (offset, range) in lines.enumerated() {
             var line = data[range]
             lineNumber += 1
             if line.isEmpty { continue }
             if line.elementsEqual("]}".utf8) {
                 closed = true
+                // Nothing may follow the closing bracket but blank lines.
+                if let extra = lines.dropFirst(offset + 1).firstIndex(where: { !data[$0].allSatisfy { $0 == 0x20 || $0 == 0x0D } }) {
+                    throw GradlabError("\(path):\(extra - lines.startIndex + 2): text after the run file's closing ]}")
+                }
                 break
             }
             if line.last == UInt8(ascii: ",") { line = line.dropLast() }
-            // A cut-off last line is expected after kill -9; anything else
-            // after it would be corruption, which we also stop at.
-            guard let item = try? decoder.decode(EventLine.self, from: line) else { break }
+            guard let item = try? decoder.decode(EventLine.self, from: line) else {
+                // A cut-off last line is what kill -9 leaves; a bad line with
+                // lines after it is damage, not a cut, and dropping every later
+                // epoch silently would be a lie.
+                let later = lines.dropFirst(offset + 1).filter { !data[$0].isEmpty }.count
+                if later > 0 {
+                    throw GradlabError("\(path):\(lineNumber): corrupt event line (not valid JSON), with \(later) more line\(later == 1 ? "" : "s") after it: the file is damaged, not cut short")
+                }
+                break
+            }
             if case .end(let status) = item.fields {
                 file.status = status
                 continue
@@ -121,6 +132,9 @@ public struct RunFile: Sendable {
         }
         guard let version = header.version else {
             throw GradlabError("\(path): run file has no integer \"version\"")
+        }
+        guard version >= 1 else {
+            throw GradlabError("\(path): run file version \(version) is not a version (they start at 1)")
         }
         guard version <= RunFileFormat.version else {
             throw GradlabError("\(path): run file version \(version) is newer than this gradlab reads (\(RunFileFormat.version)); update gradlab")
