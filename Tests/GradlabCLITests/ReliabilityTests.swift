@@ -112,3 +112,29 @@ struct DistinctPathTests {
         #expect(try String(contentsOfFile: data, encoding: .utf8).hasPrefix("x,y\n0,0.3"))
     }
 }
+
+/// Exit codes and end statuses agree between the TUI and headless runs
+/// (issue 13, defect 13): q quits (0, `quit`); Ctrl-C (130), SIGTERM (143)
+/// and SIGHUP (129) interrupt (`interrupted`).
+@Suite("How a TUI run ends", .enabled(if: TmuxSession.isAvailable), .serialized)
+struct TUIEndingTests {
+    @Test(arguments: [("q", "0", "quit"), ("C-c", "130", "interrupted"), ("TERM", "143", "interrupted"), ("HUP", "129", "interrupted")])
+    func theExitCodeAndTheRecordingAgree(ending: (String, String, String)) throws {
+        let path = try Fixtures.temporaryDirectory().appendingPathComponent("run.json").path
+        let tmux = try TmuxSession(width: 120, height: 40)
+        try tmux.enter("\(Gradlab.binary) --points 50 --record \(path); echo GRADLAB_EXIT=$?")
+        try tmux.waitFor("PAUSED")
+        try tmux.send("Space")
+        try tmux.waitFor("epoch 1 ")
+        switch ending.0 {
+        case "TERM", "HUP":
+            let pid = try #require(try tmux.foregroundChild(named: "gradlab"))
+            kill(pid, ending.0 == "TERM" ? SIGTERM : SIGHUP)
+        default:
+            try tmux.send(ending.0)
+        }
+        try tmux.waitFor("GRADLAB_EXIT=\(ending.1)", timeout: 15)
+        #expect(try RunFile.load(path: path).status == ending.2)
+        try tmux.expectUsable()
+    }
+}

@@ -83,7 +83,7 @@ struct ReplayTerminalTests {
         try tmux.send("End")
         try waitForStatus(tmux, "REPLAY", "epoch 6 ")
         try tmux.send("C-c")
-        try tmux.waitFor("GRADLAB_EXIT=0")
+        try tmux.waitFor("GRADLAB_EXIT=130")
         try tmux.expectUsable()
     }
 }

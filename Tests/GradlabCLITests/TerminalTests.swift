@@ -49,7 +49,7 @@ struct TerminalTests {
         try tmux.enter("\(Gradlab.binary); echo GRADLAB_EXIT=$?")
         try tmux.waitFor("PAUSED")
         try tmux.send("C-c")
-        try tmux.waitFor("GRADLAB_EXIT=0")
+        try tmux.waitFor("GRADLAB_EXIT=130")
 
         try tmux.enter("clear; \(Gradlab.binary); echo GRADLAB_EXIT=$?")
         try tmux.waitFor("PAUSED")

@@ -56,7 +56,8 @@ final class ReplayApp {
             if let key = terminal.readKey(timeoutMilliseconds: 10) {
                 changed = true
                 switch player.handle(key, index: frames.index) {
-                case .quit: return 0
+                // Ctrl-C interrupts (130, as headless); q quits (0).
+                case .quit: return key == .ctrl("c") ? 130 : 0
                 case .fork:
                     if let status = try await fork(on: terminal) { return status }
                 case .view(let action): apply(action)

@@ -80,7 +80,11 @@ final class LabApp {
             if let key = terminal.readKey(timeoutMilliseconds: 10) {
                 if key == .resize { viewChanged = true }
                 if let action = Keymap.action(for: key) {
-                    if handle(action) == .quit { break loop }
+                    if handle(action) == .quit {
+                        // Ctrl-C interrupts (130, as headless); q quits (0).
+                        if key == .ctrl("c") { status = 130 }
+                        break loop
+                    }
                     viewChanged = true
                 }
             }
@@ -104,7 +108,9 @@ final class LabApp {
         }
         driver.send(.quit)
         await training.value
-        await session.finish(status: "quit")
+        // The run file says how it ended: `quit` for q, `interrupted` for
+        // Ctrl-C and signals (SIGTERM, SIGHUP), as a headless run says.
+        await session.finish(status: status == 0 ? "quit" : "interrupted")
         await consumer.value
         return status
     }
