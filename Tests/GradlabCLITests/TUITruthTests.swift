@@ -156,3 +156,18 @@ struct TUIExplanationTests {
         try tmux.expectUsable()
     }
 }
+
+@Suite("Help lists what applies")
+struct HelpTests {
+    /// `eval` trains nothing: its help has no training options (issue 12).
+    @Test func evalHelpListsOnlyWhatEvaluationUses() throws {
+        let result = try Gradlab.run(["eval", "--help"])
+        #expect(result.status == 0)
+        for option in ["--lab", "--data", "--test-size", "--split-seed", "--dtype", "--load"] {
+            #expect(result.stdout.contains(option), "\(option) missing")
+        }
+        for option in ["--points", "--domain", "--starts", "--compare", "--schedule", "--init", "--track", "--seed "] {
+            #expect(!result.stdout.contains(option), "\(option) listed but does not apply to eval")
+        }
+    }
+}
