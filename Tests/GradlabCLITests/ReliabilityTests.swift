@@ -138,3 +138,23 @@ struct TUIEndingTests {
         try tmux.expectUsable()
     }
 }
+
+/// `--load` with optimizer flags (issue 13, defect 5): the recording said
+/// sgd 0.5 while Adam 0.001 ran.
+@Suite("Resuming a checkpoint")
+struct ResumeTests {
+    @Test func flagsThatWouldNotApplyAreRefusedAndTheRecordingSaysWhatRan() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let checkpoint = directory.appendingPathComponent("adam.safetensors").path
+        let saved = try Gradlab.run(["--headless", "--quiet", "--lab", "linear", "--optimizer", "adam", "--epochs", "3", "--save", checkpoint])
+        #expect(saved.status == 0, "\(saved.stderr)")
+        let record = directory.appendingPathComponent("r.json").path
+        let refused = try Gradlab.run(["--headless", "--quiet", "--lab", "linear", "--optimizer", "sgd", "--lr", "0.5",
+                                       "--load", checkpoint, "--record", record])
+        #expect(refused.status != 0 && refused.stderr.contains("resumes adam"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: record))
+        let resumed = try Gradlab.run(["--headless", "--quiet", "--lab", "linear", "--load", checkpoint, "--epochs", "2", "--record", record])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(try RunFile.load(path: record).config.optimizer.kind == .adam)
+    }
+}

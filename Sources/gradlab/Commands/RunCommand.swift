@@ -52,11 +52,15 @@ struct RunCommand: AsyncParsableCommand {
             if labOptions.points == nil, labOptions.starts == nil { config.points = TerminalRun.defaultPoints }
             if optimizerOptions.lr == nil, optimizerOptions.optimizer == .sgd { config.optimizer.lr = TerminalRun.defaultLandscapeLR }
         }
+        // Optimizer flags on the command line, told apart from the defaults.
+        let flagsGiven = (try? optimizerOptions.config(labDefaultLR: 1)) != (try? OptimizerOptions.parse([]).config(labDefaultLR: 1))
         if headless {
-            let code = try await HeadlessRun(config: config, recordPath: record, quiet: quiet, savePath: save, loadPath: load).run()
+            let code = try await HeadlessRun(config: config, recordPath: record, quiet: quiet, savePath: save, loadPath: load,
+                                             optimizerFlagsGiven: flagsGiven).run()
             if code != 0 { throw ExitCode(code) }
         } else {
-            let code = try await TerminalRun(config: config, recordPath: record, themeName: theme, savePath: save, loadPath: load).run()
+            let code = try await TerminalRun(config: config, recordPath: record, themeName: theme, savePath: save, loadPath: load,
+                                             optimizerFlagsGiven: flagsGiven).run()
             if code != 0 { throw ExitCode(code) }
         }
     }

@@ -12,12 +12,17 @@ struct HeadlessRun {
     let quiet: Bool
     var savePath: String? = nil
     var loadPath: String? = nil
+    /// Whether the command line set optimizer options (refused with a
+    /// checkpoint that resumes its own optimizer).
+    var optimizerFlagsGiven = false
 
     /// Returns the process exit code (130 after Ctrl-C, 143 after SIGTERM).
     func run() async throws(GradlabError) -> Int32 {
         let signals = SignalFlag()
         let session = try Session(config: config, streaming: false)
-        if let loadPath { try await session.restore(try Checkpoint.load(path: loadPath)) }
+        if let loadPath { try await session.restore(try Checkpoint.loadForResuming(path: loadPath, requested: optimizerFlagsGiven ? config.optimizer : nil)) }
+        // What runs, as the recording will say: the checkpoint's optimizer when it resumes one.
+        let config = await session.config
         if savePath != nil, config.compare != nil { throw GradlabError("--save cannot be combined with --compare") }
         let firstEpoch = await session.epoch
         let lastEpoch = firstEpoch + config.epochs

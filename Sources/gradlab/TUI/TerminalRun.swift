@@ -9,6 +9,7 @@ struct TerminalRun {
     let themeName: String
     var savePath: String? = nil
     var loadPath: String? = nil
+    var optimizerFlagsGiven = false
 
     /// The landscape's TUI defaults (headless keeps the tutorial's 5 and 1e-3).
     static let defaultPoints = 60
@@ -22,8 +23,8 @@ struct TerminalRun {
             throw GradlabError("--theme: \(error.description)")
         }
         let session = try Session(config: config)
-        if let loadPath { try await session.restore(try Checkpoint.load(path: loadPath)) }
-        let app = await LabApp(session: session, config: config, dataset: await session.dataset,
+        if let loadPath { try await session.restore(try Checkpoint.loadForResuming(path: loadPath, requested: optimizerFlagsGiven ? config.optimizer : nil)) }
+        let app = await LabApp(session: session, config: await session.config, dataset: await session.dataset,
                                theme: theme, recordPath: recordPath, savePath: savePath)
         return try await app.run()
     }
