@@ -7,7 +7,7 @@ import GradlabMath
 /// group unless `--compare`): a group's x1 values, then its x2 values, so
 /// the Program reads them as two lane arrays and the group's optimizer
 /// updates the block as one flat array. One epoch = one optimizer step for
-/// every point, as one sweep per group (``epochSweep(group:)``).
+/// every point, as one sweep per group (``sweep(group:stepping:)``).
 final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     private let program: Program
     /// Points per group.
@@ -30,14 +30,15 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         trackedGradients = Array(repeating: ([], []), count: groups)
         try super.init(config: config, parameterCount: 2 * n * groups,
                        groupRanges: (0..<groups).map { ($0 * 2 * n)..<(($0 + 1) * 2 * n) }, device: device)
-        for g in 0..<groups { try writeStarts(at: g * 2 * n) }
+        try writeStarts()
     }
 
-    /// Writes the start points into the block at `offset`: the config's
+    /// Writes the start points into every group's block: the config's
     /// starts, or `np.random.seed(seed); np.random.rand(n, 2)` scaled to the
     /// domain, as all x1 values then all x2 values; in slices, so that 10 M
-    /// points never exist twice in memory.
-    private func writeStarts(at offset: Int) throws(GradlabError) {
+    /// points never exist twice in memory, each slice drawn once and written
+    /// to every group (all groups start from the same points).
+    private func writeStarts() throws(GradlabError) {
         let n = count, slice = 1 << 16
         var rng = MersenneTwister(seed: config.seed)
         let domain = config.domain
@@ -59,10 +60,12 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
                     x2.append(T(domain[2] + (domain[3] - domain[2]) * u2))
                 }
             }
-            let (device, parameters) = (self.device, self.parameters)
+            let (device, parameters, groups) = (self.device, self.parameters, groupCount)
             try onDevice { () throws(DeviceError) in
-                try device.write(x1, to: parameters, at: offset + start)
-                try device.write(x2, to: parameters, at: offset + n + start)
+                for g in 0..<groups {
+                    try device.write(x1, to: parameters, at: g * 2 * n + start)
+                    try device.write(x2, to: parameters, at: g * 2 * n + n + start)
+                }
             }
             start = end
         }
@@ -198,13 +201,14 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         let index = min(max(selectedPoint, 0), max(total - 1, 0))
         let g = index / max(count, 1), i = index % max(count, 1)
         let start = g * 2 * count
-        let position = [parameterValues((start + i)..<(start + i + 1)).first ?? .nan,
-                        parameterValues((start + count + i)..<(start + count + i + 1)).first ?? .nan]
         let tracked = trackedGradients[g]
         let gradients = i < tracked.x1.count ? [Double(tracked.x1[i]), Double(tracked.x2[i])] : [0, 0]
+        let parameters = inspect([start + i, start + count + i], names: ["x1", "x2"], gradients: gradients, group: g)
+        // The position as read for the rows (a Double holds the T exactly).
+        let position = parameters.map { T($0.value) }
         return LabInspection(
             epoch: epoch,
-            parameters: inspect([start + i, start + count + i], names: ["x1", "x2"], gradients: gradients, group: g),
+            parameters: parameters,
             gradientNorm: gradientNorm,
             optimizerSteps: groups[g].stepCount,
             selectedPoint: index,
