@@ -86,13 +86,8 @@ public final class CPUDevice: ComputeDevice {
 final class CPUPreparedSweep<T: ProgramScalar>: PreparedSweep {
     let sweep: Sweep<T>
     unowned let device: CPUDevice
-    /// Per input: its memory and the distance between lanes (0 for one
-    /// element); scalars read their row of the run's values instead.
-    private let inputBases: [UnsafeMutablePointer<T>?]
-    private let inputStrides: [Int]
-    private let scalarSlots: [Int?]
-    private let outputBases: [UnsafeMutablePointer<T>?]
-    private let outputStrides: [Int]
+    private let inputCount: Int
+    private let outputCount: Int
     /// Parallel sweeps: the plan, and where ordered sums and copies go.
     private let kernels: ProgramSweep<T>?
     private let orderedScratch: [UnsafeMutablePointer<T>]
@@ -102,8 +97,9 @@ final class CPUPreparedSweep<T: ProgramScalar>: PreparedSweep {
     /// entries change), so a run allocates nothing for them.
     private var kernelInputs: [ProgramInput<T>] = []
     private var kernelOutputs: [UnsafeMutablePointer<T>?] = []
-    /// A sequential run's lanes: input and output pointers with their
-    /// strides, and the scalars' slots, as flat tables.
+    /// Per input, then per output: its memory and the distance between
+    /// lanes (0 for one element); and per input the scalar slot it reads
+    /// (-1: none), as flat tables both modes use.
     private let laneTable: UnsafeMutablePointer<UnsafeMutablePointer<T>?>
     private let laneStrides: UnsafeMutablePointer<Int>
     private let laneSlots: UnsafeMutablePointer<Int>
@@ -123,6 +119,9 @@ final class CPUPreparedSweep<T: ProgramScalar>: PreparedSweep {
             throw DeviceError("sweep: \(sweep.outputs.count) outputs bound for a Program of \(program.outputCount)")
         }
         let lanes = sweep.lanes
+        if sweep.mode == .sequential, sweep.extremesOf != nil || !sweep.squaresOf.isEmpty || !sweep.copied.isEmpty {
+            throw DeviceError("sweep: a sequential sweep on the CPU reduces by sums only (no extremes, squares or copies)")
+        }
         func span(_ buffer: DeviceBuffer<T>, _ offset: Int, _ count: Int, _ what: String) throws(DeviceError) -> UnsafeMutablePointer<T> {
             guard offset >= 0, offset + count <= buffer.count else {
                 throw DeviceError("sweep: \(what) needs elements \(offset)..<\(offset + count) of a buffer of \(buffer.count)")
@@ -177,11 +176,8 @@ final class CPUPreparedSweep<T: ProgramScalar>: PreparedSweep {
         }
         self.sweep = sweep
         self.device = device
-        self.inputBases = inputBases
-        self.inputStrides = inputStrides
-        self.scalarSlots = scalarSlots
-        self.outputBases = outputBases
-        self.outputStrides = outputStrides
+        inputCount = inputBases.count
+        outputCount = outputBases.count
         if sweep.mode == .parallel {
             let ordered = sweep.orderedSums ? sweep.summed : []
             orderedScratch = ordered.map { _ in .allocate(capacity: max(lanes, 1)) }
@@ -291,10 +287,13 @@ final class CPUPreparedSweep<T: ProgramScalar>: PreparedSweep {
                            copied: copyTargets.map { Array(UnsafeBufferPointer(start: $0, count: copiedLanes)) })
     }
 
-    /// ``runSequential(_:_:_:)`` with sums only (what the labs ask for): the
-    /// scalar program reads and writes the buffers itself.
-    private func runLanes(_ program: ScalarProgram<T>, _ scalars: [Double], _ range: Range<Int>, _ startingSums: [Double]?) -> SweepResult<T> {
-        let inputCount = inputBases.count, outputCount = outputBases.count
+    /// Lane after lane through the decoded scalar program, which reads each
+    /// lane's inputs (elements afresh) and writes its outputs before the next
+    /// lane reads them; sums continue `startingSums`.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    private func runSequential(_ scalars: [Double], _ range: Range<Int>, _ startingSums: [Double]?) -> SweepResult<T> {
+        guard let program = scalarProgram else { preconditionFailure("sequential sweep without a scalar program") }
         let width = scalarCount
         let perLaneScalars = scalars.count > width
         if scalarTable.count < scalars.count { scalarTable = [T](repeating: 0, count: scalars.count) }
@@ -331,69 +330,6 @@ final class CPUPreparedSweep<T: ProgramScalar>: PreparedSweep {
         let summed = sweep.summed
         for k in sums.indices where !summed.contains(k) { sums[k] = .nan }
         return SweepResult(sums: sums)
-    }
-
-    /// Lane after lane through the scalar interpreter: each lane reads its
-    /// inputs (elements afresh), and its element outputs are written before
-    /// the next lane reads them.
-    @_specialize(where T == Float)
-    @_specialize(where T == Double)
-    private func runSequential(_ scalars: [Double], _ range: Range<Int>, _ startingSums: [Double]?) -> SweepResult<T> {
-        guard let program = scalarProgram else { preconditionFailure("sequential sweep without a scalar program") }
-        if sweep.extremesOf == nil && sweep.squaresOf.isEmpty && sweep.copied.isEmpty {
-            return runLanes(program, scalars, range, startingSums)
-        }
-        let inputCount = inputBases.count, outputCount = outputBases.count
-        let width = scalarCount
-        let perLaneScalars = scalars.count > width
-        let (table, strides, slots) = (laneTable, laneStrides, laneSlots)
-        let summed = sweep.summed, squaresOf = sweep.squaresOf, copied = sweep.copied, extremesOf = sweep.extremesOf
-        var sums = startingSums ?? [Double](repeating: 0, count: outputCount)
-        for k in sums.indices where sums[k].isNaN { sums[k] = 0 }
-        var extremes = SweepExtremes(min: .infinity, max: -.infinity, sawNaN: false)
-        var squares = 0.0
-        let copiedLanes = min(sweep.copiedLanes, sweep.lanes)
-        withUnsafeTemporaryAllocation(of: T.self, capacity: max(inputCount, 1)) { values in
-            withUnsafeTemporaryAllocation(of: T.self, capacity: max(outputCount, 1)) { results in
-                guard let values = values.baseAddress, let results = results.baseAddress else { return }
-                values.initialize(repeating: 0, count: max(inputCount, 1))
-                results.initialize(repeating: 0, count: max(outputCount, 1))
-                for i in 0..<inputCount where !perLaneScalars && slots[i] >= 0 { values[i] = T(scalars[slots[i]]) }
-                scalars.withUnsafeBufferPointer { scalars in
-                for lane in range {
-                    let row = (lane - range.lowerBound) * width
-                    for i in 0..<inputCount {
-                        if let base = table[i] {
-                            values[i] = base[lane * strides[i]]
-                        } else if perLaneScalars {
-                            values[i] = T(scalars[row + slots[i]])
-                        }
-                    }
-                    program.evaluate(UnsafePointer(values), into: results)
-                    for k in 0..<outputCount {
-                        if let base = table[inputCount + k] { base[lane * strides[inputCount + k]] = results[k] }
-                    }
-                    for k in summed { sums[k] += Double(results[k]) }
-                    if let e = extremesOf {
-                        let v = results[e]
-                        if v.isNaN { extremes.sawNaN = true } else {
-                            extremes.min = Swift.min(extremes.min, Double(v))
-                            extremes.max = Swift.max(extremes.max, Double(v))
-                        }
-                    }
-                    for k in squaresOf { squares += Double(results[k]) * Double(results[k]) }
-                    if lane < copiedLanes {
-                        for (c, k) in copied.enumerated() { copyTargets[c][lane] = results[k] }
-                    }
-                }
-                }
-            }
-        }
-        for k in sums.indices where !summed.contains(k) { sums[k] = .nan }
-        return SweepResult(sums: sums,
-                           extremes: sweep.extremesOf == nil ? nil : extremes,
-                           squares: sweep.squaresOf.isEmpty ? nil : squares,
-                           copied: copyTargets.map { Array(UnsafeBufferPointer(start: $0, count: copiedLanes)) })
     }
 }
 
