@@ -141,14 +141,13 @@ public final class ProgramSweep<T: ProgramScalar>: @unchecked Sendable {
         if prefix > 0 {
             for (k, target) in zip(shape.prefixOutputs, prefixTargets) { prefixTable[k] = target }
         }
-        var request = LaneReductionRequest<T>(
+        let request = LaneReductionRequest<T>(
             extremesOutput: shape.extremesOf ?? -1, chunkExtremes: shape.extremesOf == nil ? nil : chunkExtremes,
             squaresMask: squaresMask,
             chunkSquares: shape.squaresOf.isEmpty ? nil : chunkSquares,
             prefixCount: min(prefix, count), prefixTargets: UnsafePointer(prefixTable))
         let summed = summedMask
         if count > 0 {
-            request.prefixCount = min(prefix, count)
             T._runSweep(prepared, count: count, inputs: inputs, outputs: outputs, sums: shape.summed.isEmpty ? nil : sums,
                         summed: summed, threads: max(threads ?? ExecutorTuning.threads(forLanes: count), 1),
                         level: SIMDLevel.active, reductions: request)

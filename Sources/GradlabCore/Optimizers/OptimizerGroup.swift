@@ -144,8 +144,18 @@ struct ParameterPlace<T: ProgramScalar> {
     /// Where its last step goes, when the lab keeps last steps.
     var steps: (buffer: DeviceBuffer<T>, offset: Int)?
 
-    var input: SweepInput<T> { perLane ? .lanes(buffer, offset: offset) : .element(buffer, index: offset) }
-    var output: SweepOutput<T> { perLane ? .lanes(buffer, offset: offset) : .element(buffer, index: offset) }
+    var input: SweepInput<T> { input(buffer, offset) }
+    var output: SweepOutput<T> { output(buffer, offset) }
+
+    /// A value of this parameter's kept in `buffer` at `offset` (its state,
+    /// its last step), bound the way the parameter is: per lane or one element.
+    func input(_ buffer: DeviceBuffer<T>, _ offset: Int) -> SweepInput<T> {
+        perLane ? .lanes(buffer, offset: offset) : .element(buffer, index: offset)
+    }
+
+    func output(_ buffer: DeviceBuffer<T>, _ offset: Int) -> SweepOutput<T> {
+        perLane ? .lanes(buffer, offset: offset) : .element(buffer, index: offset)
+    }
 }
 
 extension OptimizerGroup {
@@ -161,16 +171,13 @@ extension OptimizerGroup {
         let outputs = baseOutputs.map { ($0.name, $0.value) } + emission.outputs.map { ($0.name, $0.value) }
         let program = emission.composer.program(outputs: outputs)
         let roles = Dictionary(emission.inputs.map { ($0.name, $0.role) }, uniquingKeysWith: { first, _ in first })
-        func statePlace(_ name: String, _ j: Int) throws(GradlabError) -> (DeviceBuffer<T>, Int, Bool) {
-            (try stateBuffer(name, on: device), places[j].stateOffset, places[j].perLane)
-        }
+
         var inputs: [SweepInput<T>] = []
         for name in program.inputs {
             if let bound = baseInputs[name] { inputs.append(bound); continue }
             switch roles[name] {
             case .state(let stateName, let j)?:
-                let (buffer, offset, perLane) = try statePlace(stateName, j)
-                inputs.append(perLane ? .lanes(buffer, offset: offset) : .element(buffer, index: offset))
+                inputs.append(places[j].input(try stateBuffer(stateName, on: device), places[j].stateOffset))
             case .scalar(let slot)?:
                 inputs.append(.scalar(slot))
             case nil:
@@ -182,11 +189,10 @@ extension OptimizerGroup {
             switch role {
             case .parameter(let j): bound.append(places[j].output)
             case .state(let stateName, let j):
-                let (buffer, offset, perLane) = try statePlace(stateName, j)
-                bound.append(perLane ? .lanes(buffer, offset: offset) : .element(buffer, index: offset))
+                bound.append(places[j].output(try stateBuffer(stateName, on: device), places[j].stateOffset))
             case .step(let j):
                 guard let steps = places[j].steps else { bound.append(.discard); continue }
-                bound.append(places[j].perLane ? .lanes(steps.buffer, offset: steps.offset) : .element(steps.buffer, index: steps.offset))
+                bound.append(places[j].output(steps.buffer, steps.offset))
             }
         }
         var sweep = Sweep(program: program, lanes: lanes, mode: mode, inputs: inputs, outputs: bound)

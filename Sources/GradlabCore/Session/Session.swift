@@ -148,23 +148,16 @@ public actor Session {
     /// scaled by the same factor.
     public func scaleLearningRate(quarterDecades steps: Int) throws(GradlabError) {
         let current = lab.groupLearningRates
-        if lrScaling?.reached != current { lrScaling = (anchor: current, steps: 0, reached: current) }
-        guard var scaling = lrScaling else { return }
+        // Keep counting from the last anchor while nothing else changed the rates.
+        var scaling = lrScaling.flatMap { $0.reached == current ? $0 : nil } ?? (anchor: current, steps: 0, reached: current)
         scaling.steps += steps
+        // Exactly 1 at step 0: back at the anchor, the very rates it started from.
         let factor = scaling.steps == 0 ? 1 : decadePower(Double(scaling.steps) / 4)
-        let next = scaling.anchor.map { scaling.steps == 0 ? $0 : $0 * factor }
-        for lr in next where !(lr > 0 && lr.isFinite) {
-            throw GradlabError("invalid optimizer option: --lr must be a positive number, got \(lr)")
-        }
+        let next = scaling.anchor.map { $0 * factor }
         scaling.reached = next
+        // Both setters validate each rate as --lr is validated.
+        if config.compare == nil { try setLearningRate(next[0]) } else { try setGroupLearningRates(next) }
         lrScaling = scaling
-        if config.compare == nil {
-            try setLearningRate(next[0])
-            lrScaling = scaling
-        } else {
-            try setGroupLearningRates(next)
-            lrScaling = scaling
-        }
     }
 
     /// Where the last ``scaleLearningRate(quarterDecades:)`` started from and got to.
