@@ -10,14 +10,18 @@ struct EvalCommand: AsyncParsableCommand {
         abstract: "Evaluate a saved checkpoint: predictions and loss (no training)."
     )
 
-    @OptionGroup(title: "Lab") var evalOptions: EvalOptions
+    /// What evaluating uses of a lab's options (no training: no points,
+    /// domain, starts, seeds of initial values, optimizer, schedule or comparison).
+    @OptionGroup(title: "Lab") var selection: LabSelection
 
     @Option(help: ArgumentHelp("The checkpoint to evaluate (safetensors, as written by --save or by PyTorch).", valueName: "ckpt.safetensors"))
     var load: String
 
     func run() async throws {
         let checkpoint = try Checkpoint.load(path: load)
-        var config = try evalOptions.labOptions().labConfig(optimizer: try OptimizerOptions.parse([]), epochs: nil)
+        var config = try selection.config()
+        config.optimizer = try OptimizerOptions.parse([]).config(labDefaultLR: config.optimizer.lr)
+        try config.validate()
         guard checkpoint.lab == config.lab else {
             throw GradlabError("\(load): the checkpoint is for the \(checkpoint.lab.rawValue) lab; pass --lab \(checkpoint.lab.rawValue)")
         }
@@ -72,37 +76,3 @@ extension String {
     }
 }
 
-/// The lab options that mean something when evaluating a checkpoint (no
-/// training: no points, domain, starts, seeds of initial values, optimizer,
-/// schedule or comparison), so `eval --help` lists only these.
-struct EvalOptions: ParsableArguments {
-    @Option(help: "The lab the checkpoint is for: landscape, quadratic or linear.")
-    var lab: LabKind = .landscape
-
-    @Option(name: .customLong("f"), parsing: .unconditional, help: ArgumentHelp("Landscape: the f(x1,x2) to evaluate at the checkpoint's points (a named function or an expression).", valueName: "name|expr"))
-    var function: String?
-
-    @Option(help: ArgumentHelp("Quadratic: CSV with header t,v. Linear: CSV with header x,y and an optional split column (train/test).", valueName: "file.csv"))
-    var data: String?
-
-    @Option(name: .customLong("test-size"), help: "Linear: fraction of rows held out for testing.")
-    var testSize: Double = 0.3
-
-    @Option(name: .customLong("split-seed"), help: "Linear: scikit-learn train_test_split random_state.")
-    var splitSeed: UInt32 = 42
-
-    @Option(help: "f32 or f64 (default: f64 landscape, f32 quadratic and linear).")
-    var dtype: DType?
-
-    @Option(help: "auto, cpu or cuda.")
-    var device: String = "auto"
-
-    /// The same values as the run command's lab options (one way to build a config).
-    func labOptions() throws -> LabOptions {
-        var arguments = ["--lab", lab.rawValue, "--test-size", "\(testSize)", "--split-seed", "\(splitSeed)", "--device", device]
-        if let function { arguments += ["--f", function] }
-        if let data { arguments += ["--data", data] }
-        if let dtype { arguments += ["--dtype", dtype.rawValue] }
-        return try LabOptions.parse(arguments)
-    }
-}

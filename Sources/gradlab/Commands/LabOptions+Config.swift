@@ -1,16 +1,13 @@
 import Foundation
 import GradlabCore
 
-extension LabOptions {
-    /// The full lab configuration: the lab's tutorial defaults, then every
-    /// option given, then files loaded. Throws one-line errors naming the flag
-    /// or the file, line and column.
-    func labConfig(optimizer: OptimizerOptions, epochs: Int?) throws(GradlabError) -> LabConfig {
+extension LabSelection {
+    /// The lab's tutorial defaults, then the lab, dtype, device, function,
+    /// data and split given. Throws one-line errors naming the flag or the
+    /// file, line and column.
+    func config() throws(GradlabError) -> LabConfig {
         var config = LabConfig(lab: lab)
-        config.optimizer = try optimizer.config(labDefaultLR: config.optimizer.lr)
-        if let epochs { config.epochs = epochs }
         if let dtype { config.dtype = dtype }
-        config.seed = seed
         config.device = device
         if let function {
             guard lab == .landscape else { throw GradlabError("--f applies to the landscape lab only (this is --lab \(lab.rawValue))") }
@@ -28,6 +25,34 @@ extension LabOptions {
                 config.function = function
             }
         }
+        if let data {
+            guard lab != .landscape else { throw GradlabError("--data applies to the quadratic and linear labs (the landscape takes --starts)") }
+            let table = try CSVTable.load(path: data, required: config.dataColumns, textColumns: ["split"])
+            config.data = table.columns
+            if let labels = table.labels["split"] {
+                if let (row, bad) = labels.enumerated().first(where: { $0.element != "train" && $0.element != "test" }) {
+                    throw GradlabError("\(data): row \(row + 1): split must be 'train' or 'test', got '\(bad)'")
+                }
+                config.splitLabels = labels
+            }
+            config.dataSource = data
+        }
+        config.testSize = testSize
+        config.splitSeed = splitSeed
+        return config
+    }
+}
+
+extension LabOptions {
+    /// The full lab configuration: the selection (``LabSelection/config()``),
+    /// then the optimizer and every other option given, then files loaded.
+    /// Throws one-line errors naming the flag or the file, line and column.
+    func labConfig(optimizer: OptimizerOptions, epochs: Int?) throws(GradlabError) -> LabConfig {
+        var config = try selection.config()
+        let lab = selection.lab
+        config.optimizer = try optimizer.config(labDefaultLR: config.optimizer.lr)
+        if let epochs { config.epochs = epochs }
+        config.seed = seed
         if let points { config.points = points }
         if let track { config.trackedPoints = track }
         if let domain { config.domain = try Self.numbers(domain, count: 4, flag: "--domain") }
@@ -44,24 +69,10 @@ extension LabOptions {
             config.points = table.rowCount
             config.dataSource = starts
         }
-        if let data {
-            guard lab != .landscape else { throw GradlabError("--data applies to the quadratic and linear labs (the landscape takes --starts)") }
-            let table = try CSVTable.load(path: data, required: config.dataColumns, textColumns: ["split"])
-            config.data = table.columns
-            if let labels = table.labels["split"] {
-                if let (row, bad) = labels.enumerated().first(where: { $0.element != "train" && $0.element != "test" }) {
-                    throw GradlabError("\(data): row \(row + 1): split must be 'train' or 'test', got '\(bad)'")
-                }
-                config.splitLabels = labels
-            }
-            config.dataSource = data
-        }
         if let initial {
             config.initial = try Self.assignments(initial, allowed: config.parameterNames, flag: "--init")
             if lab == .landscape { throw GradlabError("--init applies to the quadratic and linear labs (the landscape takes --starts)") }
         }
-        config.testSize = testSize
-        config.splitSeed = splitSeed
         try config.validate()
         return config
     }

@@ -37,7 +37,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         try DistinctPaths.check(outputs: [("--record", record), ("--save", save)],
-                                inputs: [("--replay", replay), ("--load", load), ("--data", labOptions.data),
+                                inputs: [("--replay", replay), ("--load", load), ("--data", labOptions.selection.data),
                                          ("--starts", labOptions.starts),
                                          ("--load", load.map(Checkpoint.optimizerPath(for:)))])
         if let replay {
