@@ -119,11 +119,7 @@ final class LabApp {
 
     /// Says in the status line why a key did nothing here.
     private func explain(_ message: String) {
-        live.update {
-            $0.message = message
-            $0.messageIsWarning = true
-            $0.version &+= 1
-        }
+        live.say(message, warning: true)
     }
 
     /// Applies one action: view changes here, training changes to the driver.

@@ -159,6 +159,15 @@ final class LiveRun: Sendable {
         state.withLock { body(&$0) }
     }
 
+    /// Puts `message` in the status line (a warning when `warning`).
+    func say(_ message: String, warning: Bool) {
+        update {
+            $0.message = message
+            $0.messageIsWarning = warning
+            $0.version &+= 1
+        }
+    }
+
     /// A copy for one frame (arrays are copy-on-write, so this is cheap
     /// until the event task appends again).
     var snapshot: RunView { state.withLock { $0 } }

@@ -97,11 +97,7 @@ final class TrainingDriver: Sendable {
                         let config = await session.config
                         try Checkpoint.save(params: state.params, dtype: config.dtype, lab: config.lab, epoch: state.epoch,
                                             optimizer: state.optimizer, path: path)
-                        live.update {
-                            $0.message = "saved \(path) at epoch \(state.epoch)"
-                            $0.messageIsWarning = false
-                            $0.version &+= 1
-                        }
+                        live.say("saved \(path) at epoch \(state.epoch)", warning: false)
                     } catch {
                         note(error.message)
                     }
@@ -137,10 +133,6 @@ final class TrainingDriver: Sendable {
     }
 
     private func note(_ message: String) {
-        live.update {
-            $0.message = message
-            $0.messageIsWarning = true
-            $0.version &+= 1
-        }
+        live.say(message, warning: true)
     }
 }
