@@ -127,7 +127,7 @@ struct ReplayFrameTests {
         #expect(player.handle(.character("f"), index: index) == .fork)
         #expect(player.handle(.character("v"), index: index) == .view(.switchView))
         #expect(player.handle(.character("q"), index: index) == .quit)
-        #expect(player.handle(.character("z"), index: index) == .ignored)
+        #expect(player.handle(.character("y"), index: index) == .ignored)
     }
 
     @Test func replayKeymapHasNoConflictsAndEveryBindingInItsHelp() {

@@ -46,6 +46,8 @@ public actor Session {
     public private(set) var latest: EpochRecord?
     private var divergenceReported = false
     private var finished = false
+    /// What ``rewind()`` re-runs: the state since the start or the last reset.
+    private var rerun: RerunLog
 
     private let streaming: Bool
 
@@ -63,6 +65,7 @@ public actor Session {
         Self.configure(lab, streaming: streaming, sinks: sinks)
         self.lab = lab
         self.sinks = sinks
+        rerun = RerunLog(base: config)
         (events, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .unbounded)
     }
 
@@ -83,6 +86,7 @@ public actor Session {
     /// Publishes the device choice and the start state (epoch 0).
     @discardableResult
     public func start() -> EpochRecord {
+        rerun = RerunLog(base: config, checkpoint: rerun.checkpoint)
         publish(.device(epoch: 0, name: device.name, note: Self.note(device)))
         let record = recordOrStop { () throws(GradlabError) in try lab.startRecord() }
         latest = record
@@ -138,6 +142,7 @@ public actor Session {
         try next.validate()
         config.optimizer = next
         lab.setLearningRate(lr)
+        rerun.commands.append((lab.epoch, .learningRate(lr)))
         publish(.learningRate(epoch: lab.epoch, lr: lr))
     }
 
@@ -181,6 +186,7 @@ public actor Session {
         config.compare = next
         config.optimizer.lr = lrs[0]
         lab.setGroupLearningRates(lrs)
+        rerun.commands.append((lab.epoch, .groupLearningRates(lrs)))
         publish(.groupLearningRates(epoch: lab.epoch, lrs: lrs))
     }
 
@@ -192,6 +198,7 @@ public actor Session {
         }
         config.optimizer = optimizer
         lab.setOptimizer(optimizer)
+        rerun.commands.append((lab.epoch, .optimizer(optimizer)))
         publish(.optimizer(epoch: lab.epoch, config: optimizer))
     }
 
@@ -227,6 +234,7 @@ public actor Session {
         Self.configure(lab, streaming: streaming, sinks: sinks)
         config = next
         divergenceReported = false
+        rerun = RerunLog(base: next)
         publish(.reset(epoch: 0, seed: seed))
         let record = recordOrStop { () throws(GradlabError) in try lab.startRecord() }
         latest = record
@@ -248,6 +256,62 @@ public actor Session {
         }
         try lab.restore(checkpoint)
         config.optimizer = lab.optimizerConfig
+        rerun = RerunLog(base: config, checkpoint: checkpoint)
+    }
+
+    /// After a divergence, goes back to the last finite epoch: rebuilds the
+    /// lab as it was at the start (or the last reset) and re-runs the same
+    /// epochs with the same commands at the same epochs (training is
+    /// deterministic, so it reaches the same state). Commands given after the
+    /// divergence (a lower lr) apply at that epoch, ready to run on.
+    ///
+    /// The recording shows it as what it is: a reset to the same seed (with
+    /// the start's optimizer, so a fork re-runs it alike) and the re-run epochs.
+    /// - Returns: the epoch reached.
+    @discardableResult
+    public func rewind() throws(GradlabError) -> Int {
+        guard isDiverged, let diverged = latest, diverged.diverged else {
+            throw GradlabError("nothing to rewind: the run has not diverged")
+        }
+        guard failure == nil else { throw GradlabError("the device stopped this run; it cannot be re-run") }
+        let log = rerun
+        let target = max(log.startEpoch, diverged.epoch - 1)
+        let settings = config
+        lab = try makeLab(log.base, device: computeDevice)
+        Self.configure(lab, streaming: streaming, sinks: sinks)
+        if let checkpoint = log.checkpoint { try lab.restore(checkpoint) }
+        config = log.base
+        config.device = settings.device
+        divergenceReported = false
+        rerun = RerunLog(base: log.base, checkpoint: log.checkpoint, startEpoch: log.startEpoch)
+        publish(.reset(epoch: 0, seed: log.base.seed))
+        // A fork's reset keeps the optimizer it has: say the start's.
+        if log.base.compare == nil, settings.optimizer != log.base.optimizer {
+            publish(.optimizer(epoch: lab.epoch, config: log.base.optimizer))
+        } else if let compare = log.base.compare, compare.map(\.lr) != settings.compare?.map(\.lr) {
+            publish(.groupLearningRates(epoch: lab.epoch, lrs: compare.map(\.lr)))
+        }
+        let start = recordOrStop { () throws(GradlabError) in try lab.startRecord() }
+        latest = start
+        publish(.epoch(start))
+        var pending = log.commands[...]
+        func apply(_ command: RerunLog.Command) throws(GradlabError) {
+            switch command {
+            case .learningRate(let lr): try setLearningRate(lr)
+            case .groupLearningRates(let lrs): try setGroupLearningRates(lrs)
+            case .optimizer(let optimizer): try setOptimizer(optimizer)
+            }
+        }
+        while lab.epoch < target, !isDiverged {
+            while let next = pending.first, next.epoch <= lab.epoch {
+                try apply(next.command)
+                pending.removeFirst()
+            }
+            step(1)
+        }
+        // What was changed after the divergence holds from here on.
+        for next in pending { try apply(next.command) }
+        return lab.epoch
     }
 
     public func inspect(selectedPoint: Int = 0) -> LabInspection {
@@ -276,6 +340,27 @@ public actor Session {
     private func publish(_ event: Event) {
         for sink in sinks { sink.receive(event, config: config) }
         if streaming { continuation.yield(event) }
+    }
+}
+
+/// The start of a run (or of its last reset) and the commands given since,
+/// each at the epoch it was given: what ``Session/rewind()`` re-runs.
+private struct RerunLog {
+    enum Command {
+        case learningRate(Double)
+        case groupLearningRates([Double])
+        case optimizer(OptimizerConfig)
+    }
+
+    var base: LabConfig
+    var checkpoint: LoadedCheckpoint?
+    var startEpoch = 0
+    var commands: [(epoch: Int, command: Command)] = []
+
+    init(base: LabConfig, checkpoint: LoadedCheckpoint? = nil, startEpoch: Int? = nil) {
+        self.base = base
+        self.checkpoint = checkpoint
+        self.startEpoch = startEpoch ?? checkpoint?.epoch ?? 0
     }
 }
 

@@ -56,6 +56,18 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     case resetNewSeed
     /// Back to epoch 0 from the same starts and data (compare settings from identical points).
     case restartSameStarts
+    /// After a divergence: back to the last finite epoch.
+    case rewind
+    /// The landscape's shading: linear, log of (f − f_min), quantiles.
+    case cycleShading
+    /// Zoom the plane out to hold every point; ``domainView`` goes back.
+    case fitView
+    case domainView
+    /// Scroll the inspector a line or a page (it takes the focus).
+    case scrollDown
+    case scrollUp
+    case pageDown
+    case pageUp
     case focusNext
     case focusPrevious
     case selectNext

@@ -9,6 +9,7 @@ public enum Keymap {
         KeyBinding([.character("N")], .epochsPerFrameDown, "fewer epochs per frame", group: .training),
         KeyBinding([.character("R")], .resetNewSeed, "reset with a new seed", group: .training),
         KeyBinding([.character("x")], .restartSameStarts, "restart, same starts", group: .training),
+        KeyBinding([.character("u")], .rewind, "rewind to the last finite epoch", group: .training),
         KeyBinding([.character("s")], .save, "save a checkpoint", group: .training),
 
         KeyBinding([.character("+"), .character("=")], .lrUpQuarter, "lr up a quarter decade", group: .learningRate),
@@ -23,11 +24,18 @@ public enum Keymap {
         KeyBinding([.character("l")], .toggleLogScale, "loss axis: linear / log", group: .view),
         KeyBinding([.character("b")], .toggleBasins, "colour by basin", group: .view),
         KeyBinding([.character("p")], .nextParameterPair, "next parameter pair", group: .view),
+        KeyBinding([.character("c")], .cycleShading, "shading: linear / log / quantile", group: .view),
+        KeyBinding([.character("z")], .fitView, "zoom out to every point", group: .view),
+        KeyBinding([.character("Z")], .domainView, "back to the domain", group: .view),
 
         KeyBinding([.tab], .focusNext, "focus next panel", group: .navigation),
         KeyBinding([.backTab], .focusPrevious, "focus previous panel", group: .navigation),
         KeyBinding([.right, .down], .selectNext, "select next point", group: .navigation),
         KeyBinding([.left, .up], .selectPrevious, "select previous point", group: .navigation),
+        KeyBinding([.character("j")], .scrollDown, "scroll the inspector down", group: .navigation),
+        KeyBinding([.character("k")], .scrollUp, "scroll the inspector up", group: .navigation),
+        KeyBinding([.pageDown], .pageDown, "inspector: page down", group: .navigation),
+        KeyBinding([.pageUp], .pageUp, "inspector: page up", group: .navigation),
 
         KeyBinding([.character("?")], .help, "show / hide this help", group: .app),
         KeyBinding([.escape], .dismiss, "close help", group: .app),
@@ -51,11 +59,20 @@ public enum Keymap {
 
         KeyBinding([.character("v")], .switchView, "switch landscape / data", group: .view),
         KeyBinding([.character("l")], .toggleLogScale, "loss axis: linear / log", group: .view),
+        KeyBinding([.character("b")], .toggleBasins, "colour by basin", group: .view),
+        KeyBinding([.character("p")], .nextParameterPair, "next parameter pair", group: .view),
+        KeyBinding([.character("c")], .cycleShading, "shading: linear / log / quantile", group: .view),
+        KeyBinding([.character("z")], .fitView, "zoom out to every point", group: .view),
+        KeyBinding([.character("Z")], .domainView, "back to the domain", group: .view),
 
         KeyBinding([.tab], .focusNext, "focus next panel", group: .navigation),
         KeyBinding([.backTab], .focusPrevious, "focus previous panel", group: .navigation),
         KeyBinding([.down], .selectNext, "select next point", group: .navigation),
         KeyBinding([.up], .selectPrevious, "select previous point", group: .navigation),
+        KeyBinding([.character("j")], .scrollDown, "scroll the inspector down", group: .navigation),
+        KeyBinding([.character("k")], .scrollUp, "scroll the inspector up", group: .navigation),
+        KeyBinding([.pageDown], .pageDown, "inspector: page down", group: .navigation),
+        KeyBinding([.pageUp], .pageUp, "inspector: page up", group: .navigation),
 
         KeyBinding([.character("?")], .help, "show / hide this help", group: .app),
         KeyBinding([.escape], .dismiss, "close help, cancel go to", group: .app),

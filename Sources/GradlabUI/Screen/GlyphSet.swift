@@ -46,6 +46,12 @@ public enum GlyphSet: String, Hashable, Sendable, CaseIterable {
     public var pointMarker: Unicode.Scalar { self == .ascii ? "o" : "•" }
     /// A scatter-plot point of the second kind (test data).
     public var crossMarker: Unicode.Scalar { self == .ascii ? "x" : "×" }
+    /// A known minimum (or a data lab's optimum) on the plane.
+    public var minimumMarker: Unicode.Scalar { self == .ascii ? "X" : "✕" }
+    /// Where a point left the plot, pointing the way it went.
+    public var edgeArrows: (left: Unicode.Scalar, right: Unicode.Scalar, up: Unicode.Scalar, down: Unicode.Scalar) {
+        self == .ascii ? ("<", ">", "^", "v") : ("◂", "▸", "▴", "▾")
+    }
     /// Marks that text was cut short.
     public var ellipsis: Unicode.Scalar { self == .ascii ? "~" : "…" }
     /// The recording indicator.

@@ -51,7 +51,10 @@ public struct LossChart: Sendable {
     }
 
     public func render(into screen: inout Screen, area: Rect, theme: Theme, caps: Capabilities) {
-        let panel = Panel(title: title, detail: logScale ? "log" : "linear", focused: focused)
+        // A log axis cannot place values ≤ 0: say how many it leaves out.
+        let hidden = logScale ? series.reduce(0) { $0 + $1.values.count { $0.isFinite && $0 <= 0 } } : 0
+        let detail = logScale ? (hidden > 0 ? "log, \(hidden) ≤ 0 not shown" : "log") : "linear"
+        let panel = Panel(title: title, detail: detail, focused: focused)
         let inner = panel.render(into: &screen, area: area, theme: theme, caps: caps)
         guard let yRange = plottedRange else {
             let message = "no data yet"
@@ -75,7 +78,8 @@ public struct LossChart: Sendable {
         // Names with last values; when that is too wide, names only.
         func legend(withValues: Bool) -> [[HeaderText.Part]] {
             series.map { line in
-                let value = line.lastFinite.map { " " + NumberText.short($0) } ?? ""
+                // The latest value, as the inspector shows it (NaN once diverged).
+                let value = line.values.last.map { " " + NumberText.short($0) } ?? ""
                 var group: [HeaderText.Part] = [
                     ("  " + caps.glyphs.legendLine, Style(fg: theme.color(line.role), bg: theme.background, bold: true)),
                     (" \(line.name)\(withValues ? value : "")", theme.text),

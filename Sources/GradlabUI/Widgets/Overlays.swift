@@ -22,6 +22,9 @@ public struct HelpOverlay: Sendable {
     }
 
     public func render(into screen: inout Screen, area: Rect, theme: Theme, caps: Capabilities) {
+        // The panes behind go blank: a half-covered label (the loss axis's
+        // `-0.5` cut to `-`) would read as some other value.
+        screen.fill(area, style: theme.text)
         // One block per group, in keymap order of first appearance.
         var blocks: [[Line]] = []
         for group in KeyGroup.allCases {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The 2-D landscape: f(x1, x2) shaded into contour bands, trajectories of
 /// the points descending it drawn in braille on top, current positions marked.
 ///
@@ -22,6 +24,15 @@ public struct ParameterPlane: Sendable {
     /// Keeps rasterized trails between frames (pass the same one every frame);
     /// nil draws every point every frame.
     public var trailCache: TrailCache?
+    /// How f maps to the ramp; nil picks from the field (``FieldShading/suited(to:)``).
+    public var shading: FieldShading?
+    /// Known minima (or a data lab's optimum), marked ✕ and named in the legend.
+    public var markers: [SIMD2<Double>] = []
+    public var markerLabel = "minimum"
+    /// When set, points whose position is outside the ranges are counted in
+    /// the title, with this hint (`z zooms out`), and marked on the edge
+    /// where they left.
+    public var outsideHint: String?
 
     public init(
         title: String = "Landscape", xRange: ClosedRange<Double>, yRange: ClosedRange<Double>,
@@ -65,8 +76,9 @@ public struct ParameterPlane: Sendable {
         var canvas = BrailleCanvas(width: plot.width, height: plot.height, glyphs: caps.glyphs,
                                    xRange: shownXRange, yRange: shownYRange)
 
-        let bands = field.flatMap { f in f.finiteRange.map { (f, $0) } }
-        if let (field, range) = bands { shade(field, range: range, plot: plot, into: &screen, theme: theme, caps: caps) }
+        let levels = caps.isMonochrome ? caps.glyphs.shades.count : theme.ramp.count
+        let bands = field.flatMap { FieldBands(field: $0, shading: shading, levels: levels) }
+        if let field, let bands { shade(field, bands: bands, plot: plot, into: &screen, theme: theme, caps: caps) }
 
         let colors = trajectories.map { theme.color($0.role) }
         if let trailCache {
@@ -80,9 +92,99 @@ public struct ParameterPlane: Sendable {
             canvas.plotPath(trajectories[s].points, color: theme.accent)
         }
         canvas.render(into: &screen, area: plot)
+        markMinima(canvas: canvas, plot: plot, into: &screen, theme: theme, caps: caps)
         markCurrentPositions(canvas: canvas, plot: plot, into: &screen, theme: theme, caps: caps)
+        if outsideHint != nil { markOutside(plot: plot, into: &screen, theme: theme, caps: caps) }
         frame.draw(layout, canvas: canvas, into: &screen, area: inner, theme: theme, caps: caps)
-        drawHeader(layout.header, range: bands?.1, into: &screen, theme: theme, caps: caps)
+        drawHeader(layout.header, bands: bands, into: &screen, theme: theme, caps: caps)
+        if let outsideHint, let note = outsideNote(hint: outsideHint) {
+            // After the panel's title, on its top border.
+            let title = TextFit.truncate(self.title, to: max(0, area.width - 4), ellipsis: caps.glyphs.ellipsis)
+            let x = area.x + 2 + title.unicodeScalars.count + 2
+            screen.put(" \(note) ", x: x, y: area.y, style: Style(fg: theme.warning, bg: theme.background, bold: true),
+                       clip: Rect(x: area.x, y: area.y, width: area.width - 1, height: 1))
+        }
+    }
+
+    /// Whether a point is inside the plotted ranges.
+    private func isShown(_ point: SIMD2<Double>) -> Bool {
+        shownXRange.contains(point.x) && shownYRange.contains(point.y)
+    }
+
+    /// "12 points outside (z zooms out)", "3 not finite", or nil when every point is in view.
+    func outsideNote(hint: String) -> String? {
+        var outside = 0, notFinite = 0
+        for trajectory in trajectories {
+            guard let last = trajectory.points.last else { continue }
+            if !(last.x.isFinite && last.y.isFinite) {
+                notFinite += 1
+            } else if !isShown(last) {
+                outside += 1
+            }
+        }
+        var parts: [String] = []
+        if outside > 0 { parts.append("\(outside) point\(outside == 1 ? "" : "s") outside (\(hint))") }
+        if notFinite > 0 { parts.append("\(notFinite) not finite") }
+        return parts.isEmpty ? nil : parts.joined(separator: ", ")
+    }
+
+    /// Where a path that is outside now left the plotted area: the crossing
+    /// of the border by its last step out (the position clamped to the
+    /// border when it never was inside). Nil while it is inside.
+    func exitPoint(of trajectory: Trajectory) -> SIMD2<Double>? {
+        guard let current = trajectory.points.last, current.x.isFinite, current.y.isFinite, !isShown(current) else {
+            return nil
+        }
+        let x = shownXRange, y = shownYRange
+        func clamp(_ p: SIMD2<Double>) -> SIMD2<Double> {
+            SIMD2(min(max(p.x, x.lowerBound), x.upperBound), min(max(p.y, y.lowerBound), y.upperBound))
+        }
+        guard let insideIndex = trajectory.points.lastIndex(where: { $0.x.isFinite && $0.y.isFinite && isShown($0) }),
+              insideIndex + 1 < trajectory.points.count else { return clamp(current) }
+        let a = trajectory.points[insideIndex], b = trajectory.points[insideIndex + 1]
+        guard b.x.isFinite, b.y.isFinite else { return clamp(a) }
+        // The largest t in (0, 1] for which a + t (b − a) is still inside.
+        var t = 1.0
+        let d = b - a
+        if d.x > 0, b.x > x.upperBound { t = min(t, (x.upperBound - a.x) / d.x) }
+        if d.x < 0, b.x < x.lowerBound { t = min(t, (x.lowerBound - a.x) / d.x) }
+        if d.y > 0, b.y > y.upperBound { t = min(t, (y.upperBound - a.y) / d.y) }
+        if d.y < 0, b.y < y.lowerBound { t = min(t, (y.lowerBound - a.y) / d.y) }
+        return clamp(a + max(0, t) * d)
+    }
+
+    /// An arrow on the border where each point outside left, pointing the way it went.
+    private func markOutside(plot: Rect, into screen: inout Screen, theme: Theme, caps: Capabilities) {
+        let x = shownXRange, y = shownYRange
+        for (index, trajectory) in trajectories.enumerated() {
+            guard let exit = exitPoint(of: trajectory), let current = trajectory.points.last else { continue }
+            let column = min(plot.width - 1, max(0, Int((exit.x - x.lowerBound) / (x.upperBound - x.lowerBound) * Double(plot.width))))
+            let row = min(plot.height - 1, max(0, Int((y.upperBound - exit.y) / (y.upperBound - y.lowerBound) * Double(plot.height))))
+            let glyph: Unicode.Scalar
+            if current.x > x.upperBound { glyph = caps.glyphs.edgeArrows.right }
+            else if current.x < x.lowerBound { glyph = caps.glyphs.edgeArrows.left }
+            else if current.y > y.upperBound { glyph = caps.glyphs.edgeArrows.up }
+            else { glyph = caps.glyphs.edgeArrows.down }
+            let color = index == selected ? theme.marker : theme.color(trajectory.role)
+            screen.modify(x: plot.x + column, y: plot.y + row) { cell in
+                cell.scalar = glyph
+                cell.style.fg = color
+                cell.style.bold = true
+                cell.style.reverse = caps.isMonochrome && index == selected
+            }
+        }
+    }
+
+    /// ✕ on each known minimum inside the plot.
+    private func markMinima(canvas: BrailleCanvas, plot: Rect, into screen: inout Screen, theme: Theme, caps: Capabilities) {
+        for point in markers {
+            guard isShown(point), let dot = canvas.dot(x: point.x, y: point.y) else { continue }
+            screen.modify(x: plot.x + dot.x / caps.glyphs.dotColumns, y: plot.y + dot.y / caps.glyphs.dotRows) { cell in
+                cell.scalar = caps.glyphs.minimumMarker
+                cell.style.fg = theme.foreground
+                cell.style.bold = true
+            }
+        }
     }
 
     // MARK: - Parts
@@ -107,17 +209,14 @@ public struct ParameterPlane: Sendable {
     /// Bands the field into the ramp: colour in the cell background, or
     /// shading glyphs in monochrome (braille drawn later replaces them, so
     /// the dots win where a trajectory passes).
-    private func shade(_ field: ScalarField, range: ClosedRange<Double>, plot: Rect,
+    private func shade(_ field: ScalarField, bands: FieldBands, plot: Rect,
                        into screen: inout Screen, theme: Theme, caps: Capabilities) {
-        let levels = caps.isMonochrome ? caps.glyphs.shades.count : theme.ramp.count
         let ramp = Palette.ramp(theme.ramp, for: caps.colorMode)
-        let span = range.upperBound - range.lowerBound
-        let scale = span > 0 ? Double(levels) / span : 0
         for row in 0..<plot.height {
             for column in 0..<plot.width {
                 let value = field.value(column: column, row: row, width: plot.width, height: plot.height)
                 guard value.isFinite else { continue }
-                let level = min(levels - 1, max(0, Int((value - range.lowerBound) * scale)))
+                let level = bands.level(of: value)
                 screen.modify(x: plot.x + column, y: plot.y + row) { cell in
                     if caps.isMonochrome {
                         cell.scalar = caps.glyphs.shades[level]
@@ -151,12 +250,16 @@ public struct ParameterPlane: Sendable {
     }
 
     /// Legend and colour bar, right-aligned after the y axis name.
-    private func drawHeader(_ header: Rect, range: ClosedRange<Double>?, into screen: inout Screen,
+    private func drawHeader(_ header: Rect, bands: FieldBands?, into screen: inout Screen,
                             theme: Theme, caps: Capabilities) {
         guard header.height > 0 else { return }
-        let groups: [[HeaderText.Part]] = legend.map { entry in
+        var groups: [[HeaderText.Part]] = legend.map { entry in
             [("\(caps.glyphs.currentMarker)", Style(fg: theme.color(entry.role), bg: theme.background, bold: true)),
              (" \(entry.label)  ", theme.text)]
+        }
+        if markers.contains(where: isShown) {
+            groups.insert([("\(caps.glyphs.minimumMarker)", Style(fg: theme.foreground, bg: theme.background, bold: true)),
+                           (" \(markerLabel)  ", theme.text)], at: 0)
         }
         var bar: [HeaderText.Part] = []
         defer {
@@ -176,10 +279,12 @@ public struct ParameterPlane: Sendable {
             if !bar.isEmpty { shown.append(bar) }
             HeaderText.putRight(shown, in: header, reserved: yName.count + 1, into: &screen)
         }
-        if let range {
+        if let bands {
             let muted = theme.mutedText
-            bar = [("\(fieldName) \(NumberText.short(range.lowerBound)) ", muted)]
-            let levels = caps.isMonochrome ? caps.glyphs.shades.count : theme.ramp.count
+            // Which shading (linear goes unsaid), then f at the ends of the bar.
+            let mode = bands.shading == .linear ? "" : " \(bands.shading.rawValue)"
+            bar = [("\(fieldName)\(mode) \(NumberText.short(bands.low)) ", muted)]
+            let levels = bands.levels
             let ramp = Palette.ramp(theme.ramp, for: caps.colorMode)
             for level in 0..<levels {
                 if caps.isMonochrome {
@@ -188,7 +293,82 @@ public struct ParameterPlane: Sendable {
                     bar.append((" ", Style(fg: theme.foreground, bg: ramp[level])))
                 }
             }
-            bar.append((" \(NumberText.short(range.upperBound))", muted))
+            bar.append((" \(NumberText.short(bands.high))", muted))
         }
+    }
+}
+
+/// How f's values map to the ramp's bands.
+public enum FieldShading: String, Sendable, CaseIterable {
+    /// Equal steps of f.
+    case linear
+    /// Equal steps of log(f − f_min + ε): the valleys of a function whose
+    /// range is huge (rosenbrock, beale, goldstein-price).
+    case log
+    /// By rank: each band holds the same share of the plane.
+    case quantile
+
+    /// The next in the cycle linear, log, quantile.
+    public var next: FieldShading {
+        let all = Self.allCases
+        return all[((all.firstIndex(of: self) ?? 0) + 1) % all.count]
+    }
+
+    /// Linear, unless the range is huge: when half the plane lies in the
+    /// lowest eighth of the range (linear bands would paint it one colour), log.
+    public static func suited(to field: ScalarField) -> FieldShading {
+        let sorted = field.sortedFinite
+        guard let low = sorted.first, let high = sorted.last, high > low else { return .linear }
+        let median = sorted[sorted.count / 2]
+        return (median - low) < (high - low) / 8 ? .log : .linear
+    }
+}
+
+/// The band of each value of one field under a shading: thresholds in f,
+/// rising, so every shading is monotone in f.
+struct FieldBands {
+    let shading: FieldShading
+    let levels: Int
+    let low: Double
+    let high: Double
+    /// `levels − 1` rising values of f where the next band starts (log and quantile).
+    private let thresholds: [Double]
+    private let scale: Double
+
+    init?(field: ScalarField, shading: FieldShading?, levels: Int) {
+        let sorted = field.sortedFinite
+        guard let low = sorted.first, let high = sorted.last, levels > 0 else { return nil }
+        let shading = shading ?? FieldShading.suited(to: field)
+        self.shading = shading
+        self.levels = levels
+        self.low = low
+        self.high = high
+        let span = high - low
+        scale = span > 0 ? Double(levels) / span : 0
+        switch shading {
+        case .linear:
+            thresholds = []
+        case .log:
+            // ε a ten-thousandth of the range: four decades over the bands.
+            let epsilon = max(span * 1e-4, Double.leastNormalMagnitude)
+            let ratio = (span + epsilon) / epsilon
+            thresholds = (1..<levels).map { low - epsilon + epsilon * Foundation.pow(ratio, Double($0) / Double(levels)) }
+        case .quantile:
+            thresholds = (1..<levels).map { sorted[min(sorted.count - 1, $0 * sorted.count / levels)] }
+        }
+    }
+
+    @inline(__always)
+    func level(of value: Double) -> Int {
+        if shading == .linear { return min(levels - 1, max(0, Int((value - low) * scale))) }
+        // Quantile thresholds are values of the field: a band starts above
+        // its threshold, so a flat plane stays in the lowest band.
+        var level = 0
+        if shading == .quantile {
+            while level < thresholds.count, value > thresholds[level] { level += 1 }
+        } else {
+            while level < thresholds.count, value >= thresholds[level] { level += 1 }
+        }
+        return level
     }
 }

@@ -19,7 +19,11 @@ public struct ScalarField: Sendable, Equatable {
         self.values = values.count >= count
             ? Array(values.prefix(count))
             : values + [Double](repeating: .nan, count: count - values.count)
+        sortedFinite = self.values.filter(\.isFinite).sorted()
     }
+
+    /// The finite values, ascending (the bands' quantiles and range).
+    public let sortedFinite: [Double]
 
     /// Samples `f` at the centres of a grid over the given ranges.
     public init(columns: Int, rows: Int, xRange: ClosedRange<Double>, yRange: ClosedRange<Double>,
@@ -44,12 +48,8 @@ public struct ScalarField: Sendable, Equatable {
 
     /// The smallest and largest finite values, or nil when there are none.
     public var finiteRange: ClosedRange<Double>? {
-        var low = Double.infinity, high = -Double.infinity
-        for v in values where v.isFinite {
-            low = min(low, v)
-            high = max(high, v)
-        }
-        return low <= high ? low...high : nil
+        guard let low = sortedFinite.first, let high = sortedFinite.last else { return nil }
+        return low...high
     }
 
     /// The sample nearest to a cell of a `width × height` plot.

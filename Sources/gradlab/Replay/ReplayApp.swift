@@ -16,6 +16,8 @@ final class ReplayApp {
     private let theme: Theme
     private let dataset: LabDataset
     private let recordPath: String?
+    /// The inspector as last drawn (the scroll keys page by its height).
+    private var inspectorExtent = InspectorExtent(lines: 0, visible: 0)
 
     /// - Parameters:
     ///   - name: the recording's file name, for the status bar.
@@ -79,17 +81,14 @@ final class ReplayApp {
     /// View keys, as in the live lab.
     private func apply(_ action: Action) {
         switch action {
-        case .switchView:
-            if file.config.lab != .landscape { view.main = view.main == .plane ? .data : .plane }
-        case .toggleLogScale: view.logScale.toggle()
-        case .focusNext: view.focus = view.focus.next
-        case .focusPrevious: view.focus = view.focus.previous
         case .selectNext, .selectPrevious:
             let count = max(1, frames.index.records[player.position].points?.count ?? 1)
             view.selected = (view.selected + (action == .selectNext ? 1 : count - 1)) % count
-        case .help: view.showHelp.toggle()
-        case .dismiss: view.showHelp = false
-        default: break
+        default:
+            let run = frames.runView(at: player.position)
+            if case .done(let message?, let warning) = builder.apply(action, to: &view, run: run, inspector: inspectorExtent) {
+                player.note = ReplayPlayer.Note(text: message, isWarning: warning)
+            }
         }
     }
 
@@ -99,6 +98,7 @@ final class ReplayApp {
         let model = frames.model(player: player, view: view, builder: &builder, status: file.status,
                                  message: message, width: width, height: height)
         var screen = Dashboard.render(model, width: width, height: height, theme: theme, caps: terminal.capabilities)
+        inspectorExtent = InspectorExtent(model: model, width: width, height: height)
         if view.showHelp, Dashboard.layout(for: model, width: width, height: height) != nil {
             HelpOverlay(bindings: Keymap.replay, title: "Replay keys")
                 .render(into: &screen, area: screen.bounds.inset(top: 0, bottom: 1), theme: theme, caps: terminal.capabilities)

@@ -11,6 +11,11 @@ struct FrameBuilder {
     private var field = PlaneField()
     private var range = FollowingRange()
     private let basins: BasinClassifier?
+    /// The named function the landscape shows (the tutorial's by default):
+    /// its minima are marked, its f_min shifts a log loss axis.
+    let knownFunction: TestFunction?
+    /// A data lab's optimum (all parameters), marked on its loss plane.
+    private let optimum: [Double]?
     /// Whether `b` can colour by basin: the function is a named one with known minima.
     var hasBasins: Bool { basins != nil }
     /// Draws only each trajectory's new points from frame to frame.
@@ -23,7 +28,15 @@ struct FrameBuilder {
         self.dataset = dataset
         let variables = config.lab == .landscape ? ["x1", "x2"] : config.parameterNames + [dataset.inputName, dataset.targetName]
         valueProgram = (try? GradlabMath.Expression.parse(config.function, variables: variables)).map { Program.value(of: $0, inputs: variables) }
-        basins = config.functionName.flatMap(TestFunction.named).map { BasinClassifier(function: $0) }
+        knownFunction = config.lab != .landscape ? nil
+            : config.functionName.flatMap(TestFunction.named) ?? (config.function == LabConfig.tutorialFunction ? .tutorial : nil)
+        basins = knownFunction.map { BasinClassifier(function: $0) }
+        optimum = DataOptimum.of(config: config, dataset: dataset)
+    }
+
+    /// The shading the plane shows now: the user's, or the one the field suits.
+    var shading: FieldShading {
+        field.field.map(FieldShading.suited(to:)) ?? .linear
     }
 
     mutating func resetRange() { range.reset() }
@@ -74,8 +87,12 @@ struct FrameBuilder {
             let (x, y) = range.fit(path)
             let fixedNames = names.indices.filter { $0 != planeAxes.0 && $0 != planeAxes.1 }.map { names[$0] }
             let title = "Loss over (\(names[planeAxes.0]), \(names[planeAxes.1]))" + (fixedNames.isEmpty ? "" : ", \(fixedNames.joined(separator: ", ")) fixed  [p: next pair]")
-            return .plane(ParameterPlane(title: title, xRange: x, yRange: y, xName: names[planeAxes.0], yName: names[planeAxes.1],
-                                         fieldName: "loss", trajectories: [Trajectory(points: path, role: .series(0))], selected: 0))
+            var plane = ParameterPlane(title: title, xRange: x, yRange: y, xName: names[planeAxes.0], yName: names[planeAxes.1],
+                                       fieldName: "loss", trajectories: [Trajectory(points: path, role: .series(0))], selected: 0)
+            plane.shading = view.shading
+            if let optimum { plane.markers = [SIMD2(optimum[planeAxes.0], optimum[planeAxes.1])] }
+            plane.markerLabel = "optimum"
+            return .plane(plane)
         case (_, .data):
             return .data(dataPlot(run))
         }
@@ -107,9 +124,28 @@ struct FrameBuilder {
             title += "  (basins)"
         }
         let trajectories = zip(run.paths, roles).map { Trajectory(points: $0, role: $1) }
-        return ParameterPlane(title: title, xRange: d[0]...d[1], yRange: d[2]...d[3], trajectories: trajectories,
-                              selected: run.paths.isEmpty ? nil : min(view.selected, run.paths.count - 1), legend: legend,
-                              trailCache: trails)
+        let range = view.planeRange ?? PlaneRange(x: d[0]...d[1], y: d[2]...d[3])
+        var plane = ParameterPlane(title: title, xRange: range.x, yRange: range.y, trajectories: trajectories,
+                                   selected: run.paths.isEmpty ? nil : min(view.selected, run.paths.count - 1), legend: legend,
+                                   trailCache: trails)
+        plane.shading = view.shading
+        plane.markers = knownFunction?.allMinima ?? []
+        plane.markerLabel = (knownFunction?.allMinima.count ?? 0) > 1 ? "minima" : "minimum"
+        plane.outsideHint = view.planeRange == nil ? "z zooms out" : "z refits, Z domain"
+        return plane
+    }
+
+    /// The ranges `z` zooms out to: the domain and every drawn point's
+    /// position (finite ones), with a margin.
+    static func fittedRange(paths: [[SIMD2<Double>]], domain: [Double]) -> PlaneRange {
+        var low = SIMD2(domain[0], domain[2]), high = SIMD2(domain[1], domain[3])
+        for path in paths {
+            guard let p = path.last, p.x.isFinite, p.y.isFinite else { continue }
+            low = pointwiseMin(low, p)
+            high = pointwiseMax(high, p)
+        }
+        let margin = (high - low) * 0.05
+        return PlaneRange(x: (low.x - margin.x)...(high.x + margin.x), y: (low.y - margin.y)...(high.y + margin.y))
     }
 
     /// A short name for a compared optimizer: `adam`, `sgd+momentum`, `sgd+nesterov`.
@@ -155,8 +191,21 @@ struct FrameBuilder {
             series = [LossSeries(name: "mean f", values: run.loss, role: .series(0))]
         }
         series = series.filter { !$0.values.isEmpty }
-        return LossChart(title: view.logScale ? "Loss (log)" : "Loss", series: series, logScale: view.logScale, firstEpoch: run.firstEpoch)
+        // A log axis shows f − f_min (f is negative on most landscapes), named so.
+        var title = view.logScale ? "Loss (log)" : "Loss"
+        if view.logScale, let shift = logShift {
+            series = series.map { LossSeries(name: $0.name + " - f_min", values: $0.values.map { $0 - shift }, role: $0.role) }
+            title = "Loss (log, f_min = \(NumberText.short(shift)))"
+        }
+        return LossChart(title: title, series: series, logScale: view.logScale, firstEpoch: run.firstEpoch)
     }
+
+    /// What a log loss axis subtracts: the landscape's known f_min, when it is not 0.
+    var logShift: Double? {
+        guard let minimum = knownFunction?.minimumValue, minimum != 0 else { return nil }
+        return minimum
+    }
+
 
     private func inspector(_ run: RunView, _ view: ViewState) -> Inspector {
         var sections: [InspectorSection] = []
@@ -173,7 +222,15 @@ struct FrameBuilder {
             case .quadratic:
                 runRows.append(InspectorRow("MSE", compact(last.loss), emphasis: last.diverged ? .error : .normal))
             case .landscape:
-                runRows.append(InspectorRow("mean f", compact(last.loss), emphasis: last.diverged ? .error : .normal))
+                // Under --compare, the selected point's group: the value its loss legend shows.
+                let perGroup = max(1, config.starts?.count ?? config.points)
+                if config.compare != nil, let groupLoss = last.groupLoss, let point = run.inspection?.selectedPoint,
+                   groupLoss.indices.contains(point / perGroup) {
+                    runRows.append(InspectorRow("mean f (this group)", compact(groupLoss[point / perGroup]),
+                                                emphasis: last.diverged ? .error : .normal))
+                } else {
+                    runRows.append(InspectorRow("mean f", compact(last.loss), emphasis: last.diverged ? .error : .normal))
+                }
             }
         }
         if let inspection = run.inspection {
@@ -181,7 +238,7 @@ struct FrameBuilder {
             runRows.append(InspectorRow("steps", "\(inspection.optimizerSteps)"))
         }
         sections.append(InspectorSection("Run", rows: runRows))
-        guard let inspection = run.inspection else { return Inspector(sections: sections) }
+        guard let inspection = run.inspection else { return Inspector(sections: sections, scrollOffset: view.inspectorScroll) }
         if let point = inspection.selectedPoint {
             var rows: [InspectorRow] = []
             if let value = inspection.valueAtSelected { rows.append(InspectorRow("f", compact(value), emphasis: .strong)) }
@@ -203,7 +260,7 @@ struct FrameBuilder {
             }
             sections.append(InspectorSection("Parameters", rows: rows))
         }
-        return Inspector(sections: sections)
+        return Inspector(sections: sections, scrollOffset: view.inspectorScroll)
     }
 
     private func status(_ run: RunView, _ view: ViewState) -> StatusBar {

@@ -15,6 +15,8 @@ final class LabApp {
     private let savePath: String
     /// A fork: the session has started (and any recorder is attached) already.
     private let continuing: Bool
+    /// The inspector as last drawn (the scroll keys page by its height).
+    private var inspectorExtent = InspectorExtent(lines: 0, visible: 0)
 
     /// - Parameter history: for a session that has already run (a fork of a
     ///   replay), what the screen shows so far; the app then neither starts
@@ -101,6 +103,7 @@ final class LabApp {
                 let screen = Dashboard.render(model, width: terminal.size.width, height: terminal.size.height,
                                               theme: theme, caps: terminal.capabilities)
                 terminal.draw(screen)
+                inspectorExtent = InspectorExtent(model: model, width: terminal.size.width, height: terminal.size.height)
                 drawnVersion = version
                 lastDraw = now
                 viewChanged = false
@@ -124,6 +127,13 @@ final class LabApp {
 
     /// Applies one action: view changes here, training changes to the driver.
     private func handle(_ action: Action) -> Outcome {
+        switch builder.apply(action, to: &view, run: live.snapshot, inspector: inspectorExtent) {
+        case .done(let message, let warning):
+            if let message { live.say(message, warning: warning) }
+            return .continueRunning
+        case .notView:
+            break
+        }
         switch action {
         case .quit: return .quit
         case .stepOnce: driver.send(.step)
@@ -137,21 +147,12 @@ final class LabApp {
             driver.send(.epochsPerFrame(view.epochsPerFrame))
         case .nextOptimizer: driver.send(.nextOptimizer)
         case .nextDevice: driver.send(.nextDevice)
-        case .switchView:
-            if builder.config.lab != .landscape {
-                view.main = view.main == .plane ? .data : .plane
-            } else {
-                explain("v: the landscape has one view (v switches a data lab between its loss plane and its data)")
-            }
-        case .toggleLogScale: view.logScale.toggle()
         case .resetNewSeed:
             builder.resetRange()
             driver.send(.reset)
         case .restartSameStarts:
             builder.resetRange()
             driver.send(.restart)
-        case .focusNext: view.focus = view.focus.next
-        case .focusPrevious: view.focus = view.focus.previous
         case .selectNext, .selectPrevious:
             let count = max(1, live.pathCount)
             view.selected = (view.selected + (action == .selectNext ? 1 : count - 1)) % count
@@ -159,23 +160,9 @@ final class LabApp {
             let perGroup = builder.config.starts?.count ?? builder.config.points
             driver.send(.select(live.labPoint(forPath: view.selected, pointsPerGroup: perGroup)))
         case .save: driver.send(.save(savePath))
-        case .toggleBasins:
-            if builder.hasBasins {
-                view.showBasins.toggle()
-            } else {
-                explain(builder.config.lab == .landscape
-                        ? "b: basins are known for named functions only (see gradlab functions), not a typed --f"
-                        : "b: basins belong to the landscape lab")
-            }
-        case .nextParameterPair:
-            if builder.config.lab == .quadratic {
-                builder.nextParameterPair()
-            } else {
-                explain("p: only the quadratic lab has more parameters than the plane shows (a, b, c)")
-            }
-        case .help: view.showHelp.toggle()
-        case .dismiss: view.showHelp = false
+        case .rewind: driver.send(.rewind)
         case .stepBack, .jumpToStart, .jumpToEnd, .goToEpoch, .fork: break // replay keys (ReplayApp)
+        default: break // view keys, applied above
         }
         return .continueRunning
     }

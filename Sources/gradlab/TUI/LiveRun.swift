@@ -33,6 +33,10 @@ struct RunView: Sendable {
     var messageIsWarning = false
     var diverged = false
     var inspection: LabInspection?
+    /// While a rewind re-runs: the epoch it goes back to. Its events'
+    /// messages (the reset, the re-applied lr) are not news; reaching this
+    /// epoch says what happened.
+    var rewindTarget: Int?
     /// Bumped on every change, so the UI redraws only when something moved.
     var version = 0
 
@@ -85,9 +89,15 @@ struct RunView: Sendable {
                 Self.append(point, to: &parameterPath)
             }
             if record.diverged { diverged = true }
+            if let target = rewindTarget, record.epoch == target {
+                rewindTarget = nil
+                message = "rewound to epoch \(target), the last finite one: lower the lr (- or [) before running on (r)"
+                messageIsWarning = false
+            }
         case .groupLearningRates(_, let values):
             lr = values[0]
             groupLearningRates = values
+            guard rewindTarget == nil else { break }
             message = "lr → " + values.map { NumberText.short($0) }.joined(separator: ", ") + " (one per group)"
             messageIsWarning = false
         case .learningRate(_, let value):
@@ -97,12 +107,14 @@ struct RunView: Sendable {
                 optimizerConfig = current
                 optimizer = current.summary
             }
+            guard rewindTarget == nil else { break }
             message = "lr → \(NumberText.short(value))"
             messageIsWarning = false
         case .optimizer(_, let config):
             optimizer = config.summary
             optimizerConfig = config
             lr = config.lr
+            guard rewindTarget == nil else { break }
             message = "optimizer → \(config.kind.rawValue) (fresh state)"
             messageIsWarning = false
         case .device(_, let name, let note):
@@ -112,12 +124,13 @@ struct RunView: Sendable {
             message = described.map { "device → \($0)" } ?? note ?? "device → \(name)"
             messageIsWarning = note != nil
         case .reset(_, let seed):
+            diverged = false
+            guard rewindTarget == nil else { break }
             message = "reset with seed \(seed)"
             messageIsWarning = false
-            diverged = false
         case .divergence(_, let text):
             // What to do next, with the keys that do it.
-            message = text.hasPrefix("the run stopped") ? text : text + ": lower the lr (- or [), then x restarts from the same starts or R resets"
+            message = text.hasPrefix("the run stopped") ? text : text + ": lower the lr (- or [), then u rewinds to the last finite epoch, x restarts from the same starts, R resets"
             messageIsWarning = true
             diverged = true
         }

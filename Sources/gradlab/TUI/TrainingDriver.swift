@@ -15,6 +15,8 @@ enum DriverCommand: Sendable {
     case reset
     /// Back to epoch 0 with the same seed: the same starts and data.
     case restart
+    /// After a divergence: back to the last finite epoch (``Session/rewind()``).
+    case rewind
     case select(Int)
     case save(String)
     case quit
@@ -89,6 +91,17 @@ final class TrainingDriver: Sendable {
                 case .restart:
                     let seed = await session.config.seed
                     do { try await session.reset(seed: seed) } catch { note(error.message) }
+                case .rewind:
+                    guard await session.isDiverged else {
+                        note("u: nothing to rewind; u goes back to the last finite epoch after a run diverges")
+                        break
+                    }
+                    let target = max(0, await session.epoch - 1)
+                    live.update { $0.rewindTarget = target }
+                    do { try await session.rewind() } catch {
+                        live.update { $0.rewindTarget = nil }
+                        note("u: \(error.message)")
+                    }
                 case .select(let index):
                     selected = index
                 case .save(let path):

@@ -1,5 +1,11 @@
 import GradlabUI
 
+/// The plane's x and y ranges.
+struct PlaneRange: Equatable {
+    var x: ClosedRange<Double>
+    var y: ClosedRange<Double>
+}
+
 /// The UI's own state, kept on the main thread: what is shown and how.
 struct ViewState {
     enum MainKind { case plane, data }
@@ -15,6 +21,12 @@ struct ViewState {
     var epochsPerFrame = 1
     var recording = false
     var replay = false
+    /// The landscape's shading; nil while gradlab picks it (log for a huge range).
+    var shading: FieldShading?
+    /// The plane's ranges after `z` (zoomed out to every point); nil: the domain.
+    var planeRange: PlaneRange?
+    /// The inspector's first line shown (j/k, PgUp/PgDn).
+    var inspectorScroll = 0
 
     /// Epochs per frame step through 1, 2, 5, 10, 20, 50, ...
     static func nextEpochsPerFrame(_ n: Int, up: Bool) -> Int {
