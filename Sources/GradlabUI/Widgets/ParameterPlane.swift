@@ -97,13 +97,6 @@ public struct ParameterPlane: Sendable {
         if outsideHint != nil { markOutside(plot: plot, into: &screen, theme: theme, caps: caps) }
         frame.draw(layout, canvas: canvas, into: &screen, area: inner, theme: theme, caps: caps)
         drawHeader(layout.header, bands: bands, into: &screen, theme: theme, caps: caps)
-        if let outsideHint, let note = outsideNote(hint: outsideHint) {
-            // After the panel's title, on its top border.
-            let title = TextFit.truncate(self.title, to: max(0, area.width - 4), ellipsis: caps.glyphs.ellipsis)
-            let x = area.x + 2 + title.unicodeScalars.count + 2
-            screen.put(" \(note) ", x: x, y: area.y, style: Style(fg: theme.warning, bg: theme.background, bold: true),
-                       clip: Rect(x: area.x, y: area.y, width: area.width - 1, height: 1))
-        }
     }
 
     /// Whether a point is inside the plotted ranges.
@@ -111,8 +104,9 @@ public struct ParameterPlane: Sendable {
         shownXRange.contains(point.x) && shownYRange.contains(point.y)
     }
 
-    /// "12 points outside (z zooms out)", "3 not finite", or nil when every point is in view.
-    func outsideNote(hint: String) -> String? {
+    /// "12 points outside (z zooms out)", "3 not finite", or nil when every
+    /// point is in view; `short`: "12 out (z)", "3 NaN".
+    public func outsideNote(hint: String, short: Bool = false) -> String? {
         var outside = 0, notFinite = 0
         for trajectory in trajectories {
             guard let last = trajectory.points.last else { continue }
@@ -123,15 +117,18 @@ public struct ParameterPlane: Sendable {
             }
         }
         var parts: [String] = []
-        if outside > 0 { parts.append("\(outside) point\(outside == 1 ? "" : "s") outside (\(hint))") }
-        if notFinite > 0 { parts.append("\(notFinite) not finite") }
+        let key = hint.split(separator: " ").first.map(String.init) ?? hint
+        if outside > 0 {
+            parts.append(short ? "\(outside) out (\(key))" : "\(outside) point\(outside == 1 ? "" : "s") outside (\(hint))")
+        }
+        if notFinite > 0 { parts.append(short ? "\(notFinite) NaN" : "\(notFinite) not finite") }
         return parts.isEmpty ? nil : parts.joined(separator: ", ")
     }
 
     /// Where a path that is outside now left the plotted area: the crossing
     /// of the border by its last step out (the position clamped to the
     /// border when it never was inside). Nil while it is inside.
-    func exitPoint(of trajectory: Trajectory) -> SIMD2<Double>? {
+    public func exitPoint(of trajectory: Trajectory) -> SIMD2<Double>? {
         guard let current = trajectory.points.last, current.x.isFinite, current.y.isFinite, !isShown(current) else {
             return nil
         }
@@ -253,40 +250,15 @@ public struct ParameterPlane: Sendable {
     private func drawHeader(_ header: Rect, bands: FieldBands?, into screen: inout Screen,
                             theme: Theme, caps: Capabilities) {
         guard header.height > 0 else { return }
-        var groups: [[HeaderText.Part]] = legend.map { entry in
-            [("\(caps.glyphs.currentMarker)", Style(fg: theme.color(entry.role), bg: theme.background, bold: true)),
-             (" \(entry.label)  ", theme.text)]
-        }
-        if markers.contains(where: isShown) {
-            groups.insert([("\(caps.glyphs.minimumMarker)", Style(fg: theme.foreground, bg: theme.background, bold: true)),
-                           (" \(markerLabel)  ", theme.text)], at: 0)
-        }
+        func width(_ parts: [[HeaderText.Part]]) -> Int { parts.joined().reduce(0) { $0 + $1.text.unicodeScalars.count } }
         var bar: [HeaderText.Part] = []
-        defer {
-            // Entries come largest first: when they do not all fit, the last
-            // ones give way to a count of them, never silently.
-            let room = header.width - (yName.count + 1)
-            func width(_ parts: [[HeaderText.Part]]) -> Int { parts.joined().reduce(0) { $0 + $1.0.count } }
-            var shown = groups, cut = 0
-            if width(shown + [bar]) > room {
-                while !shown.isEmpty {
-                    shown.removeLast()
-                    cut += 1
-                    if width(shown + [bar]) + "+\(cut) more  ".count <= room { break }
-                }
-            }
-            if cut > 0 { shown.append([("+\(cut) more  ", theme.mutedText)]) }
-            if !bar.isEmpty { shown.append(bar) }
-            HeaderText.putRight(shown, in: header, reserved: yName.count + 1, into: &screen)
-        }
         if let bands {
             let muted = theme.mutedText
             // Which shading (linear goes unsaid), then f at the ends of the bar.
             let mode = bands.shading == .linear ? "" : " \(bands.shading.rawValue)"
             bar = [("\(fieldName)\(mode) \(NumberText.short(bands.low)) ", muted)]
-            let levels = bands.levels
             let ramp = Palette.ramp(theme.ramp, for: caps.colorMode)
-            for level in 0..<levels {
+            for level in 0..<bands.levels {
                 if caps.isMonochrome {
                     bar.append((String(caps.glyphs.shades[level]), theme.text))
                 } else {
@@ -295,6 +267,40 @@ public struct ParameterPlane: Sendable {
             }
             bar.append((" \(NumberText.short(bands.high))", muted))
         }
+        // Points outside, in warning colour after the y axis's name; short
+        // (`3 out, z`) where the colour bar needs the room.
+        var reserved = yName.count + 1
+        if let outsideHint, let note = outsideNote(hint: outsideHint) {
+            let room = header.width - reserved - 1 - width([bar]) - 2
+            var text = note
+            if text.count > room, let short = outsideNote(hint: outsideHint, short: true) { text = short }
+            text = TextFit.truncate(text, to: max(0, header.width - reserved - 1), ellipsis: caps.glyphs.ellipsis)
+            screen.put(text, x: header.x + reserved + 1, y: header.y,
+                       style: Style(fg: theme.warning, bg: theme.background, bold: true), clip: header)
+            reserved += 1 + text.unicodeScalars.count + 2
+        }
+        var groups: [[HeaderText.Part]] = legend.map { entry in
+            [("\(caps.glyphs.currentMarker)", Style(fg: theme.color(entry.role), bg: theme.background, bold: true)),
+             (" \(entry.label)  ", theme.text)]
+        }
+        if markers.contains(where: isShown) {
+            groups.insert([("\(caps.glyphs.minimumMarker)", Style(fg: theme.foreground, bg: theme.background, bold: true)),
+                           (" \(markerLabel)  ", theme.text)], at: 0)
+        }
+        // Entries come largest first: when they do not all fit, the last
+        // ones give way to a count of them, never silently.
+        let room = header.width - reserved
+        var shown = groups, cut = 0
+        if width(shown + [bar]) > room {
+            while !shown.isEmpty {
+                shown.removeLast()
+                cut += 1
+                if width(shown + [bar]) + "+\(cut) more  ".count <= room { break }
+            }
+        }
+        if cut > 0 { shown.append([("+\(cut) more  ", theme.mutedText)]) }
+        if !bar.isEmpty { shown.append(bar) }
+        HeaderText.putRight(shown, in: header, reserved: reserved, into: &screen)
     }
 }
 

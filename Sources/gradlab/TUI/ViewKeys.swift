@@ -91,7 +91,7 @@ extension FrameBuilder {
     /// Why a log loss axis cannot show this run, or nil when it can: a value
     /// below 0 with no known f_min to subtract.
     func logRefusal(_ run: RunView) -> String? {
-        guard logShift == nil, knownFunction?.minimumValue == nil || config.lab != .landscape else { return nil }
+        guard logShift == nil else { return nil }
         let values = run.loss + run.trainLoss + run.testLoss + run.groupLoss.joined()
         guard let lowest = values.filter(\.isFinite).min(), lowest < 0 else { return nil }
         return "l: the loss goes below 0 here (to \(NumberText.short(lowest))) and this f's minimum is not known, "
