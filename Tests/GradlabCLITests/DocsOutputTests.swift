@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+import GradlabTestSupport
+
+/// The example outputs in docs/labs.md are what the commands print
+/// (issue 12): each block after `<!-- output: ARGS -->` is `$ gradlab ARGS`
+/// and its real standard output and error. Rewrite them with
+/// `GRADLAB_RECORD_SNAPSHOTS=1 swift test --filter DocsOutputTests`.
+@Suite("Docs show real outputs")
+struct DocsOutputTests {
+    private static let marker = "<!-- output: "
+
+    private static var document: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/labs.md")
+    }
+
+    /// The document with every output block replaced by the command's real output.
+    private static func regenerated(_ text: String) throws -> (text: String, commands: Int) {
+        var lines = text.components(separatedBy: "\n")
+        var index = 0, commands = 0
+        while index < lines.count {
+            guard lines[index].hasPrefix(marker), lines[index].hasSuffix(" -->") else { index += 1; continue }
+            let arguments = String(lines[index].dropFirst(marker.count).dropLast(4))
+            guard index + 1 < lines.count, lines[index + 1] == "```",
+                  let close = lines[(index + 2)...].firstIndex(of: "```") else {
+                Issue.record("labs.md:\(index + 1): an output marker must be followed by a ``` block")
+                return (text, commands)
+            }
+            let result = try Gradlab.run(arguments.split(separator: " ").map(String.init))
+            #expect(result.status == 0, "gradlab \(arguments) exited \(result.status): \(result.stderr)")
+            var output = (result.stdout + result.stderr).components(separatedBy: "\n")
+            while output.last == "" { output.removeLast() }
+            lines.replaceSubrange((index + 2)..<close, with: ["$ gradlab \(arguments)"] + output)
+            index += 2 + 1 + output.count
+            commands += 1
+        }
+        return (lines.joined(separator: "\n"), commands)
+    }
+
+    @Test func labsExamplesAreTheRealOutputs() throws {
+        let text = try String(contentsOf: Self.document, encoding: .utf8)
+        let (expected, commands) = try Self.regenerated(text)
+        #expect(commands >= 4)
+        if ProcessInfo.processInfo.environment["GRADLAB_RECORD_SNAPSHOTS"] == "1" {
+            try expected.write(to: Self.document, atomically: true, encoding: .utf8)
+            return
+        }
+        #expect(text == expected, "docs/labs.md's example outputs differ from the real ones; regenerate them (see the suite's doc)")
+    }
+}
