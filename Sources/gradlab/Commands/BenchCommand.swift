@@ -126,7 +126,8 @@ struct BenchCommand: AsyncParsableCommand {
             }
             result["frame"] = ["width": 200, "height": 60, "trajectories": 1000, "epochs": 1000,
                                "buildMs": full.buildMilliseconds, "flushMs": full.flushMilliseconds.map { $0 as Any } ?? NSNull(),
-                               "incrementalBuildMs": incremental.buildMilliseconds]
+                               "incrementalBuildMs": incremental.buildMilliseconds,
+                               "incrementalFlushMs": incremental.flushMilliseconds.map { $0 as Any } ?? NSNull()]
         }
         result["peakResidentMiB"] = BenchTimer.peakResidentMiB
         Self.emit(result)
