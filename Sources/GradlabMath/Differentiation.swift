@@ -29,6 +29,39 @@ extension Program {
         return finished(builder, roots: roots, inputs: inputs, respect: respect)
     }
 
+    /// The value, the gradient and the Hessian in one Program, by
+    /// reverse-over-reverse: each gradient entry (already instructions of
+    /// the same hash-consed list) is differentiated once more, so the second
+    /// pass reuses the first's subexpressions (`cos(x1)` of ∂f/∂x1 is the
+    /// value pass's own). Second derivatives follow from the same local
+    /// formulas; piecewise-constant parts (`sign`, `step`, the min/max
+    /// splits) differentiate to 0, as in torch's double backward.
+    ///
+    /// - Returns: a Program with outputs `[value, g_0 … g_{n-1}, H_00, H_01 … H_{n-1,n-1}]`
+    ///   (the Hessian row by row, n = `respect.count`).
+    public static func valueGradientHessian(of expression: Expression, inputs: [String], respect: [String]) -> Program {
+        var builder = ProgramBuilder(lowersPowers: false)
+        let value = builder.emit(expression, inputIndex: indexByName(inputs))
+        var gradient: [Int] = []
+        if !respect.isEmpty {
+            let adjoints = builder.backpropagate(from: value, respect: Set(respect), inputs: inputs)
+            for name in respect {
+                let input = inputs.firstIndex(of: name).flatMap { builder.existingInput($0) }
+                gradient.append(input.flatMap { adjoints[$0] } ?? builder.constant(0))
+            }
+        }
+        var hessian: [Int] = []
+        for entry in gradient {
+            let second = builder.backpropagate(from: entry, respect: Set(respect), inputs: inputs)
+            for name in respect {
+                let input = inputs.firstIndex(of: name).flatMap { builder.existingInput($0) }
+                hessian.append(input.flatMap { second[$0] } ?? builder.constant(0))
+            }
+        }
+        let names = ["value"] + respect.map { "d/d\($0)" } + respect.flatMap { a in respect.map { "d2/d\(a)d\($0)" } }
+        return finished(builder, roots: [value] + gradient + hessian, inputs: inputs, respect: respect, names: names)
+    }
+
     /// A Program computing only the value (for example a test loss).
     ///
     /// - Parameters:
@@ -48,10 +81,12 @@ extension Program {
     }
 
     /// Lowers powers to their fast paths, drops dead instructions, renumbers.
-    private static func finished(_ builder: ProgramBuilder, roots: [Int], inputs: [String], respect: [String]) -> Program {
+    private static func finished(_ builder: ProgramBuilder, roots: [Int], inputs: [String], respect: [String],
+                                 names: [String]? = nil) -> Program {
         let lowered = builder.rebuilt(keeping: roots, lowersPowers: true)
         let compact = lowered.builder.compacted(keeping: lowered.roots)
-        return Program(inputs: inputs, respect: respect, instructions: compact.instructions, outputs: compact.roots)
+        return Program(inputs: inputs, respect: respect, instructions: compact.instructions, outputs: compact.roots,
+                       outputNames: names)
     }
 }
 

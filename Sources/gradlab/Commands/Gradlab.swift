@@ -17,7 +17,7 @@ struct Gradlab: AsyncParsableCommand {
           gradlab export run.json --csv            # a recording's per-epoch table
         """,
         version: GradlabVersion.current,
-        subcommands: [RunCommand.self, ExportCommand.self, FunctionsCommand.self, EvalCommand.self, BenchCommand.self, DevicesCommand.self],
+        subcommands: [RunCommand.self, ExportCommand.self, FunctionsCommand.self, EvalCommand.self, InspectCommand.self, BenchCommand.self, DevicesCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

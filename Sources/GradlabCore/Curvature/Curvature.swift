@@ -1,0 +1,137 @@
+import GradlabMath
+
+/// f's value, gradient and Hessian at one point, with what the Hessian says
+/// about gradient descent there: on a quadratic, plain GD with rate lr
+/// diverges exactly when lr > 2/λmax (each eigen-direction's error is
+/// multiplied by 1 − lr·λ per step), so 2/λmax is the critical rate.
+public struct Curvature: Sendable, Equatable {
+    public var value: Double
+    public var gradient: [Double]
+    /// Row by row (symmetric).
+    public var hessian: [[Double]]
+    /// Ascending.
+    public var eigenvalues: [Double]
+    /// `eigenvectors[k]` belongs to `eigenvalues[k]` (unit length).
+    public var eigenvectors: [[Double]]
+
+    /// The largest eigenvalue.
+    public var maxEigenvalue: Double { eigenvalues.last ?? .nan }
+    /// The smallest eigenvalue.
+    public var minEigenvalue: Double { eigenvalues.first ?? .nan }
+
+    /// 2/λmax, or nil where λmax ≤ 0 (no direction curves up: no rate
+    /// makes plain GD diverge from the curvature alone).
+    public var criticalLearningRate: Double? {
+        let top = maxEigenvalue
+        return top > 0 && top.isFinite ? 2 / top : nil
+    }
+
+    /// |λ|max / |λ|min (infinite when a direction is flat).
+    public var conditionNumber: Double {
+        let magnitudes = eigenvalues.map(abs)
+        guard let high = magnitudes.max(), let low = magnitudes.min() else { return .nan }
+        return low == 0 ? .infinity : high / low
+    }
+
+    public init(value: Double, gradient: [Double], hessian: [[Double]]) {
+        self.value = value
+        self.gradient = gradient
+        self.hessian = hessian
+        (eigenvalues, eigenvectors) = SymmetricEigen.decompose(hessian)
+    }
+
+    /// f(x1, x2) of a landscape at `point`.
+    public static func landscape(function: String, at point: [Double]) throws(GradlabError) -> Curvature {
+        let names = ["x1", "x2"]
+        guard point.count == 2 else { throw GradlabError("--at: expected two numbers x1,x2, got \(point.count)") }
+        let expression: Expression
+        do { expression = try Expression.parse(function, variables: names) } catch {
+            throw GradlabError("--f: \(error)")
+        }
+        let program = Program.valueGradientHessian(of: expression, inputs: names, respect: names)
+        return from(program.evaluate(point), parameters: 2)
+    }
+
+    /// A data lab's loss over its parameters, the mean over `inputs`/`targets`
+    /// of the per-sample loss (the lab's `function` over parameters, input and target).
+    public static func loss(config: LabConfig, dataset: LabDataset, at parameters: [Double]) throws(GradlabError) -> Curvature {
+        let names = config.parameterNames
+        guard parameters.count == names.count else {
+            throw GradlabError("expected \(names.count) parameters (\(names.joined(separator: ", "))), got \(parameters.count)")
+        }
+        let variables = names + [dataset.inputName, dataset.targetName]
+        let expression: Expression
+        do { expression = try Expression.parse(config.function, variables: variables) } catch {
+            throw GradlabError("the \(config.lab.rawValue) lab's loss: \(error)")
+        }
+        let program = Program.valueGradientHessian(of: expression, inputs: variables, respect: names)
+        let count = dataset.trainInputs.count
+        guard count > 0 else { throw GradlabError("the \(config.lab.rawValue) lab has no training data") }
+        var sum = [Double](repeating: 0, count: 1 + names.count + names.count * names.count)
+        for (input, target) in zip(dataset.trainInputs, dataset.trainTargets) {
+            let outputs = program.evaluate(parameters + [input, target])
+            for k in sum.indices { sum[k] += outputs[k] }
+        }
+        return from(sum.map { $0 / Double(count) }, parameters: names.count)
+    }
+
+    private static func from(_ outputs: [Double], parameters n: Int) -> Curvature {
+        let gradient = Array(outputs[1...n])
+        let hessian = (0..<n).map { i in Array(outputs[(1 + n + i * n)..<(1 + n + (i + 1) * n)]) }
+        return Curvature(value: outputs[0], gradient: gradient, hessian: hessian)
+    }
+}
+
+/// Eigenvalues and eigenvectors of a small symmetric matrix (cyclic Jacobi).
+enum SymmetricEigen {
+    /// - Returns: eigenvalues ascending and their unit eigenvectors; NaN
+    ///   throughout when the matrix is not finite.
+    static func decompose(_ matrix: [[Double]]) -> ([Double], [[Double]]) {
+        let n = matrix.count
+        guard n > 0, matrix.allSatisfy({ $0.count == n && $0.allSatisfy(\.isFinite) }) else {
+            return ([Double](repeating: .nan, count: n), [[Double]](repeating: [Double](repeating: .nan, count: n), count: n))
+        }
+        var a = matrix
+        // Symmetrize (the two passes may differ in the last bit).
+        for i in 0..<n { for j in (i + 1)..<max(i + 1, n) { let m = (a[i][j] + a[j][i]) / 2; a[i][j] = m; a[j][i] = m } }
+        var v = (0..<n).map { i in (0..<n).map { $0 == i ? 1.0 : 0.0 } }
+        for _ in 0..<100 {
+            var off = 0.0
+            for i in 0..<n { for j in 0..<n where j != i { off += a[i][j] * a[i][j] } }
+            if off < 1e-300 { break }
+            for p in 0..<n {
+                for q in (p + 1)..<max(p + 1, n) where a[p][q] != 0 {
+                    let theta = (a[q][q] - a[p][p]) / (2 * a[p][q])
+                    let t = (theta >= 0 ? 1.0 : -1.0) / (abs(theta) + (theta * theta + 1).squareRoot())
+                    let c = 1 / (t * t + 1).squareRoot(), s = t * c
+                    for k in 0..<n {
+                        let akp = a[k][p], akq = a[k][q]
+                        a[k][p] = c * akp - s * akq
+                        a[k][q] = s * akp + c * akq
+                    }
+                    for k in 0..<n {
+                        let apk = a[p][k], aqk = a[q][k]
+                        a[p][k] = c * apk - s * aqk
+                        a[q][k] = s * apk + c * aqk
+                    }
+                    for k in 0..<n {
+                        let vkp = v[k][p], vkq = v[k][q]
+                        v[k][p] = c * vkp - s * vkq
+                        v[k][q] = s * vkp + c * vkq
+                    }
+                }
+            }
+        }
+        let order = (0..<n).sorted { a[$0][$0] < a[$1][$1] }
+        let values = order.map { a[$0][$0] }
+        let vectors = order.map { column -> [Double] in
+            var vector = (0..<n).map { v[$0][column] }
+            // A sign convention: the largest component positive.
+            if let big = vector.indices.max(by: { abs(vector[$0]) < abs(vector[$1]) }), vector[big] < 0 {
+                vector = vector.map { -$0 }
+            }
+            return vector
+        }
+        return (values, vectors)
+    }
+}

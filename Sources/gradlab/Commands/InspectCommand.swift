@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import GradlabCore
+import GradlabUI
+
+/// `gradlab inspect --f NAME|EXPR --at X1,X2 [--json]`, or `--lab quadratic
+/// [--init a=..]`: f, its gradient and Hessian at one point, the Hessian's
+/// eigen-decomposition, the condition number and the critical learning rate
+/// 2/λmax above which plain gradient descent diverges there.
+struct InspectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Curvature at a point: value, gradient, Hessian, eigenvalues, condition number and the critical lr 2/λmax.",
+        discussion: "On a quadratic, gradient descent with rate lr multiplies the error along each eigenvector of the Hessian by 1 - lr*λ per step, so it diverges exactly when lr > 2/λmax (docs/curvature.md)."
+    )
+
+    @OptionGroup(title: "Lab") var selection: LabSelection
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Landscape: the point, x1,x2.", valueName: "x1,x2"))
+    var at: String?
+
+    @Option(name: .customLong("init"), help: ArgumentHelp("Data labs: the parameters, e.g. a=0.5,b=0,c=1 (others drawn from --seed as training starts).", valueName: "name=value,..."))
+    var initial: String?
+
+    @Option(help: "Data labs: seed of the default data and initial parameters.")
+    var seed: UInt32 = 0
+
+    @Flag(help: "One JSON object: value, gradient, hessian (rows), eigenvalues (ascending), eigenvectors, criticalLR (null when none), conditionNumber.")
+    var json = false
+
+    func run() async throws {
+        var config = try selection.config()
+        config.seed = seed
+        config.device = "cpu"
+        let curvature: Curvature
+        let place: String
+        switch config.lab {
+        case .landscape:
+            guard let at else { throw GradlabError("--at x1,x2 is required for the landscape (the point to inspect)") }
+            guard initial == nil else { throw GradlabError("--init applies to the data labs; the landscape takes --at") }
+            let point = try LabOptions.numbers(at, count: 2, flag: "--at")
+            curvature = try Curvature.landscape(function: config.function, at: point)
+            place = "f = \(config.functionName ?? config.function) at (x1, x2) = (\(point.map(NumberText.long).joined(separator: ", ")))"
+        case .quadratic, .linear:
+            guard at == nil else { throw GradlabError("--at applies to the landscape; a data lab takes --init \(config.parameterNames.map { "\($0)=.." }.joined(separator: ","))") }
+            if let initial { config.initial = try LabOptions.assignments(initial, allowed: config.parameterNames, flag: "--init") }
+            try config.validate()
+            let session = try Session(config: config, streaming: false)
+            let parameters = await session.inspect().parameters.map(\.value)
+            curvature = try Curvature.loss(config: config, dataset: await session.dataset, at: parameters)
+            let assignments = zip(config.parameterNames, parameters).map { "\($0) = \(NumberText.long($1))" }
+            place = "the \(config.lab.rawValue) lab's loss (mean over \(await session.dataset.trainInputs.count) training samples) at \(assignments.joined(separator: ", "))"
+        }
+        print(json ? Self.json(curvature) : Self.text(curvature, place: place))
+    }
+
+    static func json(_ c: Curvature) -> String {
+        func number(_ x: Double) -> Any { x.isFinite ? x : NSNull() }
+        let object: [String: Any] = [
+            "value": number(c.value), "gradient": c.gradient.map(number), "hessian": c.hessian.map { $0.map(number) },
+            "eigenvalues": c.eigenvalues.map(number), "eigenvectors": c.eigenvectors.map { $0.map(number) },
+            "criticalLR": c.criticalLearningRate.map { $0 as Any } ?? NSNull(), "conditionNumber": number(c.conditionNumber),
+        ]
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]),
+              let text = String(data: data, encoding: .utf8) else { return "{}" }
+        return text
+    }
+
+    static func text(_ c: Curvature, place: String) -> String {
+        func vector(_ v: [Double]) -> String { "[" + v.map(NumberText.long).joined(separator: ", ") + "]" }
+        var lines = [place,
+                     "value             \(NumberText.long(c.value))",
+                     "gradient          \(vector(c.gradient))"]
+        for (i, row) in c.hessian.enumerated() { lines.append((i == 0 ? "Hessian           " : "                  ") + vector(row)) }
+        lines.append("eigenvalues       \(vector(c.eigenvalues))  (ascending)")
+        for (value, v) in zip(c.eigenvalues, c.eigenvectors) {
+            lines.append("  λ = \(NumberText.long(value)): direction \(vector(v))")
+        }
+        lines.append("condition number  \(NumberText.long(c.conditionNumber))")
+        if let critical = c.criticalLearningRate {
+            lines.append("critical lr       2/λmax = \(NumberText.long(critical)): plain gradient descent diverges here above it")
+        } else {
+            lines.append("critical lr       none: λmax ≤ 0 (no direction curves up here)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import GradlabTestSupport
+
+/// `gradlab inspect` (issue 14): the curvature at a point, as text or JSON.
+@Suite("gradlab inspect")
+struct InspectCommandTests {
+    @Test func jsonHasTheDocumentedKeys() throws {
+        let result = try Gradlab.run(["inspect", "--f", "x1^2 + 10*x2^2", "--at", "0.3,2", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(Set(object.keys) == ["value", "gradient", "hessian", "eigenvalues", "eigenvectors", "criticalLR", "conditionNumber"])
+        #expect(object["hessian"] as? [[Double]] == [[2, 0], [0, 20]])
+        #expect(object["eigenvalues"] as? [Double] == [2, 20])
+        #expect(object["criticalLR"] as? Double == 0.1)
+        #expect(object["gradient"] as? [Double] == [0.6, 40])
+    }
+
+    @Test func aPointThatIsNotLocallyConvexHasNoCriticalRate() throws {
+        let json = try Gradlab.run(["inspect", "--f", "-(x1^2) - x2^2", "--at", "0,0", "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["criticalLR"] is NSNull)
+        let text = try Gradlab.run(["inspect", "--f", "-(x1^2) - x2^2", "--at", "0,0"])
+        #expect(text.stdout.contains("none: λmax ≤ 0"))
+    }
+
+    @Test func namedFunctionsAndDataLabs() throws {
+        let rosenbrock = try Gradlab.run(["inspect", "--f", "rosenbrock", "--at", "1,1"])
+        #expect(rosenbrock.stdout.contains("[802, -400]") && rosenbrock.stdout.contains("2/λmax = 0.0019968"), "\(rosenbrock.stdout)")
+        let quadratic = try Gradlab.run(["inspect", "--lab", "quadratic", "--init", "a=0.5,b=0,c=1"])
+        #expect(quadratic.status == 0, "\(quadratic.stderr)")
+        #expect(quadratic.stdout.contains("a = 0.5, b = 0, c = 1") && quadratic.stdout.contains("critical lr"))
+    }
+
+    @Test(arguments: [
+        (["inspect", "--f", "rosenbrock"], "--at x1,x2 is required"),
+        (["inspect", "--f", "rosenbrock", "--at", "1"], "--at needs 2 comma-separated numbers"),
+        (["inspect", "--f", "rosenbrock", "--at", "1,x"], "--at: 'x' is not a finite number"),
+        (["inspect", "--lab", "quadratic", "--at", "1,1"], "--at applies to the landscape"),
+        (["inspect", "--lab", "linear", "--init", "w=1"], "--init: unknown parameter 'w'"),
+        (["inspect", "--f", "x1^", "--at", "1,1"], "--f:"),
+    ])
+    func badInputIsOneClearLine(arguments: [String], message: String) throws {
+        let result = try Gradlab.run(arguments)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count <= 3)
+    }
+}
