@@ -1,3 +1,4 @@
+import Foundation
 import GradlabMath
 
 /// f's value, gradient and Hessian at one point, with what the Hessian says
@@ -40,12 +41,59 @@ public struct Curvature: Sendable, Equatable {
         (eigenvalues, eigenvectors) = SymmetricEigen.decompose(hessian)
     }
 
+    /// The rate above which `optimizer` diverges on a quadratic whose top
+    /// eigenvalue is `lambdaMax`: 2/λ for plain SGD, 2(1+μ)/λ with
+    /// heavy-ball momentum μ (weight decay adds to every eigenvalue). Nil for
+    /// adaptive optimizers, whose steps are not lr·gradient, and where λ ≤ 0.
+    public static func criticalRate(_ optimizer: OptimizerConfig, lambdaMax: Double) -> Double? {
+        guard optimizer.kind == .sgd, !optimizer.maximize else { return nil }
+        let lambda = lambdaMax + optimizer.weightDecay
+        guard lambda > 0, lambda.isFinite else { return nil }
+        if optimizer.momentum == 0 { return 2 / lambda }
+        guard !optimizer.nesterov, optimizer.dampening == 0 else { return nil }
+        return 2 * (1 + optimizer.momentum) / lambda
+    }
+
+    /// The run header's warning when the starting lr is past the critical
+    /// rate: at the data lab's initial parameters, or at how many of the
+    /// landscape's (tracked) start points. Nil when it is not, or the
+    /// optimizer has no such limit.
+    public static func startWarning(config: LabConfig, start: EpochRecord, dataset: LabDataset) -> String? {
+        let groups = config.compare ?? [config.optimizer]
+        if config.lab == .landscape {
+            guard let points = start.points, !points.isEmpty,
+                  let expression = try? GradlabMath.Expression.parse(config.function, variables: ["x1", "x2"]) else { return nil }
+            let program = Program.valueGradientHessian(of: expression, inputs: ["x1", "x2"], respect: ["x1", "x2"])
+            let perGroup = max(1, points.count / groups.count)
+            var above = 0, lowest = Double.infinity
+            for (index, point) in points.enumerated() {
+                let optimizer = groups[min(groups.count - 1, index / perGroup)]
+                let h = program.evaluate([point.x, point.y])
+                let (eigenvalues, _) = SymmetricEigen.decompose([[h[3], h[4]], [h[5], h[6]]])
+                guard let critical = criticalRate(optimizer, lambdaMax: eigenvalues.last ?? .nan) else { continue }
+                lowest = min(lowest, critical)
+                if optimizer.lr > critical { above += 1 }
+            }
+            guard above > 0 else { return nil }
+            return "warning: the lr is above 2/λmax (the critical rate of the Hessian's steepest direction) at \(above) of "
+                + "\(points.count) start points\(points.count < config.points ? " (those the run file tracks)" : ""); "
+                + "gradient descent overshoots and diverges there (the lowest limit is \(short(lowest)); `gradlab inspect` shows one point's curvature)"
+        }
+        let parameters = start.params.compactMap(\.values.first)
+        guard parameters.count == config.parameterNames.count,
+              let curvature = try? loss(config: config, dataset: dataset, at: parameters),
+              let critical = criticalRate(config.optimizer, lambdaMax: curvature.maxEigenvalue),
+              config.optimizer.lr > critical else { return nil }
+        return "warning: lr \(short(config.optimizer.lr)) is above 2/λmax = \(short(critical)) of the loss at the "
+            + "initial parameters: gradient descent overshoots and diverges (`gradlab inspect --lab \(config.lab.rawValue)` shows the Hessian)"
+    }
+
     /// f(x1, x2) of a landscape at `point`.
     public static func landscape(function: String, at point: [Double]) throws(GradlabError) -> Curvature {
         let names = ["x1", "x2"]
         guard point.count == 2 else { throw GradlabError("--at: expected two numbers x1,x2, got \(point.count)") }
-        let expression: Expression
-        do { expression = try Expression.parse(function, variables: names) } catch {
+        let expression: GradlabMath.Expression
+        do { expression = try GradlabMath.Expression.parse(function, variables: names) } catch {
             throw GradlabError("--f: \(error)")
         }
         let program = Program.valueGradientHessian(of: expression, inputs: names, respect: names)
@@ -60,8 +108,8 @@ public struct Curvature: Sendable, Equatable {
             throw GradlabError("expected \(names.count) parameters (\(names.joined(separator: ", "))), got \(parameters.count)")
         }
         let variables = names + [dataset.inputName, dataset.targetName]
-        let expression: Expression
-        do { expression = try Expression.parse(config.function, variables: variables) } catch {
+        let expression: GradlabMath.Expression
+        do { expression = try GradlabMath.Expression.parse(config.function, variables: variables) } catch {
             throw GradlabError("the \(config.lab.rawValue) lab's loss: \(error)")
         }
         let program = Program.valueGradientHessian(of: expression, inputs: variables, respect: names)
@@ -80,6 +128,13 @@ public struct Curvature: Sendable, Equatable {
         let hessian = (0..<n).map { i in Array(outputs[(1 + n + i * n)..<(1 + n + (i + 1) * n)]) }
         return Curvature(value: outputs[0], gradient: gradient, hessian: hessian)
     }
+}
+
+/// Four significant digits, for the run header's warning.
+private func short(_ value: Double) -> String {
+    var text = String(format: "%.4g", value)
+    if text.contains("e") { text = text.replacingOccurrences(of: "e-0", with: "e-").replacingOccurrences(of: "e+0", with: "e").replacingOccurrences(of: "e+", with: "e") }
+    return text
 }
 
 /// Eigenvalues and eigenvectors of a small symmetric matrix (cyclic Jacobi).

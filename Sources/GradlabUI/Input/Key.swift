@@ -60,6 +60,8 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     case rewind
     /// The landscape's shading: linear, log of (f − f_min), quantiles.
     case cycleShading
+    /// Curvature guides at the selected point: −∇f, the Hessian's axes, the next step.
+    case toggleGuides
     /// Zoom the plane out to hold every point; ``domainView`` goes back.
     case fitView
     case domainView

@@ -25,6 +25,7 @@ public enum Keymap {
         KeyBinding([.character("b")], .toggleBasins, "colour by basin", group: .view),
         KeyBinding([.character("p")], .nextParameterPair, "next parameter pair", group: .view),
         KeyBinding([.character("c")], .cycleShading, "shading: linear / log / quantile", group: .view),
+        KeyBinding([.character("h")], .toggleGuides, "curvature guides: -∇f, axes, next step", group: .view),
         KeyBinding([.character("z")], .fitView, "zoom out to every point", group: .view),
         KeyBinding([.character("Z")], .domainView, "back to the domain", group: .view),
 
@@ -62,6 +63,7 @@ public enum Keymap {
         KeyBinding([.character("b")], .toggleBasins, "colour by basin", group: .view),
         KeyBinding([.character("p")], .nextParameterPair, "next parameter pair", group: .view),
         KeyBinding([.character("c")], .cycleShading, "shading: linear / log / quantile", group: .view),
+        KeyBinding([.character("h")], .toggleGuides, "curvature guides: -∇f, axes, next step", group: .view),
         KeyBinding([.character("z")], .fitView, "zoom out to every point", group: .view),
         KeyBinding([.character("Z")], .domainView, "back to the domain", group: .view),
 

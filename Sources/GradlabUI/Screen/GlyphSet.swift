@@ -48,6 +48,8 @@ public enum GlyphSet: String, Hashable, Sendable, CaseIterable {
     public var crossMarker: Unicode.Scalar { self == .ascii ? "x" : "×" }
     /// A known minimum (or a data lab's optimum) on the plane.
     public var minimumMarker: Unicode.Scalar { self == .ascii ? "X" : "✕" }
+    /// Where the selected point's next step lands (the curvature guides).
+    public var landingMarker: Unicode.Scalar { self == .ascii ? "+" : "◌" }
     /// Where a point left the plot, pointing the way it went.
     public var edgeArrows: (left: Unicode.Scalar, right: Unicode.Scalar, up: Unicode.Scalar, down: Unicode.Scalar) {
         self == .ascii ? ("<", ">", "^", "v") : ("◂", "▸", "▴", "▾")

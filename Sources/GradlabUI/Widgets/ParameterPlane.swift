@@ -33,6 +33,8 @@ public struct ParameterPlane: Sendable {
     /// the title, with this hint (`z zooms out`), and marked on the edge
     /// where they left.
     public var outsideHint: String?
+    /// Curvature guides at the selected point (`h`), drawn over the trails.
+    public var guides: [PlaneGuide] = []
 
     public init(
         title: String = "Landscape", xRange: ClosedRange<Double>, yRange: ClosedRange<Double>,
@@ -91,12 +93,34 @@ public struct ParameterPlane: Sendable {
         if let s = selected, trajectories.indices.contains(s) {
             canvas.plotPath(trajectories[s].points, color: theme.accent)
         }
+        for guide in guides {
+            canvas.plotPath([guide.from, guide.to], color: Self.color(of: guide.kind, theme: theme))
+        }
         canvas.render(into: &screen, area: plot)
         markMinima(canvas: canvas, plot: plot, into: &screen, theme: theme, caps: caps)
         markCurrentPositions(canvas: canvas, plot: plot, into: &screen, theme: theme, caps: caps)
+        for guide in guides where guide.kind == .nextStep {
+            guard isShown(guide.to), let dot = canvas.dot(x: guide.to.x, y: guide.to.y) else { continue }
+            screen.modify(x: plot.x + dot.x / caps.glyphs.dotColumns, y: plot.y + dot.y / caps.glyphs.dotRows) { cell in
+                cell.scalar = caps.glyphs.landingMarker
+                cell.style.fg = Self.color(of: .nextStep, theme: theme)
+                cell.style.bold = true
+            }
+        }
         if outsideHint != nil { markOutside(plot: plot, into: &screen, theme: theme, caps: caps) }
         frame.draw(layout, canvas: canvas, into: &screen, area: inner, theme: theme, caps: caps)
         drawHeader(layout.header, bands: bands, into: &screen, theme: theme, caps: caps)
+    }
+
+    /// Each guide's colour: descent in the accent, axes in the text colour
+    /// (a downward-curving one in the warning colour), the next step in the marker's.
+    static func color(of kind: PlaneGuide.Kind, theme: Theme) -> Color {
+        switch kind {
+        case .descent: return theme.accent
+        case .curvesUp: return theme.foreground
+        case .curvesDown: return theme.warning
+        case .nextStep: return theme.marker
+        }
     }
 
     /// Whether a point is inside the plotted ranges.

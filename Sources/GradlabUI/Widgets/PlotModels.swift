@@ -111,3 +111,26 @@ enum HeaderText {
         return start
     }
 }
+
+/// A line drawn on the plane over the trajectories: curvature guides at
+/// the selected point.
+public struct PlaneGuide: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// −∇f: where plain gradient descent heads.
+        case descent
+        /// A principal axis of the Hessian whose eigenvalue is ≥ 0 / < 0.
+        case curvesUp, curvesDown
+        /// From the point to where the optimizer's next step lands (marked).
+        case nextStep
+    }
+
+    public var from: SIMD2<Double>
+    public var to: SIMD2<Double>
+    public var kind: Kind
+
+    public init(from: SIMD2<Double>, to: SIMD2<Double>, kind: Kind) {
+        self.from = from
+        self.to = to
+        self.kind = kind
+    }
+}

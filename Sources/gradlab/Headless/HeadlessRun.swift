@@ -35,7 +35,10 @@ struct HeadlessRun {
         let table = EpochTable(lab: config.lab, total: lastEpoch, quiet: quiet)
         let progress = ProgressBar(total: config.epochs, offset: firstEpoch)
         await session.attach(EpochPrinter(table: table, progress: progress))
-        await session.start()
+        let start = await session.start()
+        if let warning = Curvature.startWarning(config: config, start: start, dataset: await session.dataset) {
+            writeError("gradlab: \(warning)\n")
+        }
 
         var batch = 1
         var status = "completed"

@@ -16,6 +16,8 @@ struct FrameBuilder {
     let knownFunction: TestFunction?
     /// A data lab's optimum (all parameters), marked on its loss plane.
     private let optimum: [Double]?
+    /// The Hessian at the selected point: the inspector's Curvature section and the guides.
+    var curvatureView: CurvatureView
     /// Whether `b` can colour by basin: the function is a named one with known minima.
     var hasBasins: Bool { basins != nil }
     /// Draws only each trajectory's new points from frame to frame.
@@ -32,6 +34,7 @@ struct FrameBuilder {
             : config.functionName.flatMap(TestFunction.named) ?? (config.function == LabConfig.tutorialFunction ? .tutorial : nil)
         basins = knownFunction.map { BasinClassifier(function: $0) }
         optimum = DataOptimum.of(config: config, dataset: dataset)
+        curvatureView = CurvatureView(config: config, dataset: dataset)
     }
 
     /// The shading the plane shows now: the user's, or the one the field suits.
@@ -52,9 +55,14 @@ struct FrameBuilder {
     }
 
     mutating func model(run: RunView, view: ViewState, width: Int, height: Int) -> DashboardModel {
-        var model = DashboardModel(status: status(run, view), main: mainView(run, view), loss: lossChart(run, view),
-                                   inspector: inspector(run, view), showHelp: view.showHelp, focus: view.focus)
+        let curvature = curvatureSection(run)
+        var model = DashboardModel(status: status(run, view, warning: curvature?.warning), main: mainView(run, view),
+                                   loss: lossChart(run, view), inspector: inspector(run, view, curvature: curvature?.0),
+                                   showHelp: view.showHelp, focus: view.focus)
         model.lastMessage = run.message.isEmpty ? nil : run.message
+        if let warning = curvature?.warning, model.status.message == warning {
+            model.lastMessage = run.message.isEmpty || run.message == warning ? warning : warning + " — also: " + run.message
+        }
         if case .plane(var plane) = model.main,
            let size = Dashboard.fieldGridSize(for: model, width: width, height: height), let program = valueProgram,
            size.columns > 0, size.rows > 0 {
@@ -92,6 +100,7 @@ struct FrameBuilder {
             plane.shading = view.shading
             if let optimum { plane.markers = [SIMD2(optimum[planeAxes.0], optimum[planeAxes.1])] }
             plane.markerLabel = "optimum"
+            if view.showGuides { plane.guides = guides(run, range: (x, y)) }
             return .plane(plane)
         case (_, .data):
             return .data(dataPlot(run))
@@ -100,7 +109,7 @@ struct FrameBuilder {
 
     /// The landscape: one colour per point, per optimizer group under
     /// `--compare`, or per basin of attraction in the basin view.
-    private func landscapePlane(_ run: RunView, _ view: ViewState) -> ParameterPlane {
+    private mutating func landscapePlane(_ run: RunView, _ view: ViewState) -> ParameterPlane {
         let d = config.domain
         let groups = config.groups
         var legend: [LegendEntry] = []
@@ -132,6 +141,7 @@ struct FrameBuilder {
         plane.markers = knownFunction?.allMinima ?? []
         plane.markerLabel = (knownFunction?.allMinima.count ?? 0) > 1 ? "minima" : "minimum"
         plane.outsideHint = view.planeRange == nil ? "z zooms out" : "z refits, Z domain"
+        if view.showGuides { plane.guides = guides(run, range: (range.x, range.y)) }
         return plane
     }
 
@@ -207,7 +217,7 @@ struct FrameBuilder {
     }
 
 
-    private func inspector(_ run: RunView, _ view: ViewState) -> Inspector {
+    private func inspector(_ run: RunView, _ view: ViewState, curvature: InspectorSection?) -> Inspector {
         var sections: [InspectorSection] = []
         // Under --compare the Run section speaks of the selected point's group.
         let groupLR = config.compare == nil ? nil : run.inspection?.learningRate
@@ -260,10 +270,13 @@ struct FrameBuilder {
             }
             sections.append(InspectorSection("Parameters", rows: rows))
         }
+        if let curvature { sections.append(curvature) }
         return Inspector(sections: sections, scrollOffset: view.inspectorScroll)
     }
 
-    private func status(_ run: RunView, _ view: ViewState) -> StatusBar {
+    /// - Parameter warning: the lr is past the curvature's limit at the
+    ///   selected point: said unless the run has diverged.
+    private func status(_ run: RunView, _ view: ViewState, warning: String?) -> StatusBar {
         let mode: RunMode = view.replay ? .replay : (view.running ? .live : .paused)
         var bar = StatusBar(mode: mode, lab: config.lab.rawValue, epoch: run.epoch, learningRate: run.lr,
                             optimizer: run.optimizer.split(separator: " ").first.map(String.init) ?? "",
@@ -271,6 +284,13 @@ struct FrameBuilder {
                             message: run.message.isEmpty ? "? help  q quit" : run.message,
                             messageEmphasis: run.messageIsWarning ? .warning : .normal)
         bar.learningRateText = Self.learningRateText(compare: config.compare, now: run.groupLearningRates)
+        // Above the limit beats any message but a divergence and fresh news
+        // (a key's effect or explanation, a failure): those get 4 s first (the help shows both).
+        let fresh = !run.message.isEmpty && run.messageTime.map { ContinuousClock.now - $0 < .seconds(4) } == true
+        if let warning, !run.diverged, !fresh {
+            bar.message = warning
+            bar.messageEmphasis = .warning
+        }
         return bar
     }
 

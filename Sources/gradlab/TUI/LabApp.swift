@@ -98,7 +98,8 @@ final class LabApp {
             }
             let version = live.version
             let now = ContinuousClock.now
-            if viewChanged || (version != drawnVersion && now - lastDraw >= .milliseconds(16)) {
+            // At least once a second: what a frame says can change with time (a fresh message ages).
+            if viewChanged || (version != drawnVersion && now - lastDraw >= .milliseconds(16)) || now - lastDraw >= .seconds(1) {
                 let model = builder.model(run: live.snapshot, view: view, width: terminal.size.width, height: terminal.size.height)
                 let screen = Dashboard.render(model, width: terminal.size.width, height: terminal.size.height,
                                               theme: theme, caps: terminal.capabilities)

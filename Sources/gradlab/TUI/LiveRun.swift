@@ -29,7 +29,10 @@ struct RunView: Sendable {
     /// The optimizer in use, so that its summary follows the lr keys (no stale `lr=`).
     var optimizerConfig: OptimizerConfig?
     var device = ""
-    var message = ""
+    var message = "" { didSet { messageTime = .now } }
+    /// When ``message`` last changed: a fresh one is news the curvature
+    /// warning does not cover.
+    var messageTime: ContinuousClock.Instant?
     var messageIsWarning = false
     var diverged = false
     var inspection: LabInspection?

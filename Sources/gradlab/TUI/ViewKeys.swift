@@ -70,6 +70,11 @@ extension FrameBuilder {
             view.focus = .inspector
             view.inspectorScroll = min(max(0, view.inspectorScroll + delta), max(0, inspector.lines - inspector.visible))
             return done()
+        case .toggleGuides:
+            view.showGuides.toggle()
+            return done(view.showGuides
+                        ? "guides at the selected point: −∇f (accent), the Hessian's axes (each arm ∝ its eigenvalue), ◌ where the next step lands"
+                        : nil)
         case .focusNext: view.focus = view.focus.next
         case .focusPrevious: view.focus = view.focus.previous
         case .help: view.showHelp.toggle()

@@ -25,6 +25,8 @@ struct ViewState {
     var shading: FieldShading?
     /// The plane's ranges after `z` (zoomed out to every point); nil: the domain.
     var planeRange: PlaneRange?
+    /// Curvature guides at the selected point (`h`): −∇f, the Hessian's axes, the next step.
+    var showGuides = false
     /// The inspector's first line shown (j/k, PgUp/PgDn).
     var inspectorScroll = 0
 
