@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import GradlabTestSupport
 
-/// The example outputs in docs/labs.md are what the commands print
+/// The example outputs in docs/labs.md and docs/curvature.md are what the commands print
 /// (issue 12): each block after `<!-- output: ARGS -->` is `$ gradlab ARGS`
 /// and its real standard output and error. Rewrite them with
 /// `GRADLAB_RECORD_SNAPSHOTS=1 swift test --filter DocsOutputTests`.
@@ -10,9 +10,9 @@ import GradlabTestSupport
 struct DocsOutputTests {
     private static let marker = "<!-- output: "
 
-    private static var document: URL {
+    private static func document(_ name: String) -> URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("docs/labs.md")
+            .appendingPathComponent("docs/\(name)")
     }
 
     /// The document with every output block replaced by the command's real output.
@@ -24,7 +24,7 @@ struct DocsOutputTests {
             let arguments = String(lines[index].dropFirst(marker.count).dropLast(4))
             guard index + 1 < lines.count, lines[index + 1] == "```",
                   let close = lines[(index + 2)...].firstIndex(of: "```") else {
-                Issue.record("labs.md:\(index + 1): an output marker must be followed by a ``` block")
+                Issue.record("line \(index + 1): an output marker must be followed by a ``` block")
                 return (text, commands)
             }
             let result = try Gradlab.run(arguments.split(separator: " ").map(String.init))
@@ -38,14 +38,16 @@ struct DocsOutputTests {
         return (lines.joined(separator: "\n"), commands)
     }
 
-    @Test func labsExamplesAreTheRealOutputs() throws {
-        let text = try String(contentsOf: Self.document, encoding: .utf8)
+    @Test(arguments: [("labs.md", 4), ("curvature.md", 3)])
+    func examplesAreTheRealOutputs(name: String, atLeast: Int) throws {
+        let url = Self.document(name)
+        let text = try String(contentsOf: url, encoding: .utf8)
         let (expected, commands) = try Self.regenerated(text)
-        #expect(commands >= 4)
+        #expect(commands >= atLeast)
         if ProcessInfo.processInfo.environment["GRADLAB_RECORD_SNAPSHOTS"] == "1" {
-            try expected.write(to: Self.document, atomically: true, encoding: .utf8)
+            try expected.write(to: url, atomically: true, encoding: .utf8)
             return
         }
-        #expect(text == expected, "docs/labs.md's example outputs differ from the real ones; regenerate them (see the suite's doc)")
+        #expect(text == expected, "docs/\(name)'s example outputs differ from the real ones; regenerate them (see the suite's doc)")
     }
 }
