@@ -24,6 +24,11 @@ let package = Package(
         /// ncursesw, wide-character API. Debian: libncursesw5-dev.
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
 
+        /// Signal handlers installed first thing in main: stop signals are
+        /// never lost (exit at once during set-up, counted once a run polls),
+        /// and every crash or stop restores the terminal (docs/reliability.md).
+        .target(name: "CGradlabSignals"),
+
         // MARK: - Math
 
         /// CPU feature detection for choosing a kernel set at run time.
@@ -106,7 +111,7 @@ let package = Package(
         /// Cell screen, braille canvas, widgets, themes, keymap, ncurses backend.
         .target(
             name: "GradlabUI",
-            dependencies: ["CNcurses"]
+            dependencies: ["CNcurses", "CGradlabSignals"]
         ),
 
         // MARK: - Command line
@@ -114,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "gradlab",
             dependencies: [
-                "GradlabMath", "GradlabCore", "GradlabUI",
+                "GradlabMath", "GradlabCore", "GradlabUI", "CGradlabSignals",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
