@@ -43,13 +43,25 @@ static void restoreTerminal(void) {
 
 static void onStop(int number) {
     if (number <= 0 || number >= SIGNAL_SLOTS) return;
-    if (atomic_load(&deferDepth) > 0) {
+    // The first stop signal of a run is counted (the loop finishes the
+    // epoch in progress, then its files); a second one, while the first is
+    // still being acted on (an epoch of a billion points takes minutes),
+    // ends the process at once.
+    int seen = atomic_exchange(&lastStop, number);
+    if (atomic_load(&deferDepth) > 0 && seen == 0) {
         atomic_fetch_add(&pending[number], 1);
-        atomic_store(&lastStop, number);
         return;
     }
     restoreTerminal();
     char message[] = "gradlab: stopped by signal NN before the run started\n";
+    if (seen != 0) {
+        char again[] = "gradlab: stopped at once by a second signal NN (files may be cut short)\n";
+        char *at = strstr(again, "NN");
+        at[0] = (char)('0' + number / 10);
+        at[1] = (char)('0' + number % 10);
+        writeAll(STDERR_FILENO, again, sizeof again - 1);
+        _exit(128 + number);
+    }
     char *digits = strstr(message, "NN");
     digits[0] = (char)('0' + number / 10);
     digits[1] = (char)('0' + number % 10);

@@ -11,7 +11,8 @@
 ///    the process exits at once with 128 + the signal, restoring the
 ///    terminal first when it is ours: nothing has been written yet;
 ///  - once a run loop polls (gradlab_signals_defer was called), the signal
-///    is counted and the loop stops between epochs, finishing its files.
+///    is counted and the loop stops between epochs, finishing its files;
+///    a second stop signal after the first ends the process at once.
 ///
 /// Crash signals (SIGSEGV, SIGILL, SIGABRT, SIGBUS, SIGFPE, SIGTRAP): the
 /// terminal is restored, then the handler that was there before (the Swift
