@@ -151,3 +151,27 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// MARK: - Fuzzing
+
+/// libFuzzer targets, one per loader (Fuzz/README.md). Only declared when
+/// GRADLAB_FUZZ is set, and only linkable with `-sanitize=fuzzer,address`
+/// (libFuzzer's driver), so `swift build` and `swift test` never see them:
+/// `Fuzz/run` builds and runs them.
+if let fuzzerNoMain = Context.environment["GRADLAB_FUZZ"] {
+    let fuzzTargets: [(name: String, dependency: Target.Dependency)] = [
+        ("FuzzExpression", "GradlabMath"), ("FuzzCSV", "GradlabCore"), ("FuzzRunFile", "GradlabCore"),
+        ("FuzzSafeTensors", "GradlabCore"), ("FuzzTheme", "GradlabUI"), ("FuzzCompareList", "GradlabCore"),
+        ("FuzzSchedule", "GradlabCore"),
+    ]
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Targets/FuzzSupport"))
+    for (name, dependency) in fuzzTargets {
+        package.targets.append(.executableTarget(
+            name: name, dependencies: ["FuzzSupport", dependency], path: "Fuzz/Targets/\(name)",
+            // libFuzzer without its own main (SwiftPM renames ours): the
+            // driver is called from main.swift (FuzzSupport.fuzz).
+            linkerSettings: [.unsafeFlags(["-Xlinker", fuzzerNoMain, "-lstdc++"])]
+        ))
+    }
+}
+
