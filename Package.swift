@@ -24,6 +24,11 @@ let package = Package(
         /// ncursesw, wide-character API. Debian: libncursesw5-dev.
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
 
+        /// Signal handlers installed first thing in main: stop signals are
+        /// never lost (exit at once during set-up, counted once a run polls),
+        /// and every crash or stop restores the terminal (docs/reliability.md).
+        .target(name: "CGradlabSignals"),
+
         // MARK: - Math
 
         /// CPU feature detection for choosing a kernel set at run time.
@@ -106,7 +111,7 @@ let package = Package(
         /// Cell screen, braille canvas, widgets, themes, keymap, ncurses backend.
         .target(
             name: "GradlabUI",
-            dependencies: ["CNcurses"]
+            dependencies: ["CNcurses", "CGradlabSignals"]
         ),
 
         // MARK: - Command line
@@ -114,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "gradlab",
             dependencies: [
-                "GradlabMath", "GradlabCore", "GradlabUI",
+                "GradlabMath", "GradlabCore", "GradlabUI", "CGradlabSignals",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -146,3 +151,27 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// MARK: - Fuzzing
+
+/// libFuzzer targets, one per loader (Fuzz/README.md). Only declared when
+/// GRADLAB_FUZZ is set, and only linkable with `-sanitize=fuzzer,address`
+/// (libFuzzer's driver), so `swift build` and `swift test` never see them:
+/// `Fuzz/run` builds and runs them.
+if let fuzzerNoMain = Context.environment["GRADLAB_FUZZ"] {
+    let fuzzTargets: [(name: String, dependency: Target.Dependency)] = [
+        ("FuzzExpression", "GradlabMath"), ("FuzzCSV", "GradlabCore"), ("FuzzRunFile", "GradlabCore"),
+        ("FuzzSafeTensors", "GradlabCore"), ("FuzzTheme", "GradlabUI"), ("FuzzCompareList", "GradlabCore"),
+        ("FuzzSchedule", "GradlabCore"),
+    ]
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Targets/FuzzSupport"))
+    for (name, dependency) in fuzzTargets {
+        package.targets.append(.executableTarget(
+            name: name, dependencies: ["FuzzSupport", dependency], path: "Fuzz/Targets/\(name)",
+            // libFuzzer without its own main (SwiftPM renames ours): the
+            // driver is called from main.swift (FuzzSupport.fuzz).
+            linkerSettings: [.unsafeFlags(["-Xlinker", fuzzerNoMain, "-lstdc++"])]
+        ))
+    }
+}
+

@@ -27,12 +27,21 @@ public final class CPUDevice: ComputeDevice {
         "cpu: \(CPUInfo.modelName), \(SIMDLevel.active.rawValue), \(ProcessInfo.processInfo.activeProcessorCount) cores"
     }
 
+    /// Allocations from this size on are checked against ``SystemMemory``.
+    static let checkedAllocation = 64 << 20
+
     /// Bytes held in buffers now.
     public var bytesAllocated: Int { storage.values.reduce(0) { $0 + $1.bytes } }
 
     public func allocate<T: ProgramScalar>(_ type: T.Type, count: Int, filled value: T) throws(DeviceError) -> DeviceBuffer<T> {
         guard count >= 0 else { throw DeviceError("cpu: cannot allocate \(count) values") }
-        let bytes = max(count, 1) * MemoryLayout<T>.stride
+        let (bytes, overflow) = max(count, 1).multipliedReportingOverflow(by: MemoryLayout<T>.stride)
+        guard !overflow else { throw DeviceError("cpu: \(count) values do not fit in memory (more bytes than a 64-bit size holds)") }
+        // A large buffer must fit in what the machine has left, or the run is
+        // OOM-killed later (or the allocator aborts): refuse it now.
+        if bytes >= Self.checkedAllocation, let available = SystemMemory.available(), bytes > available.bytes {
+            throw DeviceError("cpu: \(SystemMemory.format(bytes)) needed for \(count) values, \(SystemMemory.format(available.bytes)) available (\(available.source))")
+        }
         let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
         raw.initializeMemory(as: T.self, repeating: value, count: max(count, 1))
         let buffer = DeviceBuffer<T>(id: nextID, count: count)

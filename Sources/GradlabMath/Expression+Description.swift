@@ -27,9 +27,13 @@ extension Expression: CustomStringConvertible {
         case .unary(.negate, let operand):
             let inner = operand.rendered
             // `-2` would read back as the literal -2, so a negated number
-            // keeps its parentheses: `-(2)`.
-            if case .number = operand { return ("-(\(inner.text))", .unary) }
-            return ("-" + Self.wrap(inner, below: .power), .unary)
+            // keeps its parentheses: `-(2)`; a negative one needs none: `--2`.
+            if case .number = operand, !inner.text.hasPrefix("-") { return ("-(\(inner.text))", .unary) }
+            // The grammar's `unary = "-" unary`: a sign before a sign or a
+            // power needs no parentheses. (Writing `-(-x)` doubled the
+            // nesting of a chain of signs, so a deep one that parsed printed
+            // as text too deeply nested to parse: found by FuzzExpression.)
+            return ("-" + Self.wrap(inner, below: .unary), .unary)
         case .unary(let function, let operand):
             return ("\(function.rawValue)(\(operand.rendered.text))", .primary)
         case .binary(let op, let lhs, let rhs):

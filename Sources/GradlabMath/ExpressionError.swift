@@ -24,12 +24,29 @@ public struct ExpressionError: Error, Equatable, Sendable, CustomStringConvertib
     /// The message prefixed by its column: `column 7: expected ')'`.
     public var oneLine: String { "column \(column): \(message)" }
 
-    /// ``oneLine``, then the source and a caret under the column, each indented two spaces.
+    /// The most source characters ``description`` echoes: a longer source is
+    /// shown as a window around the column, with `…` where it is cut (a
+    /// 100 KB expression echoed whole buried the message).
+    public static let echoLimit = 72
+
+    /// ``oneLine``, then the source (or a window of it around the column)
+    /// and a caret under the column, each indented two spaces.
     public var description: String {
+        let characters = Array(source)
+        let caret = max(column - 1, 0)
+        var start = 0, end = characters.count
+        if characters.count > Self.echoLimit {
+            start = max(0, min(caret - Self.echoLimit / 2, characters.count - Self.echoLimit))
+            end = min(characters.count, start + Self.echoLimit)
+        }
+        let head = start > 0 ? "…" : ""
+        let tail = end < characters.count ? "…" : ""
+        let shown = String(characters[start..<end])
         // Tabs before the column are kept as tabs so the caret lines up
         // whatever the terminal's tab width.
-        let padding = source.prefix(max(column - 1, 0)).map { $0 == "\t" ? "\t" : " " }.joined()
-        let extra = String(repeating: " ", count: max(column - 1 - source.count, 0))
-        return "\(oneLine)\n  \(source)\n  \(padding)\(extra)^"
+        let before = characters[start..<min(max(caret, start), end)]
+        let padding = (head.isEmpty ? "" : " ") + before.map { $0 == "\t" ? "\t" : " " }.joined()
+        let extra = String(repeating: " ", count: max(caret - max(end, start), 0))
+        return "\(oneLine)\n  \(head)\(shown)\(tail)\n  \(padding)\(extra)^"
     }
 }

@@ -9,6 +9,9 @@ func runAsync(_ command: some AsyncParsableCommand) async throws {
     try await command.run()
 }
 
+// First of all: from here on no stop signal is lost (docs/reliability.md).
+installSignalHandlers()
+
 // Every failure leaves as one line on stderr and a non-zero exit; ArgumentParser's
 // own errors are folded to one line too.
 do {

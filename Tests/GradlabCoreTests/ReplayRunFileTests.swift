@@ -88,7 +88,7 @@ struct ReplayRunFileTests {
         let header = #"{"format":"gradlab.run","version":1,"generator":"x","created":"y","config":"#
         let config = String(decoding: try JSONEncoder().encode(LabConfig(lab: .linear)), as: UTF8.self)
         let cases: [(String, String)] = [
-            ("", "expected a JSON object"),
+            ("", "empty file (0 bytes)"),
             ("\u{FF}\u{FE}garbage", "not a gradlab run file"),
             ("[1,2,3]", "expected a JSON object"),
             ("{\"format\":\"gradlab.run\"", "not valid JSON"),

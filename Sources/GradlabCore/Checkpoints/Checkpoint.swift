@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import GradlabMath
 
@@ -39,6 +42,8 @@ public struct LoadedCheckpoint: Sendable, Equatable {
     public var metadata: [String: String]
     /// The companion optimizer file's state, when the checkpoint has one.
     public var optimizer: OptimizerCheckpoint?
+    /// The file it was loaded from (named in errors when it does not fit the run).
+    public var path: String? = nil
 }
 
 /// Model checkpoints as safetensors files that PyTorch loads directly.
@@ -70,8 +75,9 @@ public enum Checkpoint {
     /// - Parameters:
     ///   - params: the lab's parameters in its buffer order.
     ///   - dtype: the lab's dtype; tensors are F32 or F64 to match.
-    ///   - optimizer: written first, to ``optimizerPath(for:)``; its buffers
-    ///     are split per parameter as `<param>.<buffer>`.
+    ///   - optimizer: written to ``optimizerPath(for:)``, its buffers split
+    ///     per parameter as `<param>.<buffer>`; the two files are one unit
+    ///     (a `pair` id in both, renamed in a recoverable order: see the body).
     public static func save(params: [NamedValues], dtype: DType, lab: LabKind, epoch: Int,
                             optimizer: OptimizerCheckpoint? = nil, path: String) throws(GradlabError) {
         let tensorType = TensorDType(dtype)
@@ -87,16 +93,52 @@ public enum Checkpoint {
             "format": "pt", "gradlab": gradlabVersion, "lab": lab.rawValue,
             "epoch": String(epoch), "dtype": dtype.rawValue,
         ]
-        if let optimizer {
-            let companion = optimizerPath(for: path)
-            try saveOptimizer(optimizer, params: params, dtype: tensorType, lab: lab, epoch: epoch, path: companion)
-            metadata["optimizer_state"] = String(companion.split(separator: "/").last ?? Substring(companion))
+        let companion = optimizerPath(for: path)
+        FileBytes.removeStaleTemporaries(beside: path)
+        FileBytes.removeStaleTemporaries(beside: companion)
+        guard let optimizer else {
+            return try SafeTensorsFile(tensors: tensors, metadata: metadata).write(path: path)
         }
-        try SafeTensorsFile(tensors: tensors, metadata: metadata).write(path: path)
+        // The pair is one unit: both files are written as temporaries and
+        // synced, then the checkpoint is renamed into place (the commit),
+        // then its optimizer file. A crash before the commit leaves the old
+        // pair; after it, the new checkpoint names its pair id and the
+        // optimizer temporary holding that id, which load() renames into place.
+        let pair = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        metadata["optimizer_state"] = String(companion.split(separator: "/").last ?? Substring(companion))
+        metadata["pair"] = pair
+        let optimizerBytes = try optimizerFile(optimizer, params: params, dtype: tensorType, lab: lab, epoch: epoch,
+                                               pair: pair, path: companion).encoded(path: companion)
+        let optimizerTemporary = try FileBytes.writeTemporary(optimizerBytes, beside: companion)
+        let checkpointTemporary: String
+        do {
+            checkpointTemporary = try FileBytes.writeTemporary(SafeTensorsFile(tensors: tensors, metadata: metadata).encoded(path: path),
+                                                               beside: path)
+        } catch {
+            unlink(optimizerTemporary)
+            throw error
+        }
+        do {
+            try FileBytes.commit(checkpointTemporary, to: path)
+        } catch {
+            unlink(optimizerTemporary)
+            throw error
+        }
+        try FileBytes.commit(optimizerTemporary, to: companion)
     }
 
-    private static func saveOptimizer(_ optimizer: OptimizerCheckpoint, params: [NamedValues], dtype: TensorDType,
-                                      lab: LabKind, epoch: Int, path: String) throws(GradlabError) {
+    /// After a save that stopped between its two renames: the optimizer
+    /// temporary that belongs to the checkpoint's `pair` is put in place.
+    private static func finishInterruptedSave(companion: String, pair: String) {
+        if let current = try? SafeTensorsFile.read(path: companion), current.metadata["pair"] == pair { return }
+        for (temporary, _) in FileBytes.temporaries(beside: companion) {
+            guard let file = try? SafeTensorsFile.read(path: temporary), file.metadata["pair"] == pair else { continue }
+            if (try? FileBytes.commit(temporary, to: companion)) != nil { return }
+        }
+    }
+
+    private static func optimizerFile(_ optimizer: OptimizerCheckpoint, params: [NamedValues], dtype: TensorDType,
+                                      lab: LabKind, epoch: Int, pair: String, path: String) throws(GradlabError) -> SafeTensorsFile {
         let total = params.reduce(0) { $0 + $1.values.count }
         var tensors: [String: Tensor] = [:]
         for buffer in optimizer.buffers {
@@ -115,7 +157,8 @@ public enum Checkpoint {
             "step": String(optimizer.stepCount), "optimizer": try json(optimizer.config, path: path),
         ]
         if let scheduler = optimizer.scheduler { metadata["scheduler"] = try json(scheduler, path: path) }
-        try SafeTensorsFile(tensors: tensors, metadata: metadata).write(path: path)
+        metadata["pair"] = pair
+        return SafeTensorsFile(tensors: tensors, metadata: metadata)
     }
 
     /// Loads a checkpoint written by ``save(params:dtype:lab:epoch:optimizer:path:)``,
@@ -146,16 +189,19 @@ public enum Checkpoint {
         }
         let epoch = try integer(file.metadata["epoch"], "epoch", fail: fail) ?? 0
         var result = LoadedCheckpoint(lab: lab, epoch: epoch, dtype: tensorType == .f32 ? .f32 : .f64,
-                                      params: params, metadata: file.metadata, optimizer: nil)
+                                      params: params, metadata: file.metadata, optimizer: nil, path: path)
         if let companion = file.metadata["optimizer_state"] {
             // The companion is named relative to the checkpoint's directory.
             let companionPath = path.lastIndex(of: "/").map { String(path[...$0]) + companion } ?? companion
-            result.optimizer = try loadOptimizer(path: companionPath, params: params, epoch: epoch)
+            if let pair = file.metadata["pair"] { finishInterruptedSave(companion: companionPath, pair: pair) }
+            FileBytes.removeStaleTemporaries(beside: companionPath)
+            result.optimizer = try loadOptimizer(path: companionPath, params: params, epoch: epoch, pair: file.metadata["pair"])
         }
+        FileBytes.removeStaleTemporaries(beside: path)
         return result
     }
 
-    private static func loadOptimizer(path: String, params: [NamedValues], epoch: Int) throws(GradlabError) -> OptimizerCheckpoint {
+    private static func loadOptimizer(path: String, params: [NamedValues], epoch: Int, pair: String?) throws(GradlabError) -> OptimizerCheckpoint {
         let file = try SafeTensorsFile.read(path: path)
         func fail(_ message: String) -> GradlabError { GradlabError("\(path): \(message)") }
         guard let configText = file.metadata["optimizer"],
@@ -165,6 +211,9 @@ public enum Checkpoint {
         let saved = try integer(file.metadata["epoch"], "epoch", fail: fail)
         guard saved == epoch else {
             throw fail("optimizer state is from epoch \(saved.map(String.init) ?? "?") but the checkpoint is from epoch \(epoch); it is stale")
+        }
+        if let pair, file.metadata["pair"] != pair {
+            throw fail("optimizer state is from another save than its checkpoint (pair \(file.metadata["pair"] ?? "none"), the checkpoint names \(pair)); it is stale")
         }
         let stepCount = try integer(file.metadata["step"], "step", fail: fail) ?? 0
         var scheduler: LearningRateScheduler?

@@ -9,12 +9,16 @@ import Darwin
 enum FileBytes {
     /// The bytes of the file at `path`.
     static func read(_ path: String) throws(GradlabError) -> [UInt8] {
-        let fd = open(path, O_RDONLY)
+        // Before open: opening a FIFO blocks until someone writes to it.
+        var before = stat()
+        if stat(path, &before) == 0, let kind = kind(before.st_mode) { throw GradlabError("\(path): \(kind)") }
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else { throw failure(path, "cannot open") }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw failure(path, "cannot stat") }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw GradlabError("\(path): is a directory, not a file") }
+        if let kind = kind(info.st_mode) { throw GradlabError("\(path): \(kind)") }
+        _ = fcntl(fd, F_SETFL, 0)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Int(info.st_size))
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
@@ -35,12 +39,16 @@ enum FileBytes {
     /// rename is atomic), are flushed with `fsync`, and the file is renamed
     /// over `path`; the directory is then synced so the rename itself lasts.
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws(GradlabError) {
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[..<$0]) } ?? "."
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        guard !name.isEmpty else { throw GradlabError("\(path): names a directory, not a file") }
-        let temporary = (directory.isEmpty ? "" : directory + "/") + ".\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let temporary = try writeTemporary(bytes, beside: path)
+        try commit(temporary, to: path)
+    }
 
+    /// Writes `bytes` to a fresh temporary beside `path` (``temporaryPath(for:)``)
+    /// and flushes it to disk; returns its path. Nothing is left on failure.
+    static func writeTemporary(_ bytes: [UInt8], beside path: String) throws(GradlabError) -> String {
+        let (directory, name) = split(path)
+        guard !name.isEmpty else { throw GradlabError("\(path): names a directory, not a file") }
+        let temporary = temporaryPath(for: path)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard fd >= 0 else { throw failure(path, "cannot create a temporary file in \(directory.isEmpty ? "/" : directory)") }
         var written = 0
@@ -62,17 +70,81 @@ enum FileBytes {
             throw error
         }
         close(fd)
+        return temporary
+    }
+
+    /// Renames a temporary written by ``writeTemporary(_:beside:)`` over
+    /// `path` and syncs the directory (best effort: some filesystems refuse).
+    static func commit(_ temporary: String, to path: String) throws(GradlabError) {
         if rename(temporary, path) != 0 {
             let error = failure(path, "cannot replace")
             unlink(temporary)
             throw error
         }
-        // Best effort: some filesystems refuse fsync on a directory.
+        let directory = split(path).directory
         let directoryFD = open(directory.isEmpty ? "/" : directory, O_RDONLY)
         if directoryFD >= 0 {
             _ = fsync(directoryFD)
             close(directoryFD)
         }
+    }
+
+    /// The temporaries beside `path` (`.NAME.tmp-PID-N`) and the process that
+    /// wrote each.
+    static func temporaries(beside path: String) -> [(path: String, pid: pid_t)] {
+        let (directory, name) = split(path)
+        guard !name.isEmpty, let stream = opendir(directory.isEmpty ? "/" : directory) else { return [] }
+        defer { closedir(stream) }
+        let prefix = path.lastIndex(of: "/").map { String(path[...$0]) } ?? ""
+        let start = ".\(name).tmp-"
+        var found: [(path: String, pid: pid_t)] = []
+        while let entry = readdir(stream) {
+            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard entryName.hasPrefix(start) else { continue }
+            let fields = entryName.dropFirst(start.count).split(separator: "-")
+            guard fields.count == 2, let pid = pid_t(fields[0]), UInt32(fields[1]) != nil else { continue }
+            found.append((prefix + entryName, pid))
+        }
+        return found
+    }
+
+    /// Removes the temporaries beside `path` whose writer is gone (a save
+    /// killed or crashed half-way left them; they can be 100s of MB).
+    static func removeStaleTemporaries(beside path: String) {
+        for (temporary, pid) in temporaries(beside: path) where pid != getpid() {
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(temporary) }
+        }
+    }
+
+    /// What a path that is not a regular file is, said plainly; nil for a
+    /// regular file.
+    static func kind(_ mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFDIR: return "is a directory, not a file"
+        case S_IFIFO: return "is a FIFO (named pipe) or a pipe, not a regular file; give the path of a file"
+        case S_IFCHR: return "is a character device (a terminal, /dev/stdin, /dev/null), not a regular file; give the path of a file"
+        case S_IFBLK: return "is a block device, not a regular file"
+        case S_IFSOCK: return "is a socket, not a regular file"
+        default: return "is not a regular file"
+        }
+    }
+
+    /// The directory (`.` when none) and the file name of `path`.
+    static func split(_ path: String) -> (directory: String, name: String) {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        return (directory, name)
+    }
+
+    /// A fresh temporary name beside `path`: `.NAME.tmp-PID-N`, so a stale
+    /// one (its process dead) can be told and removed later.
+    static func temporaryPath(for path: String) -> String {
+        let prefix = path.lastIndex(of: "/").map { String(path[...$0]) } ?? ""
+        return prefix + ".\(split(path).name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     }
 
     /// `path: what: reason` with the text of the current `errno`.
@@ -89,3 +161,39 @@ enum FileBytes {
 @inline(__always) private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int { Darwin.read(fd, buffer, count) }
 @inline(__always) private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int { Darwin.write(fd, buffer, count) }
 #endif
+
+/// Text files gradlab writes for the user (`export -o`): a regular file is
+/// replaced atomically (a temporary, synced, renamed), a device or a FIFO is
+/// written directly; every failure is the system's reason, one line.
+public enum OutputFile {
+    /// - Parameters:
+    ///   - what: how messages name the file (`--output out.csv`).
+    public static func write(_ text: String, to path: String, what: String) throws(GradlabError) {
+        let bytes = Array(text.utf8)
+        var info = stat()
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+            if (info.st_mode & S_IFMT) == S_IFDIR { throw GradlabError("\(what): is a directory, not a file") }
+            let fd = open(path, O_WRONLY)
+            guard fd >= 0 else { throw GradlabError("\(what): cannot write (\(String(cString: strerror(errno))))") }
+            defer { close(fd) }
+            var written = 0
+            while written < bytes.count {
+                let count = bytes.withUnsafeBytes { systemWrite(fd, $0.baseAddress.map { $0 + written }, bytes.count - written) }
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else {
+                    throw GradlabError("\(what): cannot write (\(count < 0 ? String(cString: strerror(errno)) : "nothing written"))")
+                }
+                written += count
+            }
+            return
+        }
+        FileBytes.removeStaleTemporaries(beside: path)
+        do {
+            try FileBytes.writeAtomically(bytes, to: path)
+        } catch {
+            // FileBytes names the path first; say it as the flag the user gave.
+            let message = error.message.hasPrefix(path + ": ") ? String(error.message.dropFirst(path.count + 2)) : error.message
+            throw GradlabError("\(what): \(message)")
+        }
+    }
+}

@@ -15,9 +15,8 @@ public struct CSVTable: Sendable {
     /// Loads `path`, requiring the numeric columns `required` and allowing the
     /// text columns `textColumns`; other columns are ignored.
     public static func load(path: String, required: [String], textColumns: [String] = []) throws(GradlabError) -> CSVTable {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw GradlabError("\(path): cannot read file (\(FileManager.default.fileExists(atPath: path) ? "permission denied or a directory" : "no such file"))")
-        }
+        guard FileManager.default.fileExists(atPath: path) else { throw GradlabError("\(path): cannot read file (no such file)") }
+        let data = Data(try FileBytes.read(path))
         guard let text = String(data: data, encoding: .utf8) else {
             throw GradlabError("\(path): not UTF-8 text")
         }
@@ -41,9 +40,19 @@ public struct CSVTable: Sendable {
             lineNumber += 1
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+            if let nul = line.firstIndex(where: { $0.unicodeScalars.contains("\0") }) {
+                throw GradlabError.at(path, line: lineNumber, column: line.distance(from: line.startIndex, to: nul) + 1,
+                                      "NUL byte in the text (a binary file, or UTF-16?); a CSV file is UTF-8 text")
+            }
             let cells = splitCells(line)
             guard let names = header else {
                 let names = cells.map { $0.text.lowercased() }
+                for (index, name) in names.enumerated() {
+                    if let first = names[..<index].firstIndex(of: name) {
+                        throw GradlabError.at(path, line: lineNumber, column: cells[index].column,
+                                              "duplicate column '\(name)' (also column \(first + 1) of the header); which one is meant?")
+                    }
+                }
                 header = names
                 headerLine = lineNumber
                 for name in required {
@@ -66,7 +75,12 @@ public struct CSVTable: Sendable {
             }
             for (name, index) in numericIndex {
                 let cell = cells[index]
-                guard let value = Double(cell.text) else {
+                let lower = cell.text.lowercased()
+                if lower.hasPrefix("0x") || lower.hasPrefix("-0x") || lower.hasPrefix("+0x") {
+                    throw GradlabError.at(path, line: lineNumber, column: cell.column,
+                                          "'\(cell.text)' is hexadecimal; write numbers in decimal (column \(name))")
+                }
+                guard let value = Double(cell.text), value.isNaN || value.isInfinite || isDecimal(cell.text) else {
                     let shown = cell.text.isEmpty ? "empty cell" : "'\(cell.text)' is not a number"
                     throw GradlabError.at(path, line: lineNumber, column: cell.column, "\(shown) (column \(name))")
                 }
@@ -87,6 +101,22 @@ public struct CSVTable: Sendable {
             throw GradlabError.at(path, line: headerLine, "no data rows after the header")
         }
         return CSVTable(columns: columns, labels: labels, rowCount: rows)
+    }
+
+    /// Plain decimal notation only (`-1.5`, `2e-3`, `.5`): Swift's `Double`
+    /// also reads hexadecimal (`0x10` is 16) and `nan`/`inf`, which a data
+    /// file never means.
+    static func isDecimal(_ text: String) -> Bool {
+        var digits = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits = true
+            case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"): continue
+            case UInt8(ascii: "+"), UInt8(ascii: "-"): continue
+            default: return false
+            }
+        }
+        return digits
     }
 
     /// Splits one line on commas, trimming each cell and remembering its

@@ -107,7 +107,8 @@ func parseLabExpression(_ text: String, variables: [String], flag: String) throw
     do {
         return try Expression.parse(text, variables: variables)
     } catch {
-        throw GradlabError("\(flag): \(error.oneLine)\n  \(text)\n  \(String(repeating: " ", count: max(0, error.column - 1)))^")
+        // The error's own echo: the source (a window of it when long) and a caret.
+        throw GradlabError("\(flag): \(error.description)")
     }
 }
 

@@ -25,12 +25,28 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         program = Program.valueAndGradient(of: expression, inputs: ["x1", "x2"], respect: ["x1", "x2"])
         let n = config.starts?.count ?? config.points
         let groups = config.groups.count
+        try Self.checkMemory(points: n, groups: groups, device: device)
         count = n
         groupCount = groups
         trackedGradients = Array(repeating: ([], []), count: groups)
         try super.init(config: config, parameterCount: 2 * n * groups,
                        groupRanges: (0..<groups).map { ($0 * 2 * n)..<(($0 + 1) * 2 * n) }, device: device)
         try writeStarts()
+    }
+
+    /// Refuses a point count the machine cannot hold, naming both numbers
+    /// (1e9 points were OOM-killed after 88 s; 4e9 aborted in the allocator;
+    /// larger counts overflowed the size). The CPU device checks each
+    /// allocation too; this says it in terms of `--points`, before any.
+    private static func checkMemory(points n: Int, groups: Int, device: any ComputeDevice) throws(GradlabError) {
+        let (values, overflow) = n.multipliedReportingOverflow(by: 2 * groups)
+        let (bytes, overflowBytes) = values.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
+        guard !overflow, !overflowBytes else {
+            throw GradlabError("--points \(n): far too many points (their coordinates would take more bytes than a 64-bit size holds)")
+        }
+        guard device.description.kind == .cpu, let available = SystemMemory.available(), bytes > available.bytes else { return }
+        let what = "\(T.self == Float.self ? "f32" : "f64")\(groups > 1 ? ", \(groups) --compare groups" : "")"
+        throw GradlabError("--points \(n): the points alone need \(SystemMemory.format(bytes)) (\(what)), \(SystemMemory.format(available.bytes)) of memory available (\(available.source))")
     }
 
     /// Writes the start points into every group's block: the config's

@@ -134,7 +134,12 @@ class TrainableLab<T: ProgramScalar> {
         var values: [T] = []
         for name in names {
             guard let saved = checkpoint.params.first(where: { $0.name == name })?.values, saved.count == perName else {
-                throw GradlabError("checkpoint: '\(name)' must have \(perName) values for this lab")
+                let file = checkpoint.path.map { "--load \($0)" } ?? "checkpoint"
+                let found = checkpoint.params.first(where: { $0.name == name })?.values.count ?? 0
+                if names == ["x1", "x2"] {
+                    throw GradlabError("\(file): holds \(found) points but this run has --points \(perName); run with --points \(found) to resume it")
+                }
+                throw GradlabError("\(file): '\(name)' must have \(perName) values for this lab, it has \(found)")
             }
             values += saved.map { T($0) }
         }

@@ -32,17 +32,38 @@ public final class Recorder: EventSink {
     /// existing file.
     public init(path: String, config: LabConfig) throws(GradlabError) {
         self.path = path
-        guard let file = fopen(path, "w") else {
-            throw GradlabError("--record \(path): cannot write (\(String(cString: strerror(errno))))")
-        }
         let header = RunFileFormat.header(config: config, created: Date()) + "\n"
-        guard fputs(header, file) >= 0, fflush(file) == 0 else {
-            let reason = String(cString: strerror(errno))
-            fclose(file)
-            throw GradlabError("--record \(path): cannot write (\(reason))")
-        }
+        let file = try Self.open(path, header: header)
         state = Mutex(State(file: file, lastFlush: .now, single: config.dtype == .f32))
         basins = config.functionName.flatMap(TestFunction.named).map { BasinClassifier(function: $0) }
+    }
+
+    /// Opens the run file with its header already in it: a regular file is
+    /// written as a temporary beside it and renamed into place once the header
+    /// is there, so a kill at any moment leaves no file, the old one, or one
+    /// that loads, never an empty one. A device or a FIFO is written directly.
+    private static func open(_ path: String, header: String) throws(GradlabError) -> UnsafeMutablePointer<FILE> {
+        func failure(_ code: Int32) -> GradlabError {
+            GradlabError("--record \(path): cannot write (\(String(cString: strerror(code))))")
+        }
+        var info = stat()
+        let special = lstat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG
+        if !special { FileBytes.removeStaleTemporaries(beside: path) }
+        let temporary = special ? nil : FileBytes.temporaryPath(for: path)
+        guard let file = fopen(temporary ?? path, "w") else { throw failure(errno) }
+        guard fputs(header, file) >= 0, fflush(file) == 0 else {
+            let code = errno
+            fclose(file)
+            if let temporary { unlink(temporary) }
+            throw failure(code)
+        }
+        if let temporary, rename(temporary, path) != 0 {
+            let code = errno
+            fclose(file)
+            unlink(temporary)
+            throw failure(code)
+        }
+        return file
     }
 
     public func receive(_ event: Event, config: LabConfig) {

@@ -21,14 +21,13 @@ public struct RunFile: Sendable {
 
     /// Loads `path`; every failure is one line naming the file (and line).
     public static func load(path: String) throws(GradlabError) -> RunFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw GradlabError("\(path): cannot read file (\(FileManager.default.fileExists(atPath: path) ? "permission denied or a directory" : "no such file"))")
-        }
-        return try parse(data, path: path)
+        guard FileManager.default.fileExists(atPath: path) else { throw GradlabError("\(path): cannot read file (no such file)") }
+        return try parse(Data(try FileBytes.read(path)), path: path)
     }
 
     /// Parses a run file's bytes; `path` names it in messages.
     public static func parse(_ data: Data, path: String) throws(GradlabError) -> RunFile {
+        guard !data.isEmpty else { throw GradlabError("\(path): empty file (0 bytes), not a gradlab run file") }
         let decoder = JSONDecoder()
         let lines = lineRanges(data)
         let first = lines.first.map { data[$0] } ?? data
@@ -160,7 +159,14 @@ public struct RunFile: Sendable {
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
              DecodingError.dataCorrupted(let context):
             return "\(place(context))\(context.debugDescription)"
-        default: return "\(error)"
+        default:
+            // Foundation's own JSON errors are internal enums; never show their case names.
+            let text = String(describing: error)
+            if let start = text.range(of: "numberIsNotRepresentableInSwift(parsed: \"") {
+                let number = text[start.upperBound...].prefix { $0 != "\"" }
+                return "number \(number.prefix(40)) is out of range (a Double holds up to about 1.8e308)"
+            }
+            return "not valid JSON"
         }
     }
 

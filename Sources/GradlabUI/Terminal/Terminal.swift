@@ -1,3 +1,4 @@
+import CGradlabSignals
 import CNcurses
 import Foundation
 
@@ -85,14 +86,20 @@ public final class Terminal {
         // non-ASCII glyph.
         setlocale(LC_ALL, "")
         let utf8 = gl_locale_is_utf8() != 0
+        // From here every way out (a stop signal, a crash, a trap) puts the
+        // terminal back: these modes, and the screen left (docs/reliability.md).
+        gradlab_signals_install()
+        gradlab_terminal_taken(Self.fallbackRestoreSequence)
         // newterm, unlike initscr, returns nil instead of exiting the process.
         guard let screen = newterm(nil, gl_stdout(), gl_stdin()) else {
+            gradlab_terminal_given_back()
             throw .initializationFailed(reason: "ncurses does not know TERM=\(term)")
         }
         set_term(screen)
         atexit { gl_endwin_if_active() }
         let caps = setUp(environment: environment, utf8: utf8)
-        let signals = SignalMonitor(signals: [SIGINT, SIGTERM, SIGHUP])
+        gradlab_terminal_sequence(restoreSequence())
+        let signals = SignalMonitor(signals: [SIGINT, SIGTERM, SIGHUP, SIGQUIT])
         return Terminal(screen: screen, files: [], capabilities: caps, interactive: true, signals: signals)
     }
 
@@ -121,6 +128,24 @@ public final class Terminal {
         resizeterm(Int32(height), Int32(width))
         let caps = Capabilities(colorMode: colorMode, glyphs: .braille)
         return Terminal(screen: screen, files: [output, input], capabilities: caps, interactive: false, signals: nil)
+    }
+
+    /// What leaves full-screen mode on an xterm-like terminal (attributes
+    /// off, mouse reports off, cursor shown, main screen back), used until
+    /// terminfo is loaded.
+    static let fallbackRestoreSequence = "\u{1B}[0m\u{1B}[?1000l\u{1B}[?1002l\u{1B}[?1003l\u{1B}[?1006l\u{1B}[?25h\u{1B}[?1049l"
+
+    /// The terminal's own sequences for the same (sgr0, cnorm, rmcup), plus
+    /// the mouse modes off; the fallback where terminfo has none.
+    private static func restoreSequence() -> String {
+        var sequence = "\u{1B}[?1000l\u{1B}[?1002l\u{1B}[?1003l\u{1B}[?1006l"
+        var found = 0
+        for capability in ["sgr0", "cnorm", "rmcup"] {
+            guard let value = tigetstr(capability), Int(bitPattern: value) != -1 else { continue }
+            sequence += String(cString: value)
+            found += 1
+        }
+        return found == 3 ? sequence : fallbackRestoreSequence
     }
 
     /// Modes shared by both kinds of terminal; returns what was detected.
@@ -157,6 +182,7 @@ public final class Terminal {
         set_term(screenHandle)
         curs_set(1)
         endwin()
+        if interactive { gradlab_terminal_given_back() }
         if !interactive {
             delscreen(screenHandle)
             for file in files { fclose(file) }

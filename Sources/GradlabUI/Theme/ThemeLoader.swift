@@ -39,11 +39,12 @@ extension Theme {
             : themeFolders(searchPaths: searchPaths).map { ($0 as NSString).appendingPathComponent("\(name).theme") }
 
         for path in candidates where FileManager.default.fileExists(atPath: path) {
-            let text: String
-            do {
-                text = try String(contentsOfFile: path, encoding: .utf8)
-            } catch {
-                throw .unreadable(path: path, reason: error.localizedDescription)
+            if let kind = ThemeFileKind.notRegular(path) { throw .unreadable(path: path, reason: kind) }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw .unreadable(path: path, reason: access(path, R_OK) != 0 ? "permission denied" : "cannot read the file")
+            }
+            guard let text = String(data: data, encoding: .utf8), !text.unicodeScalars.contains("\0") else {
+                throw .unreadable(path: path, reason: "not UTF-8 text (a binary file?); a theme is lines of key = #RRGGBB")
             }
             do {
                 return try parse(text, name: name, path: path)
@@ -82,5 +83,23 @@ extension Theme {
     private static func themeName(of nameOrPath: String) -> String {
         let file = (nameOrPath as NSString).lastPathComponent
         return file.hasSuffix(".theme") ? String(file.dropLast(".theme".count)) : file
+    }
+}
+
+/// What a theme path names when it is not a regular file (a FIFO, a device,
+/// standard input): reading one could block, and "cannot read" says nothing.
+enum ThemeFileKind {
+    static func notRegular(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFDIR: return "is a directory, not a file"
+        case S_IFIFO: return "is a FIFO (named pipe) or a pipe, not a regular file"
+        case S_IFCHR: return "is a character device (a terminal, /dev/stdin, /dev/null), not a regular file"
+        case S_IFBLK: return "is a block device, not a regular file"
+        case S_IFSOCK: return "is a socket, not a regular file"
+        default: return "is not a regular file"
+        }
     }
 }

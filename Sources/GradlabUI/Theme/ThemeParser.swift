@@ -27,6 +27,22 @@ public struct ThemeError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(path):\(line):\(column): \(message)" }
 
+    /// `text` with control characters written as escapes (`\r`, `\u{1B}`),
+    /// so a message never moves the cursor or hides what is there.
+    static func visible(_ text: String) -> String {
+        var shown = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\r": shown += "\\r"
+            case "\t": shown += "\\t"
+            case "\n": shown += "\\n"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F { shown += "\\u{\(String(scalar.value, radix: 16))}" } else { shown.unicodeScalars.append(scalar) }
+            }
+        }
+        return shown
+    }
+
     /// What was wrong, without the location.
     public var message: String {
         switch reason {
@@ -37,7 +53,7 @@ public struct ThemeError: Error, Equatable, Sendable, CustomStringConvertible {
             return text.isEmpty
                 ? "missing colour after '=' (expected #RRGGBB or default)"
                 : "bad colour '\(text)' (expected #RRGGBB or default)"
-        case .trailingText(let text): return "unexpected '\(text)' after the colour"
+        case .trailingText(let text): return "unexpected '\(Self.visible(text))' after the colour"
         case .duplicateKey(let key, let first): return "duplicate key '\(key)' (first set on line \(first))"
         case .rampGap(let missing): return "ramp.\(missing) is missing: ramp levels must be numbered 0, 1, 2, ... without gaps"
         }
@@ -65,9 +81,12 @@ extension Theme {
         var seen: [String: Int] = [:]
         var ramp: [Int: (color: Color, line: Int, column: Int)] = [:]
 
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character in Swift: split on both (a Windows-edited
+        // theme read as one long line showed a raw "\r" in its error).
+        for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
             let lineNumber = index + 1
-            let line = Array(rawLine.unicodeScalars)
+            var line = Array(rawLine.unicodeScalars)
+            if line.last == "\r" { line.removeLast() }
             func fail(_ column: Int, _ reason: ThemeError.Reason) -> ThemeError {
                 ThemeError(path: file, line: lineNumber, column: column + 1, reason: reason)
             }

@@ -38,10 +38,7 @@ struct ExportCommand: AsyncParsableCommand {
             try writeOutput(text, what: "export \(path)")
             return
         }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output))
-        } catch {
-            throw GradlabError("--output \(output): cannot write (\(error.localizedDescription))")
-        }
+        // Never Foundation's "NSCocoaErrorDomain error 512": the system's reason.
+        try OutputFile.write(text, to: output, what: "--output \(output)")
     }
 }

@@ -16,14 +16,16 @@ struct HeadlessRun {
     /// checkpoint that resumes its own optimizer).
     var optimizerFlagsGiven = false
 
-    /// Returns the process exit code (130 after Ctrl-C, 143 after SIGTERM).
+    /// Returns the process exit code (130 after Ctrl-C, 143 after SIGTERM, 129 after SIGHUP, 131 after SIGQUIT).
     func run() async throws(GradlabError) -> Int32 {
-        let signals = SignalFlag()
+        // Set-up (allocating the points, reading data) may take long; until the
+        // flag exists a signal ends the process at once, as nothing is written yet.
         let session = try Session(config: config, streaming: false)
         if let loadPath { try await session.restore(try Checkpoint.loadForResuming(path: loadPath, requested: optimizerFlagsGiven ? config.optimizer : nil)) }
         // What runs, as the recording will say: the checkpoint's optimizer when it resumes one.
         let config = await session.config
         if savePath != nil, config.compare != nil { throw GradlabError("--save cannot be combined with --compare") }
+        let signals = SignalFlag()
         let firstEpoch = await session.epoch
         let lastEpoch = firstEpoch + config.epochs
         var recorder: Recorder?

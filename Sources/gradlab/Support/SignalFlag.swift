@@ -1,40 +1,37 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import Dispatch
+import CGradlabSignals
 import Synchronization
 
-/// Turns SIGINT/SIGTERM/SIGHUP into a flag the run loop polls, so the run
-/// stops between epochs, finishes its recording, and (in the TUI) restores
-/// the terminal on the main thread. Nothing is done inside a signal handler.
+/// SIGINT, SIGTERM, SIGHUP and SIGQUIT as a flag the run loop polls, so the
+/// run stops between epochs and finishes its recording.
 ///
-/// `@unchecked Sendable`: the dispatch sources are only kept alive here and
-/// never touched after `init`; the flag itself is atomic.
-final class SignalFlag: @unchecked Sendable {
-    private final class Received: Sendable {
-        let value = Atomic<Int32>(0)
+/// The handlers are plain `sigaction` handlers installed first thing in
+/// main (``installSignalHandlers()``), so no signal is lost between start
+/// and this flag: until a flag exists a stop signal exits at once (nothing
+/// has been written yet); from its creation on, signals are counted for it.
+/// Create it just before the first file is opened.
+final class SignalFlag: Sendable {
+    private let received = Atomic<Int32>(0)
+
+    init() {
+        gradlab_signals_install()
+        gradlab_signals_defer()
     }
 
-    private let received = Received()
-    private let sources: [any DispatchSourceSignal]
-
-    init(signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]) {
-        let queue = DispatchQueue(label: "gradlab.signals")
-        let received = self.received
-        sources = signals.map { number in
-            _ = Glibc.signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler {
-                received.value.store(number, ordering: .sequentiallyConsistent)
-            }
-            source.resume()
-            return source
-        }
-    }
-
-    /// The last signal received, or nil.
+    /// The first stop signal received since the flag was made, or nil.
     var signal: Int32? {
-        let value = received.value.load(ordering: .sequentiallyConsistent)
+        var value = received.load(ordering: .sequentiallyConsistent)
+        if value == 0 {
+            let taken = gradlab_signals_take()
+            if taken != 0 {
+                received.store(taken, ordering: .sequentiallyConsistent)
+                value = taken
+            }
+        }
         return value == 0 ? nil : value
     }
+}
+
+/// Installs gradlab's signal handlers (see `CGradlabSignals`).
+func installSignalHandlers() {
+    gradlab_signals_install()
 }

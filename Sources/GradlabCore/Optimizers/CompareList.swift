@@ -1,5 +1,4 @@
 import Foundation
-import GradlabCore
 
 /// `--compare sgd,momentum,adam:lr=0.05:amsgrad`: optimizers run side by side.
 ///
@@ -8,8 +7,8 @@ import GradlabCore
 /// `momentum=0.9`, `betas=0.8/0.99`, `amsgrad`). Presets: `sgd`, `momentum`
 /// (SGD, momentum 0.9), `nesterov` (SGD, momentum 0.9, Nesterov), `adam`,
 /// `adamw`, `rmsprop`, `adagrad`. Every item starts from the run's `--lr`.
-enum CompareList {
-    static func parse(_ text: String, base: OptimizerConfig) throws(GradlabError) -> [OptimizerConfig] {
+public enum CompareList {
+    public static func parse(_ text: String, base: OptimizerConfig) throws(GradlabError) -> [OptimizerConfig] {
         var configs: [OptimizerConfig] = []
         for item in text.split(separator: ",", omittingEmptySubsequences: false) {
             let parts = item.split(separator: ":", omittingEmptySubsequences: false).map(String.init)

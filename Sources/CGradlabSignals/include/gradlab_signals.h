@@ -1,0 +1,43 @@
+#ifndef GRADLAB_SIGNALS_H
+#define GRADLAB_SIGNALS_H
+
+/// Signal handling that cannot lose a signal and restores the terminal on
+/// every way out. Installed first thing in main (before any set-up), with
+/// plain sigaction handlers that only touch atomics and make
+/// async-signal-safe calls (write, tcsetattr, _exit, raise).
+///
+/// Stop signals (SIGINT, SIGTERM, SIGHUP, SIGQUIT):
+///  - while no run is under way (set-up: allocating points, reading data)
+///    the process exits at once with 128 + the signal, restoring the
+///    terminal first when it is ours: nothing has been written yet;
+///  - once a run loop polls (gradlab_signals_defer was called), the signal
+///    is counted and the loop stops between epochs, finishing its files;
+///    a second stop signal after the first ends the process at once.
+///
+/// Crash signals (SIGSEGV, SIGILL, SIGABRT, SIGBUS, SIGFPE, SIGTRAP): the
+/// terminal is restored, then the handler that was there before (the Swift
+/// runtime's backtracer) runs, or the default action.
+
+/// Installs the handlers (idempotent).
+void gradlab_signals_install(void);
+
+/// Stop signals are counted for polling from now on (nests).
+void gradlab_signals_defer(void);
+/// Undoes one gradlab_signals_defer: at zero, stop signals exit at once again.
+void gradlab_signals_undefer(void);
+
+/// Takes one pending stop signal, oldest number first; 0 when none.
+int gradlab_signals_take(void);
+/// The last stop signal received (not consumed by take); 0 when none.
+int gradlab_signals_last(void);
+
+/// Remembers the terminal's modes (before curses changes them) and the
+/// escape sequence that leaves full-screen mode; from now on every way out
+/// restores them. `sequence` is copied (up to 255 bytes).
+void gradlab_terminal_taken(const char *sequence);
+/// Replaces the escape sequence (once terminfo knows better).
+void gradlab_terminal_sequence(const char *sequence);
+/// The terminal was given back in the ordinary way.
+void gradlab_terminal_given_back(void);
+
+#endif
