@@ -33,7 +33,10 @@ public enum RunFork {
         guard !index.records.isEmpty else { throw GradlabError("the recording has no epochs to fork from") }
         let position = index.clamp(position)
         let session = try Session(config: file.config)
-        let collector = EventCollector()
+        let collector = EventCollector(readsCurvature: file.events.contains { event in
+            if case .epoch(let record) = event { return record.lambdaMax != nil }
+            return false
+        })
         await session.attach(collector)
         for sink in sinks { await session.attach(sink) }
         await session.start()
@@ -88,7 +91,11 @@ public enum RunFork {
         var iterator = session.events.makeAsyncIterator()
         for _ in 0..<events.count { _ = await iterator.next() }
 
-        let rerun = await session.latest
+        // The last epoch as published (with λmax when the recording has it).
+        let latest = await session.latest
+        let published = events.last { if case .epoch = $0 { return true } else { return false } }
+            .flatMap { event -> EpochRecord? in if case .epoch(let record) = event { return record } else { return nil } }
+        let rerun = published ?? latest
         let mismatch = describeMismatch(recorded: index.records[position], rerun: rerun, single: file.config.dtype == .f32)
         return ForkResult(session: session, events: events, mismatch: mismatch)
     }
@@ -110,6 +117,7 @@ public enum RunFork {
             ("testLoss", { $0.number($1.testLoss ?? .nan) }),
             ("params", { json, record in for param in record.params { json.raw(param.name + "="); json.numbers(param.values) } }),
             ("points", { json, record in for point in record.points ?? [] { json.numbers([point.x, point.y]) } }),
+            ("lambdaMax", { $0.numbers($1.lambdaMax ?? []) }),
         ]
         for (name, body) in fields {
             let a = text(recorded, body), b = text(rerun, body)
@@ -122,6 +130,13 @@ public enum RunFork {
 /// Keeps every event a session publishes (synchronously, in order).
 final class EventCollector: EventSink {
     private let stored = Mutex<[Event]>([])
+    /// Whether the re-run computes λmax: when the recording has it, so its
+    /// events are the recorded ones.
+    let readsCurvature: Bool
+
+    init(readsCurvature: Bool = false) {
+        self.readsCurvature = readsCurvature
+    }
 
     var events: [Event] { stored.withLock { $0 } }
 

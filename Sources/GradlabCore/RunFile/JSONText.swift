@@ -79,6 +79,7 @@ extension Event {
                 }
                 json.raw("]")
             }
+            if let lambdaMax = record.lambdaMax { json.key("lambdaMax"); json.numbers(lambdaMax) }
             if let groupLoss = record.groupLoss { json.key("groupLoss"); json.numbers(groupLoss) }
             if let lr = record.lr { json.key("lr"); json.raw(formatNumber(lr)) }
             if let summary = record.summary {

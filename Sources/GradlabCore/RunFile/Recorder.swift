@@ -23,6 +23,8 @@ public final class Recorder: EventSink {
     }
 
     public let path: String
+    /// The run file records λmax per epoch (docs/run-file.md).
+    public var readsCurvature: Bool { true }
     private let state: Mutex<State>
     /// Classifies final positions by the minimum reached, for named functions.
     private let basins: BasinClassifier?

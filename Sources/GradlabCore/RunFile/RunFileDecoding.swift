@@ -73,7 +73,7 @@ struct EventLine: Decodable {
     }
 
     private enum Keys: String, CodingKey {
-        case type, epoch, loss, trainLoss, testLoss, params, points, summary, diverged, groupLoss
+        case type, epoch, loss, trainLoss, testLoss, params, points, summary, diverged, groupLoss, lambdaMax
         case lr, lrs, optimizer, device, note, seed, message, status
     }
 
@@ -142,6 +142,10 @@ struct EventLine: Decodable {
             let mean = (try? summary.decode([LenientNumber].self, forKey: AnyKey(stringValue: "mean"))) ?? []
             record.summary = PointSummary(fMin: value("fMin"), fMax: value("fMax"),
                                           mean: SIMD2(mean.first?.value ?? .nan, mean.dropFirst().first?.value ?? .nan))
+        }
+        if c.contains(.lambdaMax) {
+            record.lambdaMax = (try? c.decode([Double].self, forKey: .lambdaMax))
+                ?? (try? c.decode([LenientNumber].self, forKey: .lambdaMax))?.map(\.value)
         }
         record.diverged = (try? c.decode(Bool.self, forKey: .diverged)) ?? false
         if c.contains(.groupLoss) {

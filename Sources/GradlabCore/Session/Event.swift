@@ -62,6 +62,11 @@ public struct EpochRecord: Sendable, Equatable {
     public var lr: Double?
     /// Landscape with more points than it tracks: statistics over all points.
     public var summary: PointSummary?
+    /// The Hessian's largest eigenvalue λmax where the run is, recorded by
+    /// `--record`: at each tracked point after the update (landscape, in
+    /// ``points``' order), or of the loss at ``params`` (data labs, one
+    /// value). 2/λmax is the rate above which plain GD diverges there.
+    public var lambdaMax: [Double]?
 
     public init(epoch: Int, loss: Double, trainLoss: Double? = nil, testLoss: Double? = nil,
                 params: [NamedValues] = [], points: [SIMD2<Double>]? = nil, diverged: Bool = false,

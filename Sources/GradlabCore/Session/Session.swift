@@ -8,10 +8,14 @@ public protocol EventSink: AnyObject, Sendable {
     /// over every landscape point, a pass of their own): the lab computes
     /// them only while some sink does. True unless a sink says otherwise.
     var readsPointSummaries: Bool { get }
+    /// Whether this sink reads ``EpochRecord/lambdaMax`` (the recorder):
+    /// the Session computes it only then.
+    var readsCurvature: Bool { get }
 }
 
 extension EventSink {
     public var readsPointSummaries: Bool { true }
+    public var readsCurvature: Bool { false }
 }
 
 /// The only owner of mutable training state.
@@ -48,6 +52,8 @@ public actor Session {
     private var finished = false
     /// What ``rewind()`` re-runs: the state since the start or the last reset.
     private var rerun: RerunLog
+    /// λmax for the recorder (``EventSink/readsCurvature``).
+    private var curvatureProbe = CurvatureProbe()
 
     private let streaming: Bool
 
@@ -338,6 +344,11 @@ public actor Session {
     }
 
     private func publish(_ event: Event) {
+        var event = event
+        if case .epoch(var record) = event, record.lambdaMax == nil, sinks.contains(where: \.readsCurvature) {
+            record.lambdaMax = curvatureProbe.lambdaMax(record, config: config, dataset: lab.dataset)
+            event = .epoch(record)
+        }
         for sink in sinks { sink.receive(event, config: config) }
         if streaming { continuation.yield(event) }
     }
