@@ -124,7 +124,7 @@ struct TorchOptimizerRuleTests {
     ]
     static let float32Cases = [
         "nadam_decoupled_weight_decay_f32", "radam_default_f32", "adamax_betas_weight_decay_f32",
-        "adadelta_rho_eps_weight_decay_f32", "rprop_etas_step_sizes_f32",
+        "adadelta_default_f32", "adadelta_rho_f32", "rprop_etas_step_sizes_f32",
     ]
     static let quadraticCases = ["nadam_decoupled_weight_decay", "radam", "adamax", "adadelta", "rprop", "rprop_etas_step_sizes"]
 
