@@ -127,6 +127,32 @@ struct TorchOptimizerCLITests {
         }
     }
 
+    /// Saving after 10 epochs and resuming gives the 20-epoch run's bits:
+    /// the state buffers carry torch's names, and NAdam's mu_product and
+    /// RAdam's branch follow from the step count.
+    @Test(arguments: [["--optimizer", "nadam", "--lr", "0.01"], ["--optimizer", "radam", "--lr", "0.01"],
+                      ["--optimizer", "rprop", "--etas", "0.4,1.3"], ["--optimizer", "adadelta"], ["--optimizer", "adamax"]])
+    func saveThenLoadResumesExactly(_ optimizer: [String]) throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let straight = directory.appendingPathComponent("straight.safetensors").path
+        let half = directory.appendingPathComponent("half.safetensors").path
+        let resumed = directory.appendingPathComponent("resumed.safetensors").path
+        let common = ["--headless", "--quiet", "--lab", "quadratic", "--dtype", "f64"] + optimizer
+        #expect(try Gradlab.run(common + ["--epochs", "20", "--save", straight]).status == 0)
+        #expect(try Gradlab.run(common + ["--epochs", "4", "--save", half]).status == 0)
+        let result = try Gradlab.run(common + ["--epochs", "16", "--load", half, "--save", resumed])
+        #expect(result.status == 0, "\(result.stderr)")
+        let a = try Checkpoint.load(path: straight), b = try Checkpoint.load(path: resumed)
+        #expect(a.params == b.params, "\(optimizer)")
+        #expect(a.optimizer?.stepCount == 20 && b.optimizer?.stepCount == 20)
+        #expect(a.optimizer?.buffers == b.optimizer?.buffers)
+        let kind = try #require(OptimizerKind(rawValue: optimizer[1]))
+        let saved = try #require(b.optimizer).buffers.map { buffer -> String in
+            String(buffer.name.split(separator: ".").last ?? "")
+        }
+        #expect(Set(saved).isSubset(of: Set(kind.rule.stateNames)) && !saved.isEmpty, "\(saved)")
+    }
+
     @Test func helpListsTheOptions() throws {
         let result = try Gradlab.run(["help", "run"])
         for option in ["--momentum-decay", "--decoupled-weight-decay", "--rho", "--etas", "--step-sizes"] {
