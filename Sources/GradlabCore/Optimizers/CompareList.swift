@@ -4,9 +4,11 @@ import Foundation
 ///
 /// Items are separated by commas; each is a preset name followed by options
 /// after colons, named as on the command line without dashes (`lr=0.05`,
-/// `momentum=0.9`, `betas=0.8/0.99`, `amsgrad`). Presets: `sgd`, `momentum`
-/// (SGD, momentum 0.9), `nesterov` (SGD, momentum 0.9, Nesterov), `adam`,
-/// `adamw`, `rmsprop`, `adagrad`. Every item starts from the run's `--lr`.
+/// `momentum=0.9`, `betas=0.8/0.99`, `etas=0.5/1.2`, `amsgrad`). Names: every
+/// optimizer (`sgd`, `adam`, `adamw`, `rmsprop`, `adagrad`, `nadam`, `radam`,
+/// `adamax`, `adadelta`, `rprop`) and the presets `momentum` (SGD, momentum
+/// 0.9) and `nesterov` (SGD, momentum 0.9, Nesterov). Every item starts from
+/// the run's `--lr`.
 public enum CompareList {
     public static func parse(_ text: String, base: OptimizerConfig) throws(GradlabError) -> [OptimizerConfig] {
         var configs: [OptimizerConfig] = []
@@ -54,6 +56,14 @@ public enum CompareList {
             }
             return value
         }
+        /// Two numbers separated by a slash (the comma separates items).
+        func pair(example: String) throws(GradlabError) -> (Double, Double) {
+            let values = pieces.count == 2 ? pieces[1].split(separator: "/", omittingEmptySubsequences: false).map { Double($0) } : []
+            guard values.count == 2, let first = values[0], let second = values[1] else {
+                throw GradlabError("--compare: \(key) in '\(item)' must be like \(key)=\(example)")
+            }
+            return (first, second)
+        }
         switch key {
         case "lr": config.lr = try number()
         case "momentum": config.momentum = try number()
@@ -63,16 +73,18 @@ public enum CompareList {
         case "alpha": config.alpha = try number()
         case "lr_decay": config.lrDecay = try number()
         case "initial_accumulator_value": config.initialAccumulatorValue = try number()
+        case "momentum_decay": config.momentumDecay = try number()
+        case "rho": config.rho = try number()
+        case "decoupled_weight_decay": config.decoupledWeightDecay = true
         case "nesterov": config.nesterov = true
         case "amsgrad": config.amsgrad = true
         case "centered": config.centered = true
         case "maximize": config.maximize = true
-        case "betas":
-            let values = pieces.count == 2 ? pieces[1].split(separator: "/").compactMap { Double($0) } : []
-            guard values.count == 2 else { throw GradlabError("--compare: betas in '\(item)' must be like betas=0.9/0.999") }
-            (config.beta1, config.beta2) = (values[0], values[1])
+        case "betas": (config.beta1, config.beta2) = try pair(example: "0.9/0.999")
+        case "etas": (config.etaMinus, config.etaPlus) = try pair(example: "0.5/1.2")
+        case "step_sizes": (config.stepSizeMin, config.stepSizeMax) = try pair(example: "1e-6/50")
         default:
-            throw GradlabError("--compare: unknown option '\(key)' in '\(item)' (lr, momentum, dampening, nesterov, weight_decay, betas, eps, amsgrad, alpha, centered, lr_decay, initial_accumulator_value, maximize)")
+            throw GradlabError("--compare: unknown option '\(key)' in '\(item)' (lr, momentum, dampening, nesterov, weight_decay, betas, eps, amsgrad, alpha, centered, lr_decay, initial_accumulator_value, momentum_decay, decoupled_weight_decay, rho, etas, step_sizes, maximize)")
         }
     }
 }

@@ -65,12 +65,56 @@ public struct OptimizerConfig: Codable, Sendable, Equatable {
     public var centered = false
     public var lrDecay: Double = 0
     public var initialAccumulatorValue: Double = 0
+    /// NAdam's `momentum_decay` (psi in its paper).
+    public var momentumDecay: Double = 4e-3
+    /// NAdam and RAdam: weight decay as AdamW's (`p *= 1 - lr * weight_decay`)
+    /// instead of added to the gradient.
+    public var decoupledWeightDecay = false
+    /// Adadelta's `rho`, the running averages' coefficient.
+    public var rho: Double = 0.9
+    /// Rprop's `etas` (multiplicative decrease, increase).
+    public var etaMinus: Double = 0.5
+    public var etaPlus: Double = 1.2
+    /// Rprop's `step_sizes` (the least and the largest step).
+    public var stepSizeMin: Double = 1e-6
+    public var stepSizeMax: Double = 50
 
     /// `torch.optim`'s defaults for `kind`.
     public init(kind: OptimizerKind) {
         self.kind = kind
         lr = 1e-3
         kind.rule.defaults(&self)
+    }
+
+    /// Reads a config written before the NAdam/RAdam/Adamax/Adadelta/Rprop
+    /// options existed: those take their defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(kind: try c.decode(OptimizerKind.self, forKey: .kind))
+        lr = try c.decode(Double.self, forKey: .lr)
+        func read<V: Decodable>(_ key: CodingKeys, _ value: inout V) throws {
+            if let decoded = try c.decodeIfPresent(V.self, forKey: key) { value = decoded }
+        }
+        try read(.momentum, &momentum)
+        try read(.dampening, &dampening)
+        try read(.nesterov, &nesterov)
+        try read(.weightDecay, &weightDecay)
+        try read(.maximize, &maximize)
+        try read(.beta1, &beta1)
+        try read(.beta2, &beta2)
+        try read(.eps, &eps)
+        try read(.amsgrad, &amsgrad)
+        try read(.alpha, &alpha)
+        try read(.centered, &centered)
+        try read(.lrDecay, &lrDecay)
+        try read(.initialAccumulatorValue, &initialAccumulatorValue)
+        try read(.momentumDecay, &momentumDecay)
+        try read(.decoupledWeightDecay, &decoupledWeightDecay)
+        try read(.rho, &rho)
+        try read(.etaMinus, &etaMinus)
+        try read(.etaPlus, &etaPlus)
+        try read(.stepSizeMin, &stepSizeMin)
+        try read(.stepSizeMax, &stepSizeMax)
     }
 
     /// Keeps the learning rate and the options the new kind shares with this
@@ -116,7 +160,7 @@ public struct OptimizerConfig: Codable, Sendable, Equatable {
             if value { parts.append(name) }
         }
         parts += kind.rule.summary(self, defaults: defaults)
-        add("weight_decay", weightDecay, defaults.weightDecay)
+        if kind.rule.hasWeightDecay { add("weight_decay", weightDecay, defaults.weightDecay) }
         flag("maximize", maximize)
         return parts.joined(separator: " ")
     }

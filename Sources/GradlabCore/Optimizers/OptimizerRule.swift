@@ -36,9 +36,12 @@ public protocol OptimizerRule: Sendable {
     static func variant(_ config: OptimizerConfig, step: Int) -> Int
     /// Emits one parameter's update for the given variant.
     static func emit(_ e: UpdateEmitter, _ config: OptimizerConfig, variant: Int)
+    /// Whether the optimizer takes `weight_decay` (Rprop does not).
+    static var hasWeightDecay: Bool { get }
 }
 
 extension OptimizerRule {
+    public static var hasWeightDecay: Bool { true }
     public static func validate(_ config: OptimizerConfig) throws(GradlabError) {}
     public static func initialValue(of state: String, _ config: OptimizerConfig) -> Double { 0 }
     public static func variant(_ config: OptimizerConfig, step: Int) -> Int { 0 }
@@ -47,7 +50,10 @@ extension OptimizerRule {
 /// The optimizers gradlab has, in the order the TUI's `o` key cycles them.
 public enum OptimizerRules {
     /// The registration: one line per optimizer.
-    public static let all: [any OptimizerRule.Type] = [SGD.self, Adam.self, AdamW.self, RMSprop.self, Adagrad.self]
+    public static let all: [any OptimizerRule.Type] = [
+        SGD.self, Adam.self, AdamW.self, RMSprop.self, Adagrad.self,
+        NAdam.self, RAdam.self, Adamax.self, Adadelta.self, Rprop.self,
+    ]
 
     static func rule(for kind: OptimizerKind) -> any OptimizerRule.Type {
         guard let rule = all.first(where: { $0.kind == kind }) else { preconditionFailure("no optimizer rule for '\(kind.rawValue)'") }
@@ -229,6 +235,21 @@ public struct RuleValue {
     /// `other >= self ? other : self`: Swift's `max(self, other)`, which
     /// keeps `self` when `other` is NaN (amsgrad's running maximum).
     public func larger(_ other: RuleValue) -> RuleValue { emitter.binary(.larger, self, other) }
+
+    /// `torch.maximum(self, other)` and `torch.minimum`: NaN-propagating.
+    public func maximum(_ other: RuleValue) -> RuleValue { emitter.binary(.maximum, self, other) }
+    public func minimum(_ other: RuleValue) -> RuleValue { emitter.binary(.minimum, self, other) }
+
+    /// `|self|`.
+    public func magnitude() -> RuleValue { emitter.unary(.abs, self) }
+
+    /// `torch.sign`: -1, 0 or 1, and 0 at NaN.
+    public func sign() -> RuleValue { emitter.unary(.sign, self) }
+
+    /// `self <= 0 ? 0 : 1` (1 at NaN). Of a ``sign()`` it is an exact 0/1
+    /// mask, for a per-element choice between finite values
+    /// (`mask * a + (1 - mask) * b`), as Rprop makes.
+    public func isPositive() -> RuleValue { emitter.unary(.step, self) }
 }
 
 /// `torch.lerp` on one value, as ATen computes it (the scalar form of

@@ -4,7 +4,7 @@ import GradlabCore
 
 /// Optimizer options, named as torch.optim names them.
 struct OptimizerOptions: ParsableArguments {
-    @Option(help: "sgd, adam, adamw, rmsprop or adagrad.")
+    @Option(help: "sgd, adam, adamw, rmsprop, adagrad, nadam, radam, adamax, adadelta or rprop.")
     var optimizer: OptimizerKind = .sgd
 
     @Option(parsing: .unconditional, help: "Learning rate (default: the lab's, as in the tutorial).")
@@ -25,7 +25,7 @@ struct OptimizerOptions: ParsableArguments {
     @Flag(help: "Maximize instead of minimize.")
     var maximize = false
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Adam/AdamW betas.", valueName: "b1,b2"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Adam/AdamW/NAdam/RAdam/Adamax betas.", valueName: "b1,b2"))
     var betas: String?
 
     @Option(parsing: .unconditional, help: "Term added to the denominator.")
@@ -46,6 +46,21 @@ struct OptimizerOptions: ParsableArguments {
     @Option(name: .customLong("initial-accumulator-value"), parsing: .unconditional, help: "Adagrad initial accumulator.")
     var initialAccumulatorValue: Double?
 
+    @Option(name: .customLong("momentum-decay"), parsing: .unconditional, help: "NAdam momentum decay.")
+    var momentumDecay: Double?
+
+    @Flag(name: .customLong("decoupled-weight-decay"), help: "NAdam/RAdam: AdamW-style weight decay.")
+    var decoupledWeightDecay = false
+
+    @Option(parsing: .unconditional, help: "Adadelta running-average coefficient.")
+    var rho: Double?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Rprop step-size decrease and increase factors.", valueName: "etaminus,etaplus"))
+    var etas: String?
+
+    @Option(name: .customLong("step-sizes"), parsing: .unconditional, help: ArgumentHelp("Rprop least and largest step size.", valueName: "min,max"))
+    var stepSizes: String?
+
     /// The optimizer config, starting from torch's defaults for the kind and
     /// the lab's learning rate.
     func config(labDefaultLR: Double) throws(GradlabError) -> OptimizerConfig {
@@ -56,20 +71,28 @@ struct OptimizerOptions: ParsableArguments {
         config.nesterov = nesterov
         if let weightDecay { config.weightDecay = weightDecay }
         config.maximize = maximize
-        if let betas {
-            let parts = betas.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-            guard parts.count == 2, let b1 = parts[0], let b2 = parts[1] else {
-                throw GradlabError("--betas must be two numbers like 0.9,0.999, got '\(betas)'")
-            }
-            (config.beta1, config.beta2) = (b1, b2)
-        }
+        if let betas { (config.beta1, config.beta2) = try Self.pair(betas, flag: "--betas", example: "0.9,0.999") }
         if let eps { config.eps = eps }
         config.amsgrad = amsgrad
         if let alpha { config.alpha = alpha }
         config.centered = centered
         if let lrDecay { config.lrDecay = lrDecay }
         if let initialAccumulatorValue { config.initialAccumulatorValue = initialAccumulatorValue }
+        if let momentumDecay { config.momentumDecay = momentumDecay }
+        config.decoupledWeightDecay = decoupledWeightDecay
+        if let rho { config.rho = rho }
+        if let etas { (config.etaMinus, config.etaPlus) = try Self.pair(etas, flag: "--etas", example: "0.5,1.2") }
+        if let stepSizes { (config.stepSizeMin, config.stepSizeMax) = try Self.pair(stepSizes, flag: "--step-sizes", example: "1e-6,50") }
         try config.validate()
         return config
+    }
+
+    /// Two numbers separated by a comma (`0.9,0.999`).
+    private static func pair(_ text: String, flag: String, example: String) throws(GradlabError) -> (Double, Double) {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, let first = parts[0], let second = parts[1] else {
+            throw GradlabError("\(flag) must be two numbers like \(example), got '\(text)'")
+        }
+        return (first, second)
     }
 }
