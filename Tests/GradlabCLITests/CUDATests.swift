@@ -120,6 +120,9 @@ struct CUDATests {
         }
         cases.append(["--points", "500", "--compare", "sgd,momentum,adam:lr=0.05", "--epochs", "4", "--dtype", "f64"])
         cases.append(["--points", "500", "--f", everyFunction, "--epochs", "3", "--dtype", "f64", "--lr", "0.001"])
+        // Newton: its direction (the Hessian, |λ| floored, a 2×2 solve) in the generated kernel.
+        cases.append(["--points", "500", "--f", "rosenbrock", "--optimizer", "newton", "--epochs", "4", "--dtype", "f64"])
+        cases.append(["--points", "500", "--optimizer", "newton", "--damping", "0.5", "--epochs", "3", "--dtype", "f32"])
         return cases
     }()
 

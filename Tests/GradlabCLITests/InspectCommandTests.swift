@@ -47,3 +47,24 @@ struct InspectCommandTests {
         #expect(result.stderr.split(separator: "\n").count <= 3)
     }
 }
+
+/// `--optimizer newton` through the command line (issue 14).
+@Suite("Newton through the CLI")
+struct NewtonCLITests {
+    @Test func aQuadraticInOneStepAndTheOptionsErrors() throws {
+        let run = try Gradlab.run(["--headless", "--f", "x1^2 + 10*x2^2", "--optimizer", "newton", "--epochs", "2", "--points", "4", "--device", "cpu"])
+        #expect(run.status == 0 && run.stdout.contains("Epoch 2, mean f: 0.00000000"), "\(run.stdout)")
+        #expect(run.stdout.contains("newton lr=1"))
+        let compare = try Gradlab.run(["--headless", "--f", "rosenbrock", "--compare", "sgd,newton:damping=0.5", "--lr", "0.001", "--epochs", "3", "--points", "4"])
+        #expect(compare.status == 0 && compare.stdout.contains("newton lr=0.001 damping=0.5"), "\(compare.stdout)\(compare.stderr)")
+        for (arguments, fragment) in [
+            (["--optimizer", "newton", "--damping", "0"], "--damping must be a positive number, got 0.0"),
+            (["--optimizer", "newton", "--momentum", "0.9"], "newton takes --lr and --damping only"),
+            (["--lab", "linear", "--optimizer", "newton"], "the linear lab's L1 loss has no curvature"),
+            (["--compare", "sgd,newton:damping=-1"], "--damping must be a positive number, got -1.0"),
+        ] {
+            let result = try Gradlab.run(["--headless", "--epochs", "1"] + arguments)
+            #expect(result.status == 1 && result.stderr.contains(fragment), "\(arguments): \(result.stderr)")
+        }
+    }
+}

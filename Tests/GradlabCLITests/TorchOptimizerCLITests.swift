@@ -77,7 +77,7 @@ struct TorchOptimizerCLITests {
             (["--compare", "rprop:step_sizes=1/x"], "--compare: step_sizes in 'rprop:step_sizes=1/x' must be like step_sizes=1e-6/50"),
             (["--compare", "nadam:momentum_decay=x"], "--compare: 'momentum_decay=x' in 'nadam:momentum_decay=x' needs a number"),
             (["--compare", "adadelta:rho=2"], "--rho must be in [0, 1], got 2"),
-            (["--compare", "adam,lion"], "(known: momentum, nesterov, sgd, adam, adamw, rmsprop, adagrad, nadam, radam, adamax, adadelta, rprop;"),
+            (["--compare", "adam,lion"], "(known: momentum, nesterov, sgd, adam, adamw, rmsprop, adagrad, nadam, radam, adamax, adadelta, rprop, newton;"),
         ] {
             let result = try Gradlab.run(["--headless", "--epochs", "1"] + arguments)
             #expect(result.status != 0, "\(arguments)")
@@ -159,6 +159,6 @@ struct TorchOptimizerCLITests {
             #expect(result.stdout.contains(option), "\(option) missing from help run")
         }
         let text = result.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        #expect(text.contains("nadam, radam, adamax, adadelta or rprop"))
+        #expect(text.contains("nadam, radam, adamax, adadelta, rprop or newton"))
     }
 }

@@ -105,9 +105,9 @@ struct DeviceTests {
     }
 
     @Test func optimizerKindsAreTheRegisteredRules() throws {
-        #expect(OptimizerKind.allCases.map(\.rawValue) == ["sgd", "adam", "adamw", "rmsprop", "adagrad", "nadam", "radam", "adamax", "adadelta", "rprop"])
+        #expect(OptimizerKind.allCases.map(\.rawValue) == ["sgd", "adam", "adamw", "rmsprop", "adagrad", "nadam", "radam", "adamax", "adadelta", "rprop", "newton"])
         #expect(OptimizerKind(rawValue: "lion") == nil)
-        #expect(OptimizerKind.adagrad.next == .nadam && OptimizerKind.rprop.next == .sgd)
+        #expect(OptimizerKind.adagrad.next == .nadam && OptimizerKind.rprop.next == .newton && OptimizerKind.newton.next == .sgd)
         let decoded = try JSONDecoder().decode([OptimizerKind].self, from: Data(#"["adamw"]"#.utf8))
         #expect(decoded == [.adamw])
         #expect(throws: DecodingError.self) { try JSONDecoder().decode([OptimizerKind].self, from: Data(#"["lion"]"#.utf8)) }

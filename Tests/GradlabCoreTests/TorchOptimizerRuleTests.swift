@@ -246,9 +246,9 @@ struct TorchOptimizerOptionTests {
     @Test func oCyclesThroughEveryOptimizer() {
         var kind = OptimizerKind.sgd
         var seen: [OptimizerKind] = []
-        for _ in 0..<10 { seen.append(kind); kind = kind.next }
+        for _ in 0..<11 { seen.append(kind); kind = kind.next }
         #expect(kind == .sgd)
-        #expect(seen.map(\.rawValue) == ["sgd", "adam", "adamw", "rmsprop", "adagrad", "nadam", "radam", "adamax", "adadelta", "rprop"])
+        #expect(seen.map(\.rawValue) == ["sgd", "adam", "adamw", "rmsprop", "adagrad", "nadam", "radam", "adamax", "adadelta", "rprop", "newton"])
         #expect(OptimizerKind(rawValue: "rprop") == .rprop && OptimizerKind(rawValue: "lion") == nil)
     }
 

@@ -122,8 +122,16 @@ public struct LabConfig: Codable, Sendable, Equatable {
     public var groups: [OptimizerConfig] { compare ?? [optimizer] }
 
     /// Checks ranges that the CLI and run files must both respect.
+    /// Why Newton cannot run on `lab`, or nil: the linear lab's L1 loss has
+    /// no curvature (its Hessian is 0 wherever it is defined).
+    public static func newtonRefusal(lab: LabKind, optimizer: OptimizerConfig) -> String? {
+        guard optimizer.kind == .newton, lab == .linear else { return nil }
+        return "--optimizer newton: the linear lab's L1 loss has no curvature (its Hessian is 0), so Newton has nothing to divide by; use the landscape or the quadratic lab"
+    }
+
     public func validate() throws(GradlabError) {
         for group in groups { try group.validate() }
+        if let newton = Self.newtonRefusal(lab: lab, optimizer: optimizer) { throw GradlabError(newton) }
         try schedule?.validate()
         if compare != nil, lab != .landscape {
             throw GradlabError("--compare applies to the landscape lab only (this is --lab \(lab.rawValue))")

@@ -10,6 +10,9 @@ import GradlabMath
 /// every point, as one sweep per group (``sweep(group:stepping:)``).
 final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     private let program: Program
+    /// f, ∇f and the Hessian, for Newton's groups (built when one asks).
+    private let expression: GradlabMath.Expression
+    private lazy var hessianProgram = Program.valueGradientHessian(of: expression, inputs: ["x1", "x2"], respect: ["x1", "x2"])
     /// Points per group.
     private let count: Int
     private let groupCount: Int
@@ -23,6 +26,7 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     init(_ config: LabConfig, device: any ComputeDevice) throws(GradlabError) {
         let expression = try parseLabExpression(config.function, variables: ["x1", "x2"], flag: "--f")
         program = Program.valueAndGradient(of: expression, inputs: ["x1", "x2"], respect: ["x1", "x2"])
+        self.expression = expression
         let n = config.starts?.count ?? config.points
         let groups = config.groups.count
         try Self.checkMemory(points: n, groups: groups, device: device)
@@ -47,6 +51,33 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         guard device.description.kind == .cpu, let available = SystemMemory.available(), bytes > available.bytes else { return }
         let what = "\(T.self == Float.self ? "f32" : "f64")\(groups > 1 ? ", \(groups) --compare groups" : "")"
         throw GradlabError("--points \(n): the points alone need \(SystemMemory.format(bytes)) (\(what)), \(SystemMemory.format(available.bytes)) of memory available (\(available.source))")
+    }
+
+    /// Newton's direction per point (``Newton``): d = |H|⁻¹ ∇f, the Hessian
+    /// with each eigenvalue λ replaced by max(|λ|, damping), in closed form
+    /// for 2×2: H = m·I + r·R with R² = I, so |H|⁻¹ = α·I + (β/r)·(H − m·I),
+    /// α and β the mean and half-difference of the two inverted eigenvalues.
+    /// Outputs in: f, g1, g2, H11, H12, H21, H22.
+    private static func newtonDirection(_ c: inout ProgramComposer, _ o: [ProgramValue], damping: Double)
+        -> [(name: String, value: ProgramValue, gradient: ProgramValue)] {
+        let (g1, g2, h11, h12, h22) = (o[1], o[2], o[3], o[4], o[6])
+        let half = c.constant(0.5), floor = c.constant(damping)
+        let mean = c.binary(.multiply, c.binary(.add, h11, h22), half)
+        let spread = c.binary(.multiply, c.binary(.subtract, h11, h22), half)
+        let radius = c.unary(.sqrt, c.binary(.add, c.binary(.multiply, spread, spread), c.binary(.multiply, h12, h12)))
+        func inverted(_ lambda: ProgramValue) -> ProgramValue {
+            c.binary(.divide, c.constant(1), c.binary(.maximum, c.unary(.abs, lambda), floor))
+        }
+        let upper = inverted(c.binary(.add, mean, radius)), lower = inverted(c.binary(.subtract, mean, radius))
+        let alpha = c.binary(.multiply, c.binary(.add, upper, lower), half)
+        // β/r; where r = 0 (H = m·I) the term it multiplies is 0 too.
+        let beta = c.binary(.divide, c.binary(.multiply, c.binary(.subtract, upper, lower), half),
+                            c.binary(.maximum, radius, c.constant(Double.leastNormalMagnitude)))
+        let d1 = c.binary(.add, c.binary(.multiply, alpha, g1),
+                          c.binary(.multiply, beta, c.binary(.add, c.binary(.multiply, spread, g1), c.binary(.multiply, h12, g2))))
+        let d2 = c.binary(.add, c.binary(.multiply, alpha, g2),
+                          c.binary(.multiply, beta, c.binary(.subtract, c.binary(.multiply, h12, g1), c.binary(.multiply, spread, g2))))
+        return [("x1", c.input("x1"), d1), ("x2", c.input("x2"), d2)]
     }
 
     /// Writes the start points into every group's block: the config's
@@ -101,7 +132,8 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     private func sweep(group g: Int, stepping: Bool) throws(GradlabError) -> (UpdateEmission?, Sweep<T>) {
         let n = count, block = g * 2 * count
         let (summarizing, measuring, tracked) = (self.summarizing, measuresForInspector, self.tracked)
-        var base = ProgramComposer(extending: program)
+        let newton = stepping && groups[g].config.kind == .newton
+        var base = ProgramComposer(extending: newton ? hessianProgram : program)
         let inputs = (x1: base.input("x1"), x2: base.input("x2"))
         let outputs = base.baseOutputs
         let baseInputs: [String: SweepInput<T>] = ["x1": .lanes(parameters, offset: block), "x2": .lanes(parameters, offset: block + n)]
@@ -132,9 +164,13 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
             ParameterPlace(buffer: parameters, offset: block, perLane: true, stateOffset: 0, steps: steps),
             ParameterPlace(buffer: parameters, offset: block + n, perLane: true, stateOffset: n, steps: steps.map { ($0.buffer, $0.offset + n) }),
         ]
+        // Newton steps along its direction; every other rule along ∇f. (Before
+        // `base` is handed on: the direction's instructions are added to it.)
+        let updated = newton ? Self.newtonDirection(&base, outputs, damping: groups[g].config.damping)
+            : [("x1", inputs.x1, outputs[1]), ("x2", inputs.x2, outputs[2])]
         let made = try updateSweep(
             group: g, variant: groups[g].nextVariant, base: base,
-            parameters: [("x1", inputs.x1, outputs[1]), ("x2", inputs.x2, outputs[2])],
+            parameters: updated,
             baseInputs: baseInputs, baseOutputs: baseOutputs, places: places, lanes: n, mode: .parallel)
         var sweep = made.1
         // The new positions' outputs: after the base's three.

@@ -15,10 +15,18 @@ final class QuadraticLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     private var data: (t: DeviceBuffer<T>, v: DeviceBuffer<T>)
     /// The batch gradient of a, b, c, as the update reads it.
     private var gradients: DeviceBuffer<T>
+    /// f, ∇f and the Hessian per sample, for Newton (built when it runs).
+    private let expression: GradlabMath.Expression
+    private lazy var hessianProgram = Program.valueGradientHessian(of: expression, inputs: ["a", "b", "c", "t", "v"],
+                                                                   respect: ["a", "b", "c"])
+    /// Newton's direction from the last evaluation (the batch's mean Hessian
+    /// and gradient), and the gradient to put back after the step.
+    private var newtonStep: (direction: [T], gradient: [T])?
 
     init(_ config: LabConfig, device: any ComputeDevice) throws(GradlabError) {
         let expression = try parseLabExpression(config.function, variables: ["a", "b", "c", "t", "v"], flag: "model")
         program = Program.valueAndGradient(of: expression, inputs: ["a", "b", "c", "t", "v"], respect: ["a", "b", "c"])
+        self.expression = expression
         var rng = MersenneTwister(seed: config.seed)
         if let data = config.data, let times = data["t"], let targets = data["v"] {
             t = times.map { T($0) }
@@ -74,16 +82,32 @@ final class QuadraticLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     /// cast to the dtype.
     private func evaluate() throws(GradlabError) -> Double {
         let n = t.count
-        let prepared = try self.prepared(SweepKey(role: .loss)) { () throws(GradlabError) in
+        let newton = groups[0].config.kind == .newton
+        let outputs = newton ? 13 : 4
+        let prepared = try self.prepared(SweepKey(role: newton ? .curvature : .loss)) { () throws(GradlabError) in
                 let inputs: [SweepInput<T>] = [.element(parameters, index: 0), .element(parameters, index: 1), .element(parameters, index: 2),
                                                .lanes(data.t, offset: 0), .lanes(data.v, offset: 0)]
-                return (nil, Sweep(program: program, lanes: n, inputs: inputs, outputs: Array(repeating: .discard, count: 4),
-                                   summed: [0, 1, 2, 3], orderedSums: true))
+                return (nil, Sweep(program: newton ? hessianProgram : program, lanes: n, inputs: inputs,
+                                   outputs: Array(repeating: .discard, count: outputs), summed: Array(0..<outputs), orderedSums: true))
             }.sweep
         let sums = try run(prepared, scalars: []).sums
         let gradient = (1...3).map { T(sums[$0] / Double(n)) }
         let (device, gradients) = (self.device, self.gradients)
         try onDevice { () throws(DeviceError) in try device.write(gradient, to: gradients) }
+        newtonStep = nil
+        if newton {
+            // d = |H|⁻¹ ∇f over the batch's means, in Double (``Newton``).
+            let g = (1...3).map { sums[$0] / Double(n) }
+            let hessian = (0..<3).map { i in (0..<3).map { j in sums[4 + 3 * i + j] / Double(n) } }
+            let (values, vectors) = SymmetricEigen.decompose(hessian)
+            let damping = groups[0].config.damping
+            var direction = [0.0, 0.0, 0.0]
+            for (lambda, v) in zip(values, vectors) {
+                let along = zip(v, g).reduce(0) { $0 + $1.0 * $1.1 } / max(abs(lambda), damping)
+                for k in 0..<3 { direction[k] += along * v[k] }
+            }
+            newtonStep = (direction.map { T($0) }, gradient)
+        }
         return Double(T(sums[0] / Double(n)))
     }
 
@@ -100,7 +124,11 @@ final class QuadraticLab<T: ProgramScalar>: TrainableLab<T>, Lab {
                                             steps: lastSteps.map { ($0, 0) })],
                     lanes: 3, mode: .parallel)
             }
+            // Newton steps along its direction: in the buffer for the step, the gradient back after.
+            let (device, buffer) = (self.device, self.gradients)
+            if let newtonStep { try onDevice { () throws(DeviceError) in try device.write(newtonStep.direction, to: buffer) } }
             _ = try run(prepared.sweep, scalars: nextScalars(prepared.emission, group: 0))
+            if let newtonStep { try onDevice { () throws(DeviceError) in try device.write(newtonStep.gradient, to: buffer) } }
             groups[0].advance()
     }
 

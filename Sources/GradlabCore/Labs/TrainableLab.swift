@@ -271,5 +271,7 @@ struct SweepKey: Hashable {
         case epoch(summarizing: Bool, measuring: Bool)
         /// A data lab's loss (and gradient), its update, its test loss.
         case loss, update, train, trainLoss, testLoss
+        /// The quadratic lab's loss, gradient and Hessian (Newton).
+        case curvature
     }
 }

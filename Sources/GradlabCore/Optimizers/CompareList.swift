@@ -6,7 +6,7 @@ import Foundation
 /// after colons, named as on the command line without dashes (`lr=0.05`,
 /// `momentum=0.9`, `betas=0.8/0.99`, `etas=0.5/1.2`, `amsgrad`). Names: every
 /// optimizer (`sgd`, `adam`, `adamw`, `rmsprop`, `adagrad`, `nadam`, `radam`,
-/// `adamax`, `adadelta`, `rprop`) and the presets `momentum` (SGD, momentum
+/// `adamax`, `adadelta`, `rprop`, `newton`) and the presets `momentum` (SGD, momentum
 /// 0.9) and `nesterov` (SGD, momentum 0.9, Nesterov). Every item starts from
 /// the run's `--lr`.
 public enum CompareList {
@@ -75,6 +75,7 @@ public enum CompareList {
         case "initial_accumulator_value": config.initialAccumulatorValue = try number()
         case "momentum_decay": config.momentumDecay = try number()
         case "rho": config.rho = try number()
+        case "damping": config.damping = try number()
         case "decoupled_weight_decay": config.decoupledWeightDecay = true
         case "nesterov": config.nesterov = true
         case "amsgrad": config.amsgrad = true
@@ -84,7 +85,7 @@ public enum CompareList {
         case "etas": (config.etaMinus, config.etaPlus) = try pair(example: "0.5/1.2")
         case "step_sizes": (config.stepSizeMin, config.stepSizeMax) = try pair(example: "1e-6/50")
         default:
-            throw GradlabError("--compare: unknown option '\(key)' in '\(item)' (lr, momentum, dampening, nesterov, weight_decay, betas, eps, amsgrad, alpha, centered, lr_decay, initial_accumulator_value, momentum_decay, decoupled_weight_decay, rho, etas, step_sizes, maximize)")
+            throw GradlabError("--compare: unknown option '\(key)' in '\(item)' (lr, momentum, dampening, nesterov, weight_decay, betas, eps, amsgrad, alpha, centered, lr_decay, initial_accumulator_value, momentum_decay, decoupled_weight_decay, rho, etas, step_sizes, damping, maximize)")
         }
     }
 }

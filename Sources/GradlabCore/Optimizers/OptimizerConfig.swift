@@ -78,6 +78,8 @@ public struct OptimizerConfig: Codable, Sendable, Equatable {
     /// Rprop's `step_sizes` (the least and the largest step).
     public var stepSizeMin: Double = 1e-6
     public var stepSizeMax: Double = 50
+    /// Newton's damping: the least |eigenvalue| its Hessian is taken to have.
+    public var damping: Double = 0.1
 
     /// `torch.optim`'s defaults for `kind`.
     public init(kind: OptimizerKind) {
@@ -115,6 +117,7 @@ public struct OptimizerConfig: Codable, Sendable, Equatable {
         try read(.etaPlus, &etaPlus)
         try read(.stepSizeMin, &stepSizeMin)
         try read(.stepSizeMax, &stepSizeMax)
+        try read(.damping, &damping)
     }
 
     /// Keeps the learning rate and the options the new kind shares with this

@@ -53,6 +53,7 @@ public enum OptimizerRules {
     public static let all: [any OptimizerRule.Type] = [
         SGD.self, Adam.self, AdamW.self, RMSprop.self, Adagrad.self,
         NAdam.self, RAdam.self, Adamax.self, Adadelta.self, Rprop.self,
+        Newton.self,
     ]
 
     static func rule(for kind: OptimizerKind) -> any OptimizerRule.Type {

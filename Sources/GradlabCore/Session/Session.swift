@@ -199,6 +199,7 @@ public actor Session {
     /// Replaces the optimizer (fresh state) from the next step on.
     public func setOptimizer(_ optimizer: OptimizerConfig) throws(GradlabError) {
         try optimizer.validate()
+        if let refusal = LabConfig.newtonRefusal(lab: config.lab, optimizer: optimizer) { throw GradlabError(refusal) }
         guard config.compare == nil else {
             throw GradlabError("each group keeps its optimizer under --compare")
         }

@@ -4,7 +4,7 @@ import GradlabCore
 
 /// Optimizer options, named as torch.optim names them.
 struct OptimizerOptions: ParsableArguments {
-    @Option(help: "sgd, adam, adamw, rmsprop, adagrad, nadam, radam, adamax, adadelta or rprop.")
+    @Option(help: "sgd, adam, adamw, rmsprop, adagrad, nadam, radam, adamax, adadelta, rprop or newton (docs/curvature.md).")
     var optimizer: OptimizerKind = .sgd
 
     @Option(parsing: .unconditional, help: "Learning rate (default: the lab's, as in the tutorial).")
@@ -58,6 +58,9 @@ struct OptimizerOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("Rprop step-size decrease and increase factors.", valueName: "etaminus,etaplus"))
     var etas: String?
 
+    @Option(parsing: .unconditional, help: "Newton: the least |eigenvalue| of the Hessian (absolute-eigenvalue rule; default 0.1).")
+    var damping: Double?
+
     @Option(name: .customLong("step-sizes"), parsing: .unconditional, help: ArgumentHelp("Rprop least and largest step size.", valueName: "min,max"))
     var stepSizes: String?
 
@@ -81,6 +84,7 @@ struct OptimizerOptions: ParsableArguments {
         if let momentumDecay { config.momentumDecay = momentumDecay }
         config.decoupledWeightDecay = decoupledWeightDecay
         if let rho { config.rho = rho }
+        if let damping { config.damping = damping }
         if let etas { (config.etaMinus, config.etaPlus) = try Self.pair(etas, flag: "--etas", example: "0.5,1.2") }
         if let stepSizes { (config.stepSizeMin, config.stepSizeMax) = try Self.pair(stepSizes, flag: "--step-sizes", example: "1e-6,50") }
         try config.validate()

@@ -77,8 +77,20 @@ final class TrainingDriver: Sendable {
                 case .scaleLearningRate(let steps):
                     do { try await session.scaleLearningRate(quarterDecades: steps) } catch { note(error.message) }
                 case .nextOptimizer:
+                    // The next one this lab can run (the linear lab skips Newton).
                     let current = await session.config.optimizer
-                    do { try await session.setOptimizer(current.switched(to: current.kind.next)) } catch { note(error.message) }
+                    var kind = current.kind.next, lastError: GradlabError?
+                    for _ in OptimizerKind.allCases {
+                        do {
+                            try await session.setOptimizer(current.switched(to: kind))
+                            lastError = nil
+                            break
+                        } catch {
+                            lastError = error
+                            kind = kind.next
+                        }
+                    }
+                    if let lastError { note(lastError.message) }
                 case .nextDevice:
                     let current = await session.device.name
                     let cycle = Devices.cycle
