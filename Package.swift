@@ -154,7 +154,7 @@ let package = Package(
 
 // MARK: - Fuzzing
 
-/// libFuzzer targets, one per loader (Fuzz/README.md). Only declared when
+/// libFuzzer targets, one per loader (docs/reliability.md). Only declared when
 /// GRADLAB_FUZZ is set, and only linkable with `-sanitize=fuzzer,address`
 /// (libFuzzer's driver), so `swift build` and `swift test` never see them:
 /// `Fuzz/run` builds and runs them.
