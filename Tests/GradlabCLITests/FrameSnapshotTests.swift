@@ -9,21 +9,8 @@ import GradlabUI
 /// `GRADLAB_RECORD_SNAPSHOTS=1 swift test --filter FrameSnapshotTests`.
 @Suite("Frames composed from real sessions")
 struct FrameSnapshotTests {
-    /// Runs `epochs` epochs and returns the run view the TUI would hold.
     private func runView(_ config: LabConfig, epochs: Int) async throws -> (RunView, LabDataset) {
-        let session = try Session(config: config)
-        var view = RunView()
-        view.lr = config.optimizer.lr
-        view.optimizer = config.optimizer.summary
-        await session.start()
-        await session.step(epochs)
-        await session.finish(status: "completed")
-        for await event in session.events {
-            view.apply(event, groups: config.groups.count, pathOf: FrameBuilder.pathPoint)
-        }
-        view.inspection = await session.inspect(selectedPoint: 0)
-        view.message = ""
-        return (view, await session.dataset)
+        try await sessionRunView(config, epochs: epochs)
     }
 
     private func check(_ name: String, _ config: LabConfig, epochs: Int, width: Int, height: Int,

@@ -9,18 +9,7 @@ import GradlabUI
 @Suite("View keys tell the truth")
 struct ViewKeyTests {
     private func run(_ config: LabConfig, epochs: Int, selected: Int = 0) async throws -> (RunView, LabDataset) {
-        let session = try Session(config: config)
-        var view = RunView()
-        view.lr = config.optimizer.lr
-        view.optimizer = config.optimizer.summary
-        await session.start()
-        await session.step(epochs)
-        await session.finish(status: "completed")
-        for await event in session.events {
-            view.apply(event, groups: config.groups.count, pathOf: FrameBuilder.pathPoint)
-        }
-        view.inspection = await session.inspect(selectedPoint: selected)
-        return (view, await session.dataset)
+        try await sessionRunView(config, epochs: epochs, selected: selected)
     }
 
     private func landscape(_ function: String? = nil) throws -> LabConfig {

@@ -24,19 +24,13 @@ public enum Keymap {
         KeyBinding([.character("l")], .toggleLogScale, "loss axis: linear / log", group: .view),
         KeyBinding([.character("b")], .toggleBasins, "colour by basin", group: .view),
         KeyBinding([.character("p")], .nextParameterPair, "next parameter pair", group: .view),
-        KeyBinding([.character("c")], .cycleShading, "shading: linear / log / quantile", group: .view),
-        KeyBinding([.character("h")], .toggleGuides, "curvature guides: -∇f, axes, next step", group: .view),
-        KeyBinding([.character("z")], .fitView, "zoom out to every point", group: .view),
-        KeyBinding([.character("Z")], .domainView, "back to the domain", group: .view),
+    ] + planeKeys + [
 
         KeyBinding([.tab], .focusNext, "focus next panel", group: .navigation),
         KeyBinding([.backTab], .focusPrevious, "focus previous panel", group: .navigation),
         KeyBinding([.right, .down], .selectNext, "select next point", group: .navigation),
         KeyBinding([.left, .up], .selectPrevious, "select previous point", group: .navigation),
-        KeyBinding([.character("j")], .scrollDown, "scroll the inspector down", group: .navigation),
-        KeyBinding([.character("k")], .scrollUp, "scroll the inspector up", group: .navigation),
-        KeyBinding([.pageDown], .pageDown, "inspector: page down", group: .navigation),
-        KeyBinding([.pageUp], .pageUp, "inspector: page up", group: .navigation),
+    ] + scrollKeys + [
 
         KeyBinding([.character("?")], .help, "show / hide this help", group: .app),
         KeyBinding([.escape], .dismiss, "close help", group: .app),
@@ -62,23 +56,33 @@ public enum Keymap {
         KeyBinding([.character("l")], .toggleLogScale, "loss axis: linear / log", group: .view),
         KeyBinding([.character("b")], .toggleBasins, "colour by basin", group: .view),
         KeyBinding([.character("p")], .nextParameterPair, "next parameter pair", group: .view),
-        KeyBinding([.character("c")], .cycleShading, "shading: linear / log / quantile", group: .view),
-        KeyBinding([.character("h")], .toggleGuides, "curvature guides: -∇f, axes, next step", group: .view),
-        KeyBinding([.character("z")], .fitView, "zoom out to every point", group: .view),
-        KeyBinding([.character("Z")], .domainView, "back to the domain", group: .view),
+    ] + planeKeys + [
 
         KeyBinding([.tab], .focusNext, "focus next panel", group: .navigation),
         KeyBinding([.backTab], .focusPrevious, "focus previous panel", group: .navigation),
         KeyBinding([.down], .selectNext, "select next point", group: .navigation),
         KeyBinding([.up], .selectPrevious, "select previous point", group: .navigation),
-        KeyBinding([.character("j")], .scrollDown, "scroll the inspector down", group: .navigation),
-        KeyBinding([.character("k")], .scrollUp, "scroll the inspector up", group: .navigation),
-        KeyBinding([.pageDown], .pageDown, "inspector: page down", group: .navigation),
-        KeyBinding([.pageUp], .pageUp, "inspector: page up", group: .navigation),
+    ] + scrollKeys + [
 
         KeyBinding([.character("?")], .help, "show / hide this help", group: .app),
         KeyBinding([.escape], .dismiss, "close help, cancel go to", group: .app),
         KeyBinding([.character("q"), .ctrl("c")], .quit, "quit", group: .app),
+    ]
+
+    /// The plane's view keys, the same live and in a replay.
+    static let planeKeys: [KeyBinding] = [
+        KeyBinding([.character("c")], .cycleShading, "shading: linear / log / quantile", group: .view),
+        KeyBinding([.character("h")], .toggleGuides, "curvature guides: -∇f, axes, next step", group: .view),
+        KeyBinding([.character("z")], .fitView, "zoom out to every point", group: .view),
+        KeyBinding([.character("Z")], .domainView, "back to the domain", group: .view),
+    ]
+
+    /// The inspector's scroll keys, the same live and in a replay.
+    static let scrollKeys: [KeyBinding] = [
+        KeyBinding([.character("j")], .scrollDown, "scroll the inspector down", group: .navigation),
+        KeyBinding([.character("k")], .scrollUp, "scroll the inspector up", group: .navigation),
+        KeyBinding([.pageDown], .pageDown, "inspector: page down", group: .navigation),
+        KeyBinding([.pageUp], .pageUp, "inspector: page up", group: .navigation),
     ]
 
     /// The action bound to a key in `Keymap.default`, if any.
