@@ -48,6 +48,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Small sizes: a quick smoke run.") var quick = false
     @Flag(help: "Skip the frame benchmark.") var noFrame = false
     @Flag(help: "Only the fused landscape kernels (for profiling).") var kernelsOnly = false
+    @Flag(help: "Only the frame benchmark (for profiling; 100 frames of each kind).") var frameOnly = false
 
     @Option(help: ArgumentHelp("Measure only peak memory of a Float landscape with Adam: session or kernel.",
                                valueName: "path"))
@@ -60,6 +61,10 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if frameOnly {
+            Self.emit(["frame": Self.frameJSON(await Self.frame(iterations: 100))])
+            return
+        }
         if let memory {
             let count = points ?? 10_000_000
             let peak = memory == "session" ? try await MemoryBench.session(points: count) : try MemoryBench.kernel(points: count)
@@ -118,19 +123,25 @@ struct BenchCommand: AsyncParsableCommand {
                        "directStepsPerSecond": try LabBench.linearDirect(epochs: linearEpochs)],
             "quadratic": ["epochsPerSecond": try await LabBench.quadraticSession(epochs: quick ? 2_000 : 20_000)],
         ]
-        if !noFrame {
-            let iterations = quick ? 5 : 20
-            let (full, incremental) = await MainActor.run {
-                (FrameBenchmark.run(width: 200, height: 60, trajectories: 1000, epochs: 1000, iterations: iterations),
-                 FrameBenchmark.runIncremental(width: 200, height: 60, trajectories: 1000, epochs: 1000, iterations: iterations))
-            }
-            result["frame"] = ["width": 200, "height": 60, "trajectories": 1000, "epochs": 1000,
-                               "buildMs": full.buildMilliseconds, "flushMs": full.flushMilliseconds.map { $0 as Any } ?? NSNull(),
-                               "incrementalBuildMs": incremental.buildMilliseconds,
-                               "incrementalFlushMs": incremental.flushMilliseconds.map { $0 as Any } ?? NSNull()]
-        }
+        if !noFrame { result["frame"] = Self.frameJSON(await Self.frame(iterations: quick ? 5 : 20)) }
         result["peakResidentMiB"] = BenchTimer.peakResidentMiB
         Self.emit(result)
+    }
+
+    /// The frame benchmark: from scratch, and as the live lab draws (incremental trails).
+    @MainActor
+    static func frame(iterations: Int) -> (full: (buildMilliseconds: Double, flushMilliseconds: Double?),
+                                           incremental: (buildMilliseconds: Double, flushMilliseconds: Double?)) {
+        (FrameBenchmark.run(width: 200, height: 60, trajectories: 1000, epochs: 1000, iterations: iterations),
+         FrameBenchmark.runIncremental(width: 200, height: 60, trajectories: 1000, epochs: 1000, iterations: iterations))
+    }
+
+    static func frameJSON(_ times: (full: (buildMilliseconds: Double, flushMilliseconds: Double?),
+                                    incremental: (buildMilliseconds: Double, flushMilliseconds: Double?))) -> [String: Any] {
+        ["width": 200, "height": 60, "trajectories": 1000, "epochs": 1000,
+         "buildMs": times.full.buildMilliseconds, "flushMs": times.full.flushMilliseconds.map { $0 as Any } ?? NSNull(),
+         "incrementalBuildMs": times.incremental.buildMilliseconds,
+         "incrementalFlushMs": times.incremental.flushMilliseconds.map { $0 as Any } ?? NSNull()]
     }
 
     static func emit(_ object: [String: Any]) {
