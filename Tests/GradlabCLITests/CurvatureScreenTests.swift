@@ -79,6 +79,27 @@ struct CurvatureScreenTests {
         #expect(abs(landing.y - (p[1].value - 0.05 * p[1].gradient)) < 1e-12)
     }
 
+    /// A replay has no live inspection: the section comes from the selected
+    /// path's position (and the warning with it).
+    @Test func aReplayShowsTheCurvatureOfTheSelectedPath() async throws {
+        var config = LabConfig(lab: .landscape)
+        config.device = "cpu"
+        config.function = "x1^2 + 10*x2^2"
+        config.points = 5
+        config.optimizer.lr = 0.11
+        var (run, dataset) = try await sessionRunView(config, epochs: 2)
+        run.inspection = nil
+        var builder = FrameBuilder(config: config, dataset: dataset)
+        var view = ViewState(main: .plane)
+        view.selected = 3
+        view.showGuides = true
+        let model = builder.model(run: run, view: view, width: 120, height: 40)
+        #expect(curvatureRows(model)["λmax"]?.value == "20")
+        #expect(model.status.message.contains("2/λmax = 0.1"))
+        guard case .plane(let plane) = model.main else { Issue.record("no plane"); return }
+        #expect(plane.guides.contains { $0.kind == .descent } && !plane.guides.contains { $0.kind == .nextStep })
+    }
+
     @Test func theHeadlessHeaderWarnsAtTheStart() throws {
         let above = try Gradlab.run(["--headless", "--f", "x1^2 + 10*x2^2", "--lr", "0.11", "--points", "10", "--epochs", "3"])
         #expect(above.stderr.contains("the lr is above 2/λmax") && above.stderr.contains("at 10 of 10 start points"), "\(above.stderr)")

@@ -76,15 +76,28 @@ struct CurvatureView {
 }
 
 extension FrameBuilder {
+    /// Where the selected point is: the inspection's (live), else the
+    /// selected path's last position (a replay's landscape) or the latest
+    /// parameters (a replay's data lab).
+    func selectedPosition(_ run: RunView, selected: Int) -> [Double]? {
+        if let parameters = run.inspection?.parameters, !parameters.isEmpty { return parameters.map(\.value) }
+        if config.lab == .landscape {
+            guard !run.paths.isEmpty, let last = run.paths[min(max(0, selected), run.paths.count - 1)].last else { return nil }
+            return [last.x, last.y]
+        }
+        let values = run.latest?.params.compactMap(\.values.first) ?? []
+        return values.count == config.parameterNames.count ? values : nil
+    }
+
     /// The optimizer (with its lr now) that moves the selected point.
-    func selectedOptimizer(_ run: RunView) -> OptimizerConfig {
+    func selectedOptimizer(_ run: RunView, selected: Int = 0) -> OptimizerConfig {
         guard let compare = config.compare else {
             var current = run.optimizerConfig ?? config.optimizer
             current.lr = run.lr
             return current
         }
         let perGroup = max(1, config.starts?.count ?? config.points)
-        let group = min(compare.count - 1, (run.inspection?.selectedPoint ?? 0) / perGroup)
+        let group = min(compare.count - 1, run.inspection?.selectedPoint.map { $0 / perGroup } ?? selected / max(1, run.pathsPerGroup))
         var chosen = compare[group]
         if run.groupLearningRates.count == compare.count { chosen.lr = run.groupLearningRates[group] }
         return chosen
@@ -92,11 +105,10 @@ extension FrameBuilder {
 
     /// The inspector's Curvature section at the selected point (or the data
     /// lab's parameters), and the warning when the lr is past the limit.
-    mutating func curvatureSection(_ run: RunView) -> (InspectorSection, warning: String?)? {
-        guard let inspection = run.inspection, !inspection.parameters.isEmpty else { return nil }
-        let point = inspection.parameters.map(\.value)
-        guard point.allSatisfy(\.isFinite), let c = curvatureView.curvature(at: point) else { return nil }
-        let optimizer = selectedOptimizer(run)
+    mutating func curvatureSection(_ run: RunView, selected: Int) -> (InspectorSection, warning: String?)? {
+        guard let point = selectedPosition(run, selected: selected),
+              point.allSatisfy(\.isFinite), let c = curvatureView.curvature(at: point) else { return nil }
+        let optimizer = selectedOptimizer(run, selected: selected)
         let critical = CurvatureView.criticalRate(optimizer, lambdaMax: c.maxEigenvalue)
         let over = critical.map { optimizer.lr > $0 } ?? false
         var rows = [InspectorRow("λmin", compact(c.minEigenvalue)), InspectorRow("λmax", compact(c.maxEigenvalue)),
@@ -106,7 +118,7 @@ extension FrameBuilder {
         if let critical, critical != c.criticalLearningRate {
             rows.append(InspectorRow("limit for \(optimizer.kind.rawValue)", compact(critical), emphasis: over ? .warning : .normal))
         }
-        let title = inspection.selectedPoint == nil ? "Curvature (loss Hessian)" : "Curvature here"
+        let title = config.lab == .landscape ? "Curvature here" : "Curvature (loss Hessian)"
         guard over, let critical else { return (InspectorSection(title, rows: rows), nil) }
         var counted = ""
         if config.lab == .landscape {
@@ -122,9 +134,8 @@ extension FrameBuilder {
     /// Guides at the selected point for `h`: the −∇f direction, the
     /// Hessian's principal axes (a cross, each arm ∝ its eigenvalue), and
     /// where the optimizer's next step lands.
-    mutating func guides(_ run: RunView, range: (x: ClosedRange<Double>, y: ClosedRange<Double>)) -> [PlaneGuide] {
-        guard let inspection = run.inspection, inspection.parameters.count >= 2 else { return [] }
-        let values = inspection.parameters.map(\.value)
+    mutating func guides(_ run: RunView, selected: Int, range: (x: ClosedRange<Double>, y: ClosedRange<Double>)) -> [PlaneGuide] {
+        guard let values = selectedPosition(run, selected: selected), values.count >= 2 else { return [] }
         let axes = config.lab == .landscape ? (0, 1) : planeAxes
         guard values.allSatisfy(\.isFinite), let c = curvatureView.curvature(at: values) else { return [] }
         let here = SIMD2(values[axes.0], values[axes.1])
@@ -143,7 +154,8 @@ extension FrameBuilder {
                 guides.append(PlaneGuide(from: here - arm, to: here + arm, kind: lambda >= 0 ? .curvesUp : .curvesDown))
             }
         }
-        if let landing = nextStep(run, from: values, gradient: inspection.parameters.map(\.gradient)) {
+        // The next step needs the optimizer's state: the live lab's inspection has it, a replay does not.
+        if let inspection = run.inspection, let landing = nextStep(run, from: values, gradient: inspection.parameters.map(\.gradient)) {
             guides.append(PlaneGuide(from: here, to: SIMD2(landing[axes.0], landing[axes.1]), kind: .nextStep))
         }
         return guides

@@ -55,7 +55,7 @@ struct FrameBuilder {
     }
 
     mutating func model(run: RunView, view: ViewState, width: Int, height: Int) -> DashboardModel {
-        let curvature = curvatureSection(run)
+        let curvature = curvatureSection(run, selected: view.selected)
         var model = DashboardModel(status: status(run, view, warning: curvature?.warning), main: mainView(run, view),
                                    loss: lossChart(run, view), inspector: inspector(run, view, curvature: curvature?.0),
                                    showHelp: view.showHelp, focus: view.focus)
@@ -100,7 +100,7 @@ struct FrameBuilder {
             plane.shading = view.shading
             if let optimum { plane.markers = [SIMD2(optimum[planeAxes.0], optimum[planeAxes.1])] }
             plane.markerLabel = "optimum"
-            if view.showGuides { plane.guides = guides(run, range: (x, y)) }
+            if view.showGuides { plane.guides = guides(run, selected: view.selected, range: (x, y)) }
             return .plane(plane)
         case (_, .data):
             return .data(dataPlot(run))
@@ -141,7 +141,7 @@ struct FrameBuilder {
         plane.markers = knownFunction?.allMinima ?? []
         plane.markerLabel = (knownFunction?.allMinima.count ?? 0) > 1 ? "minima" : "minimum"
         plane.outsideHint = view.planeRange == nil ? "z zooms out" : "z refits, Z domain"
-        if view.showGuides { plane.guides = guides(run, range: (range.x, range.y)) }
+        if view.showGuides { plane.guides = guides(run, selected: view.selected, range: (range.x, range.y)) }
         return plane
     }
 
@@ -248,7 +248,11 @@ struct FrameBuilder {
             runRows.append(InspectorRow("steps", "\(inspection.optimizerSteps)"))
         }
         sections.append(InspectorSection("Run", rows: runRows))
-        guard let inspection = run.inspection else { return Inspector(sections: sections, scrollOffset: view.inspectorScroll) }
+        guard let inspection = run.inspection else {
+            // A replay: no live inspection, but the curvature where the selected path is.
+            if let curvature { sections.append(curvature) }
+            return Inspector(sections: sections, scrollOffset: view.inspectorScroll)
+        }
         if let point = inspection.selectedPoint {
             var rows: [InspectorRow] = []
             if let value = inspection.valueAtSelected { rows.append(InspectorRow("f", compact(value), emphasis: .strong)) }
