@@ -130,12 +130,20 @@ struct CUDATests {
     /// `--device cpu`: Double within 1e-12 relative, Float within 1e-5.
     @Test(.enabled(if: double != nil, "needs a C compiler (cc) to build the driver double"), arguments: emulationCases)
     func emulatedRunsMatchTheCPU(arguments: [String]) throws {
+        try Self.expectEmulatedRunMatchesTheCPU(arguments)
+    }
+
+    /// Runs `arguments` headless on the CPU and on the emulated CUDA device,
+    /// recording both, and expects the same epochs: Double within 1e-12
+    /// relative, Float within 1e-5; with `requiringMovement`, also that the
+    /// run moved its parameters (so the comparison is of real updates).
+    static func expectEmulatedRunMatchesTheCPU(_ arguments: [String], requiringMovement: Bool = false) throws {
         let directory = try Fixtures.temporaryDirectory()
         var runs: [RunFile] = []
         for device in ["cpu", "cuda"] {
             let path = directory.appendingPathComponent("\(device).json").path
             let result = try Gradlab.run(["--headless", "--quiet", "--device", device, "--record", path] + arguments,
-                                         environment: device == "cuda" ? try Self.emulated() : nil)
+                                         environment: device == "cuda" ? try emulated() : nil)
             #expect(result.status == 0, "\(device): \(result.stderr)")
             runs.append(try RunFile.load(path: path))
         }
@@ -150,6 +158,9 @@ struct CUDATests {
             for (p, q) in zip(a.params, b.params) { for (u, v) in zip(p.values, q.values) { compare(u, v) } }
         }
         #expect(worst <= tolerance, "\(arguments): worst relative difference \(worst)")
+        if requiringMovement {
+            #expect(cpu.first?.points != cpu.last?.points || cpu.first?.params != cpu.last?.params)
+        }
         #expect(runs[1].events.contains { if case .device(_, let name, _) = $0 { name == "cuda" } else { false } })
     }
 

@@ -61,28 +61,7 @@ struct TorchOptimizerCUDATests {
     /// `--device cpu`: Double within 1e-12 relative, Float within 1e-5.
     @Test(.enabled(if: CUDATests.double != nil, "needs a C compiler (cc) to build the driver double"), arguments: emulationCases)
     func emulatedRunsMatchTheCPU(arguments: [String]) throws {
-        let directory = try Fixtures.temporaryDirectory()
-        var runs: [RunFile] = []
-        for device in ["cpu", "cuda"] {
-            let path = directory.appendingPathComponent("\(device).json").path
-            let result = try Gradlab.run(["--headless", "--quiet", "--device", device, "--record", path] + arguments,
-                                         environment: device == "cuda" ? try CUDATests.emulated() : nil)
-            #expect(result.status == 0, "\(device): \(result.stderr)")
-            runs.append(try RunFile.load(path: path))
-        }
-        let tolerance = arguments.contains("f32") ? 1e-5 : 1e-12
-        let (cpu, cuda) = (runs[0].epochs, runs[1].epochs)
-        #expect(cpu.count == cuda.count && cpu.count > 1)
-        var worst = 0.0
-        func compare(_ a: Double, _ b: Double) { worst = max(worst, a == b ? 0 : abs(a - b) / max(1, abs(a))) }
-        for (a, b) in zip(cpu, cuda) {
-            compare(a.loss, b.loss)
-            for (p, q) in zip(a.points ?? [], b.points ?? []) { compare(p.x, q.x); compare(p.y, q.y) }
-            for (p, q) in zip(a.params, b.params) { for (u, v) in zip(p.values, q.values) { compare(u, v) } }
-        }
-        #expect(worst <= tolerance, "\(arguments): worst relative difference \(worst)")
         // The parameters moved: the comparison is of real updates.
-        #expect(cpu.first?.points != cpu.last?.points || cpu.first?.params != cpu.last?.params)
-        #expect(runs[1].events.contains { if case .device(_, let name, _) = $0 { name == "cuda" } else { false } })
+        try CUDATests.expectEmulatedRunMatchesTheCPU(arguments, requiringMovement: true)
     }
 }
