@@ -61,16 +61,13 @@ public struct Curvature: Sendable, Equatable {
     public static func startWarning(config: LabConfig, start: EpochRecord, dataset: LabDataset) -> String? {
         let groups = config.compare ?? [config.optimizer]
         if config.lab == .landscape {
-            guard let points = start.points, !points.isEmpty,
-                  let expression = try? GradlabMath.Expression.parse(config.function, variables: ["x1", "x2"]) else { return nil }
-            let program = Program.valueGradientHessian(of: expression, inputs: ["x1", "x2"], respect: ["x1", "x2"])
+            guard let points = start.points, !points.isEmpty, let program = try? landscapeProgram(config.function) else { return nil }
             let perGroup = max(1, points.count / groups.count)
             var above = 0, lowest = Double.infinity
             for (index, point) in points.enumerated() {
                 let optimizer = groups[min(groups.count - 1, index / perGroup)]
                 let h = program.evaluate([point.x, point.y])
-                let (eigenvalues, _) = SymmetricEigen.decompose([[h[3], h[4]], [h[5], h[6]]])
-                guard let critical = criticalRate(optimizer, lambdaMax: eigenvalues.last ?? .nan) else { continue }
+                guard let critical = criticalRate(optimizer, lambdaMax: lambdaMax(h11: h[3], h12: h[4], h22: h[6])) else { continue }
                 lowest = min(lowest, critical)
                 if optimizer.lr > critical { above += 1 }
             }
@@ -88,31 +85,56 @@ public struct Curvature: Sendable, Equatable {
             + "initial parameters: gradient descent overshoots and diverges (`gradlab inspect --lab \(config.lab.rawValue)` shows the Hessian)"
     }
 
-    /// f(x1, x2) of a landscape at `point`.
-    public static func landscape(function: String, at point: [Double]) throws(GradlabError) -> Curvature {
+    /// A landscape's f(x1, x2), ∇f and Hessian: outputs f, ∂f/∂x1, ∂f/∂x2,
+    /// H11, H12, H21, H22 (read them with ``init(outputs:parameters:)`` or
+    /// ``lambdaMax(h11:h12:h22:)``).
+    public static func landscapeProgram(_ function: String) throws(GradlabError) -> Program {
         let names = ["x1", "x2"]
-        guard point.count == 2 else { throw GradlabError("--at: expected two numbers x1,x2, got \(point.count)") }
         let expression: GradlabMath.Expression
         do { expression = try GradlabMath.Expression.parse(function, variables: names) } catch {
             throw GradlabError("--f: \(error)")
         }
-        let program = Program.valueGradientHessian(of: expression, inputs: names, respect: names)
-        return from(program.evaluate(point), parameters: 2)
+        return Program.valueGradientHessian(of: expression, inputs: names, respect: names)
+    }
+
+    /// The top eigenvalue of a symmetric 2×2 Hessian, in closed form.
+    public static func lambdaMax(h11: Double, h12: Double, h22: Double) -> Double {
+        let mean = (h11 + h22) / 2, half = (h11 - h22) / 2
+        return mean + (half * half + h12 * h12).squareRoot()
+    }
+
+    /// f(x1, x2) of a landscape at `point`.
+    public static func landscape(function: String, at point: [Double]) throws(GradlabError) -> Curvature {
+        guard point.count == 2 else { throw GradlabError("--at: expected two numbers x1,x2, got \(point.count)") }
+        return Curvature(outputs: try landscapeProgram(function).evaluate(point), parameters: 2)
     }
 
     /// A data lab's loss over its parameters, the mean over `inputs`/`targets`
     /// of the per-sample loss (the lab's `function` over parameters, input and target).
     public static func loss(config: LabConfig, dataset: LabDataset, at parameters: [Double]) throws(GradlabError) -> Curvature {
+        try loss(program: lossProgram(config: config, dataset: dataset), config: config, dataset: dataset, at: parameters)
+    }
+
+    /// A data lab's per-sample loss, ∇ and Hessian over its parameters (build
+    /// it once; ``loss(program:config:dataset:at:)`` evaluates it anywhere).
+    public static func lossProgram(config: LabConfig, dataset: LabDataset) throws(GradlabError) -> Program {
         let names = config.parameterNames
-        guard parameters.count == names.count else {
-            throw GradlabError("expected \(names.count) parameters (\(names.joined(separator: ", "))), got \(parameters.count)")
-        }
         let variables = names + [dataset.inputName, dataset.targetName]
         let expression: GradlabMath.Expression
         do { expression = try GradlabMath.Expression.parse(config.function, variables: variables) } catch {
             throw GradlabError("the \(config.lab.rawValue) lab's loss: \(error)")
         }
-        let program = Program.valueGradientHessian(of: expression, inputs: variables, respect: names)
+        return Program.valueGradientHessian(of: expression, inputs: variables, respect: names)
+    }
+
+    /// The mean over the training samples of `program`
+    /// (``lossProgram(config:dataset:)``) at `parameters`.
+    public static func loss(program: Program, config: LabConfig, dataset: LabDataset,
+                            at parameters: [Double]) throws(GradlabError) -> Curvature {
+        let names = config.parameterNames
+        guard parameters.count == names.count else {
+            throw GradlabError("expected \(names.count) parameters (\(names.joined(separator: ", "))), got \(parameters.count)")
+        }
         let count = dataset.trainInputs.count
         guard count > 0 else { throw GradlabError("the \(config.lab.rawValue) lab has no training data") }
         var sum = [Double](repeating: 0, count: 1 + names.count + names.count * names.count)
@@ -120,13 +142,15 @@ public struct Curvature: Sendable, Equatable {
             let outputs = program.evaluate(parameters + [input, target])
             for k in sum.indices { sum[k] += outputs[k] }
         }
-        return from(sum.map { $0 / Double(count) }, parameters: names.count)
+        return Curvature(outputs: sum.map { $0 / Double(count) }, parameters: names.count)
     }
 
-    private static func from(_ outputs: [Double], parameters n: Int) -> Curvature {
+    /// From a ``Program/valueGradientHessian(of:inputs:respect:)`` Program's
+    /// outputs over `n` parameters: value, gradient, Hessian row by row.
+    public init(outputs: [Double], parameters n: Int) {
         let gradient = Array(outputs[1...n])
         let hessian = (0..<n).map { i in Array(outputs[(1 + n + i * n)..<(1 + n + (i + 1) * n)]) }
-        return Curvature(value: outputs[0], gradient: gradient, hessian: hessian)
+        self.init(value: outputs[0], gradient: gradient, hessian: hessian)
     }
 }
 

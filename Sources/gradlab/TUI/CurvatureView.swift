@@ -6,7 +6,8 @@ import GradlabUI
 /// Hessian's eigenvalues at the selected point, the rate above which plain
 /// gradient descent diverges there, and guides for the next step.
 struct CurvatureView {
-    /// The landscape's value, gradient and Hessian over (x1, x2); nil for a data lab.
+    /// The value, gradient and Hessian: the landscape's over (x1, x2), a
+    /// data lab's per-sample loss over its parameters.
     private let program: Program?
     private let config: LabConfig
     private let dataset: LabDataset
@@ -16,10 +17,8 @@ struct CurvatureView {
     init(config: LabConfig, dataset: LabDataset) {
         self.config = config
         self.dataset = dataset
-        let names = ["x1", "x2"]
-        program = config.lab == .landscape
-            ? (try? Expression.parse(config.function, variables: names)).map { Program.valueGradientHessian(of: $0, inputs: names, respect: names) }
-            : nil
+        program = config.lab == .landscape ? try? Curvature.landscapeProgram(config.function)
+            : try? Curvature.lossProgram(config: config, dataset: dataset)
     }
 
     /// The curvature at `point` (the landscape's x1, x2 or a data lab's parameters), cached.
@@ -27,31 +26,18 @@ struct CurvatureView {
         if let cached, cached.point == point { return cached.curvature }
         var result: Curvature?
         if let program {
-            let outputs = program.evaluate(point)
-            result = outputs.count == 7 ? Curvature(value: outputs[0], gradient: Array(outputs[1...2]),
-                                                     hessian: [[outputs[3], outputs[4]], [outputs[5], outputs[6]]]) : nil
-        } else {
-            result = try? Curvature.loss(config: config, dataset: dataset, at: point)
+            result = config.lab == .landscape ? Curvature(outputs: program.evaluate(point), parameters: 2)
+                : try? Curvature.loss(program: program, config: config, dataset: dataset, at: point)
         }
         cached = (point, result)
         return result
-    }
-
-    static func criticalRate(_ optimizer: OptimizerConfig, lambdaMax: Double) -> Double? {
-        Curvature.criticalRate(optimizer, lambdaMax: lambdaMax)
-    }
-
-    /// The top eigenvalue of a symmetric 2×2 Hessian, in closed form.
-    static func lambdaMax(_ h11: Double, _ h12: Double, _ h22: Double) -> Double {
-        let mean = (h11 + h22) / 2, half = (h11 - h22) / 2
-        return mean + (half * half + h12 * h12).squareRoot()
     }
 
     /// How many of the drawn landscape points sit where `optimizer` with its
     /// lr is above the critical rate; cached per epoch.
     mutating func pointsAboveCritical(_ run: RunView, optimizers: [OptimizerConfig]) -> (above: Int, of: Int) {
         if let cachedCount, cachedCount.epoch == run.epoch, cachedCount.version == run.paths.count { return cachedCount.counts }
-        guard let program else { return (0, 0) }
+        guard config.lab == .landscape, let program else { return (0, 0) }
         var above = 0, of = 0
         let perGroup = max(run.pathsPerGroup, 1)
         var outputs = [Double](repeating: 0, count: program.outputCount)
@@ -65,7 +51,7 @@ struct CurvatureView {
                     program.evaluate(input, into: out)
                 }
             }
-            if let critical = Self.criticalRate(optimizer, lambdaMax: Self.lambdaMax(outputs[3], outputs[4], outputs[6])),
+            if let critical = Curvature.criticalRate(optimizer, lambdaMax: Curvature.lambdaMax(h11: outputs[3], h12: outputs[4], h22: outputs[6])),
                optimizer.lr > critical {
                 above += 1
             }
@@ -109,7 +95,7 @@ extension FrameBuilder {
         guard let point = selectedPosition(run, selected: selected),
               point.allSatisfy(\.isFinite), let c = curvatureView.curvature(at: point) else { return nil }
         let optimizer = selectedOptimizer(run, selected: selected)
-        let critical = CurvatureView.criticalRate(optimizer, lambdaMax: c.maxEigenvalue)
+        let critical = Curvature.criticalRate(optimizer, lambdaMax: c.maxEigenvalue)
         let over = critical.map { optimizer.lr > $0 } ?? false
         var rows = [InspectorRow("λmin", compact(c.minEigenvalue)), InspectorRow("λmax", compact(c.maxEigenvalue)),
                     InspectorRow("condition", compact(c.conditionNumber))]
