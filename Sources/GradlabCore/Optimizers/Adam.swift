@@ -28,9 +28,13 @@ public enum Adam: OptimizerRule {
         emit(e, config, decoupled: false)
     }
 
-    /// Adam's update; `decoupled` is AdamW's weight decay, `p *= 1 - lr * weight_decay`.
-    static func emit(_ e: UpdateEmitter, _ config: OptimizerConfig, decoupled: Bool) {
-        var p = e.parameter
+    /// Weight decay, then Adam's two moments, as Adam, AdamW, NAdam and
+    /// RAdam share them: the gradient (negated if maximize) with
+    /// `weight_decay * p` added, or, `decoupled`, `p *= 1 - lr * weight_decay`;
+    /// `exp_avg` by `lerp`, `exp_avg_sq` by `beta2 * v + (1 - beta2) * g * g`,
+    /// both stored. Returns that gradient and the two moments.
+    static func moments(_ e: UpdateEmitter, _ config: OptimizerConfig, parameter p: inout RuleValue,
+                        decoupled: Bool) -> (gradient: RuleValue, m: RuleValue, v: RuleValue) {
         var g = config.maximize ? -e.gradient : e.gradient
         if config.weightDecay != 0 {
             if decoupled {
@@ -43,6 +47,13 @@ public enum Adam: OptimizerRule {
         e.setState("exp_avg", m)
         let v = e.state("exp_avg_sq") * e.scalar("beta2") { c in c.beta2 } + e.scalar("1-beta2") { c in 1 - c.beta2 } * g * g
         e.setState("exp_avg_sq", v)
+        return (g, m, v)
+    }
+
+    /// Adam's update; `decoupled` is AdamW's weight decay, `p *= 1 - lr * weight_decay`.
+    static func emit(_ e: UpdateEmitter, _ config: OptimizerConfig, decoupled: Bool) {
+        var p = e.parameter
+        let (_, m, v) = Adam.moments(e, config, parameter: &p, decoupled: decoupled)
         var second = v
         if config.amsgrad {
             second = e.state("max_exp_avg_sq").larger(v)

@@ -43,18 +43,7 @@ public enum NAdam: OptimizerRule {
 
     public static func emit(_ e: UpdateEmitter, _ config: OptimizerConfig, variant: Int) {
         var p = e.parameter
-        var g = config.maximize ? -e.gradient : e.gradient
-        if config.weightDecay != 0 {
-            if config.decoupledWeightDecay {
-                p = p * e.scalar("1-lr*weight_decay") { c in 1 - c.lr * c.weightDecay }
-            } else {
-                g = g + e.scalar("weight_decay") { c in c.weightDecay } * p
-            }
-        }
-        let m = e.lerp(e.state("exp_avg"), g, weight: 1 - config.beta1, scalar: e.scalar("1-beta1") { c in 1 - c.beta1 })
-        e.setState("exp_avg", m)
-        let v = e.state("exp_avg_sq") * e.scalar("beta2") { c in c.beta2 } + e.scalar("1-beta2") { c in 1 - c.beta2 } * g * g
-        e.setState("exp_avg_sq", v)
+        let (g, m, v) = Adam.moments(e, config, parameter: &p, decoupled: config.decoupledWeightDecay)
         let denominator = (v / e.stepScalar("bias_correction2") { c, t in 1 - pow(c.beta2, Double(t)) }).squareRoot()
             + e.scalar("eps") { c in c.eps }
         let gradientStep = e.stepScalar("-lr*(1-mu)/(1-mu_product)") { c, t in

@@ -39,18 +39,7 @@ public enum RAdam: OptimizerRule {
 
     public static func emit(_ e: UpdateEmitter, _ config: OptimizerConfig, variant: Int) {
         var p = e.parameter
-        var g = config.maximize ? -e.gradient : e.gradient
-        if config.weightDecay != 0 {
-            if config.decoupledWeightDecay {
-                p = p * e.scalar("1-lr*weight_decay") { c in 1 - c.lr * c.weightDecay }
-            } else {
-                g = g + e.scalar("weight_decay") { c in c.weightDecay } * p
-            }
-        }
-        let m = e.lerp(e.state("exp_avg"), g, weight: 1 - config.beta1, scalar: e.scalar("1-beta1") { c in 1 - c.beta1 })
-        e.setState("exp_avg", m)
-        let v = e.state("exp_avg_sq") * e.scalar("beta2") { c in c.beta2 } + e.scalar("1-beta2") { c in 1 - c.beta2 } * g * g
-        e.setState("exp_avg_sq", v)
+        let (_, m, v) = Adam.moments(e, config, parameter: &p, decoupled: config.decoupledWeightDecay)
         let corrected = m / e.stepScalar("bias_correction1") { c, t in 1 - pow(c.beta1, Double(t)) }
         var update = corrected * e.scalar("lr") { c in c.lr }
         if variant == 1 {
