@@ -266,6 +266,12 @@ public actor Session {
         rerun = RerunLog(base: config, checkpoint: checkpoint)
     }
 
+    /// The last finite epoch ``rewind()`` goes back to; nil until the run diverges.
+    public var rewindEpoch: Int? {
+        guard isDiverged, let diverged = latest, diverged.diverged else { return nil }
+        return max(rerun.startEpoch, diverged.epoch - 1)
+    }
+
     /// After a divergence, goes back to the last finite epoch: rebuilds the
     /// lab as it was at the start (or the last reset) and re-runs the same
     /// epochs with the same commands at the same epochs (training is
@@ -277,12 +283,9 @@ public actor Session {
     /// - Returns: the epoch reached.
     @discardableResult
     public func rewind() throws(GradlabError) -> Int {
-        guard isDiverged, let diverged = latest, diverged.diverged else {
-            throw GradlabError("nothing to rewind: the run has not diverged")
-        }
+        guard let target = rewindEpoch else { throw GradlabError("nothing to rewind: the run has not diverged") }
         guard failure == nil else { throw GradlabError("the device stopped this run; it cannot be re-run") }
         let log = rerun
-        let target = max(log.startEpoch, diverged.epoch - 1)
         let settings = config
         lab = try makeLab(log.base, device: computeDevice)
         Self.configure(lab, streaming: streaming, sinks: sinks)

@@ -104,11 +104,10 @@ final class TrainingDriver: Sendable {
                     let seed = await session.config.seed
                     do { try await session.reset(seed: seed) } catch { note(error.message) }
                 case .rewind:
-                    guard await session.isDiverged else {
+                    guard let target = await session.rewindEpoch else {
                         note("u: nothing to rewind; u goes back to the last finite epoch after a run diverges")
                         break
                     }
-                    let target = max(0, await session.epoch - 1)
                     live.update { $0.rewindTarget = target }
                     do { try await session.rewind() } catch {
                         live.update { $0.rewindTarget = nil }
