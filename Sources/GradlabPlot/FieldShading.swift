@@ -60,6 +60,14 @@ public struct FieldBands: Sendable {
         }
     }
 
+    /// The `levels − 1` rising values of f where each band after the first
+    /// starts: where a figure draws its contour boundaries.
+    public var boundaries: [Double] {
+        guard shading == .linear else { return thresholds }
+        let span = high - low
+        return (1..<max(1, levels)).map { low + span * Double($0) / Double(levels) }
+    }
+
     @inline(__always)
     public func level(of value: Double) -> Int {
         if shading == .linear { return min(levels - 1, max(0, Int((value - low) * scale))) }

@@ -218,7 +218,7 @@ public struct ParameterPlane: Sendable {
     private var shownXRange: ClosedRange<Double> { Self.nonEmpty(xRange) }
     private var shownYRange: ClosedRange<Double> { Self.nonEmpty(yRange) }
 
-    static func nonEmpty(_ range: ClosedRange<Double>) -> ClosedRange<Double> {
+    public static func nonEmpty(_ range: ClosedRange<Double>) -> ClosedRange<Double> {
         guard range.lowerBound.isFinite, range.upperBound.isFinite else { return 0...1 }
         if range.upperBound > range.lowerBound { return range }
         let pad = max(1, abs(range.lowerBound) * 0.1)
