@@ -24,6 +24,8 @@ struct FigureSet {
     let theme: Theme
     /// Contour grid nodes across and down.
     var grid = PlaneFigure.defaultGrid
+    /// The parameters a data lab's plane shows (the quadratic's `p` picks them).
+    var planeAxes = (0, 1)
 
     /// - Parameters:
     ///   - run: the run at the figures' epoch.
@@ -33,6 +35,7 @@ struct FigureSet {
     func figures(run: RunView, start: RunView? = nil, view: ViewState? = nil) -> [Figure] {
         var builder = FrameBuilder(config: config, dataset: dataset)
         builder.showsPredictions = true
+        for _ in 0..<3 where builder.planeAxes != planeAxes { builder.nextParameterPair() }
         var view = view ?? ViewState(main: .plane)
         view.showHelp = false
         let caption = Self.caption(config: config, run: run)
