@@ -146,6 +146,10 @@ let package = Package(
             dependencies: ["GradlabCore", "GradlabTestSupport"]
         ),
         .testTarget(
+            name: "GradlabPlotTests",
+            dependencies: ["GradlabPlot"]
+        ),
+        .testTarget(
             name: "GradlabUITests",
             dependencies: ["GradlabUI"],
             resources: [.copy("Snapshots")]
