@@ -109,10 +109,12 @@ public struct SVGDocument: Sendable {
     /// A coordinate: at most two decimals, trailing zeros dropped, never `-0`;
     /// far-off values (a diverged point at 1e30) are clamped so renderers
     /// never meet a number they cannot hold.
-    public static func number(_ value: Double) -> String {
+    /// - Parameter tenths: one decimal only (contour band outlines: 0.1 pt
+    ///   is finer than any screen, and the bands are most of a figure's bytes).
+    public static func number(_ value: Double, tenths: Bool = false) -> String {
         guard value.isFinite else { return "0" }
         let clamped = min(max(value, -1e6), 1e6)
-        let hundredths = (clamped * 100).rounded()
+        let hundredths = tenths ? (clamped * 10).rounded() * 10 : (clamped * 100).rounded()
         if hundredths == 0 { return "0" }
         let negative = hundredths < 0
         let magnitude = Int64(abs(hundredths))
