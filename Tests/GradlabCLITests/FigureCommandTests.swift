@@ -38,6 +38,21 @@ struct FigureCommandTests {
         #expect(atTwo != last)
     }
 
+    @Test("export --svg --log --basins: a log loss axis and the landscape by basin, as the TUI's l and b")
+    func logAndBasins() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try Self.record("landscape", epochs: 10, in: directory,
+                                  extra: ["--f", "himmelblau", "--points", "12", "--lr", "0.01"])
+        let figures = directory.appendingPathComponent("figs")
+        let result = try Gradlab.run(["export", run, "--svg", figures.path, "--log", "--basins"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let plane = try String(contentsOf: figures.appendingPathComponent("plane.svg"), encoding: .utf8)
+        #expect(plane.contains(">min 1: "), "the basin legend")
+        let loss = try String(contentsOf: figures.appendingPathComponent("loss.svg"), encoding: .utf8)
+        #expect(loss.contains(">loss (log)</text>"))
+    }
+
     @Test("bad figure and cast options get one clear line and a non-zero exit")
     func badOptions() throws {
         let directory = try Fixtures.temporaryDirectory()
@@ -50,6 +65,8 @@ struct FigureCommandTests {
             (["export", run, "--cast", directory.appendingPathComponent("x.cast").path, "--speed", "0"], "--speed must be"),
             (["export", run, "--svg", run], "not a directory"),
             (["run", "--lab", "linear", "--plot", directory.path], "--plot needs --headless"),
+            (["export", run, "--log"], "--log needs --svg"),
+            (["export", run, "--svg", directory.path, "--basins"], "--basins: basins belong to the landscape lab"),
         ]
         for (arguments, message) in cases {
             let result = try Gradlab.run(arguments)

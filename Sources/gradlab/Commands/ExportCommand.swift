@@ -34,6 +34,12 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Figures at this epoch instead of the last one.", valueName: "K"))
     var epoch: Int?
 
+    @Flag(help: "Figures: the loss on a log axis (the TUI's l).")
+    var log = false
+
+    @Flag(help: "Figures: colour the landscape's trajectories by basin (the TUI's b; named functions).")
+    var basins = false
+
     @Option(help: ArgumentHelp("Render the replay as an asciicast v2 file (asciinema play, the asciinema player).", valueName: "out.cast"))
     var cast: String?
 
@@ -67,7 +73,9 @@ struct ExportCommand: AsyncParsableCommand {
         try DistinctPaths.check(outputs: [("--output", output)], inputs: [("run file", path)])
         let file = try RunFile.load(path: path)
         if let warning = file.warning { writeError("gradlab: warning: \(warning)\n") }
-        if epoch != nil, svg == nil { throw GradlabError("--epoch needs --svg") }
+        if svg == nil, let flag = epoch.map({ _ in "--epoch" }) ?? (log ? "--log" : nil) ?? (basins ? "--basins" : nil) {
+            throw GradlabError("\(flag) needs --svg")
+        }
         if let cast {
             let (columns, rows) = try Self.parseSize(size)
             guard speed.isFinite, speed > 0 else { throw GradlabError("--speed must be a number of epochs per second > 0, got \(speed)") }
@@ -85,7 +93,7 @@ struct ExportCommand: AsyncParsableCommand {
         if let svg {
             let figureTheme: Theme
             do { figureTheme = try Theme.load(nameOrPath: theme ?? "light") } catch { throw GradlabError("--theme: \(error.description)") }
-            let figures = try await FigureSet.of(file: file, epoch: epoch, theme: figureTheme)
+            let figures = try await FigureSet.of(file: file, epoch: epoch, theme: figureTheme, logLoss: log, basins: basins)
             for written in try FigureSet.write(figures, to: svg, what: "--svg") { writeError("gradlab: wrote \(written)\n") }
             guard csv || output != nil else { return }
         }

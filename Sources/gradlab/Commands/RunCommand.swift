@@ -45,6 +45,9 @@ struct RunCommand: AsyncParsableCommand {
                                 inputs: [("--replay", replay), ("--load", load), ("--data", labOptions.selection.data),
                                          ("--starts", labOptions.starts),
                                          ("--load", load.map(Checkpoint.optimizerPath(for:)))])
+        if plot != nil, let replay {
+            throw GradlabError("--plot does not apply to --replay; `gradlab export \(replay) --svg DIR` writes a recording's figures")
+        }
         if let replay {
             let code = try await ReplayRun(path: replay, themeName: theme ?? "dark", recordPath: record, headless: headless, quiet: quiet).run()
             if code != 0 { throw ExitCode(code) }
@@ -59,7 +62,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         // Optimizer flags on the command line, told apart from the defaults.
         let flagsGiven = (try? optimizerOptions.config(labDefaultLR: 1)) != (try? OptimizerOptions.parse([]).config(labDefaultLR: 1))
-        if plot != nil, !headless || replay != nil { throw GradlabError("--plot needs --headless (in the TUI, e writes the figures)") }
+        if plot != nil, !headless { throw GradlabError("--plot needs --headless (in the TUI, e writes the figures)") }
         if headless {
             // Figures come from the run's recording: the one asked for, or a temporary one.
             let temporary = plot != nil && record == nil

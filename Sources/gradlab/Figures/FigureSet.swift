@@ -129,7 +129,11 @@ struct FigureSet {
 
 extension FigureSet {
     /// The figures of a recording at `epoch` (its last when nil).
-    static func of(file: RunFile, epoch: Int?, theme: Theme) async throws(GradlabError) -> [Figure] {
+    /// - Parameters:
+    ///   - logLoss: the loss on a log axis (`l` in the TUI), refused as the TUI refuses it.
+    ///   - basins: the landscape coloured by basin (`b`), for named functions.
+    static func of(file: RunFile, epoch: Int?, theme: Theme, logLoss: Bool = false, basins: Bool = false)
+        async throws(GradlabError) -> [Figure] {
         let index = RunIndex(file)
         guard index.count > 0 else { throw GradlabError("no epoch events to draw") }
         let position: Int
@@ -147,6 +151,20 @@ extension FigureSet {
         let segmentStart = index.segment(containing: position).lowerBound
         let start = segmentStart == position ? nil : frames.runView(at: segmentStart)
         let set = FigureSet(config: file.config, dataset: try await ReplayRun.dataset(of: file.config), theme: theme)
-        return set.figures(run: run, start: start)
+        var view = ViewState(main: .plane)
+        let builder = FrameBuilder(config: file.config, dataset: set.dataset)
+        if logLoss {
+            if let refusal = builder.logRefusal(run) { throw GradlabError("--log: " + refusal.dropFirst(3)) }
+            view.logScale = true
+        }
+        if basins {
+            guard builder.hasBasins else {
+                throw GradlabError(file.config.lab == .landscape
+                                   ? "--basins: basins are known for named functions only (see gradlab functions), not a typed --f"
+                                   : "--basins: basins belong to the landscape lab")
+            }
+            view.showBasins = true
+        }
+        return set.figures(run: run, start: start, view: view)
     }
 }
