@@ -209,12 +209,20 @@ public struct SVGPainter: PlotPainter {
     public var xRange: ClosedRange<Double> { axes.x.domain }
     public var yRange: ClosedRange<Double> { axes.y.domain }
 
+    /// Points closer than this to the last one kept (in points, 1/72 in)
+    /// are dropped: a converged trajectory's thousand steps on one spot
+    /// would otherwise be most of the file, and no renderer shows them.
+    public static let resolution = 0.25
+
     public mutating func polyline(_ points: [SIMD2<Double>], color: Color) {
         var run: [SIMD2<Double>] = []
         let stroke = ink(color)
-        for point in points {
+        for (index, point) in points.enumerated() {
             if point.x.isFinite, point.y.isFinite {
-                run.append(axes.page(point))
+                let p = axes.page(point)
+                let isLast = index == points.count - 1 || !(points[index + 1].x.isFinite && points[index + 1].y.isFinite)
+                if let kept = run.last, !isLast, abs(p.x - kept.x) < Self.resolution, abs(p.y - kept.y) < Self.resolution { continue }
+                run.append(p)
             } else {
                 svg.polyline(run, stroke: stroke, width: strokeWidth, clip: FigureAxes.clipID)
                 run.removeAll(keepingCapacity: true)
