@@ -64,6 +64,21 @@ struct PlotModelTests {
         #expect(SeriesEnvelope([.nan, .nan], columns: 10, span: 2).buckets.isEmpty)
     }
 
+    @Test("a long loss series is drawn as its envelope, and a one-epoch spike reaches its height")
+    func lossEnvelope() {
+        let style = FigureStyle(background: "#ffffff", foreground: "#000000", muted: "#777777", grid: "#dddddd", ramp: ["#eeeeee"])
+        var values = [Double](repeating: 1, count: 5_000)
+        values[2_345] = 100
+        let figure = LossFigure(title: "Loss: test", series: [.init(name: "train", values: values, color: .rgb(0, 0, 255))])
+        let svg = figure.svg(style: style)
+        #expect(!svg.contains("<polyline"), "5,000 epochs on ~360 pt: an envelope, not a polyline")
+        let envelope = svg.split(separator: "\n").first { $0.hasPrefix("<path") && $0.contains("fill=\"#0000ff\"") }
+        let axes = FigureAxes(style: style, xRange: -249.95...5248.95, yRange: figure.yRange)
+        let top = SVGDocument.number(axes.y.map(100))
+        #expect(envelope?.contains(" \(top)L") == true, "the spike's top (y = \(top)) is on the envelope")
+        #expect(svg.contains(">train 1</text>"), "the legend's latest value")
+    }
+
     @Test("a scale maps its domain onto its range, flipped for a page's y, with the axes' ticks")
     func scale() {
         let x = LinearScale(domain: -2...2, range: 0...400)
