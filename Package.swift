@@ -106,12 +106,19 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
 
+        // MARK: - Plots
+
+        /// Plot models with no terminal in them: scales and ticks, series
+        /// envelopes, sampled fields and their contour bands, the painter
+        /// protocol, and the SVG renderer (docs/figures.md).
+        .target(name: "GradlabPlot"),
+
         // MARK: - Terminal UI
 
         /// Cell screen, braille canvas, widgets, themes, keymap, ncurses backend.
         .target(
             name: "GradlabUI",
-            dependencies: ["CNcurses", "CGradlabSignals"]
+            dependencies: ["GradlabPlot", "CNcurses", "CGradlabSignals"]
         ),
 
         // MARK: - Command line
@@ -137,6 +144,10 @@ let package = Package(
         .testTarget(
             name: "GradlabCoreTests",
             dependencies: ["GradlabCore", "GradlabTestSupport"]
+        ),
+        .testTarget(
+            name: "GradlabPlotTests",
+            dependencies: ["GradlabPlot"]
         ),
         .testTarget(
             name: "GradlabUITests",

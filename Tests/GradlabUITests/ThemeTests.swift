@@ -17,6 +17,13 @@ import Testing
         #expect(Theme.dark.accent == .rgb(0xeb, 0xcb, 0x8b))
     }
 
+    @Test func builtInLightMatchesTheFile() throws {
+        let file = try String(contentsOfFile: Self.themesFolder + "/light.theme", encoding: .utf8)
+        #expect(file.trimmingCharacters(in: .newlines) == BuiltinThemes.light.trimmingCharacters(in: .newlines))
+        #expect(Theme.light.background == .rgb(0xfa, 0xfa, 0xfa))
+        #expect(try Theme.load(nameOrPath: "light", searchPaths: ["/nonexistent"]).name == "light")
+    }
+
     @Test(arguments: ["dark", "light", "high-contrast"])
     func shippedThemesLoadByName(name: String) throws {
         let theme = try Theme.load(nameOrPath: name, searchPaths: [Self.themesFolder])

@@ -89,6 +89,11 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     case goToEpoch
     /// Continue training live from the replayed epoch.
     case fork
+    // Figures (docs/figures.md), live and in a replay.
+    /// Write the current view's figures as SVG files.
+    case exportFigures
+    /// Write the screen as it is, in colour, as an SVG of text cells.
+    case captureScreen
 }
 
 /// Sections of the help screen.

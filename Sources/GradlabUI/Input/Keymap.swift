@@ -24,7 +24,7 @@ public enum Keymap {
         KeyBinding([.character("l")], .toggleLogScale, "loss axis: linear / log", group: .view),
         KeyBinding([.character("b")], .toggleBasins, "colour by basin", group: .view),
         KeyBinding([.character("p")], .nextParameterPair, "next parameter pair", group: .view),
-    ] + planeKeys + [
+    ] + planeKeys + figureKeys + [
 
         KeyBinding([.tab], .focusNext, "focus next panel", group: .navigation),
         KeyBinding([.backTab], .focusPrevious, "focus previous panel", group: .navigation),
@@ -56,7 +56,7 @@ public enum Keymap {
         KeyBinding([.character("l")], .toggleLogScale, "loss axis: linear / log", group: .view),
         KeyBinding([.character("b")], .toggleBasins, "colour by basin", group: .view),
         KeyBinding([.character("p")], .nextParameterPair, "next parameter pair", group: .view),
-    ] + planeKeys + [
+    ] + planeKeys + figureKeys + [
 
         KeyBinding([.tab], .focusNext, "focus next panel", group: .navigation),
         KeyBinding([.backTab], .focusPrevious, "focus previous panel", group: .navigation),
@@ -75,6 +75,12 @@ public enum Keymap {
         KeyBinding([.character("h")], .toggleGuides, "curvature guides: -∇f, axes, next step", group: .view),
         KeyBinding([.character("z")], .fitView, "zoom out to every point", group: .view),
         KeyBinding([.character("Z")], .domainView, "back to the domain", group: .view),
+    ]
+
+    /// The figure keys, the same live and in a replay (docs/figures.md).
+    static let figureKeys: [KeyBinding] = [
+        KeyBinding([.character("e")], .exportFigures, "write this view's figures (SVG)", group: .view),
+        KeyBinding([.character("E")], .captureScreen, "write the screen as SVG", group: .view),
     ]
 
     /// The inspector's scroll keys, the same live and in a replay.

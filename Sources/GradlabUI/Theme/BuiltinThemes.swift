@@ -51,4 +51,51 @@ marker  = #ffffff
 warning = #ffd43b
 error   = #ff6b6b
 """
+
+    /// A copy of `themes/light.theme` (a test keeps the two identical): the
+    /// figures' default colours, so `--plot` and `export --svg` need no themes folder.
+    static let light = """
+# gradlab light theme, for light terminal backgrounds.
+# See docs/themes.md for every key.
+
+background = #fafafa
+foreground = #24292f
+muted      = #6e7781
+border     = #c8d1da
+title      = #0550ae
+accent     = #bf3989
+
+status.bg   = #e6ebf1
+status.fg   = #24292f
+mode.live   = #1a7f37
+mode.paused = #9a6700
+mode.replay = #8250df
+
+# Pale enough that dark braille dots read on every level.
+ramp.0 = #f4f8fd
+ramp.1 = #e8f1fa
+ramp.2 = #dceaf6
+ramp.3 = #cfe2f0
+ramp.4 = #c9e4e0
+ramp.5 = #d3e8c9
+ramp.6 = #e4ecbe
+ramp.7 = #f2e9b8
+ramp.8 = #f6dcae
+ramp.9 = #f5cca6
+
+series.0 = #cf222e
+series.1 = #0969da
+series.2 = #1a7f37
+series.3 = #9a6700
+series.4 = #8250df
+series.5 = #bc4c00
+series.6 = #1b7c83
+series.7 = #bf3989
+
+train   = #0969da
+test    = #bc4c00
+marker  = #000000
+warning = #9a6700
+error   = #cf222e
+"""
 }

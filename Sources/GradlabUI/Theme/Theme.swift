@@ -108,6 +108,16 @@ extension Theme {
         }
     }()
 
+    /// The built-in light theme (figures are drawn in it unless told otherwise).
+    public static let light: Theme = {
+        do {
+            return try parse(BuiltinThemes.light, name: "light", base: .dark)
+        } catch {
+            // A compile-time constant, checked by a test; never user input.
+            fatalError("the built-in light theme is malformed: \(error)")
+        }
+    }()
+
     /// A theme with every colour `.default`: the base the built-in dark
     /// theme is parsed onto, so that theme must set every key itself.
     static let blank = Theme(

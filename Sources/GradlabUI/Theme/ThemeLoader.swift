@@ -53,12 +53,13 @@ extension Theme {
             }
         }
         if !isPath, name == "dark" { return .dark }
+        if !isPath, name == "light" { return .light }
         throw .notFound(name: nameOrPath, searched: isPath ? [] : themeFolders(searchPaths: searchPaths))
     }
 
-    /// The names of the themes found in the search folders, sorted, always including `dark`.
+    /// The names of the themes found in the search folders, sorted, always including the built-in `dark` and `light`.
     public static func availableNames(searchPaths: [String] = []) -> [String] {
-        var names: Set<String> = ["dark"]
+        var names: Set<String> = ["dark", "light"]
         for folder in themeFolders(searchPaths: searchPaths) {
             let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
             for file in files where file.hasSuffix(".theme") { names.insert(themeName(of: file)) }

@@ -113,14 +113,9 @@ struct AxisFrame {
     private func xTicks(plotWidth: Int) -> [(Double, String)] {
         var count = max(2, plotWidth / 6)
         while true {
-            var (values, step) = Ticks.linear(xRange, maxCount: count)
-            if xIntegers && step < 1 {
-                values = values.filter { $0 == $0.rounded() }
-                step = 1
-            }
-            let labels = values.map { (value: $0, text: Ticks.label($0, step: step)) }
-            let widest = labels.map(\.text.count).max() ?? 0
-            if count <= 2 || labels.count * (widest + 2) <= plotWidth { return labels.map { ($0.value, $0.text) } }
+            let labels = LinearScale(domain: xRange, range: 0...Double(plotWidth)).ticks(maxCount: count, integers: xIntegers)
+            let widest = labels.map(\.label.count).max() ?? 0
+            if count <= 2 || labels.count * (widest + 2) <= plotWidth { return labels.map { ($0.value, $0.label) } }
             count -= 1
         }
     }

@@ -137,7 +137,7 @@ public struct LossChart: Sendable {
         guard count > 0, canvas.dotWidth > 0 else { return }
         if epochs <= canvas.dotWidth {
             let points = line.values.enumerated().map { SIMD2(Double(firstEpoch + $0.offset), plotted($0.element)) }
-            canvas.plotPath(points, color: color)
+            PathShape(points, color: color).draw(on: &canvas)
             if count == 1, let dot = canvas.dot(x: Double(firstEpoch), y: points[0].y) {
                 canvas.set(dotX: dot.x, dotY: dot.y, color: color)
             }
@@ -147,41 +147,20 @@ public struct LossChart: Sendable {
         let top = canvas.yRange.upperBound
         let rowScale = Double(canvas.dotHeight - 1) / (canvas.yRange.upperBound - canvas.yRange.lowerBound)
         func row(_ v: Double) -> Int { min(canvas.dotHeight - 1, max(0, Int((top - v) * rowScale + 0.5))) }
-        // Columns per value: the same linear map the canvas uses, so strokes
-        // sit exactly above the axis ticks.
-        let columnScale = Double(canvas.dotWidth - 1) / Double(max(1, epochs - 1))
-
-        var column = -1, low = Double.infinity, high = -Double.infinity, last = Double.nan
-        var previousColumn = -2, previousLast = Double.nan
-        func flush() {
-            guard column >= 0, low <= high else { return }
-            var strokeLow = low, strokeHigh = high
+        // One bucket per dot column, on the same linear map the canvas uses,
+        // so strokes sit exactly above the axis ticks.
+        let envelope = SeriesEnvelope(line.values.map(plotted), columns: canvas.dotWidth, span: epochs)
+        var previous: SeriesEnvelope.Bucket?
+        for bucket in envelope.buckets {
+            var strokeLow = bucket.low, strokeHigh = bucket.high
             // Join to the previous column so the curve reads as one line.
-            if previousColumn == column - 1, previousLast.isFinite {
-                strokeLow = min(strokeLow, previousLast)
-                strokeHigh = max(strokeHigh, previousLast)
+            if let previous, previous.column == bucket.column - 1, previous.last.isFinite {
+                strokeLow = min(strokeLow, previous.last)
+                strokeHigh = max(strokeHigh, previous.last)
             }
-            canvas.line(from: DotPoint(x: column, y: row(strokeHigh)), to: DotPoint(x: column, y: row(strokeLow)),
+            canvas.line(from: DotPoint(x: bucket.column, y: row(strokeHigh)), to: DotPoint(x: bucket.column, y: row(strokeLow)),
                         color: color)
-            previousColumn = column
-            previousLast = last
+            previous = bucket
         }
-        for (index, value) in line.values.enumerated() {
-            let c = Int(Double(index) * columnScale + 0.5)
-            if c != column {
-                flush()
-                column = c
-                low = .infinity
-                high = -.infinity
-                last = .nan
-            }
-            let v = plotted(value)
-            if v.isFinite {
-                low = min(low, v)
-                high = max(high, v)
-                last = v
-            }
-        }
-        flush()
     }
 }

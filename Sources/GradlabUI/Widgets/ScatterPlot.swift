@@ -81,7 +81,7 @@ public struct ScatterPlot: Sendable {
         guard !plot.isEmpty else { return }
         var canvas = BrailleCanvas(width: plot.width, height: plot.height, glyphs: caps.glyphs,
                                    xRange: shownX, yRange: shownY)
-        for curve in curves { canvas.plotPath(curve.points, color: theme.color(curve.role)) }
+        for curve in curves { PathShape(curve.points, color: theme.color(curve.role)).draw(on: &canvas) }
         canvas.render(into: &screen, area: plot)
 
         func mark(_ point: SIMD2<Double>, glyph: Unicode.Scalar, color: Color, reverse: Bool = false) {

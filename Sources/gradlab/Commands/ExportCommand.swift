@@ -1,26 +1,66 @@
 import ArgumentParser
 import Foundation
 import GradlabCore
+import GradlabUI
 
 /// `gradlab export run.json --csv`: a recording's per-epoch table as CSV
 /// (columns in ``RunCSV``), on stdout or in a file.
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export a recorded run's per-epoch table (CSV) for spreadsheets and plotting tools.",
+        abstract: "Export a recorded run: its per-epoch table (CSV), its figures (SVG), or a replay (asciicast).",
         discussion: """
         Columns: epoch, loss, trainLoss and testLoss (linear), one per parameter
         (weight, bias / a, b, c); for the landscape p0.x1,p0.x2,... for the first
         --points tracked points, and fMin,fMax,mean.x1,mean.x2 when recorded.
         A recording cut short exports what it holds, with a warning on stderr.
+        --cast FILE writes the replay as an asciicast (asciinema play FILE),
+        at --speed epochs a second in a --size terminal (120x40).
+        --svg DIR writes the run's figures at its last epoch (or --epoch K) as
+        SVG files: plane.svg and loss.svg, and for the data labs data.svg and
+        data-start.svg (docs/figures.md).
         """
     )
 
     @Argument(help: ArgumentHelp("The run file.", valueName: "run.json"))
     var path: String
 
-    @Flag(help: "Write CSV (the only format, and the default).")
+    @Flag(help: "Write CSV (the default when no other format is asked for).")
     var csv = false
+
+    @Option(help: ArgumentHelp("Write the run's figures as SVG files into this directory.", valueName: "dir"))
+    var svg: String?
+
+    @Option(help: ArgumentHelp("Figures at this epoch instead of the last one.", valueName: "K"))
+    var epoch: Int?
+
+    @Flag(help: "Figures: the loss on a log axis (the TUI's l).")
+    var log = false
+
+    @Flag(help: "Figures: colour the landscape's trajectories by basin (the TUI's b; named functions).")
+    var basins = false
+
+    @Option(help: ArgumentHelp("Render the replay as an asciicast v2 file (asciinema play, the asciinema player).", valueName: "out.cast"))
+    var cast: String?
+
+    @Option(help: ArgumentHelp("The cast's terminal size.", valueName: "COLUMNSxROWS"))
+    var size: String = "120x40"
+
+    @Option(help: ArgumentHelp("The cast's speed in epochs per second.", valueName: "N"))
+    var speed: Double = 10
+
+    @Option(help: ArgumentHelp("Colours: dark, light, high-contrast, or a .theme file (default: light for figures, dark for a cast, as the TUI).", valueName: "name|path"))
+    var theme: String?
+
+    /// `120x40` → (120, 40).
+    static func parseSize(_ text: String) throws(GradlabError) -> (Int, Int) {
+        let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false)
+        guard parts.count == 2, let columns = Int(parts[0]), let rows = Int(parts[1]),
+              (40...1000).contains(columns), (12...500).contains(rows) else {
+            throw GradlabError("--size: expected COLUMNSxROWS like 120x40 (40-1000 by 12-500), got '\(text)'")
+        }
+        return (columns, rows)
+    }
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file.csv"))
     var output: String?
@@ -33,6 +73,31 @@ struct ExportCommand: AsyncParsableCommand {
         try DistinctPaths.check(outputs: [("--output", output)], inputs: [("run file", path)])
         let file = try RunFile.load(path: path)
         if let warning = file.warning { writeError("gradlab: warning: \(warning)\n") }
+        if svg == nil, let flag = epoch.map({ _ in "--epoch" }) ?? (log ? "--log" : nil) ?? (basins ? "--basins" : nil) {
+            throw GradlabError("\(flag) needs --svg")
+        }
+        if let cast {
+            let (columns, rows) = try Self.parseSize(size)
+            guard speed.isFinite, speed > 0 else { throw GradlabError("--speed must be a number of epochs per second > 0, got \(speed)") }
+            try DistinctPaths.check(outputs: [("--cast", cast)], inputs: [("run file", path)])
+            let index = RunIndex(file)
+            guard index.count > 0 else { throw GradlabError("\(path): no epoch events to replay") }
+            let castTheme: Theme
+            do { castTheme = try Theme.load(nameOrPath: theme ?? "dark") } catch { throw GradlabError("--theme: \(error.description)") }
+            let export = CastExport(file: file, index: index, name: URL(fileURLWithPath: path).lastPathComponent, theme: castTheme,
+                                    width: columns, height: rows, epochsPerSecond: speed)
+            try OutputFile.write(export.text(dataset: try await ReplayRun.dataset(of: file.config)), to: cast, what: "--cast \(cast)")
+            writeError("gradlab: wrote \(cast) (\(export.positions.count) frames, \(columns)x\(rows))\n")
+            guard csv || output != nil || svg != nil else { return }
+        }
+        if let svg {
+            let figureTheme: Theme
+            do { figureTheme = try Theme.load(nameOrPath: theme ?? "light") } catch { throw GradlabError("--theme: \(error.description)") }
+            let figures = try await FigureSet.of(file: file, epoch: epoch, theme: figureTheme, logLoss: log, basins: basins)
+            for written in try FigureSet.write(figures, to: svg, what: "--svg") { writeError("gradlab: wrote \(written)\n") }
+            guard csv || output != nil else { return }
+        }
+        if cast != nil, !(csv || output != nil) { return }
         let text = RunCSV.table(RunIndex(file), points: points)
         guard let output else {
             try writeOutput(text, what: "export \(path)")

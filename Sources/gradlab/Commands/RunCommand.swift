@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import GradlabCore
+import GradlabUI
 
 /// Runs a lab: the full-screen TUI by default, or `--headless`.
 struct RunCommand: AsyncParsableCommand {
@@ -29,8 +31,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Start from a checkpoint (and its optimizer state, when saved beside it); --epochs then counts further epochs.", valueName: "ckpt.safetensors"))
     var load: String?
 
+    @Option(help: ArgumentHelp("Headless: write the run's figures (SVG) into this directory at the end (docs/figures.md); their colours are the light theme's unless --theme says.", valueName: "dir"))
+    var plot: String?
+
     @Option(help: ArgumentHelp("TUI colour theme: dark, light, high-contrast, or a .theme file.", valueName: "name|path"))
-    var theme: String = "dark"
+    var theme: String?
 
     @Option(help: ArgumentHelp("Open a recorded run to play, seek and fork (f); --record then records a fork; with --headless, print its table. Lab options are taken from the file.", valueName: "run.json"))
     var replay: String?
@@ -40,8 +45,11 @@ struct RunCommand: AsyncParsableCommand {
                                 inputs: [("--replay", replay), ("--load", load), ("--data", labOptions.selection.data),
                                          ("--starts", labOptions.starts),
                                          ("--load", load.map(Checkpoint.optimizerPath(for:)))])
+        if plot != nil, let replay {
+            throw GradlabError("--plot does not apply to --replay; `gradlab export \(replay) --svg DIR` writes a recording's figures")
+        }
         if let replay {
-            let code = try await ReplayRun(path: replay, themeName: theme, recordPath: record, headless: headless, quiet: quiet).run()
+            let code = try await ReplayRun(path: replay, themeName: theme ?? "dark", recordPath: record, headless: headless, quiet: quiet).run()
             if code != 0 { throw ExitCode(code) }
             return
         }
@@ -54,12 +62,24 @@ struct RunCommand: AsyncParsableCommand {
         }
         // Optimizer flags on the command line, told apart from the defaults.
         let flagsGiven = (try? optimizerOptions.config(labDefaultLR: 1)) != (try? OptimizerOptions.parse([]).config(labDefaultLR: 1))
+        if plot != nil, !headless { throw GradlabError("--plot needs --headless (in the TUI, e writes the figures)") }
         if headless {
-            let code = try await HeadlessRun(config: config, recordPath: record, quiet: quiet, savePath: save, loadPath: load,
-                                             optimizerFlagsGiven: flagsGiven).run()
+            // Figures come from the run's recording: the one asked for, or a temporary one.
+            let temporary = plot != nil && record == nil
+                ? FileManager.default.temporaryDirectory.appendingPathComponent("gradlab-plot-\(getpid()).json").path : nil
+            defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
+            let code = try await HeadlessRun(config: config, recordPath: record ?? temporary, quiet: quiet, savePath: save, loadPath: load,
+                                             optimizerFlagsGiven: flagsGiven, recordingIsTemporary: temporary != nil).run()
+            if let plot, let recording = record ?? temporary, code == 0 || code == 130 || code == 143 {
+                let figureTheme: Theme
+                do { figureTheme = try Theme.load(nameOrPath: theme ?? "light") } catch { throw GradlabError("--theme: \(error.description)") }
+                let file = try RunFile.load(path: recording)
+                let written = try FigureSet.write(try await FigureSet.of(file: file, epoch: nil, theme: figureTheme), to: plot, what: "--plot")
+                writeError("gradlab: figures in \(plot): \(written.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))\n")
+            }
             if code != 0 { throw ExitCode(code) }
         } else {
-            let code = try await TerminalRun(config: config, recordPath: record, themeName: theme, savePath: save, loadPath: load,
+            let code = try await TerminalRun(config: config, recordPath: record, themeName: theme ?? "dark", savePath: save, loadPath: load,
                                              optimizerFlagsGiven: flagsGiven).run()
             if code != 0 { throw ExitCode(code) }
         }

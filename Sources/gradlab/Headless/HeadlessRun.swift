@@ -15,6 +15,8 @@ struct HeadlessRun {
     /// Whether the command line set optimizer options (refused with a
     /// checkpoint that resumes its own optimizer).
     var optimizerFlagsGiven = false
+    /// The recording is gradlab's own (`--plot` without `--record`): not announced.
+    var recordingIsTemporary = false
 
     /// Returns the process exit code (130 after Ctrl-C, 143 after SIGTERM, 129 after SIGHUP, 131 after SIGQUIT).
     func run() async throws(GradlabError) -> Int32 {
@@ -71,7 +73,7 @@ struct HeadlessRun {
                                 optimizer: state.optimizer, path: savePath)
         }
         let summary = Summary(config: await session.config, device: await session.device,
-                              last: await session.latest, status: status, recordPath: recorder?.path, savePath: savePath)
+                              last: await session.latest, status: status, recordPath: recordingIsTemporary ? nil : recorder?.path, savePath: savePath)
         if let failure = recorder?.failure {
             // Never "recorded" over a file that lost epochs.
             print(Summary(config: await session.config, device: await session.device, last: await session.latest,

@@ -18,6 +18,8 @@ final class ReplayApp {
     private let recordPath: String?
     /// The inspector as last drawn (the scroll keys page by its height).
     private var inspectorExtent = InspectorExtent(lines: 0, visible: 0)
+    /// The frame as last drawn (`E` writes it).
+    private var lastScreen: Screen?
 
     /// - Parameters:
     ///   - name: the recording's file name, for the status bar.
@@ -81,6 +83,13 @@ final class ReplayApp {
     /// View keys, as in the live lab.
     private func apply(_ action: Action) {
         switch action {
+        case .exportFigures, .captureScreen:
+            let run = frames.runView(at: player.position)
+            let result = action == .exportFigures
+                ? FigureKeys.writeFigures(builder: builder, run: run, view: view, theme: theme)
+                : lastScreen.map { FigureKeys.writeCapture($0, lab: file.config.lab, epoch: run.epoch, theme: theme) }
+                    ?? .done(message: "E: nothing drawn yet", warning: true)
+            if case .done(let message?, let warning) = result { player.note = ReplayPlayer.Note(text: message, isWarning: warning) }
         case .selectNext, .selectPrevious:
             let count = max(1, frames.index.records[player.position].points?.count ?? 1)
             view.selected = (view.selected + (action == .selectNext ? 1 : count - 1)) % count
@@ -104,6 +113,7 @@ final class ReplayApp {
                 .render(into: &screen, area: screen.bounds.inset(top: 0, bottom: 1), theme: theme, caps: terminal.capabilities)
         }
         terminal.draw(screen)
+        lastScreen = screen
     }
 
     /// Re-runs the recording to the epoch shown, then runs the live lab on

@@ -7,7 +7,8 @@ import GradlabUI
 struct FrameBuilder {
     let config: LabConfig
     let dataset: LabDataset
-    private let valueProgram: Program?
+    /// f (landscape) or the per-sample loss (data labs), for the plane's field.
+    let valueProgram: Program?
     private var field = PlaneField()
     private var range = FollowingRange()
     private let basins: BasinClassifier?
@@ -20,6 +21,9 @@ struct FrameBuilder {
     var curvatureView: CurvatureView
     /// Whether `b` can colour by basin: the function is a named one with known minima.
     var hasBasins: Bool { basins != nil }
+    /// Figures: the data view also shows the model's predictions at the
+    /// data's inputs (the tutorial's `show_preds`); off in the terminal.
+    var showsPredictions = false
     /// Draws only each trajectory's new points from frame to frame.
     private let trails = TrailCache()
     /// The plane's axes: (x index, y index) into the lab's parameters.
@@ -180,6 +184,11 @@ struct FrameBuilder {
                 : { p.count == 3 ? p[0] * $0 * $0 + p[1] * $0 + p[2] : .nan }
             let xs = (0...96).map { low + (high - low) * Double($0) / 96 }
             curves.append(Curve(name: "model", points: xs.map { SIMD2($0, model($0)) }, role: .accent))
+            if showsPredictions {
+                // The tutorial predicts the test set (linear) or the data (quadratic).
+                let at = dataset.testInputs.isEmpty ? dataset.trainInputs : dataset.testInputs
+                sets.append(PointSet(name: "predicted", points: at.map { SIMD2($0, model($0)) }, role: .series(0)))
+            }
         }
         return ScatterPlot(title: config.lab == .linear ? "Data and fitted line" : "Data and fitted curve",
                            xName: dataset.inputName, yName: dataset.targetName, pointSets: sets, curves: curves)

@@ -17,6 +17,8 @@ final class LabApp {
     private let continuing: Bool
     /// The inspector as last drawn (the scroll keys page by its height).
     private var inspectorExtent = InspectorExtent(lines: 0, visible: 0)
+    /// The frame as last drawn (`E` writes it).
+    private var lastScreen: Screen?
 
     /// - Parameter history: for a session that has already run (a fork of a
     ///   replay), what the screen shows so far; the app then neither starts
@@ -104,6 +106,7 @@ final class LabApp {
                 let screen = Dashboard.render(model, width: terminal.size.width, height: terminal.size.height,
                                               theme: theme, caps: terminal.capabilities)
                 terminal.draw(screen)
+                lastScreen = screen
                 inspectorExtent = InspectorExtent(model: model, width: terminal.size.width, height: terminal.size.height)
                 drawnVersion = version
                 lastDraw = now
@@ -162,6 +165,12 @@ final class LabApp {
             driver.send(.select(live.labPoint(forPath: view.selected, pointsPerGroup: perGroup)))
         case .save: driver.send(.save(savePath))
         case .rewind: driver.send(.rewind)
+        case .exportFigures, .captureScreen:
+            let result = action == .exportFigures
+                ? FigureKeys.writeFigures(builder: builder, run: live.snapshot, view: view, theme: theme)
+                : lastScreen.map { FigureKeys.writeCapture($0, lab: builder.config.lab, epoch: live.snapshot.epoch, theme: theme) }
+                    ?? .done(message: "E: nothing drawn yet", warning: true)
+            if case .done(let message?, let warning) = result { live.say(message, warning: warning) }
         case .stepBack, .jumpToStart, .jumpToEnd, .goToEpoch, .fork: break // replay keys (ReplayApp)
         default: break // view keys, applied above
         }

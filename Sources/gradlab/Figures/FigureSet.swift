@@ -1,0 +1,170 @@
+import Foundation
+import GradlabCore
+import GradlabMath
+import GradlabUI
+
+/// The figures of a run at one epoch, as SVG files: built by the same
+/// ``FrameBuilder`` that builds the terminal's frames, so the plane, the
+/// loss curves and the data view carry the same numbers, colours and
+/// legends (docs/figures.md).
+///
+/// - landscape: `plane.svg` (f's contour bands, every trajectory), `loss.svg`;
+/// - data labs: `data.svg` (data, predictions, fitted line or curve),
+///   `data-start.svg` (the same before training, when the run holds
+///   epoch 0), `plane.svg` (the loss over two parameters with the path),
+///   `loss.svg`.
+struct FigureSet {
+    struct Figure: Equatable {
+        var name: String
+        var svg: String
+    }
+
+    let config: LabConfig
+    let dataset: LabDataset
+    let theme: Theme
+    /// Contour grid nodes across and down.
+    var grid = PlaneFigure.defaultGrid
+    /// The parameters a data lab's plane shows (the quadratic's `p` picks them).
+    var planeAxes = (0, 1)
+
+    /// - Parameters:
+    ///   - run: the run at the figures' epoch.
+    ///   - start: the run at its first epoch (predictions before training), or nil.
+    ///   - view: what the terminal shows (log axis, basins, shading, zoom);
+    ///     the default view when nil.
+    func figures(run: RunView, start: RunView? = nil, view: ViewState? = nil) -> [Figure] {
+        var builder = FrameBuilder(config: config, dataset: dataset)
+        builder.showsPredictions = true
+        for _ in 0..<3 where builder.planeAxes != planeAxes { builder.nextParameterPair() }
+        var view = view ?? ViewState(main: .plane)
+        view.showHelp = false
+        let caption = Self.caption(config: config, run: run)
+        var out: [Figure] = []
+
+        view.main = .plane
+        let model = builder.model(run: run, view: view, width: 120, height: 40)
+        if config.lab != .landscape, let start {
+            var before = view
+            before.main = .data
+            if case .data(let plot) = builder.model(run: start, view: before, width: 120, height: 40).main {
+                let title = "\(plot.title) before training: \(Self.caption(config: config, run: start))"
+                out.append(Figure(name: "data-start.svg", svg: plot.figure(title: title, theme: theme).svg(style: theme.figureStyle)))
+            }
+        }
+        if config.lab != .landscape {
+            var data = view
+            data.main = .data
+            if case .data(let plot) = builder.model(run: run, view: data, width: 120, height: 40).main {
+                out.append(Figure(name: "data.svg", svg: plot.figure(title: "\(plot.title): \(caption)", theme: theme)
+                    .svg(style: theme.figureStyle)))
+            }
+        }
+        if case .plane(let plane) = model.main {
+            let field = fineField(builder: builder, plane: plane, run: run)
+            let name = config.lab == .landscape ? "Trajectories" : "Loss surface"
+            out.append(Figure(name: "plane.svg", svg: plane.figure(title: "\(name): \(caption)", field: field, theme: theme)
+                .svg(style: theme.figureStyle)))
+        }
+        let loss = model.loss
+        out.append(Figure(name: "loss.svg", svg: loss.figure(title: "\(loss.title): \(caption)", theme: theme).svg(style: theme.figureStyle)))
+        return out.sorted { $0.name < $1.name }
+    }
+
+    /// f (or a data lab's loss) at the nodes of the figure's contour grid.
+    private func fineField(builder: FrameBuilder, plane: ParameterPlane, run: RunView) -> ScalarField? {
+        guard let program = builder.valueProgram else { return nil }
+        let x = ParameterPlane.nonEmpty(plane.xRange), y = ParameterPlane.nonEmpty(plane.yRange)
+        let ranges = PlaneFigure.sampleRanges(xRange: x, yRange: y, columns: grid.columns, rows: grid.rows)
+        var field = PlaneField()
+        if config.lab == .landscape {
+            return field.landscape(program: program, columns: grid.columns, rows: grid.rows, xRange: ranges.x, yRange: ranges.y)
+        }
+        let current = run.latest?.params.compactMap(\.values.first) ?? []
+        guard current.count == config.parameterNames.count else { return nil }
+        return field.loss(program: program, parameters: config.parameterNames, axes: builder.planeAxes, fixed: current,
+                          samples: [dataset.trainInputs, dataset.trainTargets], columns: grid.columns, rows: grid.rows,
+                          xRange: ranges.x, yRange: ranges.y)
+    }
+
+    /// The part of every title that names the run: lab, function (or
+    /// model), optimizer, epoch.
+    static func caption(config: LabConfig, run: RunView) -> String {
+        var function = config.functionName ?? (config.function == LabConfig.tutorialFunction ? "tutorial" : config.function)
+        if config.lab == .landscape { function = "f = " + function }
+        if function.count > 40 { function = String(function.prefix(39)) + "…" }
+        let optimizer = config.compare == nil
+            ? (run.optimizer.isEmpty ? config.optimizer.summary : run.optimizer)
+            : config.groups.map(FrameBuilder.label).joined(separator: " vs ")
+        return "\(config.lab.rawValue), \(function), \(optimizer), epoch \(run.epoch)"
+    }
+
+    /// Writes the figures into `directory` (created when missing).
+    /// - Returns: the paths written.
+    static func write(_ figures: [Figure], to directory: String, what: String) throws(GradlabError) -> [String] {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw GradlabError("\(what) \(directory): not a directory") }
+        } else {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw GradlabError("\(what) \(directory): cannot create the directory (\(Self.reason(error)))")
+            }
+        }
+        var paths: [String] = []
+        for figure in figures {
+            let path = (directory as NSString).appendingPathComponent(figure.name)
+            try OutputFile.write(figure.svg, to: path, what: "\(what) \(path)")
+            paths.append(path)
+        }
+        return paths
+    }
+
+    private static func reason(_ error: Error) -> String {
+        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+        if let underlying, underlying.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(underlying.code))) }
+        return (error as NSError).localizedDescription
+    }
+}
+
+extension FigureSet {
+    /// The figures of a recording at `epoch` (its last when nil).
+    /// - Parameters:
+    ///   - logLoss: the loss on a log axis (`l` in the TUI), refused as the TUI refuses it.
+    ///   - basins: the landscape coloured by basin (`b`), for named functions.
+    static func of(file: RunFile, epoch: Int?, theme: Theme, logLoss: Bool = false, basins: Bool = false)
+        async throws(GradlabError) -> [Figure] {
+        let index = RunIndex(file)
+        guard index.count > 0 else { throw GradlabError("no epoch events to draw") }
+        let position: Int
+        if let epoch {
+            guard let found = index.position(ofEpoch: epoch, near: index.lastPosition) else {
+                let first = index.records.first?.epoch ?? 0, last = index.records.last?.epoch ?? 0
+                throw GradlabError("--epoch \(epoch): the recording holds epochs \(first) to \(last)")
+            }
+            position = found
+        } else {
+            position = index.lastPosition
+        }
+        let frames = ReplayFrames(index: index, name: "")
+        let run = frames.runView(at: position)
+        let segmentStart = index.segment(containing: position).lowerBound
+        let start = segmentStart == position ? nil : frames.runView(at: segmentStart)
+        let set = FigureSet(config: file.config, dataset: try await ReplayRun.dataset(of: file.config), theme: theme)
+        var view = ViewState(main: .plane)
+        let builder = FrameBuilder(config: file.config, dataset: set.dataset)
+        if logLoss {
+            if let refusal = builder.logRefusal(run) { throw GradlabError("--log: " + refusal.dropFirst(3)) }
+            view.logScale = true
+        }
+        if basins {
+            guard builder.hasBasins else {
+                throw GradlabError(file.config.lab == .landscape
+                                   ? "--basins: basins are known for named functions only (see gradlab functions), not a typed --f"
+                                   : "--basins: basins belong to the landscape lab")
+            }
+            view.showBasins = true
+        }
+        return set.figures(run: run, start: start, view: view)
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+import GradlabCore
+import GradlabTestSupport
+import GradlabUI
+@testable import gradlab
+
+/// `export --svg`, `run --headless --plot`, `export --cast`, through the
+/// built binary and real files.
+@Suite("Figure and cast commands")
+struct FigureCommandTests {
+    /// A recording of a short run of `lab`.
+    static func record(_ lab: String, epochs: Int, in directory: URL, extra: [String] = []) throws -> String {
+        let path = directory.appendingPathComponent("\(lab).json").path
+        let result = try Gradlab.run(["run", "--lab", lab, "--headless", "--quiet", "--epochs", "\(epochs)", "--record", path] + extra)
+        #expect(result.status == 0, "\(result.stderr)")
+        return path
+    }
+
+    @Test("export --svg writes the recording's figures; --epoch picks another epoch")
+    func exportSVG() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try Self.record("linear", epochs: 4, in: directory)
+        let figures = directory.appendingPathComponent("figs")
+        let result = try Gradlab.run(["export", run, "--svg", figures.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: figures.path).sorted()
+        #expect(names == ["data-start.svg", "data.svg", "loss.svg", "plane.svg"])
+        let last = try String(contentsOf: figures.appendingPathComponent("data.svg"), encoding: .utf8)
+        #expect(last.contains("epoch 4</text>"))
+        #expect(result.stdout.isEmpty, "no CSV unless asked")
+
+        let second = try Gradlab.run(["export", run, "--svg", figures.path, "--epoch", "2"])
+        #expect(second.status == 0, "\(second.stderr)")
+        let atTwo = try String(contentsOf: figures.appendingPathComponent("data.svg"), encoding: .utf8)
+        #expect(atTwo.contains("epoch 2</text>"))
+        #expect(atTwo != last)
+    }
+
+    @Test("export --svg --log --basins: a log loss axis and the landscape by basin, as the TUI's l and b")
+    func logAndBasins() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try Self.record("landscape", epochs: 10, in: directory,
+                                  extra: ["--f", "himmelblau", "--points", "12", "--lr", "0.01"])
+        let figures = directory.appendingPathComponent("figs")
+        let result = try Gradlab.run(["export", run, "--svg", figures.path, "--log", "--basins"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let plane = try String(contentsOf: figures.appendingPathComponent("plane.svg"), encoding: .utf8)
+        #expect(plane.contains(">min 1: "), "the basin legend")
+        let loss = try String(contentsOf: figures.appendingPathComponent("loss.svg"), encoding: .utf8)
+        #expect(loss.contains(">loss (log)</text>"))
+    }
+
+    @Test("bad figure and cast options get one clear line and a non-zero exit")
+    func badOptions() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try Self.record("quadratic", epochs: 2, in: directory)
+        let cases: [([String], String)] = [
+            (["export", run, "--svg", directory.path, "--epoch", "99"], "--epoch 99: the recording holds epochs 0 to 2"),
+            (["export", run, "--epoch", "1"], "--epoch needs --svg"),
+            (["export", run, "--cast", directory.appendingPathComponent("x.cast").path, "--size", "wide"], "--size: expected COLUMNSxROWS"),
+            (["export", run, "--cast", directory.appendingPathComponent("x.cast").path, "--speed", "0"], "--speed must be"),
+            (["export", run, "--svg", run], "not a directory"),
+            (["run", "--lab", "linear", "--plot", directory.path], "--plot needs --headless"),
+            (["export", run, "--log"], "--log needs --svg"),
+            (["export", run, "--svg", directory.path, "--basins"], "--basins: basins belong to the landscape lab"),
+        ]
+        for (arguments, message) in cases {
+            let result = try Gradlab.run(arguments)
+            #expect(result.status != 0, "\(arguments)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count <= 2, "\(arguments): \(result.stderr)")
+        }
+    }
+
+    @Test("the tutorial's three examples headless with --plot write their figures", arguments: ["landscape", "quadratic", "linear"])
+    func headlessPlot(lab: String) throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let figures = directory.appendingPathComponent("figs")
+        let result = try Gradlab.run(["run", "--lab", lab, "--headless", "--quiet", "--plot", figures.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stdout.contains("recorded:"), "the recording behind --plot is gradlab's own")
+        let names = try FileManager.default.contentsOfDirectory(atPath: figures.path).sorted()
+        #expect(names == (lab == "landscape" ? ["loss.svg", "plane.svg"] : ["data-start.svg", "data.svg", "loss.svg", "plane.svg"]))
+        let epochs = ["landscape": 30, "quadratic": 20, "linear": 50][lab] ?? 0
+        let loss = try String(contentsOf: figures.appendingPathComponent("loss.svg"), encoding: .utf8)
+        #expect(loss.contains("epoch \(epochs)</text>"), "the run's last epoch")
+        #expect(result.stderr.contains("figures in \(figures.path)"))
+    }
+
+    @Test("a cast is JSON lines, its time never runs back, and pyte replays it to the replay's frames")
+    func cast() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try Self.record("quadratic", epochs: 6, in: directory)
+        let castPath = directory.appendingPathComponent("run.cast").path
+        let result = try Gradlab.run(["export", run, "--cast", castPath, "--size", "90x28", "--speed", "4"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = try String(contentsOfFile: castPath, encoding: .utf8).split(separator: "\n").map(String.init)
+        let header = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        #expect(header["version"] as? Int == 2 && header["width"] as? Int == 90 && header["height"] as? Int == 28)
+        var last = -1.0
+        for line in lines.dropFirst() {
+            let event = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [Any], "\(line.prefix(80))")
+            let time = try #require((event.first as? NSNumber)?.doubleValue)
+            #expect(time >= last, "time ran back at \(time)")
+            #expect(event.count == 3 && event[1] as? String == "o")
+            last = time
+        }
+        #expect(lines.count == 1 + 7, "one frame per epoch event, 0 to 6")
+        #expect(abs(last - 6.0 / 4) < 1e-9, "6 epochs at 4 a second")
+
+        // The frame the replay draws at each epoch, as text.
+        let file = try RunFile.load(path: run)
+        let index = RunIndex(file)
+        let export = CastExport(file: file, index: index, name: "quadratic.json", theme: .dark, width: 90, height: 28, epochsPerSecond: 4)
+        let dataset = try await ReplayRun.dataset(of: file.config)
+        var builder = FrameBuilder(config: file.config, dataset: dataset)
+        guard (try? Subprocess.run(["python3", "-c", "import pyte"]))?.status == 0 else {
+            print("skipped: Python pyte is not installed (pip install pyte; .ci/run installs it)")
+            return
+        }
+        for frame in [1, 4, 7] {
+            let expected = export.screen(at: frame - 1, dataset: dataset, builder: &builder).lines.joined(separator: "\n")
+            let replayed = try Subprocess.run(["python3", "-c", Self.replay, castPath, "\(frame)"])
+            #expect(replayed.status == 0, "\(replayed.stderr)")
+            let got = replayed.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+            let want = expected.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            #expect(got.count == want.count, "frame \(frame): \(got.count) rows replayed, \(want.count) drawn")
+            if let row = zip(got, want).enumerated().first(where: { $0.element.0 != $0.element.1 }) {
+                Issue.record("frame \(frame) row \(row.offset) replayed through pyte:\n\(row.element.0)\ndrawn:\n\(row.element.1)")
+            }
+        }
+    }
+
+    /// Feeds a cast's first N events to a pyte terminal and prints its screen.
+    static let replay = #"""
+    import json, sys, pyte
+    lines = open(sys.argv[1], encoding='utf-8').read().splitlines()
+    header = json.loads(lines[0])
+    screen = pyte.Screen(header['width'], header['height'])
+    stream = pyte.Stream(screen)
+    for line in lines[1:1 + int(sys.argv[2])]:
+        stream.feed(json.loads(line)[2])
+    # Screen.lines drops trailing blanks: so does this.
+    print('\n'.join(row.rstrip(' ') for row in screen.display))
+    """#
+}
