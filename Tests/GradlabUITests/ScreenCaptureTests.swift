@@ -27,7 +27,7 @@ struct ScreenCaptureTests {
         var screen = Screen(width: 10, height: 3)
         screen.put("epoch 1", x: 0, y: 0, style: Style(fg: .rgb(1, 2, 3)))
         let first = frames.text(for: screen)
-        #expect(first.hasPrefix("\u{1B}[?25l\u{1B}[0m\u{1B}[2J"))
+        #expect(first.hasPrefix("\u{1B}[?25l\u{1B}[0m\u{1B}[H\u{1B}[2J"))
         #expect(first.contains("\u{1B}[0;38;2;1;2;3mepoch 1"))
         screen.put("2", x: 6, y: 0, style: Style(fg: .rgb(1, 2, 3)))
         #expect(frames.text(for: screen) == "\u{1B}[1;7H\u{1B}[0;38;2;1;2;3m2\u{1B}[0m")
