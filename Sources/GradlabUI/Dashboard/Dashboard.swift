@@ -32,6 +32,10 @@ public struct DashboardModel: Sendable {
     public var focus: DashboardFocus
     /// The last status message, shown whole in the help overlay.
     public var lastMessage: String?
+    /// The help's page: 0 the keys, 1 the mouse and the `:` commands.
+    public var helpPage = 0
+    /// The `:` commands, listed on the help's second page (the app's table).
+    public var commandHelp: [KeyBinding] = []
 
     public init(status: StatusBar, main: MainView, loss: LossChart, inspector: Inspector,
                 showHelp: Bool = false, focus: DashboardFocus = .main) {
@@ -123,7 +127,10 @@ public enum Dashboard {
         inspector.render(into: &screen, area: panes.inspector, theme: theme, caps: caps)
         model.status.render(into: &screen, area: panes.status, theme: theme, caps: caps)
         if model.showHelp {
-            HelpOverlay(lastMessage: model.lastMessage).render(into: &screen, area: screen.bounds.inset(top: 0, bottom: 1), theme: theme, caps: caps)
+            let overlay = model.helpPage == 0
+                ? HelpOverlay(title: "Keys (1/2)", lastMessage: model.lastMessage)
+                : HelpOverlay(bindings: Keymap.mouse + Keymap.commandLine + model.commandHelp, title: "Mouse and commands (2/2)")
+            overlay.render(into: &screen, area: screen.bounds.inset(top: 0, bottom: 1), theme: theme, caps: caps)
         }
     }
 

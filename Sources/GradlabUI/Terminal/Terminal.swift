@@ -191,25 +191,41 @@ public final class Terminal {
 
     // MARK: - Input
 
-    /// Waits up to `timeoutMilliseconds` for a key (0 polls, negative waits forever).
+    /// Waits up to `timeoutMilliseconds` for a key (0 polls, negative waits
+    /// forever); anything else (a mouse report) reads as nil. See
+    /// ``nextEvent(timeoutMilliseconds:)`` for every kind of input.
     ///
     /// On `.resize`, ``size`` already holds the new size and the next frame is
     /// repainted in full.
     public func readKey(timeoutMilliseconds: Int) -> Key? {
+        nextEvent(timeoutMilliseconds: timeoutMilliseconds).flatMap { event in
+            if case .resize = event { return .resize }
+            return event.key
+        }
+    }
+
+    /// What `wget_wch` returned: a `KEY_*` code or a character.
+    enum InputCode {
+        case function(Int32)
+        case character(UInt32)
+    }
+
+    /// Waits for one code from ncurses; keeps ``size`` current on a resize.
+    func readCode(timeoutMilliseconds: Int) -> InputCode? {
         guard !restored else { return nil }
         wtimeout(gl_stdscr(), Int32(clamping: timeoutMilliseconds))
         var code: wint_t = 0
         let status = wget_wch(gl_stdscr(), &code)
         if status == gl_err() { return nil }
         if status == gl_key_code_yes() {
-            let key = Self.functionKey(Int32(bitPattern: code))
-            if key == .resize {
+            let value = Int32(bitPattern: code)
+            if value == gl_key_resize() {
                 size = (Int(gl_cols()), Int(gl_lines()))
                 previous = nil
             }
-            return key
+            return .function(value)
         }
-        return Self.characterKey(UInt32(code))
+        return .character(UInt32(code))
     }
 
     /// Keys ncurses reports as `KEY_*` codes.

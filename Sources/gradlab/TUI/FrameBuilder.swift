@@ -60,6 +60,7 @@ struct FrameBuilder {
                                    loss: lossChart(run, view), inspector: inspector(run, view, curvature: curvature?.0),
                                    showHelp: view.showHelp, focus: view.focus)
         model.lastMessage = run.message.isEmpty ? nil : run.message
+        model.helpPage = view.helpPage
         if let warning = curvature?.warning, model.status.message == warning {
             model.lastMessage = run.message.isEmpty || run.message == warning ? warning : warning + " — also: " + run.message
         }

@@ -41,8 +41,8 @@ final class LabApp {
 
     /// Runs until the user quits or a signal arrives; returns the exit status.
     /// - Parameter existing: a terminal already started (the replay's, on a fork).
-    func run(on existing: Terminal? = nil) async throws(GradlabError) -> Int32 {
-        let terminal: Terminal
+    func run(on existing: (any TerminalBackend)? = nil) async throws(GradlabError) -> Int32 {
+        let terminal: any TerminalBackend
         do {
             terminal = try existing ?? Terminal.start()
         } catch {
@@ -79,15 +79,14 @@ final class LabApp {
                 status = 128 + signal
                 break
             }
-            if let key = terminal.readKey(timeoutMilliseconds: 10) {
-                if key == .resize { viewChanged = true }
-                if let action = Keymap.action(for: key) {
+            if let event = terminal.nextEvent(timeoutMilliseconds: 10) {
+                viewChanged = true
+                if case .key(let key) = event, let action = Keymap.action(for: key) {
                     if handle(action) == .quit {
                         // Ctrl-C interrupts (130, as headless); q quits (0).
                         if key == .ctrl("c") { status = 130 }
                         break loop
                     }
-                    viewChanged = true
                 }
             }
             view.running = driver.isRunning
