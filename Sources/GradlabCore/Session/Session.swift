@@ -82,6 +82,16 @@ public actor Session {
         Self.configure(lab, streaming: streaming, sinks: sinks)
     }
 
+    /// Stops sending events to `sink` (`:record stop`); the caller finishes it.
+    public func detach(_ sink: any EventSink) {
+        sinks.removeAll { $0 === sink }
+        Self.configure(lab, streaming: streaming, sinks: sinks)
+        for extra in dropped {
+            Self.configure(extra, streaming: streaming, sinks: sinks)
+            extra.measuresForInspector = false
+        }
+    }
+
     /// Tells a lab what its observers read: the inspector's measures when
     /// the TUI streams, point summaries when a sink reads them (a recorder).
     private static func configure(_ lab: any Lab, streaming: Bool, sinks: [any EventSink]) {

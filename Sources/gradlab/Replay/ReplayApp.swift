@@ -16,6 +16,7 @@ final class ReplayApp {
     private let theme: Theme
     private let dataset: LabDataset
     private let recordPath: String?
+    private let mouse: Bool
     /// The inspector as last drawn (the scroll keys page by its height).
     private var inspectorExtent = InspectorExtent(lines: 0, visible: 0)
 
@@ -23,7 +24,8 @@ final class ReplayApp {
     ///   - name: the recording's file name, for the status bar.
     ///   - dataset: the data a data lab's plots show (rebuilt from the config).
     ///   - recordPath: where a fork is recorded (`--record`); untouched unless one is made.
-    init(file: RunFile, index: RunIndex, name: String, dataset: LabDataset, theme: Theme, recordPath: String?) {
+    init(file: RunFile, index: RunIndex, name: String, dataset: LabDataset, theme: Theme, recordPath: String?, mouse: Bool = true) {
+        self.mouse = mouse
         self.file = file
         frames = ReplayFrames(index: index, name: name)
         builder = FrameBuilder(config: file.config, dataset: dataset)
@@ -51,6 +53,7 @@ final class ReplayApp {
             throw GradlabError("\(error)")
         }
         defer { terminal.restore() }
+        terminal.setMouseReporting(mouse)
         var changed = true
         var lastTick = ContinuousClock.now
         while true {
@@ -101,6 +104,19 @@ final class ReplayApp {
         }
     }
 
+    /// The frame builder for the f shown at this position (`:f` in the recording).
+    private func follow(_ function: FunctionChange?) {
+        var config = file.config
+        if let function {
+            config.function = function.expression
+            config.functionName = function.name
+            config.domain = function.domain
+        }
+        guard config.function != builder.config.function || config.domain != builder.config.domain else { return }
+        builder = FrameBuilder(config: config, dataset: dataset)
+        view.planeRange = nil
+    }
+
     /// Where a middle-button drag started (pan).
     private var pointer = PointerState()
 
@@ -121,6 +137,7 @@ final class ReplayApp {
     /// One frame; `message` (a fork's progress) overrides the status message.
     private func draw(on terminal: any TerminalBackend, message: (String, Bool)?) {
         let (width, height) = terminal.size
+        follow(frames.index.state(at: player.position)?.function)
         let model = frames.model(player: player, view: view, builder: &builder, status: file.status,
                                  message: message, width: width, height: height)
         var screen = Dashboard.render(model, width: width, height: height, theme: theme, caps: terminal.capabilities)
@@ -185,8 +202,8 @@ final class ReplayApp {
             }
             history.message = "forked from \(frames.name) @ epoch \(epoch)" + (fork.mismatch.map { "; re-run differs: \($0)" } ?? "")
             history.messageIsWarning = fork.mismatch != nil
-            let app = await LabApp(session: fork.session, config: file.config, dataset: dataset, theme: theme,
-                                   recordPath: recordPath, history: history)
+            let app = await LabApp(session: fork.session, config: await fork.session.config, dataset: dataset, theme: theme,
+                                   recordPath: recordPath, history: history, mouse: mouse)
             terminal.invalidate()
             return try await app.run(on: terminal)
         case .failure(let error)?:

@@ -56,7 +56,7 @@ extension LabCommand {
     ]
 
     /// The help lines for the `:` commands.
-    static let help: [KeyBinding] = specs.map { KeyBinding(gesture: $0.form, .commandLine, $0.help, group: .commands) }
+    static let helpLines: [KeyBinding] = specs.map { KeyBinding(gesture: $0.form, .commandLine, $0.help, group: .commands) }
 
     /// Names `Tab` completes: commands first, then (after `f `) functions,
     /// (after `optimizer `) optimizers, (after `device `) devices, (after

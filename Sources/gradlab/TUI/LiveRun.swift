@@ -42,6 +42,8 @@ struct RunView: Sendable {
     var rewindTarget: Int?
     /// Bumped on every change, so the UI redraws only when something moved.
     var version = 0
+    /// The Session's configuration as of the last command (the driver's copy).
+    var config: LabConfig?
     /// The landscape's f when `:f` changed it (nil: the config's).
     var function: FunctionChange?
     /// Points dropped on the plane since the start or the last reset.
