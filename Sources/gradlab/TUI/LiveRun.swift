@@ -167,6 +167,13 @@ struct RunView: Sendable {
             messageIsWarning = false
         case .pointAdded(_, let point):
             droppedPoints += 1
+            // Drawn at once (each group's copy after its paths), while every point is drawn.
+            let groups = max(groups, 1), old = pathsPerGroup
+            if old > 0, old == recordedPerGroup, paths.count == old * groups, (old + 1) * groups <= Self.drawnPoints {
+                paths = (0..<groups).flatMap { g in Array(paths[(g * old)..<((g + 1) * old)]) + [[point]] }
+                pathsPerGroup = old + 1
+                recordedPerGroup = old + 1
+            }
             message = "new point at (\(NumberText.short(point.x)), \(NumberText.short(point.y))): it descends from the next step"
             messageIsWarning = false
         case .parameters(_, let values):
