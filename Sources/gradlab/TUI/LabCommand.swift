@@ -116,14 +116,15 @@ extension LabCommand {
             if let named = TestFunction.named(argument) {
                 return .function(expression: named.expression, name: named.name, domain: named.domain)
             }
+            // A bare name that is not a function's is most likely a typo of one.
+            let bare = argument.allSatisfy { $0.isLetter || $0.isNumber || "-_".contains($0) }
+            if bare, argument.first?.isLetter == true, !["x1", "x2"].contains(argument), let near = TestFunction.closest(to: argument) {
+                throw fail("unknown function '\(argument)'; did you mean '\(near)'?")
+            }
             do {
                 _ = try Expression.parse(argument, variables: ["x1", "x2"])
             } catch {
                 throw fail(error.message, at: argumentStart + max(0, error.column - 1))
-            }
-            let bare = argument.allSatisfy { $0.isLetter || $0.isNumber || "-_".contains($0) }
-            if bare, argument.first?.isLetter == true, !["x1", "x2"].contains(argument), let near = TestFunction.closest(to: argument) {
-                throw fail("unknown function '\(argument)'; did you mean '\(near)'?")
             }
             return .function(expression: argument, name: nil, domain: config.domain)
         case "lr":
@@ -133,7 +134,8 @@ extension LabCommand {
         case "optimizer":
             try needArgument("a name: sgd, momentum, adam, ... and options k=v")
             let parts = argument.split(separator: " ").map(String.init)
-            let item = parts.joined(separator: ":")
+            // CompareList's item syntax: options after colons, pairs with `/` (`,` separates items there).
+            let item = parts.map { $0.replacingOccurrences(of: ",", with: "/") }.joined(separator: ":")
             let made: OptimizerConfig?
             do {
                 made = try CompareList.parse(item, base: config.optimizer).first
