@@ -77,12 +77,19 @@ struct CommandLineTests {
     @Test func everyCommandIsInTheTableAndTheHelp() {
         let names = LabCommand.specs.map(\.name)
         #expect(names == ["f", "lr", "optimizer", "points", "domain", "seed", "epochs-per-frame", "save", "record", "theme", "device", "help"])
-        var screen = Screen(width: 160, height: 50)
-        HelpOverlay(bindings: Keymap.mouse + Keymap.commandLine + LabCommand.helpLines, title: "Mouse and commands (2/2)")
-            .render(into: &screen, area: screen.bounds, theme: .dark, caps: .full)
-        let text = screen.lines.joined(separator: "\n")
-        for spec in LabCommand.specs { #expect(text.contains(spec.form), "\(spec.form) missing from the help") }
-        for binding in Keymap.mouse { #expect(text.contains(binding.keyText()), "\(binding.action) missing from the help") }
+        // `?` on the live lab: page 2 the mouse and the prompt, page 3 the commands,
+        // each whole at 80×24 (nothing cut short).
+        for (page, bindings) in [(1, Keymap.mouse + Keymap.commandLine), (2, LabCommand.helpLines)] {
+            var model = DashboardModel(status: StatusBar(), main: .plane(ParameterPlane(xRange: 0...1, yRange: 0...1)),
+                                       loss: LossChart(), inspector: Inspector(), showHelp: true)
+            model.helpPage = page
+            model.commandHelp = LabCommand.helpLines
+            let text = Dashboard.render(model, width: 80, height: 24, theme: .dark, caps: .full).lines.joined(separator: "\n")
+            for binding in bindings {
+                #expect(text.contains(binding.keyText() + "  ") || text.contains(binding.keyText() + " "), "\(binding.keyText()) missing on page \(page + 1)")
+                #expect(text.contains(binding.help), "'\(binding.help)' missing or cut on page \(page + 1)")
+            }
+        }
     }
 
     private func type(_ text: String, into prompt: inout CommandPrompt) {
@@ -137,7 +144,8 @@ struct CommandLineTests {
         _ = prompt.handle(.paste("0."), themes: [])
         #expect(prompt.line == "lr 0.05")
         _ = prompt.handle(.key(.home), themes: [])
-        _ = prompt.handle(.key(.delete), themes: [])
+        _ = prompt.handle(.key(.right), themes: [])
+        _ = prompt.handle(.key(.backspace), themes: [])
         #expect(prompt.line == "r 0.05")
         #expect(prompt.handle(.key(.escape), themes: []) == .cancelled)
         #expect(!prompt.isOpen)

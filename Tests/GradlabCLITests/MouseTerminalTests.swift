@@ -99,11 +99,15 @@ struct MouseTerminalTests {
         try tmux.send("Space")
         try tmux.send("Space")
         try tmux.waitFor("epoch 3 ")
+        // `?` turns the help's pages: the keys, the mouse and the prompt, the commands, closed.
         try tmux.send("?")
+        try tmux.waitFor("step one epoch")
+        try tmux.send("?")
+        try tmux.waitFor("click plane")
         try tmux.send("?")
         try tmux.waitFor(":f EXPR|NAME")
-        try tmux.waitFor("click plane")
-        try tmux.send("Escape")
+        try tmux.send("?")
+        try tmux.waitFor("help closed") { !$0.contains("Commands (3/3)") && $0.contains("x1") }
         try tmux.send("q")
         try tmux.waitFor("GRADLAB_EXIT=0")
 

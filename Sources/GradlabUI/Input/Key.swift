@@ -101,7 +101,6 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     /// Complete the command or function name under the cursor.
     case complete
     case deleteBackward
-    case deleteForward
     case cursorLeft
     case cursorRight
     case lineStart

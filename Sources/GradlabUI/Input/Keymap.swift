@@ -33,7 +33,7 @@ public enum Keymap {
     ] + scrollKeys + [
 
         KeyBinding([.character(":")], .commandLine, "command line (:help lists commands)", group: .app),
-        KeyBinding([.character("?")], .help, "help; again: mouse and commands", group: .app),
+        KeyBinding([.character("?")], .help, "help; again: mouse, commands", group: .app),
         KeyBinding([.escape], .dismiss, "close help", group: .app),
         KeyBinding([.character("q"), .ctrl("c")], .quit, "quit", group: .app),
     ]
@@ -50,23 +50,22 @@ public enum Keymap {
         KeyBinding([.right], .cursorRight, "cursor right", group: .commandLine),
         KeyBinding([.home, .ctrl("a")], .lineStart, "start of the line", group: .commandLine),
         KeyBinding([.end, .ctrl("e")], .lineEnd, "end of the line", group: .commandLine),
-        KeyBinding([.backspace], .deleteBackward, "delete before the cursor", group: .commandLine),
-        KeyBinding([.delete], .deleteForward, "delete under the cursor", group: .commandLine),
+        KeyBinding([.backspace, .delete], .deleteBackward, "delete before the cursor (empty: close)", group: .commandLine),
     ]
 
     /// The replay's go-to prompt (``InputMode/goTo``): digits are typed.
     public static let goTo: [KeyBinding] = [
         KeyBinding([.enter], .submitLine, "go to the epoch typed", group: .commandLine),
         KeyBinding([.escape], .cancelLine, "cancel", group: .commandLine),
-        KeyBinding([.backspace], .deleteBackward, "delete a digit", group: .commandLine),
+        KeyBinding([.backspace, .delete], .deleteBackward, "delete a digit", group: .commandLine),
     ]
 
     /// Mouse gestures (on when the terminal reports the mouse; `--no-mouse`
     /// turns them off). Listed in the help like keys.
     public static let mouse: [KeyBinding] = [
-        KeyBinding(gesture: "click plane", .dropPoint, "new start point there (data lab: parameters there)", group: .mouse),
+        KeyBinding(gesture: "click plane", .dropPoint, "new start point (data lab: the parameters)", group: .mouse),
         KeyBinding(gesture: "right-click", .selectNearest, "select the nearest point (or shift-click)", group: .mouse),
-        KeyBinding(gesture: "wheel", .zoomAtCursor, "zoom the plane around the cursor (Z: domain)", group: .mouse),
+        KeyBinding(gesture: "wheel", .zoomAtCursor, "zoom around the cursor (Z: the domain)", group: .mouse),
         KeyBinding(gesture: "middle-drag", .pan, "pan the plane", group: .mouse),
         KeyBinding(gesture: "click status", .statusClick, "run / pause", group: .mouse),
         KeyBinding(gesture: "click pane", .focusPane, "focus that pane", group: .mouse),

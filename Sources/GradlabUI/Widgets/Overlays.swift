@@ -16,7 +16,6 @@ public struct HelpOverlay: Sendable {
         self.bindings = bindings
         self.title = title
         self.lastMessage = lastMessage
-        if title.hasSuffix("(1/2)") { footer = "? next page, Esc closes" }
     }
 
     private enum Line {

@@ -88,7 +88,11 @@ struct ReplayFrames {
             let i = min(max(selected, 0), points.count - 1)
             let point = points[i]
             var rows: [InspectorRow] = []
-            if let program = valueProgram {
+            // f as of this position (`:f` in the recording changes it).
+            let program = state.function.flatMap { change in
+                (try? Expression.parse(change.expression, variables: ["x1", "x2"])).map { Program.value(of: $0, inputs: ["x1", "x2"]) }
+            } ?? valueProgram
+            if let program {
                 rows.append(InspectorRow("f", compact(program.evaluate([point.x, point.y])[0]), emphasis: .strong))
             }
             let before = previous?.points.flatMap { i < $0.count ? $0[i] : nil }

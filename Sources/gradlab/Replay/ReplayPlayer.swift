@@ -54,7 +54,7 @@ struct ReplayPlayer {
                 if text.count < Self.maxDigits { goToText = text + String(c) }
                 return .handled
             }
-            switch Keymap.action(for: key, in: Keymap.goTo) ?? (key == .delete ? .deleteBackward : nil) {
+            switch Keymap.action(for: key, in: Keymap.goTo) {
             case .deleteBackward?:
                 goToText = String(text.dropLast())
                 return .handled

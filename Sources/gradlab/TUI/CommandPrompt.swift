@@ -85,11 +85,6 @@ struct CommandPrompt {
                     cursor -= 1
                     edited()
                 }
-            case .deleteForward:
-                if cursor < text.count {
-                    text.remove(at: cursor)
-                    edited()
-                }
             default: break
             }
             return .editing

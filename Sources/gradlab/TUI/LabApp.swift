@@ -221,7 +221,7 @@ final class LabApp {
         case .device(let name): driver.send(.setDevice(name))
         case .help:
             view.showHelp = true
-            view.helpPage = 1
+            view.helpPage = 2
         }
         prompt.accept(line)
     }

@@ -41,17 +41,17 @@ extension LabCommand {
     }
 
     static let specs: [Spec] = [
-        Spec(name: "f", form: ":f EXPR|NAME", help: "new landscape f (a name or an expression), keeping the points"),
-        Spec(name: "lr", form: ":lr X", help: "learning rate (every group's under --compare)"),
-        Spec(name: "optimizer", form: ":optimizer NAME [k=v ...]", help: "optimizer, torch names (adam betas... see optimizers.md)"),
-        Spec(name: "points", form: ":points N", help: "restart with N points (same seed)"),
-        Spec(name: "domain", form: ":domain a,b,c,d", help: "restart with starts in x1 a..b, x2 c..d"),
+        Spec(name: "f", form: ":f EXPR|NAME", help: "new landscape f, keeping the points"),
+        Spec(name: "lr", form: ":lr X", help: "learning rate (every group's)"),
+        Spec(name: "optimizer", form: ":optimizer NAME k=v", help: "optimizer and options, torch names"),
+        Spec(name: "points", form: ":points N", help: "restart with N points, same seed"),
+        Spec(name: "domain", form: ":domain a,b,c,d", help: "restart, starts in x1 a..b, x2 c..d"),
         Spec(name: "seed", form: ":seed N", help: "reset with seed N"),
         Spec(name: "epochs-per-frame", form: ":epochs-per-frame N", help: "epochs each frame runs"),
-        Spec(name: "save", form: ":save PATH", help: "save a checkpoint to PATH"),
-        Spec(name: "record", form: ":record PATH|stop", help: "restart from the same starts, recording to PATH; stop ends it"),
-        Spec(name: "theme", form: ":theme NAME", help: "colour theme (dark, light, high-contrast, a file)"),
-        Spec(name: "device", form: ":device NAME", help: "device: cpu, cuda, auto"),
+        Spec(name: "save", form: ":save PATH", help: "save a checkpoint"),
+        Spec(name: "record", form: ":record PATH|stop", help: "record from a restart (x); stop ends it"),
+        Spec(name: "theme", form: ":theme NAME", help: "dark, light, high-contrast, a file"),
+        Spec(name: "device", form: ":device NAME", help: "cpu, cuda or auto"),
         Spec(name: "help", form: ":help", help: "this page"),
     ]
 

@@ -78,9 +78,9 @@ extension FrameBuilder {
         case .focusNext: view.focus = view.focus.next
         case .focusPrevious: view.focus = view.focus.previous
         case .help:
-            // Live: keys, then mouse and commands, then closed; a replay has one page.
-            if view.showHelp, view.helpPage == 0, !view.replay {
-                view.helpPage = 1
+            // Live: keys, the mouse and the prompt, the commands, then closed; a replay has one page.
+            if view.showHelp, view.helpPage < 2, !view.replay {
+                view.helpPage += 1
             } else {
                 view.showHelp.toggle()
                 view.helpPage = 0
