@@ -54,6 +54,20 @@ static inline void gl_mouse_reporting(int on) {
     mousemask(on ? (ALL_MOUSE_EVENTS | REPORT_MOUSE_POSITION) : 0, NULL);
 }
 
+// Bracketed paste: the terminal wraps pasted text in ESC[200~ ... ESC[201~;
+// ncurses learns the two as keys (codes past KEY_MAX), so a paste reads as
+// one event instead of keys that would each do something.
+static inline int gl_key_paste_start(void) { return KEY_MAX + 1; }
+static inline int gl_key_paste_end(void) { return KEY_MAX + 2; }
+static inline void gl_bracketed_paste(int on) {
+    if (on) {
+        define_key("\033[200~", KEY_MAX + 1);
+        define_key("\033[201~", KEY_MAX + 2);
+    }
+    fputs(on ? "\033[?2004h" : "\033[?2004l", stdout);
+    fflush(stdout);
+}
+
 // Reads the pending mouse report. button: 1 left, 2 middle, 3 right,
 // 4 wheel up, 5 wheel down, 0 none (motion); kind: 0 press, 1 release,
 // 2 motion. Returns 0, or -1 when there is none.

@@ -93,7 +93,12 @@ struct MouseTerminalTests {
         try tmux.waitFor(":f himmelblau")
         try tmux.send("Enter")
         screen = try tmux.waitFor("f = himmelblau")
-        try tmux.type(":lr 0.001")
+        // A paste is one event: outside the prompt it runs no keys (this
+        // one would quit), inside it is typed.
+        try tmux.paste("qq")
+        try tmux.waitFor("the paste hint") { $0.contains("paste:") }
+        try tmux.type(":")
+        try tmux.paste("lr 0.001")
         try tmux.send("Enter")
         try tmux.waitFor("lr 0.001 ")
         try tmux.send("Space")

@@ -52,6 +52,8 @@ public final class Terminal {
     private let files: [UnsafeMutablePointer<FILE>]
     private let signals: SignalMonitor?
     private let interactive: Bool
+    /// Whether this is the user's terminal (not ``offscreen(width:height:term:colorMode:)``).
+    var isInteractive: Bool { interactive }
     private var restored = false
     /// The last frame drawn; nil forces a full repaint.
     var previous: Screen?
@@ -100,7 +102,9 @@ public final class Terminal {
         let caps = setUp(environment: environment, utf8: utf8)
         gradlab_terminal_sequence(restoreSequence())
         let signals = SignalMonitor(signals: [SIGINT, SIGTERM, SIGHUP, SIGQUIT])
-        return Terminal(screen: screen, files: [], capabilities: caps, interactive: true, signals: signals)
+        let terminal = Terminal(screen: screen, files: [], capabilities: caps, interactive: true, signals: signals)
+        terminal.setBracketedPaste(true)
+        return terminal
     }
 
     /// A terminal that writes to `/dev/null`: a real ncurses screen with no
@@ -133,12 +137,12 @@ public final class Terminal {
     /// What leaves full-screen mode on an xterm-like terminal (attributes
     /// off, mouse reports off, cursor shown, main screen back), used until
     /// terminfo is loaded.
-    static let fallbackRestoreSequence = "\u{1B}[0m\u{1B}[?1000l\u{1B}[?1002l\u{1B}[?1003l\u{1B}[?1006l\u{1B}[?25h\u{1B}[?1049l"
+    static let fallbackRestoreSequence = "\u{1B}[0m\u{1B}[?1000l\u{1B}[?1002l\u{1B}[?1003l\u{1B}[?1006l\u{1B}[?2004l\u{1B}[?25h\u{1B}[?1049l"
 
     /// The terminal's own sequences for the same (sgr0, cnorm, rmcup), plus
     /// the mouse modes off; the fallback where terminfo has none.
     private static func restoreSequence() -> String {
-        var sequence = "\u{1B}[?1000l\u{1B}[?1002l\u{1B}[?1003l\u{1B}[?1006l"
+        var sequence = "\u{1B}[?1000l\u{1B}[?1002l\u{1B}[?1003l\u{1B}[?1006l\u{1B}[?2004l"
         var found = 0
         for capability in ["sgr0", "cnorm", "rmcup"] {
             guard let value = tigetstr(capability), Int(bitPattern: value) != -1 else { continue }
@@ -181,6 +185,7 @@ public final class Terminal {
         signals?.cancel()
         set_term(screenHandle)
         curs_set(1)
+        if interactive { gl_bracketed_paste(0) }
         endwin()
         if interactive { gradlab_terminal_given_back() }
         if !interactive {

@@ -27,6 +27,10 @@ extension Terminal: TerminalBackend {
         switch code {
         case .function(let value) where value == gl_key_mouse():
             return Self.mouseEvent()
+        case .function(let value) where value == gl_key_paste_start():
+            return readPaste()
+        case .function(let value) where value == gl_key_paste_end():
+            return nil
         case .function(let value):
             guard let key = Self.functionKey(value) else { return nil }
             if key == .resize { return .resize(width: size.width, height: size.height) }
@@ -34,6 +38,22 @@ extension Terminal: TerminalBackend {
         case .character(let value):
             return Self.characterKey(value).map(InputEvent.key)
         }
+    }
+
+    /// The text up to the paste's end marker (or a pause of a second, or
+    /// 1 MB: a terminal that never sends the end does not hang the app).
+    private func readPaste() -> InputEvent {
+        var text = ""
+        while text.utf8.count < 1 << 20, let code = readCode(timeoutMilliseconds: 1000) {
+            switch code {
+            case .function(let value) where value == gl_key_paste_end(): return .paste(text)
+            case .function(let value):
+                if Self.functionKey(value) == .enter { text.append("\n") }
+            case .character(let value):
+                if value == 13 { text.append("\n") } else if let scalar = Unicode.Scalar(value) { text.unicodeScalars.append(scalar) }
+            }
+        }
+        return .paste(text)
     }
 
     /// The pending ncurses mouse report as an event.
@@ -48,6 +68,12 @@ extension Terminal: TerminalBackend {
 
     public func setMouseReporting(_ on: Bool) {
         gl_mouse_reporting(on ? 1 : 0)
+    }
+
+    /// Pastes as one ``InputEvent/paste(_:)`` (bracketed paste mode), for an interactive terminal.
+    public func setBracketedPaste(_ on: Bool) {
+        guard isInteractive else { return }
+        gl_bracketed_paste(on ? 1 : 0)
     }
 }
 

@@ -105,7 +105,8 @@ final class LabApp {
                             }
                         }
                     case .mouse(let report): handle(report)
-                    case .paste, .resize: break
+                    case .paste: explain("paste: : opens the command line, which takes pasted text")
+                    case .resize: break
                     }
                 }
             }
