@@ -159,4 +159,64 @@ struct MouseTests {
         #expect(frame.contains("f = himmelblau"))
         #expect(frame.contains("epoch 3"))
     }
+
+    @Test func aClickOnADataLabsLossPlaneSetsItsParameters() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = directory.appendingPathComponent("linear.json").path
+        var config = LabConfig(lab: .linear)
+        config.device = "cpu"
+        let session = try Session(config: config)
+        let app = await LabApp(session: session, config: config, dataset: await session.dataset, theme: .dark, recordPath: path)
+        let backend = ScriptedBackend(width: 100, height: 30, script: [
+            .wait(milliseconds: 100),
+            .event(.mouse(MouseEvent(.press, .left, column: 20, row: 8))),
+            .event(.key(.character(" "))),
+            .wait(milliseconds: 300),
+        ])
+        #expect(try await app.run(on: backend) == 0)
+        let file = try RunFile.load(path: path)
+        let set = file.events.compactMap { event -> [NamedValues]? in
+            if case .parameters(0, let values) = event { return values } else { return nil }
+        }
+        let values = try #require(set.first)
+        #expect(values.map(\.name) == ["weight", "bias"])
+        // The first epoch starts from the clicked parameters: a headless run from them agrees.
+        let check = try Session(config: config)
+        await check.start()
+        try await check.setParameters(values)
+        let expected = try #require(await check.step(1))
+        // f32: the file holds each Float's shortest text.
+        let floats = { (params: [NamedValues]?) in params?.map { $0.values.map { Float($0) } } }
+        #expect(floats(file.epochs.last?.params) == floats(expected.params))
+        #expect(try #require(backend.lastFrame).lines.last?.contains("epoch 1") == true)
+    }
+
+    @Test func theMouseInAReplayZoomsAndTakesNoPoints() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = directory.appendingPathComponent("replayed.json").path
+        let config = landscape(points: 4)
+        let session = try Session(config: config)
+        await session.attach(try Recorder(path: path, config: config))
+        await session.start()
+        await session.step(5)
+        await session.finish(status: "completed")
+        let file = try RunFile.load(path: path)
+        let (model, _, _) = try await frame(config)
+        let plot = try #require(HitMap(model: model, width: 100, height: 30)?.plot)
+        let (column, row) = (plot.x + plot.width / 2, plot.y + plot.height / 2)
+        let app = ReplayApp(file: file, index: RunIndex(file), name: "replayed.json", dataset: .empty, theme: .dark, recordPath: nil)
+        let backend = ScriptedBackend(width: 100, height: 30, script: [
+            .event(.mouse(MouseEvent(.press, .left, column: column, row: row))),
+            .event(.mouse(MouseEvent(.press, .wheelUp, column: column, row: row))),
+            .event(.mouse(MouseEvent(.press, .wheelUp, column: column, row: row))),
+        ])
+        #expect(try await app.run(on: backend) == 0)
+        let frames = backend.frames.map { $0.lines.joined(separator: "\n") }
+        #expect(frames.contains { $0.contains("click: a recording takes") })
+        // Zoomed in twice about the middle: the x axis no longer ends at the domain's 10.
+        let axis = { (text: String) in text.split(separator: "\n").first { $0.contains("x1│") }.map(String.init) ?? "" }
+        let last = try #require(frames.last)
+        #expect(axis(last) != axis(frames[0]))
+        #expect(!axis(last).contains("10"))
+    }
 }
