@@ -130,16 +130,20 @@ struct MouseTests {
             .event(.key(.character(":"))),
             .event(.paste("f sin(x1")),
             .event(.key(.enter)),
-            .wait(milliseconds: 100),
+            .until(timeoutMilliseconds: 20_000) { $0.lines.joined().contains("expected ')'") },
             .event(.key(.escape)),
             .event(.key(.character(":"))),
             .event(.paste("f himmelblau")),
             .event(.key(.enter)),
             .event(.key(.character(" "))),
-            .wait(milliseconds: 400),
+            .until(timeoutMilliseconds: 20_000) { screen in
+                let text = screen.lines.joined(separator: "\n")
+                return text.contains("f = himmelblau") && text.contains("epoch 3 ")
+            },
         ])
         let status = try await app.run(on: backend)
         #expect(status == 0)
+        #expect(backend.timedOut.isEmpty, "a frame never showed what the script waited for")
         #expect(backend.mouseReporting)
         let file = try RunFile.load(path: path)
         let added = file.events.compactMap { event -> SIMD2<Double>? in
@@ -157,7 +161,7 @@ struct MouseTests {
         #expect(tracks.count == 3 && Set(tracks.map { "\($0)" }).count == 3)
         let frame = try #require(backend.lastFrame).lines.joined(separator: "\n")
         #expect(frame.contains("f = himmelblau"))
-        #expect(frame.contains("epoch 3"))
+        #expect(frame.contains("epoch 3 "))
     }
 
     @Test func aClickOnADataLabsLossPlaneSetsItsParameters() async throws {
@@ -171,9 +175,10 @@ struct MouseTests {
             .wait(milliseconds: 100),
             .event(.mouse(MouseEvent(.press, .left, column: 20, row: 8))),
             .event(.key(.character(" "))),
-            .wait(milliseconds: 300),
+            .until(timeoutMilliseconds: 20_000) { $0.lines.last?.contains("epoch 1 ") == true },
         ])
         #expect(try await app.run(on: backend) == 0)
+        #expect(backend.timedOut.isEmpty)
         let file = try RunFile.load(path: path)
         let set = file.events.compactMap { event -> [NamedValues]? in
             if case .parameters(0, let values) = event { return values } else { return nil }
@@ -188,7 +193,7 @@ struct MouseTests {
         // f32: the file holds each Float's shortest text.
         let floats = { (params: [NamedValues]?) in params?.map { $0.values.map { Float($0) } } }
         #expect(floats(file.epochs.last?.params) == floats(expected.params))
-        #expect(try #require(backend.lastFrame).lines.last?.contains("epoch 1") == true)
+        #expect(try #require(backend.lastFrame).lines.last?.contains("epoch 1 ") == true)
     }
 
     @Test func theMouseInAReplayZoomsAndTakesNoPoints() async throws {
@@ -209,6 +214,7 @@ struct MouseTests {
             .event(.mouse(MouseEvent(.press, .left, column: column, row: row))),
             .event(.mouse(MouseEvent(.press, .wheelUp, column: column, row: row))),
             .event(.mouse(MouseEvent(.press, .wheelUp, column: column, row: row))),
+            .wait(milliseconds: 50),
         ])
         #expect(try await app.run(on: backend) == 0)
         let frames = backend.frames.map { $0.lines.joined(separator: "\n") }

@@ -80,6 +80,10 @@ public actor Session {
     public func attach(_ sink: any EventSink) {
         sinks.append(sink)
         Self.configure(lab, streaming: streaming, sinks: sinks)
+        for extra in dropped {
+            Self.configure(extra, streaming: streaming, sinks: sinks)
+            extra.measuresForInspector = false
+        }
     }
 
     /// Stops sending events to `sink` (`:record stop`); the caller finishes it.
@@ -231,9 +235,20 @@ public actor Session {
             publish(.device(epoch: lab.epoch, name: device.description.name, note: Self.note(device.description)))
         case .success(let device):
             // Parameters, optimizer state and data move; no step is lost.
-            do {
+            do throws(GradlabError) {
                 try lab.move(to: device)
-                for extra in dropped { try extra.move(to: device) }
+                var moved = 0
+                do throws(GradlabError) {
+                    for extra in dropped {
+                        try extra.move(to: device)
+                        moved += 1
+                    }
+                } catch {
+                    // All or nothing: what moved goes back (best effort; it was there a moment ago).
+                    for extra in dropped.prefix(moved) { try? extra.move(to: computeDevice) }
+                    try? lab.move(to: computeDevice)
+                    throw error
+                }
                 computeDevice = device
                 config.device = name
                 publish(.device(epoch: lab.epoch, name: device.description.name, note: Self.note(device.description)))

@@ -78,16 +78,19 @@ extension Terminal: TerminalBackend {
 }
 
 /// A terminal that plays a script: each event is delivered once a frame
-/// has been drawn since the one before (a click needs a frame to land on),
+/// has been drawn since the one before, the first once there is a frame
+/// (a click needs a frame to land on),
 /// and every frame drawn is kept, so a test can read what the user saw.
 /// When the script runs out it delivers `then` (`q` by default) forever.
 @MainActor
 public final class ScriptedBackend: TerminalBackend {
     public enum Step: Sendable {
         case event(InputEvent)
-        /// Delivers nothing until this many frames more have been drawn, or
-        /// `milliseconds` passed (whichever comes first), so training can run.
+        /// Delivers nothing for `milliseconds`, so training can run.
         case wait(milliseconds: Int)
+        /// Delivers nothing until a frame drawn satisfies `condition` (or
+        /// `timeoutMilliseconds` pass; ``timedOut`` then says so).
+        case until(timeoutMilliseconds: Int, _ condition: @Sendable (Screen) -> Bool)
     }
 
     public private(set) var size: (width: Int, height: Int)
@@ -96,8 +99,14 @@ public final class ScriptedBackend: TerminalBackend {
     public private(set) var mouseReporting = false
     private var steps: [Step]
     private let then: InputEvent
-    private var drawnSinceLast = true
+    /// Whether a frame was drawn since the last event (the first event waits for the first frame).
+    private var drawnSinceLast = false
     private var waitingUntil: ContinuousClock.Instant?
+    private var condition: (test: @Sendable (Screen) -> Bool, deadline: ContinuousClock.Instant)?
+    /// Each ``Step/until(timeoutMilliseconds:_:)`` that was never met, by its
+    /// 0-based index in the script.
+    public private(set) var timedOut: [Int] = []
+    private var stepIndex = 0
 
     public init(width: Int = 100, height: Int = 30, capabilities: Capabilities = Capabilities(colorMode: .monochrome, glyphs: .braille),
                 script: [Step], then: InputEvent = .key(.character("q"))) {
@@ -115,11 +124,21 @@ public final class ScriptedBackend: TerminalBackend {
             guard ContinuousClock.now >= until else { return nil }
             waitingUntil = nil
         }
+        if let (test, deadline) = condition {
+            let met = frames.last.map(test) ?? false
+            guard met || ContinuousClock.now >= deadline else { return nil }
+            if !met { timedOut.append(stepIndex - 1) }
+            condition = nil
+        }
         guard drawnSinceLast else { return nil }
         guard !steps.isEmpty else { return then }
+        stepIndex += 1
         switch steps.removeFirst() {
         case .wait(let milliseconds):
             waitingUntil = .now + .milliseconds(milliseconds)
+            return nil
+        case .until(let timeout, let test):
+            condition = (test, .now + .milliseconds(timeout))
             return nil
         case .event(let event):
             drawnSinceLast = false

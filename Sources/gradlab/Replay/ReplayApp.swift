@@ -59,7 +59,7 @@ final class ReplayApp {
         while true {
             if let signal = terminal.pendingSignal { return 128 + signal }
             if let event = terminal.nextEvent(timeoutMilliseconds: 10) {
-                changed = true
+                if !PlaneGestures.isIdleMotion(event, pointer) { changed = true }
                 switch event {
                 case .key(let key):
                     switch player.handle(key, index: frames.index) {
@@ -89,6 +89,7 @@ final class ReplayApp {
     /// The mouse in a replay: the plane's zoom, pan and selection, as live
     /// (a recording cannot take new points).
     private func handleMouse(_ mouse: MouseEvent, on terminal: any TerminalBackend) {
+        if PlaneGestures.isIdleMotion(.mouse(mouse), pointer) { return }
         let run = frames.runView(at: player.position)
         let (width, height) = terminal.size
         let model = frames.model(player: player, view: view, builder: &builder, status: file.status, width: width, height: height)

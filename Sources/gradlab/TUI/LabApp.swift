@@ -91,7 +91,9 @@ final class LabApp {
                 break
             }
             if let event = terminal.nextEvent(timeoutMilliseconds: 10) {
-                viewChanged = true
+                // ncurses asks for every motion (for drags): a move with no
+                // drag in progress changes nothing and draws nothing.
+                if !PlaneGestures.isIdleMotion(event, pointer) { viewChanged = true }
                 if prompt.isOpen {
                     if case .submit(let line) = prompt.handle(event, themes: Theme.availableNames()) { await run(line) }
                 } else {

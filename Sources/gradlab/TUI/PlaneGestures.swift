@@ -22,6 +22,13 @@ enum GestureResult: Equatable {
 /// The mouse on the lab's panes, as ``Keymap/mouse`` lists it: the live lab
 /// and the replay share it (a replay takes no new points or parameters).
 enum PlaneGestures {
+    /// A pointer move with no drag in progress: nothing to do (ncurses'
+    /// any-motion mode reports every move so that a drag can be followed).
+    static func isIdleMotion(_ event: InputEvent, _ pointer: PointerState) -> Bool {
+        guard case .mouse(let mouse) = event, mouse.kind == .motion else { return false }
+        return pointer.panStart == nil
+    }
+
     /// How much one wheel notch zooms (in: the span times this; out: divided).
     static let zoomStep = 0.8
 
