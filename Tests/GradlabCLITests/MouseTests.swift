@@ -130,13 +130,13 @@ struct MouseTests {
             .event(.key(.character(":"))),
             .event(.paste("f sin(x1")),
             .event(.key(.enter)),
-            .until(timeoutMilliseconds: 20_000) { $0.lines.joined().contains("expected ')'") },
+            .until(timeoutMilliseconds: 60_000) { $0.lines.joined().contains("expected ')'") },
             .event(.key(.escape)),
             .event(.key(.character(":"))),
             .event(.paste("f himmelblau")),
             .event(.key(.enter)),
             .event(.key(.character(" "))),
-            .until(timeoutMilliseconds: 20_000) { screen in
+            .until(timeoutMilliseconds: 60_000) { screen in
                 let text = screen.lines.joined(separator: "\n")
                 return text.contains("f = himmelblau") && text.contains("epoch 3 ")
             },
@@ -175,7 +175,7 @@ struct MouseTests {
             .wait(milliseconds: 100),
             .event(.mouse(MouseEvent(.press, .left, column: 20, row: 8))),
             .event(.key(.character(" "))),
-            .until(timeoutMilliseconds: 20_000) { $0.lines.last?.contains("epoch 1 ") == true },
+            .until(timeoutMilliseconds: 60_000) { $0.lines.last?.contains("epoch 1 ") == true },
         ])
         #expect(try await app.run(on: backend) == 0)
         #expect(backend.timedOut.isEmpty)

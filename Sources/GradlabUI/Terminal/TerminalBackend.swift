@@ -1,4 +1,5 @@
 import CNcurses
+import Foundation
 
 /// What an app needs of a terminal: input as ``InputEvent``s, its size and
 /// capabilities, and a place to draw frames. ``Terminal`` (ncurses) is the
@@ -120,6 +121,14 @@ public final class ScriptedBackend: TerminalBackend {
     public var lastFrame: Screen? { frames.last }
 
     public func nextEvent(timeoutMilliseconds: Int) -> InputEvent? {
+        let event = scriptedEvent()
+        // Nothing to deliver: wait as a terminal read does (up to 10 ms), so
+        // the app's loop does not spin while the tasks it waits for run.
+        if event == nil, timeoutMilliseconds > 0 { Thread.sleep(forTimeInterval: Double(min(timeoutMilliseconds, 10)) / 1000) }
+        return event
+    }
+
+    private func scriptedEvent() -> InputEvent? {
         if let until = waitingUntil {
             guard ContinuousClock.now >= until else { return nil }
             waitingUntil = nil
