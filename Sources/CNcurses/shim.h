@@ -43,6 +43,57 @@ static inline int gl_ok(void) { return OK; }
 static inline FILE *gl_stdout(void) { return stdout; }
 static inline FILE *gl_stdin(void) { return stdin; }
 
+// Mouse input (the input side; see TerminalBackend.swift).
+static inline int gl_key_mouse(void) { return KEY_MOUSE; }
+
+// Turns mouse reports on (every button, the wheel, motion for drags) or off.
+// mouseinterval(0): presses and releases arrive as they happen, never held
+// back to be merged into clicks.
+static inline void gl_mouse_reporting(int on) {
+    mouseinterval(0);
+    mousemask(on ? (ALL_MOUSE_EVENTS | REPORT_MOUSE_POSITION) : 0, NULL);
+}
+
+// Bracketed paste: the terminal wraps pasted text in ESC[200~ ... ESC[201~;
+// ncurses learns the two as keys (codes past KEY_MAX), so a paste reads as
+// one event instead of keys that would each do something.
+static inline int gl_key_paste_start(void) { return KEY_MAX + 1; }
+static inline int gl_key_paste_end(void) { return KEY_MAX + 2; }
+static inline void gl_bracketed_paste(int on) {
+    if (on) {
+        define_key("\033[200~", KEY_MAX + 1);
+        define_key("\033[201~", KEY_MAX + 2);
+    }
+    fputs(on ? "\033[?2004h" : "\033[?2004l", stdout);
+    fflush(stdout);
+}
+
+// Reads the pending mouse report. button: 1 left, 2 middle, 3 right,
+// 4 wheel up, 5 wheel down, 0 none (motion); kind: 0 press, 1 release,
+// 2 motion. Returns 0, or -1 when there is none.
+static inline int gl_read_mouse(int *x, int *y, int *button, int *kind, int *shift, int *control) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return -1;
+    mmask_t b = event.bstate;
+    *x = event.x;
+    *y = event.y;
+    *shift = (b & BUTTON_SHIFT) != 0;
+    *control = (b & BUTTON_CTRL) != 0;
+    *button = 0;
+    *kind = 2;
+    if (b & (BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON1_TRIPLE_CLICKED)) { *button = 1; *kind = 0; }
+    else if (b & BUTTON1_RELEASED) { *button = 1; *kind = 1; }
+    else if (b & (BUTTON2_PRESSED | BUTTON2_CLICKED | BUTTON2_DOUBLE_CLICKED | BUTTON2_TRIPLE_CLICKED)) { *button = 2; *kind = 0; }
+    else if (b & BUTTON2_RELEASED) { *button = 2; *kind = 1; }
+    else if (b & (BUTTON3_PRESSED | BUTTON3_CLICKED | BUTTON3_DOUBLE_CLICKED | BUTTON3_TRIPLE_CLICKED)) { *button = 3; *kind = 0; }
+    else if (b & BUTTON3_RELEASED) { *button = 3; *kind = 1; }
+    else if (b & BUTTON4_PRESSED) { *button = 4; *kind = 0; }
+#if NCURSES_MOUSE_VERSION > 1
+    else if (b & BUTTON5_PRESSED) { *button = 5; *kind = 0; }
+#endif
+    return 0;
+}
+
 // Whether the active LC_CTYPE encodes text as UTF-8 (call after setlocale).
 // With a non-UTF-8 locale ncurses draws braille and box drawing as blanks.
 static inline int gl_locale_is_utf8(void) {

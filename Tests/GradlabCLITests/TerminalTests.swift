@@ -25,7 +25,7 @@ struct TerminalTests {
 
         try tmux.send("?")
         try tmux.waitFor("step one epoch")
-        try tmux.send("?")
+        try tmux.send("Escape")
         try tmux.waitFor("help closed") { !$0.contains("step one epoch") }
 
         try tmux.resize(width: 90, height: 30)

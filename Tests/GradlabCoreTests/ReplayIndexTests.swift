@@ -40,6 +40,7 @@ struct ReplayIndexTests {
             case .device: return "dev"
             case .reset: return "reset"
             case .divergence: return "div"
+            case .function, .pointAdded, .parameters, .configure: return "manipulation"
             }
         }
         #expect(kinds.prefix(index.eventCounts[2]).last == "e2")

@@ -35,6 +35,13 @@ public final class TmuxSession {
         try tmux(["send-keys", "-t", name, "-l", text])
     }
 
+    /// Pastes `text` as a terminal does: bracketed (ESC[200~ … ESC[201~)
+    /// when the program asked for bracketed paste mode.
+    public func paste(_ text: String) throws {
+        try tmux(["set-buffer", "-b", "gradlab-paste", text])
+        try tmux(["paste-buffer", "-p", "-b", "gradlab-paste", "-t", name])
+    }
+
     /// Types a shell command line and presses Enter.
     public func enter(_ line: String) throws {
         try type(line)

@@ -46,6 +46,12 @@ protocol Lab: AnyObject {
     /// Moves parameters, optimizer state and data to `device` (the TUI's
     /// `d`); on failure nothing has changed.
     func move(to device: any ComputeDevice) throws(GradlabError)
+    /// Every parameter as the device buffer holds them (group after group).
+    var parameterSnapshot: [Double] { get }
+    /// Overwrites every parameter (a snapshot of a lab of the same shape) and
+    /// the epoch count, keeping the optimizer state: the `:f` switch, a
+    /// click that sets a data lab's parameters.
+    func setParameterSnapshot(_ values: [Double], epoch: Int) throws(GradlabError)
 }
 
 /// One parameter as the inspector shows it.

@@ -118,6 +118,18 @@ class TrainableLab<T: ProgramScalar> {
         (try? device.read(parameters, range: range)) ?? []
     }
 
+    var parameterSnapshot: [Double] { parameterValues(0..<parameterCount).map { Double($0) } }
+
+    func setParameterSnapshot(_ values: [Double], epoch: Int) throws(GradlabError) {
+        guard values.count == parameterCount else {
+            throw GradlabError("\(values.count) parameter values for a lab of \(parameterCount)")
+        }
+        let converted = values.map { T($0) }
+        let (device, parameters) = (self.device, self.parameters)
+        try onDevice { () throws(DeviceError) in try device.write(converted, to: parameters) }
+        self.epoch = epoch
+    }
+
     /// The parameters under their checkpoint names (for `--save`).
     func namedParameters(_ names: [String]) -> [NamedValues] {
         let values = parameterValues(0..<parameterCount)

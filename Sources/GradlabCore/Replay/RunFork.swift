@@ -81,6 +81,18 @@ public enum RunFork {
                 try await session.reset(seed: seed)
             case .divergence:
                 continue
+            case .function(_, let expression, let name, let domain):
+                try await flush()
+                try await session.setFunction(expression, name: name, domain: domain)
+            case .pointAdded(_, let point):
+                try await flush()
+                try await session.addPoint(point)
+            case .parameters(_, let values):
+                try await flush()
+                try await session.setParameters(values)
+            case .configure(_, let points, let domain):
+                try await flush()
+                try await session.reconfigure(points: points, domain: domain)
             }
         }
         try await flush()

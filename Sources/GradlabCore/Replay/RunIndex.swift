@@ -31,6 +31,7 @@ public struct RunIndex: Sendable {
     private let optimizers: Timeline<OptimizerConfig>
     private let devices: Timeline<Device>
     private let changes: Timeline<Event>
+    private let functions: Timeline<FunctionChange>
 
     private struct Device: Sendable {
         var name: String
@@ -45,6 +46,7 @@ public struct RunIndex: Sendable {
         var pendingResets: [Int] = []
         var learningRates = Timeline<Double>(), optimizers = Timeline<OptimizerConfig>()
         var devices = Timeline<Device>(), changes = Timeline<Event>()
+        var functions = Timeline<FunctionChange>()
         var resets: [Event] = []
         eventPositions.reserveCapacity(file.events.count)
         for (eventIndex, event) in file.events.enumerated() {
@@ -81,7 +83,11 @@ public struct RunIndex: Sendable {
                 // The start's device line is not news (the inspector shows its note).
                 if !records.isEmpty { changes.append(event, at: current) }
                 eventPositions.append(current)
-            case .divergence:
+            case .divergence, .pointAdded, .parameters, .configure:
+                changes.append(event, at: current)
+                eventPositions.append(current)
+            case .function(_, let expression, let name, let domain):
+                functions.append(FunctionChange(expression: expression, name: name, domain: domain), at: current)
                 changes.append(event, at: current)
                 eventPositions.append(current)
             }
@@ -91,6 +97,7 @@ public struct RunIndex: Sendable {
         self.optimizers = optimizers
         self.devices = devices
         self.changes = changes
+        self.functions = functions
 
         // Events up to each position: positions only grow along the file.
         var counts = [Int](repeating: file.events.count, count: records.count)
@@ -146,9 +153,23 @@ public struct RunIndex: Sendable {
         optimizer.lr = lr
         let device = devices.last(atOrBefore: position)?.value
         let change = changes.last(atOrBefore: position)
-        return ReplayState(position: position, record: records[position], learningRate: lr, optimizer: optimizer,
-                           device: device?.name ?? "", deviceNote: device?.note,
-                           lastChange: change?.value, lastChangePosition: change?.position)
+        var state = ReplayState(position: position, record: records[position], learningRate: lr, optimizer: optimizer,
+                                device: device?.name ?? "", deviceNote: device?.note,
+                                lastChange: change?.value, lastChangePosition: change?.position)
+        state.function = functions.last(atOrBefore: position)?.value
+        return state
+    }
+
+    /// How many points were dropped on the plane up to `position` in its
+    /// segment (a reset clears them).
+    public func droppedPoints(at position: Int) -> Int {
+        let position = clamp(position)
+        let start = segment(containing: position).lowerBound
+        var count = 0
+        for index in changes.positions.indices where changes.positions[index] >= start && changes.positions[index] <= position {
+            if case .pointAdded = changes.values[index] { count += 1 }
+        }
+        return count
     }
 
     /// The position of `epoch`: in the segment of `current` when it holds that
@@ -201,9 +222,24 @@ public struct ReplayState: Sendable, Equatable {
     /// before this position, and the position it belongs to.
     public var lastChange: Event?
     public var lastChangePosition: Int?
+    /// The landscape's f as of this position, when `:f` changed it.
+    public var function: FunctionChange?
 
     /// The epoch shown (the record's).
     public var epoch: Int { record.epoch }
+}
+
+/// A landscape's f as a `function` event set it.
+public struct FunctionChange: Sendable, Equatable {
+    public var expression: String
+    public var name: String?
+    public var domain: [Double]
+
+    public init(expression: String, name: String?, domain: [Double]) {
+        self.expression = expression
+        self.name = name
+        self.domain = domain
+    }
 }
 
 /// Values that change at positions, for "the value as of position p".

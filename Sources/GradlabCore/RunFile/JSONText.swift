@@ -115,6 +115,30 @@ extension Event {
             json.key("type", first: true); json.string("divergence")
             json.key("epoch"); json.raw(String(epoch))
             json.key("message"); json.string(message)
+        case .function(let epoch, let expression, let name, let domain):
+            json.key("type", first: true); json.string("function")
+            json.key("epoch"); json.raw(String(epoch))
+            json.key("function"); json.string(expression)
+            if let name { json.key("name"); json.string(name) }
+            json.key("domain"); json.raw("[" + domain.map(formatNumber).joined(separator: ",") + "]")
+        case .pointAdded(let epoch, let point):
+            json.key("type", first: true); json.string("point")
+            json.key("epoch"); json.raw(String(epoch))
+            json.key("point"); json.raw("[" + formatNumber(point.x) + "," + formatNumber(point.y) + "]")
+        case .parameters(let epoch, let values):
+            json.key("type", first: true); json.string("params")
+            json.key("epoch"); json.raw(String(epoch))
+            json.key("params"); json.raw("{")
+            for (i, param) in values.enumerated() {
+                json.key(param.name, first: i == 0)
+                json.raw("[" + param.values.map(formatNumber).joined(separator: ",") + "]")
+            }
+            json.raw("}")
+        case .configure(let epoch, let points, let domain):
+            json.key("type", first: true); json.string("configure")
+            json.key("epoch"); json.raw(String(epoch))
+            if let points { json.key("points"); json.raw(String(points)) }
+            if let domain { json.key("domain"); json.raw("[" + domain.map(formatNumber).joined(separator: ",") + "]") }
         }
         json.raw("}")
         return json.text

@@ -196,6 +196,28 @@ public struct RunFile: Sendable {
             return .reset(epoch: epoch, seed: seed)
         case .divergence(let message):
             return .divergence(epoch: epoch, message: message)
+        case .function(let expression, let name, let domain):
+            guard let expression, !expression.isEmpty else { throw fail("function event has no string \"function\"") }
+            guard let domain, domain.count == 4, domain.allSatisfy(\.isFinite), domain[0] < domain[1], domain[2] < domain[3] else {
+                throw fail("function event's \"domain\" is not 4 finite numbers [x1 min, x1 max, x2 min, x2 max]")
+            }
+            return .function(epoch: epoch, expression: expression, name: name, domain: domain)
+        case .point(let point):
+            guard let point, point.count == 2, point.allSatisfy(\.isFinite) else {
+                throw fail("point event's \"point\" is not 2 finite numbers [x1, x2]")
+            }
+            return .pointAdded(epoch: epoch, point: SIMD2(point[0], point[1]))
+        case .parameters(let values):
+            guard let values, values.allSatisfy({ !$0.values.isEmpty && $0.values.allSatisfy(\.isFinite) }) else {
+                throw fail("params event's \"params\" is not an object of arrays of finite numbers")
+            }
+            return .parameters(epoch: epoch, values: values)
+        case .configure(let points, let domain):
+            if let points, (points ?? 0) < 1 { throw fail("configure event's \"points\" is not a positive integer") }
+            if let domain, !(domain.map { $0.count == 4 && $0.allSatisfy(\.isFinite) && $0[0] < $0[1] && $0[2] < $0[3] } ?? false) {
+                throw fail("configure event's \"domain\" is not 4 finite numbers [x1 min, x1 max, x2 min, x2 max]")
+            }
+            return .configure(epoch: epoch, points: points ?? nil, domain: domain ?? nil)
         case .end, .other:
             throw fail("unknown event type '\(type)'")
         }

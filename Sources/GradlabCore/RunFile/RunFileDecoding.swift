@@ -68,6 +68,11 @@ struct EventLine: Decodable {
         /// nil when `seed` is present but not a valid UInt32.
         case reset(seed: UInt32?)
         case divergence(message: String)
+        /// nil fields: present but not valid (the reader names them).
+        case function(expression: String?, name: String?, domain: [Double]?)
+        case point([Double]?)
+        case parameters([NamedValues]?)
+        case configure(points: Int??, domain: [Double]??)
         case end(status: String?)
         case other
     }
@@ -75,6 +80,7 @@ struct EventLine: Decodable {
     private enum Keys: String, CodingKey {
         case type, epoch, loss, trainLoss, testLoss, params, points, summary, diverged, groupLoss, lambdaMax
         case lr, lrs, optimizer, device, note, seed, message, status
+        case function, name, domain, point
     }
 
     /// Parameter names in the labs' order (JSON objects are unordered once parsed).
@@ -104,6 +110,26 @@ struct EventLine: Decodable {
             }
         case "divergence":
             fields = .divergence(message: (try? c.decode(String.self, forKey: .message)) ?? "diverged")
+        case "function":
+            fields = .function(expression: try? c.decode(String.self, forKey: .function),
+                               name: try? c.decode(String.self, forKey: .name),
+                               domain: try? c.decode([Double].self, forKey: .domain))
+        case "point":
+            fields = .point(try? c.decode([Double].self, forKey: .point))
+        case "params":
+            if let params = try? c.nestedContainer(keyedBy: AnyKey.self, forKey: .params) {
+                let rank = { (name: String) in (Self.parameterOrder.firstIndex(of: name) ?? Self.parameterOrder.count, name) }
+                let names = params.allKeys.map(\.stringValue).sorted { rank($0) < rank($1) }
+                let values = names.map { name in (name, try? params.decode([Double].self, forKey: AnyKey(stringValue: name))) }
+                fields = .parameters(values.allSatisfy { $0.1 != nil } && !values.isEmpty
+                                     ? values.map { NamedValues($0.0, $0.1 ?? []) } : nil)
+            } else {
+                fields = .parameters(nil)
+            }
+        case "configure":
+            // Absent: unchanged (nil); present but not valid: .some(nil).
+            fields = .configure(points: c.contains(.points) ? .some(try? c.decode(Int.self, forKey: .points)) : nil,
+                                domain: c.contains(.domain) ? .some(try? c.decode([Double].self, forKey: .domain)) : nil)
         case "end":
             fields = .end(status: try? c.decode(String.self, forKey: .status))
         default:

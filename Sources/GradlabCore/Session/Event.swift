@@ -17,13 +17,25 @@ public enum Event: Sendable, Equatable {
     case reset(epoch: Int, seed: UInt32)
     /// Loss or parameters became NaN or infinite.
     case divergence(epoch: Int, message: String)
+    /// The landscape's f changed (`:f`): the points keep their positions,
+    /// the optimizer state starts fresh; `domain` is the plane's from now on.
+    case function(epoch: Int, expression: String, name: String?, domain: [Double])
+    /// A start point joined the run (a click on the plane): under
+    /// `--compare` one point per group, each from fresh optimizer state.
+    case pointAdded(epoch: Int, point: SIMD2<Double>)
+    /// A data lab's parameters were set (a click on its loss plane).
+    case parameters(epoch: Int, values: [NamedValues])
+    /// The point count or the domain changed (`:points`, `:domain`); applies
+    /// from the reset that follows.
+    case configure(epoch: Int, points: Int?, domain: [Double]?)
 
     /// The epoch the event belongs to.
     public var epoch: Int {
         switch self {
         case .epoch(let record): return record.epoch
         case .learningRate(let epoch, _), .groupLearningRates(let epoch, _), .optimizer(let epoch, _), .device(let epoch, _, _),
-             .reset(let epoch, _), .divergence(let epoch, _):
+             .reset(let epoch, _), .divergence(let epoch, _), .function(let epoch, _, _, _), .pointAdded(let epoch, _),
+             .parameters(let epoch, _), .configure(let epoch, _, _):
             return epoch
         }
     }

@@ -80,6 +80,20 @@ public actor Session {
     public func attach(_ sink: any EventSink) {
         sinks.append(sink)
         Self.configure(lab, streaming: streaming, sinks: sinks)
+        for extra in dropped {
+            Self.configure(extra, streaming: streaming, sinks: sinks)
+            extra.measuresForInspector = false
+        }
+    }
+
+    /// Stops sending events to `sink` (`:record stop`); the caller finishes it.
+    public func detach(_ sink: any EventSink) {
+        sinks.removeAll { $0 === sink }
+        Self.configure(lab, streaming: streaming, sinks: sinks)
+        for extra in dropped {
+            Self.configure(extra, streaming: streaming, sinks: sinks)
+            extra.measuresForInspector = false
+        }
     }
 
     /// Tells a lab what its observers read: the inspector's measures when
@@ -94,7 +108,7 @@ public actor Session {
     public func start() -> EpochRecord {
         rerun = RerunLog(base: config, checkpoint: rerun.checkpoint)
         publish(.device(epoch: 0, name: device.name, note: Self.note(device)))
-        let record = recordOrStop { () throws(GradlabError) in try lab.startRecord() }
+        let record = recordOrStop { () throws(GradlabError) in try everyRecord(starting: true) }
         latest = record
         publish(.epoch(record))
         return record
@@ -107,7 +121,7 @@ public actor Session {
         var last: EpochRecord?
         for _ in 0..<max(0, epochs) {
             if isDiverged { break }
-            let record = recordOrStop { () throws(GradlabError) in try lab.runEpoch() }
+            let record = recordOrStop { () throws(GradlabError) in try everyRecord(starting: false) }
             last = record
             latest = record
             publish(.epoch(record))
@@ -148,6 +162,7 @@ public actor Session {
         try next.validate()
         config.optimizer = next
         lab.setLearningRate(lr)
+        for extra in dropped { extra.setLearningRate(lr) }
         rerun.commands.append((lab.epoch, .learningRate(lr)))
         publish(.learningRate(epoch: lab.epoch, lr: lr))
     }
@@ -192,6 +207,7 @@ public actor Session {
         config.compare = next
         config.optimizer.lr = lrs[0]
         lab.setGroupLearningRates(lrs)
+        for extra in dropped { extra.setGroupLearningRates(lrs) }
         rerun.commands.append((lab.epoch, .groupLearningRates(lrs)))
         publish(.groupLearningRates(epoch: lab.epoch, lrs: lrs))
     }
@@ -205,6 +221,7 @@ public actor Session {
         }
         config.optimizer = optimizer
         lab.setOptimizer(optimizer)
+        for extra in dropped { extra.setOptimizer(optimizer) }
         rerun.commands.append((lab.epoch, .optimizer(optimizer)))
         publish(.optimizer(epoch: lab.epoch, config: optimizer))
     }
@@ -218,8 +235,20 @@ public actor Session {
             publish(.device(epoch: lab.epoch, name: device.description.name, note: Self.note(device.description)))
         case .success(let device):
             // Parameters, optimizer state and data move; no step is lost.
-            do {
+            do throws(GradlabError) {
                 try lab.move(to: device)
+                var moved = 0
+                do throws(GradlabError) {
+                    for extra in dropped {
+                        try extra.move(to: device)
+                        moved += 1
+                    }
+                } catch {
+                    // All or nothing: what moved goes back (best effort; it was there a moment ago).
+                    for extra in dropped.prefix(moved) { try? extra.move(to: computeDevice) }
+                    try? lab.move(to: computeDevice)
+                    throw error
+                }
                 computeDevice = device
                 config.device = name
                 publish(.device(epoch: lab.epoch, name: device.description.name, note: Self.note(device.description)))
@@ -239,6 +268,7 @@ public actor Session {
         next.seed = seed
         lab = try makeLab(next, device: computeDevice)
         Self.configure(lab, streaming: streaming, sinks: sinks)
+        dropped = []
         config = next
         divergenceReported = false
         rerun = RerunLog(base: next)
@@ -289,6 +319,7 @@ public actor Session {
         let settings = config
         lab = try makeLab(log.base, device: computeDevice)
         Self.configure(lab, streaming: streaming, sinks: sinks)
+        dropped = []
         if let checkpoint = log.checkpoint { try lab.restore(checkpoint) }
         config = log.base
         config.device = settings.device
@@ -310,6 +341,9 @@ public actor Session {
             case .learningRate(let lr): try setLearningRate(lr)
             case .groupLearningRates(let lrs): try setGroupLearningRates(lrs)
             case .optimizer(let optimizer): try setOptimizer(optimizer)
+            case .function(let expression, let name, let domain): try setFunction(expression, name: name, domain: domain)
+            case .addPoint(let point): try addPoint(point)
+            case .parameters(let values): try setParameters(values)
             }
         }
         while lab.epoch < target, !isDiverged {
@@ -324,8 +358,164 @@ public actor Session {
         return lab.epoch
     }
 
+    /// The inspector's view of point `selectedPoint` (landscape: group g's
+    /// point i is `g * perGroup + i`, the lab's points of a group first,
+    /// then its dropped ones).
     public func inspect(selectedPoint: Int = 0) -> LabInspection {
-        lab.inspect(selectedPoint: selectedPoint)
+        guard !dropped.isEmpty else { return lab.inspect(selectedPoint: selectedPoint) }
+        let count = pointsPerGroup, per = count + dropped.count, groups = config.groups.count
+        let index = min(max(selectedPoint, 0), per * groups - 1)
+        let g = index / per, i = index % per
+        var inspection = i < count ? lab.inspect(selectedPoint: g * count + i) : dropped[i - count].inspect(selectedPoint: g)
+        inspection.selectedPoint = index
+        inspection.pointCount = per * groups
+        return inspection
+    }
+
+    /// The lab's own points per group (the landscape's; dropped ones not counted).
+    private var pointsPerGroup: Int { config.starts?.count ?? config.points }
+
+    // MARK: - Direct manipulation (the TUI's mouse and `:` commands)
+
+    /// Points dropped on the plane since the start or the last reset: each a
+    /// lab of one point (one per group under `--compare`) from fresh
+    /// optimizer state, stepped with the main lab, its points joined to the
+    /// main lab's in each record (after each group's tracked points).
+    private var dropped: [any Lab] = []
+
+    /// The most points that can be dropped on one run.
+    public static let droppedLimit = 64
+
+    /// How many points have been dropped since the start or the last reset.
+    public var droppedCount: Int { dropped.count }
+
+    /// Adds a start point at `point` (landscape): it descends with the
+    /// current optimizer from fresh state and joins the loss, the records
+    /// and the inspector.
+    public func addPoint(_ point: SIMD2<Double>) throws(GradlabError) {
+        guard config.lab == .landscape else { throw GradlabError("points can be added to the landscape only") }
+        guard point.x.isFinite, point.y.isFinite else { throw GradlabError("a point needs finite coordinates") }
+        guard dropped.count < Self.droppedLimit else {
+            throw GradlabError("at most \(Self.droppedLimit) dropped points; R or x starts over")
+        }
+        var single = config
+        single.starts = [[point.x, point.y]]
+        single.points = 1
+        single.trackedPoints = 1
+        let extra = try makeLab(single, device: computeDevice)
+        Self.configure(extra, streaming: streaming, sinks: sinks)
+        extra.measuresForInspector = false
+        _ = try extra.startRecord()
+        dropped.append(extra)
+        rerun.commands.append((lab.epoch, .addPoint(point)))
+        publish(.pointAdded(epoch: lab.epoch, point: point))
+    }
+
+    /// Replaces the landscape's f (`:f`): the points keep their positions
+    /// (dropped ones too) and the epoch count; the optimizer state starts
+    /// fresh, as for a new optimizer. `domain` is the plane's from now on.
+    public func setFunction(_ expression: String, name: String?, domain: [Double]) throws(GradlabError) {
+        guard config.lab == .landscape else { throw GradlabError("f: only the landscape has a function to change (a data lab's loss is its model's)") }
+        guard domain.count == 4, domain.allSatisfy(\.isFinite), domain[0] < domain[1], domain[2] < domain[3] else {
+            throw GradlabError("f: the domain must be 4 finite numbers, min below max")
+        }
+        var next = config
+        next.function = expression
+        next.functionName = name
+        next.domain = domain
+        let rebuilt = try makeLab(next, device: computeDevice)
+        try rebuilt.setParameterSnapshot(lab.parameterSnapshot, epoch: lab.epoch)
+        var rebuiltDropped: [any Lab] = []
+        for extra in dropped {
+            var single = extra.config
+            single.function = expression
+            single.functionName = name
+            single.domain = domain
+            let fresh = try makeLab(single, device: computeDevice)
+            try fresh.setParameterSnapshot(extra.parameterSnapshot, epoch: extra.epoch)
+            rebuiltDropped.append(fresh)
+        }
+        lab = rebuilt
+        Self.configure(lab, streaming: streaming, sinks: sinks)
+        for extra in rebuiltDropped {
+            Self.configure(extra, streaming: streaming, sinks: sinks)
+            extra.measuresForInspector = false
+        }
+        dropped = rebuiltDropped
+        config = next
+        curvatureProbe = CurvatureProbe()
+        rerun.commands.append((lab.epoch, .function(expression, name: name, domain: domain)))
+        // The next epoch's record is the first on the new f (no record here:
+        // one epoch, one record, as a replay and a fork count them).
+        publish(.function(epoch: lab.epoch, expression: expression, name: name, domain: domain))
+    }
+
+    /// Sets a data lab's parameters by name (a click on its loss plane),
+    /// keeping the optimizer state.
+    public func setParameters(_ values: [NamedValues]) throws(GradlabError) {
+        guard config.lab != .landscape else { throw GradlabError("the landscape's parameters are its points (a click adds one)") }
+        var snapshot = lab.parameterSnapshot
+        let names = config.parameterNames
+        guard snapshot.count == names.count else { throw GradlabError("this lab's parameters cannot be set one by one") }
+        for value in values {
+            guard let index = names.firstIndex(of: value.name), let number = value.values.first, number.isFinite else {
+                throw GradlabError("unknown or non-finite parameter '\(value.name)' (names: \(names.joined(separator: ", ")))")
+            }
+            snapshot[index] = number
+        }
+        try lab.setParameterSnapshot(snapshot, epoch: lab.epoch)
+        rerun.commands.append((lab.epoch, .parameters(values)))
+        publish(.parameters(epoch: lab.epoch, values: values))
+    }
+
+    /// Changes the point count or the domain for the next reset (`:points`,
+    /// `:domain`, followed by one).
+    public func reconfigure(points: Int?, domain: [Double]?) throws(GradlabError) {
+        var next = config
+        if let points { next.points = points; next.starts = nil }
+        if let domain { next.domain = domain }
+        try next.validate()
+        config = next
+        publish(.configure(epoch: lab.epoch, points: points, domain: domain))
+    }
+
+    /// The start record (or the next epoch's) of the lab and every dropped point, joined.
+    private func everyRecord(starting: Bool) throws(GradlabError) -> EpochRecord {
+        let main = starting ? try lab.startRecord() : try lab.runEpoch()
+        var extra: [EpochRecord] = []
+        for point in dropped { extra.append(starting ? try point.startRecord() : try point.runEpoch()) }
+        return joined(main, extra)
+    }
+
+    /// The main lab's record with the dropped points' joined in: each
+    /// group's points then its dropped ones; each group's loss the mean over
+    /// all its points.
+    private func joined(_ main: EpochRecord, _ extra: [EpochRecord]) -> EpochRecord {
+        guard !extra.isEmpty, let points = main.points else { return main }
+        let groups = config.groups.count, count = Double(pointsPerGroup)
+        let tracked = points.count / max(groups, 1)
+        var record = main
+        var merged: [SIMD2<Double>] = []
+        merged.reserveCapacity(points.count + extra.count * groups)
+        var groupLoss: [Double] = []
+        for g in 0..<groups {
+            merged += points[(g * tracked)..<((g + 1) * tracked)]
+            var sum = (main.groupLoss?[g] ?? main.loss) * count
+            for e in extra {
+                merged.append(e.points.flatMap { g < $0.count ? $0[g] : nil } ?? SIMD2(.nan, .nan))
+                sum += e.groupLoss?[g] ?? e.loss
+            }
+            groupLoss.append(sum / (count + Double(extra.count)))
+        }
+        record.points = merged
+        record.loss = groupLoss.reduce(0, +) / Double(groupLoss.count)
+        if groups > 1 {
+            record.groupLoss = groupLoss
+            record.diverged = groupLoss.allSatisfy { !$0.isFinite }
+        } else {
+            record.diverged = !record.loss.isFinite || !merged.allSatisfy { $0.x.isFinite && $0.y.isFinite }
+        }
+        return record
     }
 
     public var dataset: LabDataset { lab.dataset }
@@ -365,6 +555,9 @@ private struct RerunLog {
         case learningRate(Double)
         case groupLearningRates([Double])
         case optimizer(OptimizerConfig)
+        case function(String, name: String?, domain: [Double])
+        case addPoint(SIMD2<Double>)
+        case parameters([NamedValues])
     }
 
     var base: LabConfig

@@ -32,6 +32,10 @@ public struct DashboardModel: Sendable {
     public var focus: DashboardFocus
     /// The last status message, shown whole in the help overlay.
     public var lastMessage: String?
+    /// The help's page: 0 the keys, 1 the mouse and the `:` prompt's keys, 2 the `:` commands.
+    public var helpPage = 0
+    /// The `:` commands, listed on the help's third page (the app's table).
+    public var commandHelp: [KeyBinding] = []
 
     public init(status: StatusBar, main: MainView, loss: LossChart, inspector: Inspector,
                 showHelp: Bool = false, focus: DashboardFocus = .main) {
@@ -123,7 +127,14 @@ public enum Dashboard {
         inspector.render(into: &screen, area: panes.inspector, theme: theme, caps: caps)
         model.status.render(into: &screen, area: panes.status, theme: theme, caps: caps)
         if model.showHelp {
-            HelpOverlay(lastMessage: model.lastMessage).render(into: &screen, area: screen.bounds.inset(top: 0, bottom: 1), theme: theme, caps: caps)
+            var overlay: HelpOverlay
+            switch model.helpPage {
+            case 0: overlay = HelpOverlay(title: "Keys (1/3)", lastMessage: model.lastMessage)
+            case 1: overlay = HelpOverlay(bindings: Keymap.mouse + Keymap.commandLine, title: "Mouse and the : prompt (2/3)")
+            default: overlay = HelpOverlay(bindings: model.commandHelp, title: "Commands (3/3)")
+            }
+            if model.helpPage < 2 { overlay.footer = "? next page, Esc closes" }
+            overlay.render(into: &screen, area: screen.bounds.inset(top: 0, bottom: 1), theme: theme, caps: caps)
         }
     }
 

@@ -94,6 +94,45 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     case exportFigures
     /// Write the screen as it is, in colour, as an SVG of text cells.
     case captureScreen
+    /// Open the `:` command line.
+    case commandLine
+    // The command line's and the go-to prompt's editing (``Keymap/commandLine``).
+    /// Run the line (the command, or the epoch to go to).
+    case submitLine
+    /// Leave the prompt, changing nothing.
+    case cancelLine
+    case historyPrevious
+    case historyNext
+    /// Complete the command or function name under the cursor.
+    case complete
+    case deleteBackward
+    case cursorLeft
+    case cursorRight
+    case lineStart
+    case lineEnd
+    // Mouse gestures (``Keymap/mouse``): the help lists them with the keys.
+    /// Click on the plane: a new start point there (a data lab: the parameters there).
+    case dropPoint
+    /// Right-click (or shift-click) on the plane: select the nearest point.
+    case selectNearest
+    /// Wheel on the plane: zoom around the cursor.
+    case zoomAtCursor
+    /// Middle-drag on the plane: pan.
+    case pan
+    /// Click on the status bar: run / pause.
+    case statusClick
+    /// Click on a pane: focus it.
+    case focusPane
+}
+
+/// Which table the keys are looked up in: the app's input mode.
+public enum InputMode: String, Hashable, Sendable, CaseIterable {
+    /// The panes: ``Keymap/default`` (``Keymap/replay`` in a replay).
+    case normal
+    /// Typing a `:` command (``Keymap/commandLine``).
+    case commandLine
+    /// Typing an epoch to go to in a replay (``Keymap/goTo``).
+    case goTo
 }
 
 /// Sections of the help screen.
@@ -106,6 +145,11 @@ public enum KeyGroup: String, Hashable, Sendable, CaseIterable {
     case view = "View"
     case navigation = "Navigation"
     case app = "App"
+    case mouse = "Mouse"
+    /// Editing keys of the `:` prompt (and the replay's go-to prompt).
+    case commandLine = "Command line"
+    /// The `:` commands.
+    case commands = "Commands (:)"
 }
 
 /// Keys, the action they trigger, and the help line that describes them.
@@ -114,6 +158,9 @@ public struct KeyBinding: Hashable, Sendable {
     public var action: Action
     public var help: String
     public var group: KeyGroup
+    /// What the help writes in place of keys: a mouse gesture (`wheel`) or
+    /// a command's form (`:lr X`).
+    public var gesture: String?
 
     public init(_ keys: [Key], _ action: Action, _ help: String, group: KeyGroup) {
         self.keys = keys
@@ -122,8 +169,14 @@ public struct KeyBinding: Hashable, Sendable {
         self.group = group
     }
 
+    /// A binding that is not a key: a mouse gesture or a command.
+    public init(gesture: String, _ action: Action, _ help: String, group: KeyGroup) {
+        self.init([], action, help, group: group)
+        self.gesture = gesture
+    }
+
     /// The keys as the help screen writes them, e.g. `space .`.
     public func keyText(glyphs: GlyphSet = .braille) -> String {
-        keys.map { $0.displayName(glyphs: glyphs) }.joined(separator: " ")
+        gesture ?? keys.map { $0.displayName(glyphs: glyphs) }.joined(separator: " ")
     }
 }

@@ -32,10 +32,53 @@ public enum Keymap {
         KeyBinding([.left, .up], .selectPrevious, "select previous point", group: .navigation),
     ] + scrollKeys + [
 
-        KeyBinding([.character("?")], .help, "show / hide this help", group: .app),
+        KeyBinding([.character(":")], .commandLine, "command line (:help lists commands)", group: .app),
+        KeyBinding([.character("?")], .help, "help; again: mouse, commands", group: .app),
         KeyBinding([.escape], .dismiss, "close help", group: .app),
         KeyBinding([.character("q"), .ctrl("c")], .quit, "quit", group: .app),
     ]
+
+    /// The `:` prompt's keys (``InputMode/commandLine``); any other
+    /// printable character is typed.
+    public static let commandLine: [KeyBinding] = [
+        KeyBinding([.enter], .submitLine, "run the command", group: .commandLine),
+        KeyBinding([.escape, .ctrl("c")], .cancelLine, "cancel (changes nothing)", group: .commandLine),
+        KeyBinding([.tab], .complete, "complete a command or function name", group: .commandLine),
+        KeyBinding([.up], .historyPrevious, "previous command", group: .commandLine),
+        KeyBinding([.down], .historyNext, "next command", group: .commandLine),
+        KeyBinding([.left], .cursorLeft, "cursor left", group: .commandLine),
+        KeyBinding([.right], .cursorRight, "cursor right", group: .commandLine),
+        KeyBinding([.home, .ctrl("a")], .lineStart, "start of the line", group: .commandLine),
+        KeyBinding([.end, .ctrl("e")], .lineEnd, "end of the line", group: .commandLine),
+        KeyBinding([.backspace, .delete], .deleteBackward, "delete before the cursor (empty: close)", group: .commandLine),
+    ]
+
+    /// The replay's go-to prompt (``InputMode/goTo``): digits are typed.
+    public static let goTo: [KeyBinding] = [
+        KeyBinding([.enter], .submitLine, "go to the epoch typed", group: .commandLine),
+        KeyBinding([.escape], .cancelLine, "cancel", group: .commandLine),
+        KeyBinding([.backspace, .delete], .deleteBackward, "delete a digit", group: .commandLine),
+    ]
+
+    /// Mouse gestures (on when the terminal reports the mouse; `--no-mouse`
+    /// turns them off). Listed in the help like keys.
+    public static let mouse: [KeyBinding] = [
+        KeyBinding(gesture: "click plane", .dropPoint, "new start point (data lab: the parameters)", group: .mouse),
+        KeyBinding(gesture: "right-click", .selectNearest, "select the nearest point (or shift-click)", group: .mouse),
+        KeyBinding(gesture: "wheel", .zoomAtCursor, "zoom around the cursor (Z: the domain)", group: .mouse),
+        KeyBinding(gesture: "middle-drag", .pan, "pan the plane", group: .mouse),
+        KeyBinding(gesture: "click status", .statusClick, "run / pause", group: .mouse),
+        KeyBinding(gesture: "click pane", .focusPane, "focus that pane", group: .mouse),
+    ]
+
+    /// The table for an input mode.
+    public static func table(for mode: InputMode, replay: Bool = false) -> [KeyBinding] {
+        switch mode {
+        case .normal: return replay ? Self.replay : Self.default
+        case .commandLine: return commandLine
+        case .goTo: return goTo
+        }
+    }
 
     /// The bindings while replaying a recording (`gradlab --replay`): the
     /// help overlay shows this table in replay mode. It reuses the live
@@ -102,7 +145,7 @@ public enum Keymap {
     /// The binding for an action in `Keymap.default`, or in `Keymap.replay`
     /// for the replay-only actions.
     public static func binding(for action: Action) -> KeyBinding? {
-        `default`.first { $0.action == action } ?? replay.first { $0.action == action }
+        (`default` + replay + commandLine + goTo + mouse).first { $0.action == action }
     }
 
     /// Keys bound more than once in a table (a test keeps this empty for the default).

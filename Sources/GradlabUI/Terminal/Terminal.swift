@@ -52,6 +52,8 @@ public final class Terminal {
     private let files: [UnsafeMutablePointer<FILE>]
     private let signals: SignalMonitor?
     private let interactive: Bool
+    /// Whether this is the user's terminal (not ``offscreen(width:height:term:colorMode:)``).
+    var isInteractive: Bool { interactive }
     private var restored = false
     /// The last frame drawn; nil forces a full repaint.
     var previous: Screen?
@@ -121,8 +123,10 @@ public final class Terminal {
         let caps = setUp(environment: environment, utf8: utf8)
         gradlab_terminal_sequence(restoreSequence())
         let signals = SignalMonitor(signals: [SIGINT, SIGTERM, SIGHUP, SIGQUIT])
-        return Terminal(screen: screen, files: [], capabilities: caps, interactive: true, signals: signals,
-                        writer: FrameWriter.choose(environment: environment), output: STDOUT_FILENO)
+        let terminal = Terminal(screen: screen, files: [], capabilities: caps, interactive: true, signals: signals,
+                                writer: FrameWriter.choose(environment: environment), output: STDOUT_FILENO)
+        terminal.setBracketedPaste(true)
+        return terminal
     }
 
     /// A terminal that writes to `/dev/null`: a real ncurses screen with no
@@ -160,12 +164,12 @@ public final class Terminal {
     /// What leaves full-screen mode on an xterm-like terminal (attributes
     /// off, mouse reports off, cursor shown, main screen back), used until
     /// terminfo is loaded.
-    static let fallbackRestoreSequence = "\u{1B}[0m\u{1B}[?1000l\u{1B}[?1002l\u{1B}[?1003l\u{1B}[?1006l\u{1B}[?25h\u{1B}[?1049l"
+    static let fallbackRestoreSequence = "\u{1B}[0m\u{1B}[?1000l\u{1B}[?1002l\u{1B}[?1003l\u{1B}[?1006l\u{1B}[?2004l\u{1B}[?25h\u{1B}[?1049l"
 
     /// The terminal's own sequences for the same (sgr0, cnorm, rmcup), plus
     /// the mouse modes off; the fallback where terminfo has none.
     private static func restoreSequence() -> String {
-        var sequence = "\u{1B}[?1000l\u{1B}[?1002l\u{1B}[?1003l\u{1B}[?1006l"
+        var sequence = "\u{1B}[?1000l\u{1B}[?1002l\u{1B}[?1003l\u{1B}[?1006l\u{1B}[?2004l"
         var found = 0
         for capability in ["sgr0", "cnorm", "rmcup"] {
             guard let value = tigetstr(capability), Int(bitPattern: value) != -1 else { continue }
@@ -208,6 +212,7 @@ public final class Terminal {
         signals?.cancel()
         set_term(screenHandle)
         curs_set(1)
+        if interactive { gl_bracketed_paste(0) }
         endwin()
         if interactive { gradlab_terminal_given_back() }
         if !interactive {
@@ -218,19 +223,35 @@ public final class Terminal {
 
     // MARK: - Input
 
-    /// Waits up to `timeoutMilliseconds` for a key (0 polls, negative waits forever).
+    /// Waits up to `timeoutMilliseconds` for a key (0 polls, negative waits
+    /// forever); anything else (a mouse report) reads as nil. See
+    /// ``nextEvent(timeoutMilliseconds:)`` for every kind of input.
     ///
     /// On `.resize`, ``size`` already holds the new size and the next frame is
     /// repainted in full.
     public func readKey(timeoutMilliseconds: Int) -> Key? {
+        nextEvent(timeoutMilliseconds: timeoutMilliseconds).flatMap { event in
+            if case .resize = event { return .resize }
+            return event.key
+        }
+    }
+
+    /// What `wget_wch` returned: a `KEY_*` code or a character.
+    enum InputCode {
+        case function(Int32)
+        case character(UInt32)
+    }
+
+    /// Waits for one code from ncurses; keeps ``size`` current on a resize.
+    func readCode(timeoutMilliseconds: Int) -> InputCode? {
         guard !restored else { return nil }
         wtimeout(gl_stdscr(), Int32(clamping: timeoutMilliseconds))
         var code: wint_t = 0
         let status = wget_wch(gl_stdscr(), &code)
         if status == gl_err() { return nil }
         if status == gl_key_code_yes() {
-            let key = Self.functionKey(Int32(bitPattern: code))
-            if key == .resize {
+            let value = Int32(bitPattern: code)
+            if value == gl_key_resize() {
                 size = (Int(gl_cols()), Int(gl_lines()))
                 previous = nil
                 // ncurses resized (and may clear) its own screen: let it
@@ -240,9 +261,9 @@ public final class Terminal {
                     doupdate()
                 }
             }
-            return key
+            return .function(value)
         }
-        return Self.characterKey(UInt32(code))
+        return .character(UInt32(code))
     }
 
     /// Keys ncurses reports as `KEY_*` codes.

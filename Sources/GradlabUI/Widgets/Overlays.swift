@@ -9,6 +9,9 @@ public struct HelpOverlay: Sendable {
     /// long one: why CUDA is unavailable, what to do after a divergence).
     public var lastMessage: String?
 
+    /// What the footer says closes (or turns) the help.
+    public var footer = "press ? or Esc to close"
+
     public init(bindings: [KeyBinding] = Keymap.default, title: String = "Keys", lastMessage: String? = nil) {
         self.bindings = bindings
         self.title = title
@@ -34,7 +37,6 @@ public struct HelpOverlay: Sendable {
         }
         let keyWidth = bindings.map { $0.keyText(glyphs: caps.glyphs).unicodeScalars.count }.max() ?? 0
         let helpWidth = bindings.map { $0.help.count }.max() ?? 0
-        let footer = "press ? or Esc to close"
 
         // Fewest columns whose tallest column fits the height available.
         let maxContentHeight = max(1, area.height - 4)

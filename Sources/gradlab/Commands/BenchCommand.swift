@@ -62,7 +62,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         if frameOnly {
-            Self.emit(["frame": Self.frameJSON(await Self.frame(iterations: 100))])
+            Self.emit(["frame": Self.frameJSON(await Self.frame(iterations: 100)), "zoomField": ZoomBench.run(iterations: 50)])
             return
         }
         if let memory {
@@ -123,7 +123,10 @@ struct BenchCommand: AsyncParsableCommand {
                        "directStepsPerSecond": try LabBench.linearDirect(epochs: linearEpochs)],
             "quadratic": ["epochsPerSecond": try await LabBench.quadraticSession(epochs: quick ? 2_000 : 20_000)],
         ]
-        if !noFrame { result["frame"] = Self.frameJSON(await Self.frame(iterations: quick ? 5 : 20)) }
+        if !noFrame {
+            result["frame"] = Self.frameJSON(await Self.frame(iterations: quick ? 5 : 20))
+            result["zoomField"] = ZoomBench.run(iterations: quick ? 5 : 20)
+        }
         result["peakResidentMiB"] = BenchTimer.peakResidentMiB
         Self.emit(result)
     }

@@ -37,6 +37,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("TUI colour theme: dark, light, high-contrast, or a .theme file.", valueName: "name|path"))
     var theme: String?
 
+    @Flag(help: "TUI: leave the mouse to the terminal, so its text selection works (no clicks, wheel or drags in gradlab).")
+    var noMouse = false
+
     @Option(help: ArgumentHelp("Open a recorded run to play, seek and fork (f); --record then records a fork; with --headless, print its table. Lab options are taken from the file.", valueName: "run.json"))
     var replay: String?
 
@@ -49,7 +52,8 @@ struct RunCommand: AsyncParsableCommand {
             throw GradlabError("--plot does not apply to --replay; `gradlab export \(replay) --svg DIR` writes a recording's figures")
         }
         if let replay {
-            let code = try await ReplayRun(path: replay, themeName: theme ?? "dark", recordPath: record, headless: headless, quiet: quiet).run()
+            let code = try await ReplayRun(path: replay, themeName: theme ?? "dark", recordPath: record, headless: headless, quiet: quiet,
+                                           mouse: !noMouse).run()
             if code != 0 { throw ExitCode(code) }
             return
         }
@@ -80,7 +84,7 @@ struct RunCommand: AsyncParsableCommand {
             if code != 0 { throw ExitCode(code) }
         } else {
             let code = try await TerminalRun(config: config, recordPath: record, themeName: theme ?? "dark", savePath: save, loadPath: load,
-                                             optimizerFlagsGiven: flagsGiven).run()
+                                             optimizerFlagsGiven: flagsGiven, mouse: !noMouse).run()
             if code != 0 { throw ExitCode(code) }
         }
     }

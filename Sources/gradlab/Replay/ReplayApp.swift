@@ -16,6 +16,7 @@ final class ReplayApp {
     private let theme: Theme
     private let dataset: LabDataset
     private let recordPath: String?
+    private let mouse: Bool
     /// The inspector as last drawn (the scroll keys page by its height).
     private var inspectorExtent = InspectorExtent(lines: 0, visible: 0)
     /// The frame as last drawn (`E` writes it).
@@ -25,7 +26,8 @@ final class ReplayApp {
     ///   - name: the recording's file name, for the status bar.
     ///   - dataset: the data a data lab's plots show (rebuilt from the config).
     ///   - recordPath: where a fork is recorded (`--record`); untouched unless one is made.
-    init(file: RunFile, index: RunIndex, name: String, dataset: LabDataset, theme: Theme, recordPath: String?) {
+    init(file: RunFile, index: RunIndex, name: String, dataset: LabDataset, theme: Theme, recordPath: String?, mouse: Bool = true) {
+        self.mouse = mouse
         self.file = file
         frames = ReplayFrames(index: index, name: name)
         builder = FrameBuilder(config: file.config, dataset: dataset)
@@ -45,27 +47,33 @@ final class ReplayApp {
 
     /// Runs until the user quits, a signal arrives, or a fork's live lab ends;
     /// returns the exit status.
-    func run() async throws(GradlabError) -> Int32 {
-        let terminal: Terminal
+    func run(on existing: (any TerminalBackend)? = nil) async throws(GradlabError) -> Int32 {
+        let terminal: any TerminalBackend
         do {
-            terminal = try Terminal.start()
+            terminal = try existing ?? Terminal.start()
         } catch {
-            throw GradlabError(error.description)
+            throw GradlabError("\(error)")
         }
         defer { terminal.restore() }
+        terminal.setMouseReporting(mouse)
         var changed = true
         var lastTick = ContinuousClock.now
         while true {
             if let signal = terminal.pendingSignal { return 128 + signal }
-            if let key = terminal.readKey(timeoutMilliseconds: 10) {
-                changed = true
-                switch player.handle(key, index: frames.index) {
-                // Ctrl-C interrupts (130, as headless); q quits (0).
-                case .quit: return key == .ctrl("c") ? 130 : 0
-                case .fork:
-                    if let status = try await fork(on: terminal) { return status }
-                case .view(let action): apply(action)
-                case .handled, .ignored: break
+            if let event = terminal.nextEvent(timeoutMilliseconds: 10) {
+                if !PlaneGestures.isIdleMotion(event, pointer) { changed = true }
+                switch event {
+                case .key(let key):
+                    switch player.handle(key, index: frames.index) {
+                    // Ctrl-C interrupts (130, as headless); q quits (0).
+                    case .quit: return key == .ctrl("c") ? 130 : 0
+                    case .fork:
+                        if let status = try await fork(on: terminal) { return status }
+                    case .view(let action): apply(action)
+                    case .handled, .ignored: break
+                    }
+                case .mouse(let mouse): handleMouse(mouse, on: terminal)
+                case .paste, .resize: break
                 }
             }
             let now = ContinuousClock.now
@@ -79,6 +87,41 @@ final class ReplayApp {
             }
         }
     }
+
+    /// The mouse in a replay: the plane's zoom, pan and selection, as live
+    /// (a recording cannot take new points).
+    private func handleMouse(_ mouse: MouseEvent, on terminal: any TerminalBackend) {
+        if PlaneGestures.isIdleMotion(.mouse(mouse), pointer) { return }
+        let run = frames.runView(at: player.position)
+        let (width, height) = terminal.size
+        let model = frames.model(player: player, view: view, builder: &builder, status: file.status, width: width, height: height)
+        guard let hits = HitMap(model: model, width: width, height: height) else { return }
+        var gesture = pointer
+        let result = PlaneGestures.apply(mouse, hits: hits, view: &view, run: run, pointer: &gesture, replay: true,
+                                         landscape: file.config.lab == .landscape)
+        pointer = gesture
+        switch result {
+        case .runPause: _ = player.apply(.runPause)
+        case .message(let text, let warning): player.note = ReplayPlayer.Note(text: text, isWarning: warning)
+        case .dropPoint, .setParameters, .selected, .none: break
+        }
+    }
+
+    /// The frame builder for the f shown at this position (`:f` in the recording).
+    private func follow(_ function: FunctionChange?) {
+        var config = file.config
+        if let function {
+            config.function = function.expression
+            config.functionName = function.name
+            config.domain = function.domain
+        }
+        guard config.function != builder.config.function || config.domain != builder.config.domain else { return }
+        builder = FrameBuilder(config: config, dataset: dataset)
+        view.planeRange = nil
+    }
+
+    /// Where a middle-button drag started (pan).
+    private var pointer = PointerState()
 
     /// View keys, as in the live lab.
     private func apply(_ action: Action) {
@@ -102,8 +145,9 @@ final class ReplayApp {
     }
 
     /// One frame; `message` (a fork's progress) overrides the status message.
-    private func draw(on terminal: Terminal, message: (String, Bool)?) {
+    private func draw(on terminal: any TerminalBackend, message: (String, Bool)?) {
         let (width, height) = terminal.size
+        follow(frames.index.state(at: player.position)?.function)
         let model = frames.model(player: player, view: view, builder: &builder, status: file.status,
                                  message: message, width: width, height: height)
         var screen = Dashboard.render(model, width: width, height: height, theme: theme, caps: terminal.capabilities)
@@ -119,7 +163,7 @@ final class ReplayApp {
     /// Re-runs the recording to the epoch shown, then runs the live lab on
     /// the same terminal. Returns the live lab's exit status, or nil when the
     /// fork failed or was cancelled (the replay goes on, with a note).
-    private func fork(on terminal: Terminal) async throws(GradlabError) -> Int32? {
+    private func fork(on terminal: any TerminalBackend) async throws(GradlabError) -> Int32? {
         let position = player.position
         let epoch = frames.index.records[position].epoch
         var recorder: Recorder?
@@ -149,7 +193,7 @@ final class ReplayApp {
         var finished: Result<ForkResult, GradlabError>?
         while finished == nil {
             if let received = terminal.pendingSignal { signal = received }
-            let key = terminal.readKey(timeoutMilliseconds: 30)
+            let key = terminal.nextEvent(timeoutMilliseconds: 30)?.key
             if signal != nil || key == .escape || key == .character("q") || key == .ctrl("c") { task.cancel() }
             let done = box.epochs.load(ordering: .relaxed)
             draw(on: terminal, message: ("forking: re-running epoch \(done) of \(epoch)…  Esc cancels", false))
@@ -169,8 +213,8 @@ final class ReplayApp {
             }
             history.message = "forked from \(frames.name) @ epoch \(epoch)" + (fork.mismatch.map { "; re-run differs: \($0)" } ?? "")
             history.messageIsWarning = fork.mismatch != nil
-            let app = await LabApp(session: fork.session, config: file.config, dataset: dataset, theme: theme,
-                                   recordPath: recordPath, history: history)
+            let app = await LabApp(session: fork.session, config: await fork.session.config, dataset: dataset, theme: theme,
+                                   recordPath: recordPath, history: history, mouse: mouse)
             terminal.invalidate()
             return try await app.run(on: terminal)
         case .failure(let error)?:

@@ -64,9 +64,12 @@ struct ReplayFrames {
         var paths = [[SIMD2<Double>]](repeating: [], count: shown * groups)
         for i in paths.indices { paths[i].reserveCapacity(sampled.count) }
         for position in sampled {
-            guard let points = records[position].points, points.count >= perGroup * groups else { continue }
+            // Points dropped on the plane join later records: an earlier
+            // record has fewer per group, and its paths start later.
+            guard let points = records[position].points, !points.isEmpty else { continue }
+            let recorded = points.count / max(groups, 1)
             for g in 0..<groups {
-                for i in 0..<shown { paths[g * shown + i].append(points[g * perGroup + i]) }
+                for i in 0..<min(shown, recorded) { paths[g * shown + i].append(points[g * recorded + i]) }
             }
         }
         return (paths, shown)
@@ -85,7 +88,11 @@ struct ReplayFrames {
             let i = min(max(selected, 0), points.count - 1)
             let point = points[i]
             var rows: [InspectorRow] = []
-            if let program = valueProgram {
+            // f as of this position (`:f` in the recording changes it).
+            let program = state.function.flatMap { change in
+                (try? Expression.parse(change.expression, variables: ["x1", "x2"])).map { Program.value(of: $0, inputs: ["x1", "x2"]) }
+            } ?? valueProgram
+            if let program {
                 rows.append(InspectorRow("f", compact(program.evaluate([point.x, point.y])[0]), emphasis: .strong))
             }
             let before = previous?.points.flatMap { i < $0.count ? $0[i] : nil }

@@ -41,23 +41,28 @@ struct ReplayPlayer {
     /// The status-bar prompt while typing an epoch number.
     var prompt: String? { goToText.map { "go to epoch: \($0)▏  Enter go, Esc cancel" } }
 
-    /// Handles a key: the go-to prompt takes digits, Backspace, Enter and Esc
-    /// first; every other key goes through ``Keymap/replay``.
+    /// The input mode: typing an epoch after `g`, or the replay's keys.
+    var mode: InputMode { goToText == nil ? .normal : .goTo }
+
+    /// Handles a key through the table of the current mode: in the go-to
+    /// prompt (``Keymap/goTo``) digits are typed and its editing keys apply;
+    /// every other key leaves the prompt and goes through ``Keymap/replay``.
     mutating func handle(_ key: Key, index: RunIndex) -> Outcome {
         if key == .resize { return .ignored }
         if let text = goToText {
-            switch key {
-            case .character(let c) where c.isASCII && c.isNumber:
+            if case .character(let c) = key, c.isASCII, c.isNumber {
                 if text.count < Self.maxDigits { goToText = text + String(c) }
                 return .handled
-            case .backspace, .delete:
+            }
+            switch Keymap.action(for: key, in: Keymap.goTo) {
+            case .deleteBackward?:
                 goToText = String(text.dropLast())
                 return .handled
-            case .enter:
+            case .submitLine?:
                 goToText = nil
                 goTo(text, index: index)
                 return .handled
-            case .escape:
+            case .cancelLine?:
                 goToText = nil
                 return .handled
             default:

@@ -12,6 +12,8 @@ struct ReplayRun {
     let recordPath: String?
     let headless: Bool
     let quiet: Bool
+    /// Whether the terminal reports the mouse (`--no-mouse`: no).
+    var mouse = true
 
     func run() async throws(GradlabError) -> Int32 {
         let file = try RunFile.load(path: path)
@@ -31,7 +33,8 @@ struct ReplayRun {
             throw GradlabError("--theme: \(error.description)")
         }
         let app = await ReplayApp(file: file, index: index, name: URL(fileURLWithPath: path).lastPathComponent,
-                                  dataset: try await Self.dataset(of: file.config), theme: theme, recordPath: recordPath)
+                                  dataset: try await Self.dataset(of: file.config), theme: theme, recordPath: recordPath,
+                                  mouse: mouse)
         return try await app.run()
     }
 

@@ -64,6 +64,8 @@ struct FrameBuilder {
                                    loss: lossChart(run, view), inspector: inspector(run, view, curvature: curvature?.0),
                                    showHelp: view.showHelp, focus: view.focus)
         model.lastMessage = run.message.isEmpty ? nil : run.message
+        model.helpPage = view.helpPage
+        model.commandHelp = LabCommand.helpLines
         if let warning = curvature?.warning, model.status.message == warning {
             model.lastMessage = run.message.isEmpty || run.message == warning ? warning : warning + " — also: " + run.message
         }

@@ -10,8 +10,18 @@ final class LabApp {
     private let driver: TrainingDriver
     private var builder: FrameBuilder
     private var view: ViewState
-    private let theme: Theme
+    private var theme: Theme
     private let recordPath: String?
+    /// Whether the terminal reports the mouse (`--no-mouse` leaves it to the terminal).
+    private let mouse: Bool
+    /// The `:` command line.
+    private var prompt = CommandPrompt()
+    /// The recorder attached now (`--record`, or `:record`); the Session
+    /// finishes it at the end, `:record stop` before.
+    private var recorder: Recorder?
+    /// The last frame's model and size, for the mouse's hit map.
+    private var drawn: (model: DashboardModel, width: Int, height: Int)?
+    private var pointer = PointerState()
     private let savePath: String
     /// A fork: the session has started (and any recorder is attached) already.
     private let continuing: Bool
@@ -24,7 +34,8 @@ final class LabApp {
     ///   replay), what the screen shows so far; the app then neither starts
     ///   the session nor attaches a recorder (`recordPath` only shows REC).
     init(session: Session, config: LabConfig, dataset: LabDataset, theme: Theme, recordPath: String?,
-         savePath: String? = nil, history: RunView? = nil) async {
+         savePath: String? = nil, history: RunView? = nil, mouse: Bool = true) async {
+        self.mouse = mouse
         self.recordPath = recordPath
         self.savePath = savePath ?? "gradlab-\(config.lab.rawValue).safetensors"
         self.session = session
@@ -43,17 +54,17 @@ final class LabApp {
 
     /// Runs until the user quits or a signal arrives; returns the exit status.
     /// - Parameter existing: a terminal already started (the replay's, on a fork).
-    func run(on existing: Terminal? = nil) async throws(GradlabError) -> Int32 {
-        let terminal: Terminal
+    func run(on existing: (any TerminalBackend)? = nil) async throws(GradlabError) -> Int32 {
+        let terminal: any TerminalBackend
         do {
             terminal = try existing ?? Terminal.start()
         } catch {
             throw GradlabError("\(error)")
         }
         defer { terminal.restore() }
+        terminal.setMouseReporting(mouse)
         // Only now that the terminal is ours: a run that cannot start never
         // truncates an existing recording.
-        var recorder: Recorder?
         if let recordPath, !continuing {
             let made = try Recorder(path: recordPath, config: builder.config)
             await session.attach(made)
@@ -81,17 +92,29 @@ final class LabApp {
                 status = 128 + signal
                 break
             }
-            if let key = terminal.readKey(timeoutMilliseconds: 10) {
-                if key == .resize { viewChanged = true }
-                if let action = Keymap.action(for: key) {
-                    if handle(action) == .quit {
-                        // Ctrl-C interrupts (130, as headless); q quits (0).
-                        if key == .ctrl("c") { status = 130 }
-                        break loop
+            if let event = terminal.nextEvent(timeoutMilliseconds: 10) {
+                // ncurses asks for every motion (for drags): a move with no
+                // drag in progress changes nothing and draws nothing.
+                if !PlaneGestures.isIdleMotion(event, pointer) { viewChanged = true }
+                if prompt.isOpen {
+                    if case .submit(let line) = prompt.handle(event, themes: Theme.availableNames()) { await run(line) }
+                } else {
+                    switch event {
+                    case .key(let key):
+                        if let action = Keymap.action(for: key, in: Keymap.table(for: .normal)) {
+                            if handle(action) == .quit {
+                                // Ctrl-C interrupts (130, as headless); q quits (0).
+                                if key == .ctrl("c") { status = 130 }
+                                break loop
+                            }
+                        }
+                    case .mouse(let report): handle(report)
+                    case .paste: explain("paste: : opens the command line, which takes pasted text")
+                    case .resize: break
                     }
-                    viewChanged = true
                 }
             }
+            followConfig()
             view.running = driver.isRunning
             if view.recording, let failure = recorder?.failure {
                 // At once, and REC goes out: the file holds only what was written.
@@ -103,10 +126,12 @@ final class LabApp {
             // At least once a second: what a frame says can change with time (a fresh message ages).
             if viewChanged || (version != drawnVersion && now - lastDraw >= .milliseconds(16)) || now - lastDraw >= .seconds(1) {
                 let model = builder.model(run: live.snapshot, view: view, width: terminal.size.width, height: terminal.size.height)
-                let screen = Dashboard.render(model, width: terminal.size.width, height: terminal.size.height,
+                var screen = Dashboard.render(model, width: terminal.size.width, height: terminal.size.height,
                                               theme: theme, caps: terminal.capabilities)
+                prompt.render(into: &screen, theme: theme, caps: terminal.capabilities)
                 terminal.draw(screen)
                 lastScreen = screen
+                drawn = (model, terminal.size.width, terminal.size.height)
                 inspectorExtent = InspectorExtent(model: model, width: terminal.size.width, height: terminal.size.height)
                 drawnVersion = version
                 lastDraw = now
@@ -124,6 +149,110 @@ final class LabApp {
 
     private enum Outcome { case continueRunning, quit }
 
+    /// Rebuilds the frame builder when the run's f, domain or point count
+    /// changed (`:f`, `:domain`, `:points`), so the plane shows the new ones.
+    private func followConfig() {
+        guard let config = live.snapshot.config else { return }
+        let shown = builder.config
+        guard config.function != shown.function || config.domain != shown.domain || config.points != shown.points
+                || config.starts?.count != shown.starts?.count else { return }
+        builder = FrameBuilder(config: config, dataset: builder.dataset)
+        if config.function != shown.function || config.domain != shown.domain { view.planeRange = nil }
+    }
+
+    /// Parses and runs a `:` line; a line that does not parse changes
+    /// nothing and stays in the prompt with a caret under the fault.
+    private func run(_ line: String) async {
+        var config = live.snapshot.config ?? builder.config
+        if let optimizer = live.snapshot.optimizerConfig { config.optimizer = optimizer }
+        let command: LabCommand
+        do {
+            command = try LabCommand.parse(line, config: config)
+        } catch {
+            prompt.reject(line, error: error)
+            return
+        }
+        // Failures found only when applying (a theme file, a record path) also stay in the prompt.
+        let argumentColumn = line.firstIndex(of: " ").map { line.distance(from: line.startIndex, to: $0) + 1 } ?? 0
+        switch command {
+        case .function(let expression, let name, let domain):
+            driver.send(.setFunction(expression: expression, name: name, domain: domain))
+        case .learningRate(let lr): driver.send(.setLearningRate(lr))
+        case .optimizer(let optimizer): driver.send(.setOptimizer(optimizer))
+        case .points(let n):
+            builder.resetRange()
+            driver.send(.reconfigure(points: n, domain: nil))
+        case .domain(let domain):
+            builder.resetRange()
+            driver.send(.reconfigure(points: nil, domain: domain))
+        case .seed(let seed):
+            builder.resetRange()
+            driver.send(.resetSeed(seed))
+        case .epochsPerFrame(let n):
+            view.epochsPerFrame = n
+            driver.send(.epochsPerFrame(n))
+        case .save(let path): driver.send(.save(path))
+        case .record(let path):
+            if let recorder {
+                prompt.reject(line, error: CommandLineError(message: "already recording (\(recorder.path)); :record stop first", column: argumentColumn))
+                return
+            }
+            do {
+                let made = try Recorder(path: path, config: await session.config)
+                recorder = made
+                view.recording = true
+                builder.resetRange()
+                driver.send(.startRecording(made))
+                live.say("recording to \(path), from the same starts (epoch 0)", warning: false)
+            } catch {
+                prompt.reject(line, error: CommandLineError(message: error.message, column: argumentColumn))
+                return
+            }
+        case .recordStop:
+            guard let recorder else {
+                prompt.reject(line, error: CommandLineError(message: "not recording", column: argumentColumn))
+                return
+            }
+            driver.send(.stopRecording(recorder))
+            self.recorder = nil
+            view.recording = false
+            live.say("recording stopped (\(recorder.path))", warning: false)
+        case .theme(let name):
+            do {
+                theme = try Theme.load(nameOrPath: name)
+            } catch {
+                prompt.reject(line, error: CommandLineError(message: error.description, column: argumentColumn))
+                return
+            }
+        case .device(let name): driver.send(.setDevice(name))
+        case .help:
+            view.showHelp = true
+            view.helpPage = 2
+        }
+        prompt.accept(line)
+    }
+
+    /// A mouse report: the plane's gestures, a click on the status bar or a pane.
+    private func handle(_ report: MouseEvent) {
+        guard let drawn, let hits = HitMap(model: drawn.model, width: drawn.width, height: drawn.height) else { return }
+        let run = live.snapshot
+        var gesture = pointer
+        let result = PlaneGestures.apply(report, hits: hits, view: &view, run: run, pointer: &gesture, replay: false,
+                                         landscape: builder.config.lab == .landscape)
+        pointer = gesture
+        switch result {
+        case .none: break
+        case .runPause: driver.send(.toggleRunning)
+        case .dropPoint(let point): driver.send(.addPoint(point))
+        case .setParameters(let point):
+            let names = builder.config.parameterNames, axes = builder.planeAxes
+            driver.send(.setParameters([NamedValues(names[axes.0], [point.x]), NamedValues(names[axes.1], [point.y])]))
+        case .selected(let path):
+            driver.send(.select(live.labPoint(forPath: path, pointsPerGroup: builder.config.starts?.count ?? builder.config.points)))
+        case .message(let text, let warning): live.say(text, warning: warning)
+        }
+    }
+
     /// Says in the status line why a key did nothing here.
     private func explain(_ message: String) {
         live.say(message, warning: true)
@@ -140,6 +269,7 @@ final class LabApp {
         }
         switch action {
         case .quit: return .quit
+        case .commandLine: prompt.open()
         case .stepOnce: driver.send(.step)
         case .runPause: driver.send(.toggleRunning)
         case .lrUpQuarter: driver.send(.scaleLearningRate(quarterDecades: 1))

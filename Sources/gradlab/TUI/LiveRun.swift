@@ -42,6 +42,14 @@ struct RunView: Sendable {
     var rewindTarget: Int?
     /// Bumped on every change, so the UI redraws only when something moved.
     var version = 0
+    /// The Session's configuration as of the last command (the driver's copy).
+    var config: LabConfig?
+    /// The landscape's f when `:f` changed it (nil: the config's).
+    var function: FunctionChange?
+    /// Points dropped on the plane since the start or the last reset.
+    var droppedPoints = 0
+    /// Points per group in the latest record (tracked, then dropped).
+    var recordedPerGroup = 0
 
     /// At most this many points per path; longer paths keep every other
     /// point, which keeps their shape at a fraction of the memory.
@@ -55,7 +63,14 @@ struct RunView: Sendable {
     /// points than are drawn, the two differ).
     func labPoint(forPath path: Int, pointsPerGroup: Int) -> Int {
         guard pathsPerGroup > 0 else { return path }
-        return (path / pathsPerGroup) * pointsPerGroup + path % pathsPerGroup
+        let g = path / pathsPerGroup, i = path % pathsPerGroup
+        // Dropped points follow each group's tracked ones in the records, and
+        // the lab's own points in the Session's numbering.
+        let trackedOwn = recordedPerGroup - droppedPoints
+        if droppedPoints > 0, i >= trackedOwn {
+            return g * (pointsPerGroup + droppedPoints) + pointsPerGroup + (i - trackedOwn)
+        }
+        return g * (pointsPerGroup + droppedPoints) + i
     }
 
     /// A data lab's parameters by epoch (decimated like the paths), from
@@ -83,7 +98,16 @@ struct RunView: Sendable {
                 // Points come group by group; draw the first ones of each group.
                 let perGroup = points.count / max(groups, 1)
                 let shown = min(perGroup, Self.drawnPoints / max(groups, 1))
-                if paths.count != shown * groups { paths = Array(repeating: [], count: shown * groups) }
+                recordedPerGroup = perGroup
+                if paths.count != shown * groups {
+                    if pathsPerGroup > 0, shown > pathsPerGroup, paths.count == pathsPerGroup * groups {
+                        // Points joined (a click): each group's paths go on, the new ones start here.
+                        let old = pathsPerGroup
+                        paths = (0..<groups).flatMap { g in Array(paths[(g * old)..<((g + 1) * old)]) + Array(repeating: [], count: shown - old) }
+                    } else {
+                        paths = Array(repeating: [], count: shown * groups)
+                    }
+                }
                 pathsPerGroup = shown
                 for g in 0..<groups {
                     for i in 0..<shown { append(points[g * perGroup + i], to: g * shown + i) }
@@ -128,6 +152,7 @@ struct RunView: Sendable {
             messageIsWarning = note != nil
         case .reset(_, let seed):
             diverged = false
+            droppedPoints = 0
             guard rewindTarget == nil else { break }
             message = "reset with seed \(seed)"
             messageIsWarning = false
@@ -136,6 +161,38 @@ struct RunView: Sendable {
             message = text.hasPrefix("the run stopped") ? text : text + ": lower the lr (- or [), then u rewinds to the last finite epoch, x restarts from the same starts, R resets"
             messageIsWarning = true
             diverged = true
+        case .function(_, let expression, let name, let domain):
+            function = FunctionChange(expression: expression, name: name, domain: domain)
+            message = "f → " + (name ?? expression) + " (the points stay; fresh optimizer state)"
+            messageIsWarning = false
+        case .pointAdded(_, let point):
+            droppedPoints += 1
+            // Drawn at once (each group's copy after its paths), while every point is drawn.
+            let groups = max(groups, 1), old = pathsPerGroup
+            if old > 0, old == recordedPerGroup, paths.count == old * groups, (old + 1) * groups <= Self.drawnPoints {
+                paths = (0..<groups).flatMap { g in Array(paths[(g * old)..<((g + 1) * old)]) + [[point]] }
+                pathsPerGroup = old + 1
+                recordedPerGroup = old + 1
+            }
+            message = "new point at (\(NumberText.short(point.x)), \(NumberText.short(point.y))): it descends from the next step"
+            messageIsWarning = false
+        case .parameters(_, let values):
+            // Shown at once; the next epoch's record follows from here.
+            if var record = latest {
+                for value in values {
+                    if let index = record.params.firstIndex(where: { $0.name == value.name }) { record.params[index].values = value.values }
+                }
+                latest = record
+                if let point = pathOf(record) { Self.append(point, to: &parameterPath) }
+            }
+            message = "set " + values.map { "\($0.name) \(NumberText.short($0.values.first ?? .nan))" }.joined(separator: ", ")
+            messageIsWarning = false
+        case .configure(_, let points, let domain):
+            var parts: [String] = []
+            if let points { parts.append("\(points) points") }
+            if let domain { parts.append("domain " + domain.map { NumberText.short($0) }.joined(separator: ",")) }
+            message = parts.joined(separator: ", ") + " from the reset"
+            messageIsWarning = false
         }
     }
 

@@ -10,6 +10,8 @@ struct TerminalRun {
     var savePath: String? = nil
     var loadPath: String? = nil
     var optimizerFlagsGiven = false
+    /// Whether the terminal reports the mouse (`--no-mouse`: no).
+    var mouse = true
 
     /// The landscape's TUI defaults (headless keeps the tutorial's 5 and 1e-3).
     static let defaultPoints = 60
@@ -25,7 +27,7 @@ struct TerminalRun {
         let session = try Session(config: config)
         if let loadPath { try await session.restore(try Checkpoint.loadForResuming(path: loadPath, requested: optimizerFlagsGiven ? config.optimizer : nil)) }
         let app = await LabApp(session: session, config: await session.config, dataset: await session.dataset,
-                               theme: theme, recordPath: recordPath, savePath: savePath)
+                               theme: theme, recordPath: recordPath, savePath: savePath, mouse: mouse)
         return try await app.run()
     }
 }

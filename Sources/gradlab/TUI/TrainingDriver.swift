@@ -19,6 +19,22 @@ enum DriverCommand: Sendable {
     case rewind
     case select(Int)
     case save(String)
+    // The mouse and the `:` commands.
+    case setFunction(expression: String, name: String?, domain: [Double])
+    case addPoint(SIMD2<Double>)
+    case setParameters([NamedValues])
+    /// `:lr`: the rate (every group's under `--compare`).
+    case setLearningRate(Double)
+    case setOptimizer(OptimizerConfig)
+    /// `:points`, `:domain`: then a restart from the same seed.
+    case reconfigure(points: Int?, domain: [Double]?)
+    /// `:seed`: a reset with this seed.
+    case resetSeed(UInt32)
+    case setDevice(String)
+    /// `:record PATH`: attach, then restart from the same starts so the
+    /// file replays from epoch 0.
+    case startRecording(Recorder)
+    case stopRecording(Recorder)
     case quit
 }
 
@@ -115,6 +131,37 @@ final class TrainingDriver: Sendable {
                     }
                 case .select(let index):
                     selected = index
+                case .setFunction(let expression, let name, let domain):
+                    do { try await session.setFunction(expression, name: name, domain: domain) } catch { note("f: " + error.message) }
+                case .addPoint(let point):
+                    do { try await session.addPoint(point) } catch { note("click: " + error.message) }
+                case .setParameters(let values):
+                    do { try await session.setParameters(values) } catch { note("click: " + error.message) }
+                case .setLearningRate(let lr):
+                    do {
+                        if let compare = await session.config.compare {
+                            try await session.setGroupLearningRates(Array(repeating: lr, count: compare.count))
+                        } else {
+                            try await session.setLearningRate(lr)
+                        }
+                    } catch { note("lr: " + error.message) }
+                case .setOptimizer(let config):
+                    do { try await session.setOptimizer(config) } catch { note("optimizer: " + error.message) }
+                case .reconfigure(let points, let domain):
+                    do {
+                        try await session.reconfigure(points: points, domain: domain)
+                        try await session.reset(seed: await session.config.seed)
+                    } catch { note(error.message) }
+                case .resetSeed(let seed):
+                    do { try await session.reset(seed: seed) } catch { note("seed: " + error.message) }
+                case .setDevice(let name):
+                    await session.setDevice(name)
+                case .startRecording(let recorder):
+                    await session.attach(recorder)
+                    do { try await session.reset(seed: await session.config.seed) } catch { note(error.message) }
+                case .stopRecording(let recorder):
+                    await session.detach(recorder)
+                    recorder.finish(status: "quit")
                 case .save(let path):
                     do {
                         let state = try await session.checkpoint()
@@ -150,7 +197,9 @@ final class TrainingDriver: Sendable {
 
     private func publishInspection(_ selected: Int) async {
         let inspection = await session.inspect(selectedPoint: selected)
+        let config = await session.config
         live.update {
+            $0.config = config
             $0.inspection = inspection
             $0.version &+= 1
         }

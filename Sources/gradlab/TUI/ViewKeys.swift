@@ -77,8 +77,17 @@ extension FrameBuilder {
                         : nil)
         case .focusNext: view.focus = view.focus.next
         case .focusPrevious: view.focus = view.focus.previous
-        case .help: view.showHelp.toggle()
-        case .dismiss: view.showHelp = false
+        case .help:
+            // Live: keys, the mouse and the prompt, the commands, then closed; a replay has one page.
+            if view.showHelp, view.helpPage < 2, !view.replay {
+                view.helpPage += 1
+            } else {
+                view.showHelp.toggle()
+                view.helpPage = 0
+            }
+        case .dismiss:
+            view.showHelp = false
+            view.helpPage = 0
         default: return .notView
         }
         return done()

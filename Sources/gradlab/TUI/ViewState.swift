@@ -15,6 +15,8 @@ struct ViewState {
     var focus: DashboardFocus = .main
     var selected = 0
     var showHelp = false
+    /// The help's page (`?` turns it: keys, the mouse and the `:` prompt, the commands).
+    var helpPage = 0
     /// Landscape: colour each trajectory by the minimum it is heading to.
     var showBasins = false
     var running = false
