@@ -104,6 +104,38 @@ import Testing
         terminal.restore()  // idempotent
     }
 
+    /// xterm-class terminfo gets the direct writer; a terminal whose cursor
+    /// moves are not the ANSI ones (vt100 pads them) keeps ncurses; the
+    /// environment can ask for ncurses.
+    @Test @MainActor func theDirectWriterIsUsedOnlyWhereTerminfoAllowsIt() throws {
+        for (term, expected) in [("xterm-256color", FrameWriter.direct), ("screen-256color", .direct), ("tmux-256color", .direct),
+                                 ("linux", .direct), ("vt100", .ncurses)] {
+            let terminal = try Terminal.offscreen(width: 40, height: 12, term: term)
+            #expect(terminal.writer == expected, "TERM=\(term)")
+            #expect(FrameWriter.choose(environment: ["GRADLAB_TERMINAL_WRITER": "ncurses"]) == .ncurses)
+            terminal.restore()
+        }
+        let forced = try Terminal.offscreen(width: 40, height: 12, writer: .ncurses)
+        #expect(forced.writer == .ncurses)
+        forced.restore()
+    }
+
+    /// Both writers draw a frame, a changed one and a repaint without trapping.
+    @Test @MainActor func bothWritersDrawFrames() throws {
+        for writer in FrameWriter.allCases {
+            let terminal = try Terminal.offscreen(width: 80, height: 24, writer: writer)
+            var frame = Dashboard.render(DashboardTests.model(), width: 80, height: 24, theme: .dark,
+                                         caps: terminal.capabilities)
+            terminal.draw(frame)
+            frame.put("changed", x: 3, y: 3, style: .plain)
+            terminal.draw(frame)
+            terminal.invalidate()
+            terminal.draw(frame)
+            #expect(terminal.previous == frame)
+            terminal.restore()
+        }
+    }
+
     /// Prints the frame time; speed is measured, not asserted (see DESIGN.md).
     @Test @MainActor func frameBenchmarkReportsTimes() {
         // Defaults are the documented benchmark; the environment can vary them when profiling.

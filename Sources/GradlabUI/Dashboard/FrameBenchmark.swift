@@ -36,16 +36,35 @@ public enum FrameBenchmark {
         }
         if screens.count < 2 { screens.append(Dashboard.render(models[1], width: width, height: height,
                                                                theme: theme, caps: caps)) }
-        guard let terminal = try? Terminal.offscreen(width: width, height: height, colorMode: .truecolor) else {
-            return (median(buildTimes), nil)
-        }
+        return (median(buildTimes), flush(screens, width: width, height: height, iterations: count, writer: .direct))
+    }
+
+    /// Median milliseconds to flush frames alternating between two screens
+    /// (each changes most cells of the other) into an offscreen terminal
+    /// through `writer`; nil when no offscreen terminal could start.
+    public static func flush(_ screens: [Screen], width: Int, height: Int, iterations: Int,
+                             writer: FrameWriter) -> Double? {
+        guard !screens.isEmpty,
+              let terminal = try? Terminal.offscreen(width: width, height: height, colorMode: .truecolor,
+                                                     writer: writer) else { return nil }
         defer { terminal.restore() }
+        let clock = ContinuousClock()
         terminal.draw(screens[0])
         var flushTimes: [Double] = []
-        for i in 0..<count {
-            flushTimes.append(milliseconds(clock.measure { terminal.draw(screens[(i + 1) % 2]) }))
+        for i in 0..<max(1, iterations) {
+            flushTimes.append(milliseconds(clock.measure { terminal.draw(screens[(i + 1) % screens.count]) }))
         }
-        return (median(buildTimes), median(flushTimes))
+        return median(flushTimes)
+    }
+
+    /// The two screens ``run(width:height:trajectories:epochs:iterations:)`` flushes.
+    public static func alternatingScreens(width: Int = 200, height: Int = 60, trajectories: Int = 1000,
+                                          epochs: Int = 1000) -> [Screen] {
+        [0.0, 0.35].map {
+            Dashboard.render(syntheticModel(width: width, height: height, trajectories: trajectories,
+                                            epochs: epochs, phase: $0),
+                             width: width, height: height, theme: .dark, caps: .full)
+        }
     }
 
     /// Like ``run(width:height:trajectories:epochs:iterations:)`` but as the

@@ -58,9 +58,18 @@ public final class Terminal {
     /// The last frame drawn; nil forces a full repaint.
     var previous: Screen?
     var palette: TerminalPalette
+    /// Writes frames as escape sequences (nil: through ncurses); see ``FrameWriter``.
+    let encoder: FrameEncoder?
+    /// Where the encoder's bytes go: the terminal's file descriptor.
+    let outputDescriptor: Int32
+    /// Reused between frames so a frame allocates nothing.
+    var outputBuffer: [UInt8] = []
+
+    /// How frames reach the terminal.
+    public var writer: FrameWriter { encoder == nil ? .ncurses : .direct }
 
     private init(screen: OpaquePointer, files: [UnsafeMutablePointer<FILE>], capabilities: Capabilities,
-                 interactive: Bool, signals: SignalMonitor?) {
+                 interactive: Bool, signals: SignalMonitor?, writer: FrameWriter, output: Int32) {
         screenHandle = screen
         self.files = files
         self.capabilities = capabilities
@@ -68,6 +77,18 @@ public final class Terminal {
         self.signals = signals
         size = (Int(gl_cols()), Int(gl_lines()))
         palette = TerminalPalette(mode: capabilities.colorMode)
+        outputDescriptor = output
+        if writer == .direct {
+            encoder = FrameEncoder(colorMode: capabilities.colorMode, terminalColors: Int(gl_colors()),
+                                   asciiOnly: capabilities.glyphs == .ascii)
+            // ncurses clears the screen on its first refresh: let it do so
+            // now, not in the first key read after a frame is up. From here
+            // stdscr is never written, so ncurses sends nothing of its own.
+            wnoutrefresh(gl_stdscr())
+            doupdate()
+        } else {
+            encoder = nil
+        }
     }
 
     /// Takes over the terminal: UTF-8 check, raw keys, no echo, hidden cursor, colours.
@@ -102,7 +123,8 @@ public final class Terminal {
         let caps = setUp(environment: environment, utf8: utf8)
         gradlab_terminal_sequence(restoreSequence())
         let signals = SignalMonitor(signals: [SIGINT, SIGTERM, SIGHUP, SIGQUIT])
-        let terminal = Terminal(screen: screen, files: [], capabilities: caps, interactive: true, signals: signals)
+        let terminal = Terminal(screen: screen, files: [], capabilities: caps, interactive: true, signals: signals,
+                                writer: FrameWriter.choose(environment: environment), output: STDOUT_FILENO)
         terminal.setBracketedPaste(true)
         return terminal
     }
@@ -114,8 +136,11 @@ public final class Terminal {
     ///   - height: rows.
     ///   - term: the terminfo entry to emulate.
     ///   - colorMode: forced, since there is no environment to detect from.
+    ///   - writer: how frames are sent (``FrameWriter/direct`` falls back to
+    ///     ncurses where terminfo does not allow it, as on a real terminal).
     public static func offscreen(
-        width: Int, height: Int, term: String = "xterm-256color", colorMode: ColorMode = .palette256
+        width: Int, height: Int, term: String = "xterm-256color", colorMode: ColorMode = .palette256,
+        writer: FrameWriter = .direct
     ) throws(TerminalError) -> Terminal {
         setlocale(LC_ALL, "")
         if gl_locale_is_utf8() == 0 { setlocale(LC_CTYPE, "C.UTF-8") }
@@ -131,7 +156,9 @@ public final class Terminal {
         _ = setUp(environment: [:], utf8: true)
         resizeterm(Int32(height), Int32(width))
         let caps = Capabilities(colorMode: colorMode, glyphs: .braille)
-        return Terminal(screen: screen, files: [output, input], capabilities: caps, interactive: false, signals: nil)
+        let chosen: FrameWriter = writer == .direct && FrameWriter.terminfoAllowsDirect() ? .direct : .ncurses
+        return Terminal(screen: screen, files: [output, input], capabilities: caps, interactive: false, signals: nil,
+                        writer: chosen, output: fileno(output))
     }
 
     /// What leaves full-screen mode on an xterm-like terminal (attributes
@@ -227,6 +254,12 @@ public final class Terminal {
             if value == gl_key_resize() {
                 size = (Int(gl_cols()), Int(gl_lines()))
                 previous = nil
+                // ncurses resized (and may clear) its own screen: let it
+                // finish now, before the next frame repaints everything.
+                if encoder != nil {
+                    wnoutrefresh(gl_stdscr())
+                    doupdate()
+                }
             }
             return .function(value)
         }

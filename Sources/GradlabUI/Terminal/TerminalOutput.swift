@@ -1,12 +1,47 @@
 import CNcurses
+import Foundation
+
+/// How frames reach the terminal.
+public enum FrameWriter: String, Sendable, CaseIterable {
+    /// Escape sequences written by ``FrameEncoder`` in one `write` per frame
+    /// (ncurses still reads keys and sets the terminal's modes).
+    case direct
+    /// ncurses draws: `mvadd_wchnstr` per changed run, then `doupdate`.
+    case ncurses
+
+    /// `direct` where terminfo allows it, unless `GRADLAB_TERMINAL_WRITER=ncurses`.
+    /// Call after ncurses has loaded terminfo.
+    @MainActor
+    static func choose(environment: [String: String]) -> FrameWriter {
+        if environment["GRADLAB_TERMINAL_WRITER"]?.lowercased() == "ncurses" { return .ncurses }
+        return terminfoAllowsDirect() ? .direct : .ncurses
+    }
+
+    /// True when the loaded terminfo entry moves the cursor with the ANSI
+    /// sequence (`cup` is `\E[%i%p1%d;%p2%dH`, no padding) and writing the
+    /// bottom-right cell does not scroll (`xenl`, or no auto margins): every
+    /// xterm-class terminal, tmux, screen and the Linux console.
+    @MainActor
+    static func terminfoAllowsDirect() -> Bool {
+        guard let cup = tigetstr("cup"), Int(bitPattern: cup) != -1, Int(bitPattern: cup) != 0 else { return false }
+        guard String(cString: cup) == "\u{1B}[%i%p1%d;%p2%dH" else { return false }
+        return tigetflag("xenl") > 0 || tigetflag("am") <= 0
+    }
+}
 
 extension Terminal {
     /// Shows a frame, writing only the cells that differ from the last one.
     ///
-    /// Runs of changed cells go to ncurses in one call each; ncurses then
-    /// sends only what changed on its side too. A frame of another size than
-    /// the terminal is clipped (the next resize key brings a matching one).
+    /// With the ``FrameWriter/direct`` writer the changed runs are encoded
+    /// as escape sequences and written at once; otherwise runs of changed
+    /// cells go to ncurses in one call each, and ncurses sends only what
+    /// changed on its side too. A frame of another size than the terminal is
+    /// clipped (the next resize key brings a matching one).
     public func draw(_ screen: Screen) {
+        if let encoder {
+            drawDirect(screen, encoder: encoder)
+            return
+        }
         let width = min(screen.width, size.width), height = min(screen.height, size.height)
         let old = previous.flatMap { $0.width == screen.width && $0.height == screen.height ? $0 : nil }
         if old == nil {
@@ -68,6 +103,36 @@ extension Terminal {
         wnoutrefresh(gl_stdscr())
         doupdate()
         previous = screen
+    }
+
+    private func drawDirect(_ screen: Screen, encoder: FrameEncoder) {
+        outputBuffer.removeAll(keepingCapacity: true)
+        encoder.encode(screen, over: previous, columns: size.width, rows: size.height, into: &outputBuffer)
+        previous = screen
+        guard !outputBuffer.isEmpty else { return }
+        // Anything ncurses still holds (a mode change) goes out first.
+        doupdate()
+        outputBuffer.withUnsafeBytes { bytes in
+            guard var next = bytes.baseAddress else { return }
+            var left = bytes.count
+            while left > 0 {
+                let written = write(outputDescriptor, next, left)
+                if written > 0 {
+                    next += written
+                    left -= written
+                } else if written < 0 && errno == EINTR {
+                    continue
+                } else if written < 0 && errno == EAGAIN {
+                    var waiting = pollfd(fd: outputDescriptor, events: Int16(POLLOUT), revents: 0)
+                    _ = poll(&waiting, 1, 100)
+                } else {
+                    // The terminal is gone (EIO after a hangup): the hangup
+                    // signal ends the app; this frame is dropped.
+                    previous = nil
+                    return
+                }
+            }
+        }
     }
 
     /// The attributes and colour pair for a style in this terminal's colour mode.

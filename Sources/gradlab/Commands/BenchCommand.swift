@@ -131,20 +131,33 @@ struct BenchCommand: AsyncParsableCommand {
         Self.emit(result)
     }
 
-    /// The frame benchmark: from scratch, and as the live lab draws (incremental trails).
-    @MainActor
-    static func frame(iterations: Int) -> (full: (buildMilliseconds: Double, flushMilliseconds: Double?),
-                                           incremental: (buildMilliseconds: Double, flushMilliseconds: Double?)) {
-        (FrameBenchmark.run(width: 200, height: 60, trajectories: 1000, epochs: 1000, iterations: iterations),
-         FrameBenchmark.runIncremental(width: 200, height: 60, trajectories: 1000, epochs: 1000, iterations: iterations))
+    /// The frame benchmark's figures, in milliseconds (medians).
+    struct FrameTimes {
+        var full: (buildMilliseconds: Double, flushMilliseconds: Double?)
+        var incremental: (buildMilliseconds: Double, flushMilliseconds: Double?)
+        /// The same full frames flushed through ncurses: the peer of the direct writer.
+        var ncursesFlushMilliseconds: Double?
     }
 
-    static func frameJSON(_ times: (full: (buildMilliseconds: Double, flushMilliseconds: Double?),
-                                    incremental: (buildMilliseconds: Double, flushMilliseconds: Double?))) -> [String: Any] {
-        ["width": 200, "height": 60, "trajectories": 1000, "epochs": 1000,
-         "buildMs": times.full.buildMilliseconds, "flushMs": times.full.flushMilliseconds.map { $0 as Any } ?? NSNull(),
-         "incrementalBuildMs": times.incremental.buildMilliseconds,
-         "incrementalFlushMs": times.incremental.flushMilliseconds.map { $0 as Any } ?? NSNull()]
+    /// The frame benchmark: from scratch, and as the live lab draws (incremental trails).
+    @MainActor
+    static func frame(iterations: Int) -> FrameTimes {
+        FrameTimes(
+            full: FrameBenchmark.run(width: 200, height: 60, trajectories: 1000, epochs: 1000, iterations: iterations),
+            incremental: FrameBenchmark.runIncremental(width: 200, height: 60, trajectories: 1000, epochs: 1000,
+                                                       iterations: iterations),
+            ncursesFlushMilliseconds: FrameBenchmark.flush(FrameBenchmark.alternatingScreens(), width: 200, height: 60,
+                                                           iterations: iterations, writer: .ncurses))
+    }
+
+    static func frameJSON(_ times: FrameTimes) -> [String: Any] {
+        func value(_ milliseconds: Double?) -> Any { milliseconds.map { $0 as Any } ?? NSNull() }
+        return ["width": 200, "height": 60, "trajectories": 1000, "epochs": 1000,
+                "buildMs": times.full.buildMilliseconds, "flushMs": value(times.full.flushMilliseconds),
+                "totalMs": value(times.full.flushMilliseconds.map { $0 + times.full.buildMilliseconds }),
+                "incrementalBuildMs": times.incremental.buildMilliseconds,
+                "incrementalFlushMs": value(times.incremental.flushMilliseconds),
+                "ncursesFlushMs": value(times.ncursesFlushMilliseconds)]
     }
 
     static func emit(_ object: [String: Any]) {
