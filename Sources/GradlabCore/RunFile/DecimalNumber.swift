@@ -179,7 +179,8 @@ enum DecimalNumber {
             let negative = p[start] == UInt8(ascii: "-")
             return Scanned(value: negative ? -0.0 : 0, end: end, representable: false, plainInteger: plain)
         }
-        return Scanned(value: value, end: end, representable: value.isFinite, plainInteger: plain,
+        // Its significant digits are not all zero, so a zero is an underflow.
+        return Scanned(value: value, end: end, representable: value.isFinite && value != 0, plainInteger: plain,
                        integer: plain ? nil : Int(exactly: value))
     }
 }
