@@ -153,7 +153,8 @@ struct RunFileDamageTests {
         do {
             _ = try RunFile.parse(Data(lines.joined(separator: "\n").utf8), path: "run.json")
         } catch {
-            #expect(error.message.hasPrefix("run.json:4: corrupt event line"))
+            // Line, column (where the cut string opens), and what is wrong.
+            #expect(error.message.hasPrefix("run.json:4:17: corrupt event line (not valid JSON: a string that does not end (no closing quote)), with 6 more lines after it"))
         }
     }
 

@@ -9,16 +9,8 @@ import Darwin
 enum FileBytes {
     /// The bytes of the file at `path`.
     static func read(_ path: String) throws(GradlabError) -> [UInt8] {
-        // Before open: opening a FIFO blocks until someone writes to it.
-        var before = stat()
-        if stat(path, &before) == 0, let kind = kind(before.st_mode) { throw GradlabError("\(path): \(kind)") }
-        let fd = open(path, O_RDONLY | O_NONBLOCK)
-        guard fd >= 0 else { throw failure(path, "cannot open") }
+        let (fd, info) = try openForReading(path)
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw failure(path, "cannot stat") }
-        if let kind = kind(info.st_mode) { throw GradlabError("\(path): \(kind)") }
-        _ = fcntl(fd, F_SETFL, 0)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Int(info.st_size))
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
@@ -30,6 +22,39 @@ enum FileBytes {
             }
             if count == 0 { return bytes }
             bytes.append(contentsOf: chunk[0..<count])
+        }
+    }
+
+    /// Opens the regular file at `path` for reading (blocking reads), and its
+    /// `stat`; anything that is not a regular file is refused by name. The
+    /// caller closes the descriptor.
+    static func openForReading(_ path: String) throws(GradlabError) -> (fd: Int32, info: stat) {
+        // Before open: opening a FIFO blocks until someone writes to it.
+        var before = stat()
+        if stat(path, &before) == 0, let kind = kind(before.st_mode) { throw GradlabError("\(path): \(kind)") }
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
+        guard fd >= 0 else { throw failure(path, "cannot open") }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let error = failure(path, "cannot stat")
+            close(fd)
+            throw error
+        }
+        if let kind = kind(info.st_mode) {
+            close(fd)
+            throw GradlabError("\(path): \(kind)")
+        }
+        _ = fcntl(fd, F_SETFL, 0)
+        return (fd, info)
+    }
+
+    /// Reads up to `count` bytes into `buffer`, retrying on EINTR; 0 at the
+    /// end of the file.
+    static func readSome(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int, path: String) throws(GradlabError) -> Int {
+        while true {
+            let read = systemRead(fd, buffer, count)
+            if read >= 0 { return read }
+            if errno != EINTR { throw failure(path, "cannot read") }
         }
     }
 

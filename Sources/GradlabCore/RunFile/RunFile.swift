@@ -19,30 +19,117 @@ public struct RunFile: Sendable {
         events.compactMap { if case .epoch(let record) = $0 { return record } else { return nil } }
     }
 
-    /// Loads `path`; every failure is one line naming the file (and line).
+    /// Loads `path`; every failure is one line naming the file (and line
+    /// and column).
+    ///
+    /// A line-structured file (what the recorder writes) is streamed: read
+    /// in large chunks, each event line parsed from its bytes by
+    /// ``EventLineReader``, so loading takes the events' memory, not the
+    /// file's. Any other file is read whole as one JSON document.
     public static func load(path: String) throws(GradlabError) -> RunFile {
         guard FileManager.default.fileExists(atPath: path) else { throw GradlabError("\(path): cannot read file (no such file)") }
-        return try parse(Data(try FileBytes.read(path)), path: path)
+        let (fd, _) = try FileBytes.openForReading(path)
+        defer { close(fd) }
+        if let file = try read(RunFileLines(fd: fd, path: path), path: path) { return file }
+        return try parseDocument(Data(try FileBytes.read(path)), path: path)
     }
 
     /// Parses a run file's bytes; `path` names it in messages.
     public static func parse(_ data: Data, path: String) throws(GradlabError) -> RunFile {
-        guard !data.isEmpty else { throw GradlabError("\(path): empty file (0 bytes), not a gradlab run file") }
-        let decoder = JSONDecoder()
-        let lines = lineRanges(data)
-        let first = lines.first.map { data[$0] } ?? data
-        guard String(bytes: first, encoding: .utf8) != nil else {
+        let lines: Result<RunFile?, GradlabError> = data.withUnsafeBytes { raw in
+            Result { () throws(GradlabError) -> RunFile? in try read(RunFileLines(bytes: raw), path: path) }
+        }
+        if let file = try lines.get() { return file }
+        return try parseDocument(data, path: path)
+    }
+
+    /// Reads a line-structured run file; nil when its first line is not a
+    /// header line (the file may still be one JSON document).
+    private static func read(_ lines: RunFileLines, path: String) throws(GradlabError) -> RunFile? {
+        guard var first = try lines.next(), lines.bytesRead > 0 else {
+            throw GradlabError("\(path): empty file (0 bytes), not a gradlab run file")
+        }
+        // A byte-order mark (some editors add one) is not part of the text.
+        if first.starts(with: [0xEF, 0xBB, 0xBF]) { first = UnsafeRawBufferPointer(rebasing: first.dropFirst(3)) }
+        first = trimmingTrailingSpace(first)
+        guard String(validating: first.bindMemory(to: UInt8.self), as: UTF8.self) != nil else {
             throw GradlabError("\(path): not a gradlab run file (not UTF-8 text)")
         }
         guard first.first == UInt8(ascii: "{") else {
             throw GradlabError("\(path):1: not a gradlab run file (expected a JSON object)")
         }
         // A line-structured file: line 1 is the header, opening "events".
-        if first.suffix(eventsOpening.count).elementsEqual(eventsOpening),
-           let header = try? decoder.decode(RunDocument.self, from: Data(first) + Data("]}".utf8)) {
-            return try parseLines(header: header, data: data, lines: lines.dropFirst(), decoder: decoder, path: path)
+        guard first.suffix(eventsOpening.count).elementsEqual(eventsOpening),
+              let header = try? JSONDecoder().decode(RunDocument.self, from: Data(first) + Data("]}".utf8)) else { return nil }
+        return try readEvents(header: header, lines: lines, path: path)
+    }
+
+    private static func readEvents(header: RunDocument, lines: RunFileLines, path: String) throws(GradlabError) -> RunFile {
+        var file = try parseHeader(header, path: path)
+        var reader = EventLineReader()
+        var closed = false
+        reading: while let raw = try lines.next() {
+            let line = trimmingTrailingSpace(raw)
+            if line.isEmpty { continue }
+            let number = lines.lineNumber
+            if line.elementsEqual("]}".utf8) {
+                closed = true
+                // Nothing may follow the closing bracket but blank lines.
+                while let extra = try lines.next() {
+                    if let offset = extra.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) {
+                        throw GradlabError("\(path):\(lines.lineNumber):\(column(extra, offset)): text after the run file's closing ]}")
+                    }
+                }
+                break
+            }
+            do {
+                switch try reader.read(line) {
+                case .end(let status): file.status = status
+                case .event(let event): file.events.append(event)
+                }
+            } catch {
+                switch error {
+                case .field(let offset, let message):
+                    throw GradlabError("\(path):\(number):\(column(line, offset)): \(message)")
+                case .syntax(let offset, let reason):
+                    // A cut-off last line is what kill -9 leaves; a bad line with
+                    // lines after it is damage, not a cut, and dropping every later
+                    // epoch silently would be a lie.
+                    let place = "\(path):\(number):\(column(line, offset))"
+                    var later = 0
+                    while let next = try lines.next() {
+                        if !trimmingTrailingSpace(next).isEmpty { later += 1 }
+                    }
+                    if later > 0 {
+                        throw GradlabError("\(place): corrupt event line (not valid JSON: \(reason)), with \(later) more line\(later == 1 ? "" : "s") after it: the file is damaged, not cut short")
+                    }
+                    break reading
+                }
+            }
         }
-        // Otherwise it must be one complete JSON document.
+        if !closed || file.status == nil {
+            let count = file.epochs.last?.epoch ?? 0
+            file.warning = "\(path): recording was cut short; recovered \(file.epochs.count) epoch events (through epoch \(count))"
+        }
+        return file
+    }
+
+    /// `line` without trailing spaces, tabs and CRs (a CRLF file's lines).
+    private static func trimmingTrailingSpace(_ line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        var count = line.count
+        while count > 0, line[count - 1] == 0x20 || line[count - 1] == 0x0D || line[count - 1] == 0x09 { count -= 1 }
+        return UnsafeRawBufferPointer(rebasing: line[0..<count])
+    }
+
+    /// The 1-based column of byte `offset` of `line`, in characters (UTF-8
+    /// continuation bytes do not count).
+    private static func column(_ line: UnsafeRawBufferPointer, _ offset: Int) -> Int {
+        line.prefix(min(offset, line.count)).reduce(1) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+    }
+
+    /// A file that is not line-structured: one complete JSON document.
+    private static func parseDocument(_ data: Data, path: String) throws(GradlabError) -> RunFile {
+        let decoder = JSONDecoder()
         guard let document = try? decoder.decode(RunDocument.self, from: data) else {
             throw GradlabError("\(path): not a gradlab run file (not valid JSON, and not a recording cut short)")
         }
@@ -58,6 +145,28 @@ public struct RunFile: Sendable {
             file.events.append(try event(item, place: "\(path): event \(index)"))
         }
         return file
+    }
+
+    /// The reader before ``EventLineReader``: every line through
+    /// `JSONDecoder`. Kept as the reference the tests and the fuzz target
+    /// compare the streaming reader with.
+    @_spi(Testing)
+    public static func parseWithJSONDecoder(_ data: Data, path: String) throws(GradlabError) -> RunFile {
+        guard !data.isEmpty else { throw GradlabError("\(path): empty file (0 bytes), not a gradlab run file") }
+        let decoder = JSONDecoder()
+        let lines = lineRanges(data)
+        let first = lines.first.map { data[$0] } ?? data
+        guard String(bytes: first, encoding: .utf8) != nil else {
+            throw GradlabError("\(path): not a gradlab run file (not UTF-8 text)")
+        }
+        guard first.first == UInt8(ascii: "{") else {
+            throw GradlabError("\(path):1: not a gradlab run file (expected a JSON object)")
+        }
+        if first.suffix(eventsOpening.count).elementsEqual(eventsOpening),
+           let header = try? decoder.decode(RunDocument.self, from: Data(first) + Data("]}".utf8)) {
+            return try parseLines(header: header, data: data, lines: lines.dropFirst(), decoder: decoder, path: path)
+        }
+        return try parseDocument(data, path: path)
     }
 
     /// The end of a header line.

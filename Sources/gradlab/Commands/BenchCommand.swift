@@ -49,6 +49,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Skip the frame benchmark.") var noFrame = false
     @Flag(help: "Only the fused landscape kernels (for profiling).") var kernelsOnly = false
     @Flag(help: "Only the frame benchmark (for profiling; 100 frames of each kind).") var frameOnly = false
+    @Flag(help: "Only loading a recorded run file (200 MB; 20 MB with --quick; for profiling).") var runFileOnly = false
 
     @Option(help: ArgumentHelp("Measure only peak memory of a Float landscape with Adam: session or kernel.",
                                valueName: "path"))
@@ -61,6 +62,10 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if runFileOnly {
+            Self.emit(["runFile": try await RunFileBench.run(megabytes: quick ? 20 : 200)])
+            return
+        }
         if frameOnly {
             Self.emit(["frame": Self.frameJSON(await Self.frame(iterations: 100)), "zoomField": ZoomBench.run(iterations: 50)])
             return
@@ -128,6 +133,7 @@ struct BenchCommand: AsyncParsableCommand {
             result["zoomField"] = ZoomBench.run(iterations: quick ? 5 : 20)
         }
         result["peakResidentMiB"] = BenchTimer.peakResidentMiB
+        result["runFile"] = try await RunFileBench.run(megabytes: quick ? 20 : 200)
         Self.emit(result)
     }
 

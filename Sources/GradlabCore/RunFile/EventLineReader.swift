@@ -1,0 +1,583 @@
+import Foundation
+
+/// Reads one event line of a run file straight from its bytes into an
+/// ``Event``: the hot path of loading a recording (no `JSONDecoder`, no
+/// intermediate JSON tree, no String per number).
+///
+/// It accepts what `JSONDecoder` accepted with the `EventLine` shapes, field
+/// for field, with the same leniency: a number field that holds something
+/// else (`null` for NaN, a string) reads as NaN, an unknown key is skipped
+/// (its value still has to be valid JSON), and of a key given twice the
+/// first counts. Numbers are converted exactly (``DecimalNumber``).
+/// Malformed JSON is a ``Failure/syntax(offset:reason:)`` the caller turns
+/// into a cut-off last line or a damaged file; a well-formed line with a
+/// missing or wrong required field is a ``Failure/field(offset:message:)``.
+struct EventLineReader {
+    /// What a line held.
+    enum Outcome {
+        case event(Event)
+        /// The `end` line (not an ``Event``).
+        case end(status: String?)
+    }
+
+    enum Failure: Error {
+        /// Not valid JSON at byte `offset` of the line.
+        case syntax(offset: Int, reason: String)
+        /// Valid JSON, but not a valid event (`message` as the error says it).
+        case field(offset: Int, message: String)
+    }
+
+    /// Parameter names in the labs' order (the old reader's, since JSON
+    /// objects are unordered once parsed).
+    private static let parameterOrder = ["weight", "bias", "a", "b", "c"]
+    /// Deeper nesting than any run file has is refused, not recursed into.
+    private static let depthLimit = 128
+
+    // Scratch buffers, reused line after line; each result is copied out at
+    // its exact size, so arrays carry no growth slack.
+    private var numbers: [Double] = []
+    private var pairs: [SIMD2<Double>] = []
+
+    // The line being read (a placeholder until the first).
+    nonisolated(unsafe) private static let noLine = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+    private var p = UnsafePointer(noLine)
+    private var end = 0
+    private var i = 0
+
+    init() {
+        numbers.reserveCapacity(1024)
+        pairs.reserveCapacity(1024)
+    }
+
+    /// Reads `line` (without its newline; a trailing `,` and whitespace,
+    /// CR included, are allowed after the object).
+    mutating func read(_ line: UnsafeRawBufferPointer) throws(Failure) -> Outcome {
+        guard let base = line.baseAddress, line.count > 0 else { throw .syntax(offset: 0, reason: "an empty line") }
+        p = base.assumingMemoryBound(to: UInt8.self)
+        end = line.count
+        i = 0
+        var fields = Fields()
+        skipSpace()
+        try expect(UInt8(ascii: "{"), "expected '{' to open the event")
+        skipSpace()
+        if i < end, p[i] == UInt8(ascii: "}") {
+            i += 1
+        } else {
+            while true {
+                skipSpace()
+                let key = try readKey()
+                skipSpace()
+                try expect(UInt8(ascii: ":"), "expected ':' after a key")
+                skipSpace()
+                try readValue(for: key, into: &fields)
+                skipSpace()
+                guard i < end else { throw .syntax(offset: i, reason: "the line ends inside the event") }
+                if p[i] == UInt8(ascii: ",") { i += 1; continue }
+                if p[i] == UInt8(ascii: "}") { i += 1; break }
+                throw unexpected("expected ',' or '}' after a value")
+            }
+        }
+        skipSpace()
+        if i < end, p[i] == UInt8(ascii: ",") { i += 1 }
+        skipSpace()
+        guard i == end else { throw unexpected("text after the event's closing '}'") }
+        return try fields.outcome()
+    }
+
+    // MARK: - Fields
+
+    private enum Key: Int {
+        case type, epoch, loss, trainLoss, testLoss, params, points, summary, diverged, groupLoss, lambdaMax
+        case lr, lrs, optimizer, device, note, seed, message, status
+        case other
+    }
+
+    /// Every field any event type has; `…At` is the byte offset of the value
+    /// (for the column of a message), and a field seen once is not read again.
+    private struct Fields {
+        /// Bit `Key.rawValue` is set once that key was read.
+        var seen: UInt32 = 0
+        var type: String?, typeAt: Int?
+        var epoch: Int?, epochAt: Int?
+        var loss: Double?, trainLoss: Double?, testLoss: Double?
+        var params: [NamedValues]?
+        var points: [SIMD2<Double>]?
+        var summary: PointSummary?
+        var diverged = false
+        var groupLoss: [Double]?, lambdaMax: [Double]?
+        /// Present (possibly NaN for a non-number), and the number itself when it is one.
+        var lrPresent = false, lr: Double?, lrAt: Int?
+        var lrs: [Double]?, lrsAt: Int?
+        var optimizer: OptimizerConfig?, optimizerAt: Int?
+        var device: String?, note: String?
+        var seedPresent = false, seed: Int?, seedAt: Int?
+        var message: String?, status: String?
+
+        func outcome() throws(Failure) -> Outcome {
+            func fail(_ at: Int?, _ message: String) -> Failure { .field(offset: at ?? 0, message: message) }
+            if type == "end" { return .end(status: status) }
+            guard let type else { throw fail(typeAt, "event has no \"type\"") }
+            guard let epoch else { throw fail(epochAt, "\(type) event has no integer \"epoch\"") }
+            switch type {
+            case "epoch":
+                var record = EpochRecord(epoch: epoch, loss: loss ?? .nan, trainLoss: trainLoss, testLoss: testLoss,
+                                         params: params ?? [], points: points, diverged: diverged,
+                                         groupLoss: groupLoss, lr: lrPresent ? (lr ?? .nan) : nil, summary: summary)
+                record.lambdaMax = lambdaMax
+                return .event(.epoch(record))
+            case "lr":
+                guard let lr else { throw fail(lrAt, "lr event has no number \"lr\"") }
+                return .event(.learningRate(epoch: epoch, lr: lr))
+            case "lrs":
+                guard let lrs, !lrs.isEmpty, lrs.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+                    throw fail(lrsAt, "lrs event has no array of positive numbers \"lrs\"")
+                }
+                return .event(.groupLearningRates(epoch: epoch, lrs: lrs))
+            case "optimizer":
+                guard let optimizer else { throw fail(optimizerAt, "optimizer event has no valid \"optimizer\" object") }
+                return .event(.optimizer(epoch: epoch, config: optimizer))
+            case "device":
+                return .event(.device(epoch: epoch, name: device ?? "cpu", note: note))
+            case "reset":
+                guard !seedPresent || seed != nil else {
+                    throw fail(seedAt, "reset event's \"seed\" is not a 32-bit unsigned integer")
+                }
+                return .event(.reset(epoch: epoch, seed: UInt32(seed ?? 0)))
+            case "divergence":
+                return .event(.divergence(epoch: epoch, message: message ?? "diverged"))
+            default:
+                throw fail(typeAt, "unknown event type '\(type)'")
+            }
+        }
+    }
+
+    private mutating func readValue(for key: Key, into fields: inout Fields) throws(Failure) {
+        let at = i
+        // Of a key given twice the first counts (as JSONDecoder reads it).
+        if key != .other {
+            let bit: UInt32 = 1 << UInt32(key.rawValue)
+            if fields.seen & bit != 0 {
+                try skipValue(depth: 1)
+                return
+            }
+            fields.seen |= bit
+        }
+        switch key {
+        case .type: fields.type = try readString(); fields.typeAt = at
+        case .epoch: fields.epoch = try readInteger(); fields.epochAt = at
+        case .loss: fields.loss = try readLenientNumber()
+        case .trainLoss: fields.trainLoss = try readLenientNumber()
+        case .testLoss: fields.testLoss = try readLenientNumber()
+        case .params: fields.params = try readParams()
+        case .points: fields.points = try readPoints()
+        case .summary: fields.summary = try readSummary()
+        case .diverged: fields.diverged = try readBool() ?? false
+        case .groupLoss: fields.groupLoss = try readNumberArray()
+        case .lambdaMax: fields.lambdaMax = try readNumberArray()
+        case .lr: fields.lrPresent = true; fields.lr = try readNumber(); fields.lrAt = at
+        case .lrs: fields.lrs = try readNumberArray(); fields.lrsAt = at
+        case .optimizer: fields.optimizer = try readOptimizer(); fields.optimizerAt = at
+        case .device: fields.device = try readString()
+        case .note: fields.note = try readString()
+        case .seed:
+            fields.seedPresent = true
+            fields.seed = try readInteger().flatMap { UInt32(exactly: $0) }.map(Int.init)
+            fields.seedAt = at
+        case .message: fields.message = try readString()
+        case .status: fields.status = try readString()
+        case .other: try skipValue(depth: 1)
+        }
+    }
+
+    // MARK: - Values
+
+    /// A number, or nil (after skipping it) for anything else and for a
+    /// number a Double cannot hold.
+    @inline(__always)
+    private mutating func readNumber() throws(Failure) -> Double? {
+        guard i < end, p[i] == UInt8(ascii: "-") || p[i] &- 0x30 < 10 else {
+            try skipValue(depth: 1)
+            return nil
+        }
+        let scanned = try scanNumber()
+        return scanned.representable ? scanned.value : nil
+    }
+
+    /// A number; NaN for anything else (`null`, which NaN is written as).
+    @inline(__always)
+    private mutating func readLenientNumber() throws(Failure) -> Double {
+        try readNumber() ?? .nan
+    }
+
+    private mutating func readInteger() throws(Failure) -> Int? {
+        guard i < end, p[i] == UInt8(ascii: "-") || p[i] &- 0x30 < 10 else {
+            try skipValue(depth: 1)
+            return nil
+        }
+        return try scanNumber().integer
+    }
+
+    @inline(__always)
+    private mutating func scanNumber() throws(Failure) -> DecimalNumber.Scanned {
+        do {
+            let scanned = try DecimalNumber.scan(p, from: i, end: end)
+            i = scanned.end
+            return scanned
+        } catch {
+            throw .syntax(offset: error.offset, reason: error.reason)
+        }
+    }
+
+    private mutating func readBool() throws(Failure) -> Bool? {
+        if matchLiteral("true") { return true }
+        if matchLiteral("false") { return false }
+        try skipValue(depth: 1)
+        return nil
+    }
+
+    private mutating func readString() throws(Failure) -> String? {
+        guard i < end, p[i] == UInt8(ascii: "\"") else {
+            try skipValue(depth: 1)
+            return nil
+        }
+        let (start, stop, escaped) = try scanString()
+        return Self.text(p, start, stop, escaped: escaped)
+    }
+
+    /// An array's elements as numbers, NaN for each that is not one; nil
+    /// (after skipping it) when the value is not an array.
+    private mutating func readNumberArray() throws(Failure) -> [Double]? {
+        guard i < end, p[i] == UInt8(ascii: "[") else {
+            try skipValue(depth: 1)
+            return nil
+        }
+        i += 1
+        numbers.removeAll(keepingCapacity: true)
+        skipSpace()
+        if i < end, p[i] == UInt8(ascii: "]") {
+            i += 1
+            return []
+        }
+        while true {
+            skipSpace()
+            numbers.append(try readLenientNumber())
+            skipSpace()
+            guard i < end else { throw .syntax(offset: i, reason: "the line ends inside an array") }
+            if p[i] == UInt8(ascii: ",") { i += 1; continue }
+            if p[i] == UInt8(ascii: "]") { i += 1; break }
+            throw unexpected("expected ',' or ']' in an array")
+        }
+        return Array(numbers)
+    }
+
+    /// `[[x1, x2], ...]`: nil when it is not an array of arrays; a missing
+    /// coordinate or one that is not a number is NaN, extra ones are ignored.
+    private mutating func readPoints() throws(Failure) -> [SIMD2<Double>]? {
+        guard i < end, p[i] == UInt8(ascii: "[") else {
+            try skipValue(depth: 1)
+            return nil
+        }
+        i += 1
+        pairs.removeAll(keepingCapacity: true)
+        var allPairs = true
+        skipSpace()
+        if i < end, p[i] == UInt8(ascii: "]") {
+            i += 1
+            return []
+        }
+        while true {
+            skipSpace()
+            if i < end, p[i] == UInt8(ascii: "[") {
+                i += 1
+                var pair = SIMD2<Double>(.nan, .nan)
+                var count = 0
+                skipSpace()
+                if i < end, p[i] == UInt8(ascii: "]") {
+                    i += 1
+                } else {
+                    while true {
+                        skipSpace()
+                        if count < 2 {
+                            pair[count] = try readLenientNumber()
+                        } else {
+                            try skipValue(depth: 3)
+                        }
+                        count += 1
+                        skipSpace()
+                        guard i < end else { throw .syntax(offset: i, reason: "the line ends inside an array") }
+                        if p[i] == UInt8(ascii: ",") { i += 1; continue }
+                        if p[i] == UInt8(ascii: "]") { i += 1; break }
+                        throw unexpected("expected ',' or ']' in an array")
+                    }
+                }
+                pairs.append(pair)
+            } else {
+                allPairs = false
+                try skipValue(depth: 2)
+            }
+            skipSpace()
+            guard i < end else { throw .syntax(offset: i, reason: "the line ends inside an array") }
+            if p[i] == UInt8(ascii: ",") { i += 1; continue }
+            if p[i] == UInt8(ascii: "]") { i += 1; break }
+            throw unexpected("expected ',' or ']' in an array")
+        }
+        return allPairs ? Array(pairs) : nil
+    }
+
+    /// `{"weight": [...], ...}` in the labs' parameter order; a value that
+    /// is not an array reads as no values.
+    private mutating func readParams() throws(Failure) -> [NamedValues]? {
+        guard i < end, p[i] == UInt8(ascii: "{") else {
+            try skipValue(depth: 1)
+            return nil
+        }
+        var params: [NamedValues] = []
+        try readObject { reader, name throws(Failure) in
+            let values = try reader.readNumberArray() ?? []
+            if let name, !params.contains(where: { $0.name == name }) { params.append(NamedValues(name, values)) }
+        }
+        let rank = { (name: String) in (Self.parameterOrder.firstIndex(of: name) ?? Self.parameterOrder.count, name) }
+        return params.sorted { rank($0.name) < rank($1.name) }
+    }
+
+    /// `{"fMin":…,"fMax":…,"mean":[x1,x2]}`; what is missing is NaN.
+    private mutating func readSummary() throws(Failure) -> PointSummary? {
+        guard i < end, p[i] == UInt8(ascii: "{") else {
+            try skipValue(depth: 1)
+            return nil
+        }
+        var fMin: Double?, fMax: Double?, mean: [Double]?
+        try readObject { reader, name throws(Failure) in
+            switch name {
+            case "fMin" where fMin == nil: fMin = try reader.readLenientNumber()
+            case "fMax" where fMax == nil: fMax = try reader.readLenientNumber()
+            case "mean" where mean == nil: mean = try reader.readNumberArray() ?? []
+            default: try reader.skipValue(depth: 2)
+            }
+        }
+        let pair = mean ?? []
+        return PointSummary(fMin: fMin ?? .nan, fMax: fMax ?? .nan,
+                            mean: SIMD2(pair.first ?? .nan, pair.dropFirst().first ?? .nan))
+    }
+
+    /// The optimizer object, decoded as the config is (an optimizer change
+    /// is a rare event: `JSONDecoder` on its bytes is no cost).
+    private mutating func readOptimizer() throws(Failure) -> OptimizerConfig? {
+        let start = i
+        let isObject = i < end && p[i] == UInt8(ascii: "{")
+        try skipValue(depth: 1)
+        guard isObject else { return nil }
+        let bytes = Data(UnsafeBufferPointer(start: p + start, count: i - start))
+        return try? JSONDecoder().decode(OptimizerConfig.self, from: bytes)
+    }
+
+    /// Reads an object at `p[i]` (a `{`), calling `value` with each key (nil
+    /// when it is not valid UTF-8) to read or skip that key's value.
+    private mutating func readObject(_ value: (inout EventLineReader, String?) throws(Failure) -> Void) throws(Failure) {
+        i += 1
+        skipSpace()
+        if i < end, p[i] == UInt8(ascii: "}") {
+            i += 1
+            return
+        }
+        while true {
+            skipSpace()
+            guard i < end, p[i] == UInt8(ascii: "\"") else { throw unexpected("expected a key in quotes") }
+            let (start, stop, escaped) = try scanString()
+            let name = Self.text(p, start, stop, escaped: escaped)
+            skipSpace()
+            try expect(UInt8(ascii: ":"), "expected ':' after a key")
+            skipSpace()
+            try value(&self, name)
+            skipSpace()
+            guard i < end else { throw .syntax(offset: i, reason: "the line ends inside an object") }
+            if p[i] == UInt8(ascii: ",") { i += 1; continue }
+            if p[i] == UInt8(ascii: "}") { i += 1; return }
+            throw unexpected("expected ',' or '}' after a value")
+        }
+    }
+
+    /// Checks and steps over any JSON value.
+    private mutating func skipValue(depth: Int) throws(Failure) {
+        guard depth <= Self.depthLimit else { throw .syntax(offset: i, reason: "arrays or objects nested too deeply") }
+        guard i < end else { throw .syntax(offset: i, reason: "the line ends where a value should be") }
+        switch p[i] {
+        case UInt8(ascii: "\""):
+            _ = try scanString()
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            _ = try scanNumber()
+        case UInt8(ascii: "{"):
+            try readObject { reader, _ throws(Failure) in try reader.skipValue(depth: depth + 1) }
+        case UInt8(ascii: "["):
+            i += 1
+            skipSpace()
+            if i < end, p[i] == UInt8(ascii: "]") {
+                i += 1
+                return
+            }
+            while true {
+                skipSpace()
+                try skipValue(depth: depth + 1)
+                skipSpace()
+                guard i < end else { throw .syntax(offset: i, reason: "the line ends inside an array") }
+                if p[i] == UInt8(ascii: ",") { i += 1; continue }
+                if p[i] == UInt8(ascii: "]") { i += 1; return }
+                throw unexpected("expected ',' or ']' in an array")
+            }
+        default:
+            if matchLiteral("true") || matchLiteral("false") || matchLiteral("null") { return }
+            throw unexpected("expected a value")
+        }
+    }
+
+    // MARK: - Tokens
+
+    @inline(__always)
+    private mutating func skipSpace() {
+        while i < end, p[i] <= 0x20, p[i] == 0x20 || p[i] == 0x0A || p[i] == 0x0D || p[i] == 0x09 { i += 1 }
+    }
+
+    @inline(__always)
+    private mutating func expect(_ byte: UInt8, _ reason: String) throws(Failure) {
+        guard i < end, p[i] == byte else { throw unexpected(reason) }
+        i += 1
+    }
+
+    /// A syntax error at `i` that names the byte found there.
+    private func unexpected(_ reason: String) -> Failure {
+        guard i < end else { return .syntax(offset: i, reason: "the line ends early: \(reason)") }
+        switch p[i] {
+        case 0: return .syntax(offset: i, reason: "a NUL byte (a binary file, or UTF-16?)")
+        case 0x21...0x7E: return .syntax(offset: i, reason: "\(reason), found '\(Character(Unicode.Scalar(p[i])))'")
+        default: return .syntax(offset: i, reason: "\(reason), found byte 0x\(String(p[i], radix: 16, uppercase: true))")
+        }
+    }
+
+    private mutating func matchLiteral(_ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard end - i >= count, memcmp(p + i, literal.utf8Start, count) == 0 else { return false }
+        i += count
+        return true
+    }
+
+    /// Steps over the string at `p[i]` (a `"`), checking its escapes;
+    /// returns its contents' range and whether it has escapes.
+    @inline(__always)
+    private mutating func scanString() throws(Failure) -> (start: Int, end: Int, escaped: Bool) {
+        let open = i
+        i += 1
+        let start = i
+        var escaped = false
+        while i < end {
+            let byte = p[i]
+            if byte == UInt8(ascii: "\"") {
+                i += 1
+                return (start, i - 1, escaped)
+            }
+            if byte == UInt8(ascii: "\\") {
+                escaped = true
+                guard i + 1 < end else { break }
+                switch p[i + 1] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    i += 2
+                case UInt8(ascii: "u"):
+                    guard i + 6 <= end, (2..<6).allSatisfy({ Self.hexValue(p[i + $0]) != nil }) else {
+                        throw .syntax(offset: i, reason: "a \\u escape without four hex digits")
+                    }
+                    i += 6
+                default:
+                    throw .syntax(offset: i, reason: "an invalid escape in a string")
+                }
+                continue
+            }
+            if byte == 0 { throw .syntax(offset: i, reason: "a NUL byte in a string (a binary file, or UTF-16?)") }
+            i += 1
+        }
+        throw .syntax(offset: open, reason: "a string that does not end (no closing quote)")
+    }
+
+    /// Matches the key at `p[i]` against the event fields, without making a
+    /// String for the ones it knows.
+    @inline(__always)
+    private mutating func readKey() throws(Failure) -> Key {
+        guard i < end, p[i] == UInt8(ascii: "\"") else { throw unexpected("expected a key in quotes") }
+        let (start, stop, escaped) = try scanString()
+        if escaped {
+            guard let name = Self.text(p, start, stop, escaped: true) else { return .other }
+            return Self.keys.first { $0.name == name }?.key ?? .other
+        }
+        let length = stop - start
+        let here = UnsafeRawPointer(p + start)
+        for entry in Self.keys where entry.bytes.count == length {
+            let same = entry.bytes.withUnsafeBytes { known in known.baseAddress.map { memcmp(here, $0, length) == 0 } ?? false }
+            if same { return entry.key }
+        }
+        return .other
+    }
+
+    private static let keys: [(name: String, bytes: [UInt8], key: Key)] = {
+        let table: [(String, Key)] = [
+            ("type", .type), ("epoch", .epoch), ("loss", .loss), ("points", .points), ("lambdaMax", .lambdaMax),
+            ("params", .params), ("trainLoss", .trainLoss), ("testLoss", .testLoss), ("summary", .summary),
+            ("diverged", .diverged), ("groupLoss", .groupLoss), ("lr", .lr), ("lrs", .lrs), ("optimizer", .optimizer),
+            ("device", .device), ("note", .note), ("seed", .seed), ("message", .message), ("status", .status),
+        ]
+        return table.map { (name: $0.0, bytes: Array($0.0.utf8), key: $0.1) }
+    }()
+
+    private static func hexValue(_ byte: UInt8) -> UInt16? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt16(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt16(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt16(byte - UInt8(ascii: "A") + 10)
+        default: return nil
+        }
+    }
+
+    /// A string's contents as text: escapes decoded; nil when it is not
+    /// valid UTF-8 or holds a lone surrogate (JSONDecoder refuses both).
+    private static func text(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, escaped: Bool) -> String? {
+        let raw = UnsafeBufferPointer(start: p + start, count: end - start)
+        guard escaped else { return String(validating: raw, as: UTF8.self) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(raw.count)
+        var j = 0
+        func unit(at k: Int) -> UInt16 {
+            (0..<4).reduce(0) { $0 << 4 | (hexValue(raw[k + $1]) ?? 0) }
+        }
+        while j < raw.count {
+            guard raw[j] == UInt8(ascii: "\\") else {
+                bytes.append(raw[j])
+                j += 1
+                continue
+            }
+            let kind = raw[j + 1]
+            j += 2
+            switch kind {
+            case UInt8(ascii: "b"): bytes.append(0x08)
+            case UInt8(ascii: "f"): bytes.append(0x0C)
+            case UInt8(ascii: "n"): bytes.append(0x0A)
+            case UInt8(ascii: "r"): bytes.append(0x0D)
+            case UInt8(ascii: "t"): bytes.append(0x09)
+            case UInt8(ascii: "u"):
+                let first = unit(at: j)
+                j += 4
+                var scalar: Unicode.Scalar?
+                if (0xD800..<0xDC00).contains(first) {
+                    guard j + 6 <= raw.count, raw[j] == UInt8(ascii: "\\"), raw[j + 1] == UInt8(ascii: "u") else { return nil }
+                    let second = unit(at: j + 2)
+                    guard (0xDC00..<0xE000).contains(second) else { return nil }
+                    j += 6
+                    scalar = Unicode.Scalar(0x10000 + (UInt32(first - 0xD800) << 10 | UInt32(second - 0xDC00)))
+                } else {
+                    scalar = Unicode.Scalar(first)
+                }
+                guard let scalar else { return nil }
+                bytes.append(contentsOf: Array(String(Character(scalar)).utf8))
+            default: bytes.append(kind)  // " \ /
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+}
