@@ -12,25 +12,3 @@ int gradlab_cpu_simd_level(void) {
     return 0;
 #endif
 }
-
-#if defined(__x86_64__) || defined(__i386__)
-#include <xmmintrin.h>
-#endif
-
-unsigned gradlab_flush_subnormals_begin(void) {
-#if defined(__x86_64__) || defined(__i386__)
-    unsigned saved = _mm_getcsr();
-    _mm_setcsr(saved | 0x8000);  // MXCSR.FTZ (bit 15); DAZ (bit 6) stays as it was
-    return saved;
-#else
-    return 0;
-#endif
-}
-
-void gradlab_flush_subnormals_end(unsigned saved) {
-#if defined(__x86_64__) || defined(__i386__)
-    _mm_setcsr(saved);
-#else
-    (void)saved;
-#endif
-}

@@ -1,4 +1,3 @@
-import CGradlabCPU
 import Dispatch
 import Foundation
 import GradlabSIMD
@@ -37,20 +36,7 @@ enum ExecutorTuning {
 
 /// A scalar type the chunk kernels run: Float and Double.
 protocol LaneScalar: ProgramScalar {
-    /// Runs `chunks` of `plan` with the kernels compiled for `level`, with
-    /// subnormal results flushed to zero on the calling thread for the
-    /// duration (every worker of a run, so any thread count gives the same
-    /// bits).
-    ///
-    /// Why: a Float function such as `exp(-x2^2)` is subnormal for
-    /// |x2| > 9.35, and on Intel cores each vector instruction that produces
-    /// or multiplies a subnormal takes a microcode assist (about 150 cycles);
-    /// with 16 lanes a vector most vectors of a landscape over [0, 10]^2
-    /// held one, and the user-typed Float function ran at 0.34 of the
-    /// tutorial's (Double, whose subnormals start at 1e-308, at 1.46). AMD
-    /// cores have no such penalty. A flushed value differs from torch's by
-    /// less than the smallest normal number (1.2e-38 in Float, 2.2e-308 in
-    /// Double); docs/performance.md says where that can show.
+    /// Runs `chunks` of `plan` with the kernels compiled for `level`.
     static func runKernels(
         _ level: SIMDLevel, _ plan: LanePlan, _ run: LaneRun<Self>, _ chunks: Range<Int>,
         _ scratch: UnsafeMutablePointer<Self>, _ chunkOutputs: UnsafeMutablePointer<UnsafePointer<Self>>)
@@ -72,8 +58,6 @@ extension Float: LaneScalar {
         _ level: SIMDLevel, _ plan: LanePlan, _ run: LaneRun<Float>, _ chunks: Range<Int>, _ scratch: UnsafeMutablePointer<Float>,
         _ chunkOutputs: UnsafeMutablePointer<UnsafePointer<Float>>
     ) {
-        let saved = gradlab_flush_subnormals_begin()
-        defer { gradlab_flush_subnormals_end(saved) }
         level.kernels.run(plan, run, chunks: chunks, scratch: scratch, chunkOutputs: chunkOutputs)
     }
 }
@@ -83,8 +67,6 @@ extension Double: LaneScalar {
         _ level: SIMDLevel, _ plan: LanePlan, _ run: LaneRun<Double>, _ chunks: Range<Int>, _ scratch: UnsafeMutablePointer<Double>,
         _ chunkOutputs: UnsafeMutablePointer<UnsafePointer<Double>>
     ) {
-        let saved = gradlab_flush_subnormals_begin()
-        defer { gradlab_flush_subnormals_end(saved) }
         level.kernels.run(plan, run, chunks: chunks, scratch: scratch, chunkOutputs: chunkOutputs)
     }
 }
