@@ -56,50 +56,84 @@ ours, peers = load("gradlab.json"), load("peers.json")
 memory = [load("memory_session.json")["memory"], load("memory_kernel.json")["memory"]]
 rss = {e: int(open(os.path.join(work, f"rss_{e}")).read().split()[-1]) for e in (1000, 100000)}
 land = ours["landscape"]["pointStepsPerSecond"]
-rows = []
-def row(name, value, unit, peer=None, target=None):
-    ratio = value / peers[peer] if peer and peers.get(peer) else None
-    rows.append((name, value, unit, peer or "", ratio, target or ""))
+machine = ours["machine"]
+met = []  # (what, met?) of every target, for the summary line
+
+def mark(ok):
+    """✔ or ✘ for a target that could be checked, ? when it could not."""
+    if ok is None:
+        return "?"
+    met.append(ok)
+    return "✔" if ok else "✘"
+
 print(f"gradlab bench vs the tutorial's code: {ours['landscape']['points']:,} points x {ours['landscape']['steps']} steps, "
-      f"SIMD {ours['machine']['simdLevel']}, {ours['machine']['cores']} cores")
+      f"SIMD {machine['simdLevel']}, {machine['cores']} cores, cpu: {machine.get('cpu', 'unknown')}")
+
+def row(name, value, unit, peer=None, target=None):
+    """One figure against a peer; target is a minimum ratio (or None)."""
+    ratio = value / peers[peer] if peer and peers.get(peer) else None
+    peer_text = f"{peers[peer]:>14,.0f}  x{ratio:,.1f}" if ratio else f"{'(no peer)':>14}"
+    target_text = f">= {target:g}x {mark(ratio >= target if ratio else None)}" if target else ""
+    print(f"  {name:34} {value:>16,.0f} {unit:11} vs {peer or '':34} {peer_text}  {target_text}")
+
 for path in ("session", "fused"):
-    row(f"landscape f32 default ({path})", land[f"{path}_default_f32"], "pt-steps/s", "torch_f32_landscape", ">= 8x")
+    row(f"landscape f32 default ({path})", land[f"{path}_default_f32"], "pt-steps/s", "torch_f32_landscape", 10)
     row(f"landscape f32 default ({path})", land[f"{path}_default_f32"], "pt-steps/s", "torch_f32_landscape_autograd_sgd")
     row(f"landscape f32 default ({path})", land[f"{path}_default_f32"], "pt-steps/s", "numpy_f32_landscape")
-    row(f"landscape f64 default ({path})", land[f"{path}_default_f64"], "pt-steps/s", "numpy_f64_landscape", ">= 30x")
-    row(f"landscape f32 user ({path})", land[f"{path}_user_f32"], "pt-steps/s", "torch_f32_landscape")
-    row(f"landscape f64 user ({path})", land[f"{path}_user_f64"], "pt-steps/s", "numpy_f64_landscape")
+    row(f"landscape f64 default ({path})", land[f"{path}_default_f64"], "pt-steps/s", "numpy_f64_landscape", 30)
+lin = ours["linear"]
+row("linear per-sample SGD (session)", lin["sessionStepsPerSecond"], "steps/s", "torch_linear_steps", 1000)
+row("linear per-sample SGD (direct)", lin["directStepsPerSecond"], "steps/s", "torch_linear_steps", 1000)
+row("quadratic (session)", ours["quadratic"]["epochsPerSecond"], "epochs/s", "torch_quadratic_epochs")
+
+functions = ours["landscape"].get("userFunctions", {})
+print("  user-typed functions, share of the tutorial function's point-steps/s in the same path and type (target >= 0.80):")
+for name in sorted(functions):
+    shares = []
+    for path in ("session", "fused"):
+        for dtype in ("f32", "f64"):
+            key = f"{path}_user_{name}_{dtype}"
+            if key in land:
+                share = land[key] / land[f"{path}_default_{dtype}"]
+                shares.append(f"{path} {dtype} {land[key] / 1e6:7,.0f} M {share:5.2f} {mark(share >= 0.8)}")
+    print(f"    {name:13} {functions[name]:44} " + "  ".join(shares))
+
 optimizer_keys = sorted(k for k in land if k.startswith("session_optimizer_"))
 sgd_speed = land.get("session_optimizer_sgd_f32")
-lin = ours["linear"]
-row("linear per-sample SGD (session)", lin["sessionStepsPerSecond"], "steps/s", "torch_linear_steps", ">= 1000x")
-row("linear per-sample SGD (direct)", lin["directStepsPerSecond"], "steps/s", "torch_linear_steps", ">= 1000x")
-row("quadratic (session)", ours["quadratic"]["epochsPerSecond"], "epochs/s", "torch_quadratic_epochs")
-for name, value, unit, peer, ratio, target in rows:
-    peer_text = f"{peers[peer]:>14,.0f}  x{ratio:,.1f}" if ratio else f"{'(no peer)':>14}"
-    print(f"  {name:34} {value:>16,.0f} {unit:11} vs {peer:34} {peer_text}  {target}")
 if sgd_speed:
-    print("  optimizers on the landscape (f32, tutorial function), point-steps/s and share of plain SGD's (target >= 0.70):")
+    print("  optimizers on the landscape (f32, tutorial function, session), point-steps/s and share of plain SGD's (target >= 0.70):")
     for key in optimizer_keys:
         name = key[len("session_optimizer_"):-len("_f32")]
-        print(f"    {name:14} {land[key]:>16,.0f}  {land[key] / sgd_speed:5.2f}")
-print("  user / default function speed:",
-      ", ".join(f"{p} {d}: {land[f'{p}_user_{d}'] / land[f'{p}_default_{d}']:.2f}" for p in ("session", "fused") for d in ("f32", "f64")),
-      "(target >= 0.60)")
+        share = land[key] / sgd_speed
+        print(f"    {name:14} {land[key]:>16,.0f}  {share:5.2f} {'' if name == 'sgd' else mark(share >= 0.7)}")
+
 if "sincosLanesPerSecondOneCore" in ours:
-    sc, cores = ours["sincosLanesPerSecondOneCore"], ours["machine"]["cores"]
+    sc, cores = ours["sincosLanesPerSecondOneCore"], machine["cores"]
     print(f"  sin+cos of one value, one core: f32 {sc['f32']:,.0f} lanes/s, f64 {sc['f64']:,.0f} lanes/s; "
-          f"the tutorial's four pairs per point alone allow at most f32 {sc['f32'] * cores / 4:,.0f}, "
+          f"four pairs per point would allow at most f32 {sc['f32'] * cores / 4:,.0f}, "
           f"f64 {sc['f64'] * cores / 4:,.0f} pt-steps/s on {cores} cores")
 if "frame" in ours:
     f = ours["frame"]
-    print(f"  frame {f['width']}x{f['height']}, {f['trajectories']} trajectories x {f['epochs']} epochs: build {f['buildMs']:.2f} ms, "
-          f"incremental build {f['incrementalBuildMs']:.2f} ms, flush {f['flushMs']:.2f} ms")
+    print(f"  frame {f['width']}x{f['height']}, {f['trajectories']} trajectories x {f['epochs']} epochs: build {f['buildMs']:.2f} ms "
+          f"(target < 5 ms {mark(f['buildMs'] < 5)}), incremental build {f['incrementalBuildMs']:.2f} ms, flush {f['flushMs']:.2f} ms")
+
+run_file = ours.get("runFile")
+if run_file:
+    speed, peak = run_file["megabytesPerSecond"], run_file["peakResidentMiB"]
+    file_mib = run_file["bytes"] / 1_048_576
+    print(f"  run file read: {run_file['bytes']:,} bytes at {speed:,.0f} MB/s (target >= 200 MB/s {mark(speed >= 200)}), "
+          f"peak {peak:,.0f} MiB = {peak / file_mib:.2f}x the file (target < 2x file {mark(peak < 2 * file_mib)})")
+else:
+    print("  run file read: not measured (target >= 200 MB/s, memory < 2x file) ?")
+
 print(f"  peak RSS of the bench: {ours['peakResidentMiB']:.0f} MiB")
 for m in memory:
     print(f"  memory, {m['points']:,} points f32 + Adam ({m['path']}): peak {m['peakMiB']:.0f} MiB, raw arrays {m['rawMiB']:.0f} MiB "
-          f"(params + grads + 2 Adam buffers), ratio {m['ratio']:.2f} (target < 1.5)")
-print(f"  headless quadratic peak RSS: 1,000 epochs {rss[1000]/1024:.1f} MiB, 100,000 epochs {rss[100000]/1024:.1f} MiB")
+          f"(params + grads + 2 Adam buffers), ratio {m['ratio']:.2f} (target < 1.5 {mark(m['ratio'] < 1.5)})")
+flat = rss[100000] <= 1.1 * rss[1000]
+print(f"  headless quadratic peak RSS: 1,000 epochs {rss[1000]/1024:.1f} MiB, 100,000 epochs {rss[100000]/1024:.1f} MiB "
+      f"(target: flat {mark(flat)})")
 for peer, why in peers.get("skipped", {}).items():
     print(f"  skipped {peer}: {why}")
+print(f"targets met: {sum(met)} of {len(met)} checked" + ("" if all(met) else "  ✘"))
 PY

@@ -35,8 +35,11 @@ enum LanePlanBuilder {
     ///   - fusing: whether to form compound steps (tests compare both plans).
     ///   - inPlace: per output, the per-lane input whose memory it is stored
     ///     into, or nil (an empty array: none).
+    ///   - doubleAngles: whether sin a and cos a come from sin(a/2) and
+    ///     cos(a/2) when the Program has both pairs (tests compare both plans).
     static func build(
-        _ program: Program, lanes: [Bool], stored: [Bool], inPlace: [Int?] = [], fusing: Bool = true
+        _ program: Program, lanes: [Bool], stored: [Bool], inPlace: [Int?] = [], fusing: Bool = true,
+        doubleAngles: Bool = true
     ) -> (plan: LanePlan, prologue: [UniformStep]) {
         let instructions = program.instructions
         var homes: [LaneSlot?] = Array(repeating: nil, count: instructions.count)
@@ -75,6 +78,33 @@ enum LanePlanBuilder {
         // Compound steps: `foldInto[x] = y` when y is x's only reader and
         // both are arithmetic; x's operands then live until y.
         var lastUse = program.lastUse
+        // Double angles: `halfAngle[a] = h` when the Program has sin and cos
+        // of both a and h = a/2 (as `0.5*a`, `a*0.5` or `a/2`: the same
+        // value, halving being exact). sin a and cos a are then computed
+        // from sin h and cos h (``LaneOperation/doubleAngle``) where a's
+        // first sin or cos is, and h's pair from then on if it came later;
+        // its two values live until there.
+        var halfAngle: [Int: Int] = [:]
+        if doubleAngles {
+            func constant(_ id: Int) -> Double? {
+                if case .constant(let value) = instructions[id] { return value }
+                return nil
+            }
+            for (h, instruction) in instructions.enumerated() {
+                guard let sh = sinOf[h], let ch = cosOf[h] else { continue }
+                let a: Int
+                switch instruction {
+                case .binary(.multiply, let p, let q) where constant(q) == 0.5: a = p
+                case .binary(.multiply, let p, let q) where constant(p) == 0.5: a = q
+                case .binary(.divide, let p, let q) where constant(q) == 2: a = p
+                default: continue
+                }
+                guard constant(a) == nil, let s = sinOf[a], let c = cosOf[a], halfAngle[a] == nil else { continue }
+                halfAngle[a] = h
+                lastUse[sh] = max(lastUse[sh], min(s, c))
+                lastUse[ch] = max(lastUse[ch], min(s, c))
+            }
+        }
         var foldInto: [Int: Int] = [:]
         /// A compound step whose only reader is a negation: step id -> negation id.
         var negationReading: [Int: Int] = [:]
@@ -142,6 +172,33 @@ enum LanePlanBuilder {
             }
         }
 
+        /// Emits the sincos step of `h` (a half angle, see `halfAngle`) at
+        /// instruction `position`, before its own sin or cos: from h's home
+        /// or its folded operation if h came before, else from h's operands
+        /// (an operand not yet reached is the constant, given a slot of its own).
+        func emitHalfAngles(of h: Int, at position: Int) {
+            guard let sh = sinOf[h], let ch = cosOf[h] else { return }
+            let sine = newDestination(sh, at: position)
+            let cosine = newDestination(ch, at: position)
+            homes[sh] = sine
+            homes[ch] = cosine
+            if let home = homes[h] {
+                steps.append(LaneStep(.sincos, home, into: sine, second: cosine))
+                return
+            }
+            if let folded = pending[h] {
+                steps.append(LaneStep(sincosOf: folded.op, folded.a, folded.b, into: sine, second: cosine))
+                return
+            }
+            guard case .binary(let op, let p, let q) = instructions[h] else { preconditionFailure("half angle is not binary") }
+            func slot(_ id: Int) -> LaneSlot {
+                if let home = homes[id] { return home }
+                guard case .constant(let value) = instructions[id] else { preconditionFailure("half angle operand without a home") }
+                return uniform(.constant(value))
+            }
+            steps.append(LaneStep(sincosOf: LaneOperation(op), slot(p), slot(q), into: sine, second: cosine))
+        }
+
         for (id, instruction) in instructions.enumerated() {
             switch instruction {
             case .input(let index):
@@ -155,6 +212,7 @@ enum LanePlanBuilder {
                 }
                 if homes[id] != nil {  // computed by its sincos partner
                     release([a], at: id)
+                    if pending[a] != nil, case .binary(_, let p, let q) = instructions[a] { release([p, q], at: id) }
                     continue
                 }
                 if let folded = pending[a], let partner = op == .sin ? cosOf[a] : (op == .cos ? sinOf[a] : nil), partner > id {
@@ -171,6 +229,19 @@ enum LanePlanBuilder {
                 guard let source = homes[a] else { preconditionFailure("operand without a home") }
                 if case .uniform(let slot) = source {
                     homes[id] = uniform(.unary(op, slot))
+                    continue
+                }
+                if let h = halfAngle[a], let sh = sinOf[h], let ch = cosOf[h], op == .sin || op == .cos {
+                    if homes[sh] == nil { emitHalfAngles(of: h, at: id) }
+                    guard let sineOfHalf = homes[sh], let cosineOfHalf = homes[ch],
+                          let partner = op == .sin ? cosOf[a] : sinOf[a] else { preconditionFailure("half angle without its pair") }
+                    release([a, sh, ch], at: id)
+                    let destination = newDestination(id, at: id)
+                    let other = newDestination(partner, at: id)
+                    homes[id] = destination
+                    homes[partner] = other
+                    let (sine, cosine) = op == .sin ? (destination, other) : (other, destination)
+                    steps.append(LaneStep(.doubleAngle, sineOfHalf, cosineOfHalf, into: sine, second: cosine))
                     continue
                 }
                 release([a], at: id)

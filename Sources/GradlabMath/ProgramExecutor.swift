@@ -91,9 +91,10 @@ final class PreparedRun<T: LaneScalar>: @unchecked Sendable {
     private(set) var chunkSums: UnsafeMutablePointer<Double>
     private var chunkSumCapacity = 0
 
-    /// - Parameter fusing: see ``LanePlanBuilder/build(_:lanes:stored:inPlace:fusing:)`` (tests compare both).
-    init(_ program: Program, lanes: [Bool], stored: [Bool], inPlace: [Int?] = [], fusing: Bool = true) {
-        (plan, prologue) = LanePlanBuilder.build(program, lanes: lanes, stored: stored, inPlace: inPlace, fusing: fusing)
+    /// - Parameters fusing, doubleAngles: see ``LanePlanBuilder/build(_:lanes:stored:inPlace:fusing:doubleAngles:)`` (tests compare both).
+    init(_ program: Program, lanes: [Bool], stored: [Bool], inPlace: [Int?] = [], fusing: Bool = true, doubleAngles: Bool = true) {
+        (plan, prologue) = LanePlanBuilder.build(program, lanes: lanes, stored: stored, inPlace: inPlace, fusing: fusing,
+                                                 doubleAngles: doubleAngles)
         uniforms = .allocate(capacity: 16 * max(prologue.count, 1))
         uniforms.initialize(repeating: 0, count: 16 * max(prologue.count, 1))
         inputTable = .allocate(capacity: max(plan.inputCount, 1))

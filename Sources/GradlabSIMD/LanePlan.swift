@@ -53,6 +53,11 @@ public enum LaneOperation: UInt8, Sendable, CaseIterable {
     case add, subtract, multiply, divide, power, minimum, maximum, minimumGradient, maximumGradient
     /// `b >= a ? b : a` lane by lane (amsgrad's maximum; see GradlabMath's `Program.BinaryOperation.larger`).
     case larger
+    /// sin x into `destination` and cos x into `second` from `a` = sin(x/2)
+    /// and `b` = cos(x/2) by the double-angle identities: 2 sin cos, and
+    /// (cos - sin)(cos + sin). See `LanePlanBuilder` (GradlabMath) for when
+    /// it is used and docs/performance.md for the error it adds.
+    case doubleAngle
 
     /// Whether the operation reads `b`.
     public var isBinary: Bool { rawValue >= LaneOperation.add.rawValue }

@@ -38,10 +38,13 @@ struct CompoundStepTests {
 
     /// Runs a plan built with or without folding straight through the
     /// kernels of `level` (one worker): every output, stored.
-    static func runPlan<T: LaneScalar>(_ program: Program, fusing: Bool, _ inputs: [[T]], level: SIMDLevel) -> [[T]] {
+    static func runPlan<T: LaneScalar>(
+        _ program: Program, fusing: Bool, doubleAngles: Bool = true, _ inputs: [[T]], level: SIMDLevel
+    ) -> [[T]] {
         let count = inputs[0].count
         let prepared = PreparedRun<T>(program, lanes: inputs.map { _ in true },
-                                      stored: Array(repeating: true, count: program.outputCount), fusing: fusing)
+                                      stored: Array(repeating: true, count: program.outputCount), fusing: fusing,
+                                      doubleAngles: doubleAngles)
         let buffers = inputs.map { values in
             let buffer = UnsafeMutablePointer<T>.allocate(capacity: count)
             buffer.initialize(from: values, count: count)

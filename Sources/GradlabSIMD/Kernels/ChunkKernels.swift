@@ -52,6 +52,11 @@ protocol LaneKernels {
     static func sincos(
         of inner: LaneOperation, _ a: LaneOperand<Scalar>, _ b: LaneOperand<Scalar>,
         _ s: UnsafeMutablePointer<Scalar>, _ c: UnsafeMutablePointer<Scalar>, _ n: Int)
+    /// sin x into `sine` and cos x into `cosine` from `a` = sin(x/2) and
+    /// `b` = cos(x/2) (``LaneOperation/doubleAngle``).
+    static func doubleAngle(
+        _ a: LaneOperand<Scalar>, _ b: LaneOperand<Scalar>, _ sine: UnsafeMutablePointer<Scalar>,
+        _ cosine: UnsafeMutablePointer<Scalar>, _ n: Int)
     /// The sum of `n` values in Double, in the fixed order ``LaneRun/chunkSums`` describes.
     static func sum(_ x: UnsafePointer<Scalar>, _ n: Int) -> Double
     /// The smallest and largest of `n` values, NaN ignored, and whether any was NaN.
@@ -115,6 +120,10 @@ extension LaneKernels {
                     } else {
                         compound(op, inner, value(step.a), value(step.b), value(step.c), step.innerFirst, step.negated, result, n)
                     }
+                    continue
+                }
+                if op == .doubleAngle {
+                    doubleAngle(value(step.a), value(step.b), result, destination(step.second), n)
                     continue
                 }
                 if op.isBinary {

@@ -30,7 +30,7 @@ enum DoubleKernels: LaneKernels {
         case .relu: reluLanes(x, r, n)
         case .sign: signLanes(x, r, n)
         case .step: stepLanes(x, r, n)
-        case .sincos, .add, .subtract, .multiply, .divide, .power, .minimum, .maximum, .minimumGradient, .maximumGradient, .larger:
+        case .sincos, .add, .subtract, .multiply, .divide, .power, .minimum, .maximum, .minimumGradient, .maximumGradient, .larger, .doubleAngle:
             preconditionFailure("not a one-result unary operation: \(op)")
         }
     }
@@ -109,6 +109,23 @@ enum DoubleKernels: LaneKernels {
             let (sine, cosine) = DoubleMath.sincos(at(x, i))
             store(sine, s + i)
             store(cosine, c + i)
+            i &+= V.scalarCount
+        }
+    }
+
+    /// sin x and cos x from s = sin(x/2) and c = cos(x/2): 2sc (s + s is
+    /// exact) and (c - s)(c + s). Both loaded before either is stored, so
+    /// a destination may be an operand's register.
+    @inline(never)
+    static func doubleAngle(
+        _ a: LaneOperand<Double>, _ b: LaneOperand<Double>, _ sine: UnsafeMutablePointer<Double>, _ cosine: UnsafeMutablePointer<Double>,
+        _ n: Int
+    ) {
+        var i = 0
+        while i < n {
+            let (s, c) = (a.vector(at: i, as: V.self), b.vector(at: i, as: V.self))
+            store((s + s) * c, sine + i)
+            store((c - s) * (c + s), cosine + i)
             i &+= V.scalarCount
         }
     }

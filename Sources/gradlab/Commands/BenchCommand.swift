@@ -21,8 +21,9 @@ struct BenchCommand: AsyncParsableCommand {
         """
     )
 
-    /// The function a user might type, of about the tutorial function's cost.
-    static let userFunction = "x1^2 + 3*sin(x2)*x1 - exp(-x2^2)"
+    /// The function a user might type, of about the tutorial function's cost
+    /// (the first of ``UserFunctionBench/functions``).
+    static var userFunction: String { UserFunctionBench.functions[0].function }
 
     /// The optimizers timed on the landscape beside plain SGD (torch defaults
     /// but the learning rate, which stays small so no run diverges).
@@ -80,7 +81,11 @@ struct BenchCommand: AsyncParsableCommand {
         let count = points ?? (quick ? 100_000 : 1_000_000)
         let stepCount = steps ?? (quick ? 5 : 20)
         var landscape: [String: Any] = [:]
-        for (name, function) in [("default", LabConfig.tutorialFunction), ("user", Self.userFunction)] {
+        // The tutorial's function, then the user-typed set (UserFunctionBench):
+        // `user_<name>` rows, and `user` for the first of them as before.
+        let functions = [("default", LabConfig.tutorialFunction)]
+            + UserFunctionBench.functions.map { ("user_" + $0.name, $0.function) }
+        for (name, function) in functions {
             for dtype in [DType.f32, .f64] {
                 let key = "\(name)_\(dtype.rawValue)"
                 if !kernelsOnly {
@@ -90,6 +95,11 @@ struct BenchCommand: AsyncParsableCommand {
                 landscape["fused_" + key] = dtype == .f32
                     ? try LandscapeBench.fused(Float.self, function: function, points: count, steps: stepCount)
                     : try LandscapeBench.fused(Double.self, function: function, points: count, steps: stepCount)
+            }
+        }
+        for path in ["session", "fused"] {
+            for dtype in ["f32", "f64"] {
+                landscape["\(path)_user_\(dtype)"] = landscape["\(path)_user_\(UserFunctionBench.functions[0].name)_\(dtype)"]
             }
         }
         // Every optimizer on the app's path (tutorial function, Float): the
@@ -119,8 +129,10 @@ struct BenchCommand: AsyncParsableCommand {
         let linear = try await LabBench.linearSession(epochs: linearEpochs)
         var result: [String: Any] = [
             "machine": ["simdLevel": SIMDLevel.active.rawValue, "detected": SIMDLevel.detected.rawValue,
-                        "cores": ProcessInfo.processInfo.activeProcessorCount],
+                        "cores": ProcessInfo.processInfo.activeProcessorCount, "cpu": MachineDescription.cpu,
+                        "vectorFlags": MachineDescription.vectorFlags],
             "landscape": ["points": count, "steps": stepCount, "userFunction": Self.userFunction,
+                          "userFunctions": Dictionary(uniqueKeysWithValues: UserFunctionBench.functions.map { ($0.name, $0.function) }),
                           "pointStepsPerSecond": landscape],
             "sincosLanesPerSecondOneCore": sincos,
             "linear": ["trainSamples": linear.trainSamples, "epochs": linearEpochs,
