@@ -34,8 +34,14 @@ struct RunFileNumberTests {
         var mismatches = 0
         for (text, reference) in zip(texts, decoded) {
             let bytes = Array(text.utf8)
-            let scanned = try bytes.withUnsafeBufferPointer { buffer in
-                try DecimalNumber.scan(buffer.baseAddress.unsafelyUnwrapped, from: 0, end: buffer.count)
+            let scanned: DecimalNumber.Scanned
+            do {
+                scanned = try bytes.withUnsafeBufferPointer { buffer in
+                    try DecimalNumber.scan(buffer.baseAddress.unsafelyUnwrapped, from: 0, end: buffer.count)
+                }
+            } catch {
+                Issue.record("\(text): \(error)")
+                continue
             }
             #expect(scanned.end == bytes.count, "\(text): stopped at \(scanned.end)")
             let mine = scanned.representable ? scanned.value : nil
@@ -98,7 +104,7 @@ struct RunFileNumberTests {
             guard value.isFinite, value.nextUp.isFinite else { continue }
             texts.append(String(format: "%.16e", value))
             texts.append(String(format: "%.18e", value))
-            texts.append(String(format: "%.18e", (value + value.nextUp) / 2))
+            texts.append(String(format: "%.18e", value / 2 + value.nextUp / 2))  // no overflow at the top
         }
         try expectSameAsJSONDecoder(texts)
     }

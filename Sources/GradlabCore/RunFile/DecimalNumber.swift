@@ -49,7 +49,9 @@ enum DecimalNumber {
         var i = start
         let negative = p[i] == UInt8(ascii: "-")
         if negative { i += 1 }
-        guard i < end, isDigit(p[i]) else { throw Invalid(offset: i, reason: "'-' without digits") }
+        guard i < end, isDigit(p[i]) else {
+            throw Invalid(offset: i, reason: negative ? "'-' without digits" : "a number must start with '-' or a digit")
+        }
         let digitsStart = i
         var w: UInt64 = 0
         if p[i] == UInt8(ascii: "0") {

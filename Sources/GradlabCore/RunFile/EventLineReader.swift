@@ -89,6 +89,7 @@ struct EventLineReader {
     private enum Key: Int {
         case type, epoch, loss, trainLoss, testLoss, params, points, summary, diverged, groupLoss, lambdaMax
         case lr, lrs, optimizer, device, note, seed, message, status
+        case function, name, domain, point
         case other
     }
 
@@ -112,6 +113,12 @@ struct EventLineReader {
         var device: String?, note: String?
         var seedPresent = false, seed: Int?, seedAt: Int?
         var message: String?, status: String?
+        // The direct-manipulation events (`function`, `point`, `params`, `configure`).
+        var function: String?, name: String?
+        var domainPresent = false, domain: [Double]?
+        var point: [Double]?
+        /// `configure`'s `points` is a count, where an epoch's is an array.
+        var pointsPresent = false, pointCount: Int?
 
         func outcome() throws(Failure) -> Outcome {
             func fail(_ at: Int?, _ message: String) -> Failure { .field(offset: at ?? 0, message: message) }
@@ -145,9 +152,40 @@ struct EventLineReader {
                 return .event(.reset(epoch: epoch, seed: UInt32(seed ?? 0)))
             case "divergence":
                 return .event(.divergence(epoch: epoch, message: message ?? "diverged"))
+            case "function":
+                guard let function, !function.isEmpty else { throw fail(typeAt, "function event has no string \"function\"") }
+                guard let domain, Self.isDomain(domain) else {
+                    throw fail(typeAt, "function event's \"domain\" is not 4 finite numbers [x1 min, x1 max, x2 min, x2 max]")
+                }
+                return .event(.function(epoch: epoch, expression: function, name: name, domain: domain))
+            case "point":
+                guard let point, point.count == 2, point.allSatisfy(\.isFinite) else {
+                    throw fail(typeAt, "point event's \"point\" is not 2 finite numbers [x1, x2]")
+                }
+                return .event(.pointAdded(epoch: epoch, point: SIMD2(point[0], point[1])))
+            case "params":
+                guard let params, !params.isEmpty,
+                      params.allSatisfy({ !$0.values.isEmpty && $0.values.allSatisfy(\.isFinite) }) else {
+                    throw fail(typeAt, "params event's \"params\" is not an object of arrays of finite numbers")
+                }
+                return .event(.parameters(epoch: epoch, values: params))
+            case "configure":
+                if pointsPresent, (pointCount ?? 0) < 1 {
+                    throw fail(typeAt, "configure event's \"points\" is not a positive integer")
+                }
+                if domainPresent, !(domain.map(Self.isDomain) ?? false) {
+                    throw fail(typeAt, "configure event's \"domain\" is not 4 finite numbers [x1 min, x1 max, x2 min, x2 max]")
+                }
+                return .event(.configure(epoch: epoch, points: pointsPresent ? pointCount : nil,
+                                         domain: domainPresent ? domain : nil))
             default:
                 throw fail(typeAt, "unknown event type '\(type)'")
             }
+        }
+
+        /// `[x1 min, x1 max, x2 min, x2 max]`, finite and each range non-empty.
+        static func isDomain(_ values: [Double]) -> Bool {
+            values.count == 4 && values.allSatisfy(\.isFinite) && values[0] < values[1] && values[2] < values[3]
         }
     }
 
@@ -169,7 +207,13 @@ struct EventLineReader {
         case .trainLoss: fields.trainLoss = try readLenientNumber()
         case .testLoss: fields.testLoss = try readLenientNumber()
         case .params: fields.params = try readParams()
-        case .points: fields.points = try readPoints()
+        case .points:
+            fields.pointsPresent = true
+            if i < end, p[i] == UInt8(ascii: "-") || p[i] &- 0x30 < 10 {
+                fields.pointCount = try readInteger()
+            } else {
+                fields.points = try readPoints()
+            }
         case .summary: fields.summary = try readSummary()
         case .diverged: fields.diverged = try readBool() ?? false
         case .groupLoss: fields.groupLoss = try readNumberArray()
@@ -185,6 +229,10 @@ struct EventLineReader {
             fields.seedAt = at
         case .message: fields.message = try readString()
         case .status: fields.status = try readString()
+        case .function: fields.function = try readString()
+        case .name: fields.name = try readString()
+        case .domain: fields.domainPresent = true; fields.domain = try readNumberArray()
+        case .point: fields.point = try readNumberArray()
         case .other: try skipValue(depth: 1)
         }
     }
@@ -522,6 +570,7 @@ struct EventLineReader {
             ("params", .params), ("trainLoss", .trainLoss), ("testLoss", .testLoss), ("summary", .summary),
             ("diverged", .diverged), ("groupLoss", .groupLoss), ("lr", .lr), ("lrs", .lrs), ("optimizer", .optimizer),
             ("device", .device), ("note", .note), ("seed", .seed), ("message", .message), ("status", .status),
+            ("function", .function), ("name", .name), ("domain", .domain), ("point", .point),
         ]
         return table.map { (name: $0.0, bytes: Array($0.0.utf8), key: $0.1) }
     }()
