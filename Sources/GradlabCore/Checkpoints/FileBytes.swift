@@ -123,10 +123,13 @@ enum FileBytes {
         let prefix = path.lastIndex(of: "/").map { String(path[...$0]) } ?? ""
         let start = ".\(name).tmp-"
         var found: [(path: String, pid: pid_t)] = []
+        // The name is read where it lies: an entry is only as long as its
+        // name, so copying `d_name`'s whole 256 bytes out of it reads past
+        // the directory buffer (AddressSanitizer caught it; at a page's end
+        // it crashes).
+        guard let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name) else { return [] }
         while let entry = readdir(stream) {
-            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
+            let entryName = String(cString: (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self))
             guard entryName.hasPrefix(start) else { continue }
             let fields = entryName.dropFirst(start.count).split(separator: "-")
             guard fields.count == 2, let pid = pid_t(fields[0]), UInt32(fields[1]) != nil else { continue }

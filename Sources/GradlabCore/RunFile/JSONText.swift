@@ -144,3 +144,12 @@ extension Event {
         return json.text
     }
 }
+
+/// JSON string literals, escaped as run files and checkpoint headers escape
+/// them, for other writers of JSON lines (an asciicast's events).
+public enum JSONLiteral {
+    /// `text` as a JSON string literal, quotes included.
+    public static func string(_ text: String) -> String {
+        HeaderJSON.quoted(text)
+    }
+}

@@ -50,7 +50,7 @@ struct CastExport {
         var builder = FrameBuilder(config: file.config, dataset: dataset)
         var encoder = ANSIFrames()
         let title = "gradlab replay of \(name): \(file.config.lab.rawValue), \(file.config.optimizer.summary)"
-        var out = "{\"version\": 2, \"width\": \(width), \"height\": \(height), \"title\": \(JSONString.quote(title)), "
+        var out = "{\"version\": 2, \"width\": \(width), \"height\": \(height), \"title\": \(JSONLiteral.string(title)), "
             + "\"env\": {\"TERM\": \"xterm-256color\", \"SHELL\": \"/bin/sh\"}}\n"
         for position in positions {
             let text = encoder.text(for: screen(at: position, dataset: dataset, builder: &builder))
@@ -58,31 +58,8 @@ struct CastExport {
             // a sampled cast plays at the chosen speed and time never runs back
             // (a reset starts the epochs again, not the clock).
             let time = Double(position) / epochsPerSecond
-            out += "[\(String(format: "%.6f", time)), \"o\", \(JSONString.quote(text))]\n"
+            out += "[\(String(format: "%.6f", time)), \"o\", \(JSONLiteral.string(text))]\n"
         }
         return out
-    }
-}
-
-/// JSON string literals for the cast's lines.
-enum JSONString {
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 }
