@@ -182,7 +182,8 @@ struct DirectManipulationTests {
             #expect {
                 try RunFile.parse(Data(text.utf8), path: "bad.json")
             } throws: { error in
-                (error as? GradlabError)?.message.hasPrefix("bad.json:2: " + message) == true
+                // Line and column (the event's type), then why.
+                (error as? GradlabError)?.message.hasPrefix("bad.json:2:9: " + message) == true
             }
         }
         // Well-formed ones read back as written.
