@@ -39,10 +39,10 @@ struct EventLineReader {
     private var pairs: [SIMD2<Double>] = []
 
     // The line being read (a placeholder until the first).
-    nonisolated(unsafe) private static let noLine = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
-    private var p = UnsafePointer(noLine)
-    private var end = 0
-    private var i = 0
+    nonisolated(unsafe) static let noLine = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+    var p = UnsafePointer(noLine)
+    var end = 0
+    var i = 0
 
     init() {
         numbers.reserveCapacity(1024)
@@ -86,7 +86,7 @@ struct EventLineReader {
 
     // MARK: - Fields
 
-    private enum Key: Int {
+    enum Key: Int {
         case type, epoch, loss, trainLoss, testLoss, params, points, summary, diverged, groupLoss, lambdaMax
         case lr, lrs, optimizer, device, note, seed, message, status
         case function, name, domain, point
@@ -299,22 +299,8 @@ struct EventLineReader {
             try skipValue(depth: 1)
             return nil
         }
-        i += 1
         numbers.removeAll(keepingCapacity: true)
-        skipSpace()
-        if i < end, p[i] == UInt8(ascii: "]") {
-            i += 1
-            return []
-        }
-        while true {
-            skipSpace()
-            numbers.append(try readLenientNumber())
-            skipSpace()
-            guard i < end else { throw .syntax(offset: i, reason: "the line ends inside an array") }
-            if p[i] == UInt8(ascii: ",") { i += 1; continue }
-            if p[i] == UInt8(ascii: "]") { i += 1; break }
-            throw unexpected("expected ',' or ']' in an array")
-        }
+        try readArray { reader throws(Failure) in reader.numbers.append(try reader.readLenientNumber()) }
         return Array(numbers)
     }
 
@@ -325,49 +311,25 @@ struct EventLineReader {
             try skipValue(depth: 1)
             return nil
         }
-        i += 1
         pairs.removeAll(keepingCapacity: true)
         var allPairs = true
-        skipSpace()
-        if i < end, p[i] == UInt8(ascii: "]") {
-            i += 1
-            return []
-        }
-        while true {
-            skipSpace()
-            if i < end, p[i] == UInt8(ascii: "[") {
-                i += 1
-                var pair = SIMD2<Double>(.nan, .nan)
-                var count = 0
-                skipSpace()
-                if i < end, p[i] == UInt8(ascii: "]") {
-                    i += 1
-                } else {
-                    while true {
-                        skipSpace()
-                        if count < 2 {
-                            pair[count] = try readLenientNumber()
-                        } else {
-                            try skipValue(depth: 3)
-                        }
-                        count += 1
-                        skipSpace()
-                        guard i < end else { throw .syntax(offset: i, reason: "the line ends inside an array") }
-                        if p[i] == UInt8(ascii: ",") { i += 1; continue }
-                        if p[i] == UInt8(ascii: "]") { i += 1; break }
-                        throw unexpected("expected ',' or ']' in an array")
-                    }
-                }
-                pairs.append(pair)
-            } else {
+        try readArray { reader throws(Failure) in
+            guard reader.i < reader.end, reader.p[reader.i] == UInt8(ascii: "[") else {
                 allPairs = false
-                try skipValue(depth: 2)
+                try reader.skipValue(depth: 2)
+                return
             }
-            skipSpace()
-            guard i < end else { throw .syntax(offset: i, reason: "the line ends inside an array") }
-            if p[i] == UInt8(ascii: ",") { i += 1; continue }
-            if p[i] == UInt8(ascii: "]") { i += 1; break }
-            throw unexpected("expected ',' or ']' in an array")
+            var pair = SIMD2<Double>(.nan, .nan)
+            var count = 0
+            try reader.readArray { reader throws(Failure) in
+                if count < 2 {
+                    pair[count] = try reader.readLenientNumber()
+                } else {
+                    try reader.skipValue(depth: 3)
+                }
+                count += 1
+            }
+            reader.pairs.append(pair)
         }
         return allPairs ? Array(pairs) : nil
     }
@@ -445,6 +407,27 @@ struct EventLineReader {
         }
     }
 
+    /// Reads an array at `p[i]` (a `[`), calling `element` at each element
+    /// (spaces skipped) to read or skip it.
+    @inline(__always)
+    private mutating func readArray(_ element: (inout EventLineReader) throws(Failure) -> Void) throws(Failure) {
+        i += 1
+        skipSpace()
+        if i < end, p[i] == UInt8(ascii: "]") {
+            i += 1
+            return
+        }
+        while true {
+            skipSpace()
+            try element(&self)
+            skipSpace()
+            guard i < end else { throw .syntax(offset: i, reason: "the line ends inside an array") }
+            if p[i] == UInt8(ascii: ",") { i += 1; continue }
+            if p[i] == UInt8(ascii: "]") { i += 1; return }
+            throw unexpected("expected ',' or ']' in an array")
+        }
+    }
+
     /// Checks and steps over any JSON value.
     private mutating func skipValue(depth: Int) throws(Failure) {
         guard depth <= Self.depthLimit else { throw .syntax(offset: i, reason: "arrays or objects nested too deeply") }
@@ -457,176 +440,10 @@ struct EventLineReader {
         case UInt8(ascii: "{"):
             try readObject { reader, _ throws(Failure) in try reader.skipValue(depth: depth + 1) }
         case UInt8(ascii: "["):
-            i += 1
-            skipSpace()
-            if i < end, p[i] == UInt8(ascii: "]") {
-                i += 1
-                return
-            }
-            while true {
-                skipSpace()
-                try skipValue(depth: depth + 1)
-                skipSpace()
-                guard i < end else { throw .syntax(offset: i, reason: "the line ends inside an array") }
-                if p[i] == UInt8(ascii: ",") { i += 1; continue }
-                if p[i] == UInt8(ascii: "]") { i += 1; return }
-                throw unexpected("expected ',' or ']' in an array")
-            }
+            try readArray { reader throws(Failure) in try reader.skipValue(depth: depth + 1) }
         default:
             if matchLiteral("true") || matchLiteral("false") || matchLiteral("null") { return }
             throw unexpected("expected a value")
         }
-    }
-
-    // MARK: - Tokens
-
-    @inline(__always)
-    private mutating func skipSpace() {
-        while i < end, p[i] <= 0x20, p[i] == 0x20 || p[i] == 0x0A || p[i] == 0x0D || p[i] == 0x09 { i += 1 }
-    }
-
-    @inline(__always)
-    private mutating func expect(_ byte: UInt8, _ reason: String) throws(Failure) {
-        guard i < end, p[i] == byte else { throw unexpected(reason) }
-        i += 1
-    }
-
-    /// A syntax error at `i` that names the byte found there.
-    private func unexpected(_ reason: String) -> Failure {
-        guard i < end else { return .syntax(offset: i, reason: "the line ends early: \(reason)") }
-        switch p[i] {
-        case 0: return .syntax(offset: i, reason: "a NUL byte (a binary file, or UTF-16?)")
-        case 0x21...0x7E: return .syntax(offset: i, reason: "\(reason), found '\(Character(Unicode.Scalar(p[i])))'")
-        default: return .syntax(offset: i, reason: "\(reason), found byte 0x\(String(p[i], radix: 16, uppercase: true))")
-        }
-    }
-
-    private mutating func matchLiteral(_ literal: StaticString) -> Bool {
-        let count = literal.utf8CodeUnitCount
-        guard end - i >= count, memcmp(p + i, literal.utf8Start, count) == 0 else { return false }
-        i += count
-        return true
-    }
-
-    /// Steps over the string at `p[i]` (a `"`), checking its escapes;
-    /// returns its contents' range and whether it has escapes.
-    @inline(__always)
-    private mutating func scanString() throws(Failure) -> (start: Int, end: Int, escaped: Bool) {
-        let open = i
-        i += 1
-        let start = i
-        var escaped = false
-        while i < end {
-            let byte = p[i]
-            if byte == UInt8(ascii: "\"") {
-                i += 1
-                return (start, i - 1, escaped)
-            }
-            if byte == UInt8(ascii: "\\") {
-                escaped = true
-                guard i + 1 < end else { break }
-                switch p[i + 1] {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                    i += 2
-                case UInt8(ascii: "u"):
-                    guard i + 6 <= end, (2..<6).allSatisfy({ Self.hexValue(p[i + $0]) != nil }) else {
-                        throw .syntax(offset: i, reason: "a \\u escape without four hex digits")
-                    }
-                    i += 6
-                default:
-                    throw .syntax(offset: i, reason: "an invalid escape in a string")
-                }
-                continue
-            }
-            if byte == 0 { throw .syntax(offset: i, reason: "a NUL byte in a string (a binary file, or UTF-16?)") }
-            i += 1
-        }
-        throw .syntax(offset: open, reason: "a string that does not end (no closing quote)")
-    }
-
-    /// Matches the key at `p[i]` against the event fields, without making a
-    /// String for the ones it knows.
-    @inline(__always)
-    private mutating func readKey() throws(Failure) -> Key {
-        guard i < end, p[i] == UInt8(ascii: "\"") else { throw unexpected("expected a key in quotes") }
-        let (start, stop, escaped) = try scanString()
-        if escaped {
-            guard let name = Self.text(p, start, stop, escaped: true) else { return .other }
-            return Self.keys.first { $0.name == name }?.key ?? .other
-        }
-        let length = stop - start
-        let here = UnsafeRawPointer(p + start)
-        for entry in Self.keys where entry.bytes.count == length {
-            let same = entry.bytes.withUnsafeBytes { known in known.baseAddress.map { memcmp(here, $0, length) == 0 } ?? false }
-            if same { return entry.key }
-        }
-        return .other
-    }
-
-    private static let keys: [(name: String, bytes: [UInt8], key: Key)] = {
-        let table: [(String, Key)] = [
-            ("type", .type), ("epoch", .epoch), ("loss", .loss), ("points", .points), ("lambdaMax", .lambdaMax),
-            ("params", .params), ("trainLoss", .trainLoss), ("testLoss", .testLoss), ("summary", .summary),
-            ("diverged", .diverged), ("groupLoss", .groupLoss), ("lr", .lr), ("lrs", .lrs), ("optimizer", .optimizer),
-            ("device", .device), ("note", .note), ("seed", .seed), ("message", .message), ("status", .status),
-            ("function", .function), ("name", .name), ("domain", .domain), ("point", .point),
-        ]
-        return table.map { (name: $0.0, bytes: Array($0.0.utf8), key: $0.1) }
-    }()
-
-    private static func hexValue(_ byte: UInt8) -> UInt16? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt16(byte - UInt8(ascii: "0"))
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt16(byte - UInt8(ascii: "a") + 10)
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt16(byte - UInt8(ascii: "A") + 10)
-        default: return nil
-        }
-    }
-
-    /// A string's contents as text: escapes decoded; nil when it is not
-    /// valid UTF-8 or holds a lone surrogate (JSONDecoder refuses both).
-    private static func text(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, escaped: Bool) -> String? {
-        let raw = UnsafeBufferPointer(start: p + start, count: end - start)
-        guard escaped else { return String(validating: raw, as: UTF8.self) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(raw.count)
-        var j = 0
-        func unit(at k: Int) -> UInt16 {
-            (0..<4).reduce(0) { $0 << 4 | (hexValue(raw[k + $1]) ?? 0) }
-        }
-        while j < raw.count {
-            guard raw[j] == UInt8(ascii: "\\") else {
-                bytes.append(raw[j])
-                j += 1
-                continue
-            }
-            let kind = raw[j + 1]
-            j += 2
-            switch kind {
-            case UInt8(ascii: "b"): bytes.append(0x08)
-            case UInt8(ascii: "f"): bytes.append(0x0C)
-            case UInt8(ascii: "n"): bytes.append(0x0A)
-            case UInt8(ascii: "r"): bytes.append(0x0D)
-            case UInt8(ascii: "t"): bytes.append(0x09)
-            case UInt8(ascii: "u"):
-                let first = unit(at: j)
-                j += 4
-                var scalar: Unicode.Scalar?
-                if (0xD800..<0xDC00).contains(first) {
-                    guard j + 6 <= raw.count, raw[j] == UInt8(ascii: "\\"), raw[j + 1] == UInt8(ascii: "u") else { return nil }
-                    let second = unit(at: j + 2)
-                    guard (0xDC00..<0xE000).contains(second) else { return nil }
-                    j += 6
-                    scalar = Unicode.Scalar(0x10000 + (UInt32(first - 0xD800) << 10 | UInt32(second - 0xDC00)))
-                } else {
-                    scalar = Unicode.Scalar(first)
-                }
-                guard let scalar else { return nil }
-                bytes.append(contentsOf: Array(String(Character(scalar)).utf8))
-            default: bytes.append(kind)  // " \ /
-            }
-        }
-        return String(validating: bytes, as: UTF8.self)
     }
 }
