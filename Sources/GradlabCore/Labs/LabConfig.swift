@@ -129,6 +129,12 @@ public struct LabConfig: Codable, Sendable, Equatable {
         return "--optimizer newton: the linear lab's L1 loss has no curvature (its Hessian is 0), so Newton has nothing to divide by; use the landscape or the quadratic lab"
     }
 
+    /// Whether `values` is a plane domain: `[x1 min, x1 max, x2 min, x2 max]`,
+    /// finite, each min below its max (`--domain`, `:f`, `:domain`, run files).
+    public static func isDomain(_ values: [Double]) -> Bool {
+        values.count == 4 && values.allSatisfy(\.isFinite) && values[0] < values[1] && values[2] < values[3]
+    }
+
     public func validate() throws(GradlabError) {
         for group in groups { try group.validate() }
         if let newton = Self.newtonRefusal(lab: lab, optimizer: optimizer) { throw GradlabError(newton) }
@@ -139,7 +145,7 @@ public struct LabConfig: Codable, Sendable, Equatable {
         if epochs < 1 { throw GradlabError("--epochs must be at least 1, got \(epochs)") }
         if lab == .landscape {
             if points < 1 { throw GradlabError("--points must be at least 1, got \(points)") }
-            guard domain.count == 4, domain.allSatisfy(\.isFinite), domain[0] < domain[1], domain[2] < domain[3] else {
+            guard Self.isDomain(domain) else {
                 throw GradlabError("--domain must be x1min,x1max,x2min,x2max with min < max, got \(domain.map(formatNumber).joined(separator: ","))")
             }
             if trackedPoints < 0 { throw GradlabError("--track must be >= 0, got \(trackedPoints)") }

@@ -154,7 +154,7 @@ struct EventLineReader {
                 return .event(.divergence(epoch: epoch, message: message ?? "diverged"))
             case "function":
                 guard let function, !function.isEmpty else { throw fail(typeAt, "function event has no string \"function\"") }
-                guard let domain, Self.isDomain(domain) else {
+                guard let domain, LabConfig.isDomain(domain) else {
                     throw fail(typeAt, "function event's \"domain\" is not 4 finite numbers [x1 min, x1 max, x2 min, x2 max]")
                 }
                 return .event(.function(epoch: epoch, expression: function, name: name, domain: domain))
@@ -173,7 +173,7 @@ struct EventLineReader {
                 if pointsPresent, (pointCount ?? 0) < 1 {
                     throw fail(typeAt, "configure event's \"points\" is not a positive integer")
                 }
-                if domainPresent, !(domain.map(Self.isDomain) ?? false) {
+                if domainPresent, !(domain.map(LabConfig.isDomain) ?? false) {
                     throw fail(typeAt, "configure event's \"domain\" is not 4 finite numbers [x1 min, x1 max, x2 min, x2 max]")
                 }
                 return .event(.configure(epoch: epoch, points: pointsPresent ? pointCount : nil,
@@ -181,11 +181,6 @@ struct EventLineReader {
             default:
                 throw fail(typeAt, "unknown event type '\(type)'")
             }
-        }
-
-        /// `[x1 min, x1 max, x2 min, x2 max]`, finite and each range non-empty.
-        static func isDomain(_ values: [Double]) -> Bool {
-            values.count == 4 && values.allSatisfy(\.isFinite) && values[0] < values[1] && values[2] < values[3]
         }
     }
 

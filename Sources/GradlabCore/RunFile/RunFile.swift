@@ -307,7 +307,7 @@ public struct RunFile: Sendable {
             return .divergence(epoch: epoch, message: message)
         case .function(let expression, let name, let domain):
             guard let expression, !expression.isEmpty else { throw fail("function event has no string \"function\"") }
-            guard let domain, domain.count == 4, domain.allSatisfy(\.isFinite), domain[0] < domain[1], domain[2] < domain[3] else {
+            guard let domain, LabConfig.isDomain(domain) else {
                 throw fail("function event's \"domain\" is not 4 finite numbers [x1 min, x1 max, x2 min, x2 max]")
             }
             return .function(epoch: epoch, expression: expression, name: name, domain: domain)
@@ -323,7 +323,7 @@ public struct RunFile: Sendable {
             return .parameters(epoch: epoch, values: values)
         case .configure(let points, let domain):
             if let points, (points ?? 0) < 1 { throw fail("configure event's \"points\" is not a positive integer") }
-            if let domain, !(domain.map { $0.count == 4 && $0.allSatisfy(\.isFinite) && $0[0] < $0[1] && $0[2] < $0[3] } ?? false) {
+            if let domain, !(domain.map(LabConfig.isDomain) ?? false) {
                 throw fail("configure event's \"domain\" is not 4 finite numbers [x1 min, x1 max, x2 min, x2 max]")
             }
             return .configure(epoch: epoch, points: points ?? nil, domain: domain ?? nil)

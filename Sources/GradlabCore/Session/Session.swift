@@ -416,7 +416,7 @@ public actor Session {
     /// fresh, as for a new optimizer. `domain` is the plane's from now on.
     public func setFunction(_ expression: String, name: String?, domain: [Double]) throws(GradlabError) {
         guard config.lab == .landscape else { throw GradlabError("f: only the landscape has a function to change (a data lab's loss is its model's)") }
-        guard domain.count == 4, domain.allSatisfy(\.isFinite), domain[0] < domain[1], domain[2] < domain[3] else {
+        guard LabConfig.isDomain(domain) else {
             throw GradlabError("f: the domain must be 4 finite numbers, min below max")
         }
         var next = config
