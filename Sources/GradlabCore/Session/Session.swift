@@ -38,24 +38,24 @@ public actor Session {
     /// Every event, in order; finishes when ``finish(status:)`` is called.
     public nonisolated let events: AsyncStream<Event>
     private let continuation: AsyncStream<Event>.Continuation
-    private var sinks: [any EventSink]
-    private var lab: any Lab
+    var sinks: [any EventSink]
+    var lab: any Lab
     /// The configuration as it stands now (lr, optimizer, seed and device
     /// follow the commands).
-    public private(set) var config: LabConfig
+    public internal(set) var config: LabConfig
     /// The device computing now, and why if it is not the one asked for.
     public var device: DeviceDescription { computeDevice.description }
-    private var computeDevice: any ComputeDevice
+    var computeDevice: any ComputeDevice
     /// The most recent epoch record.
     public private(set) var latest: EpochRecord?
     private var divergenceReported = false
     private var finished = false
     /// What ``rewind()`` re-runs: the state since the start or the last reset.
-    private var rerun: RerunLog
+    var rerun: RerunLog
     /// λmax for the recorder (``EventSink/readsCurvature``).
-    private var curvatureProbe = CurvatureProbe()
+    var curvatureProbe = CurvatureProbe()
 
-    private let streaming: Bool
+    let streaming: Bool
 
     /// Builds the lab; throws a one-line error for bad config or data.
     /// - Parameter streaming: publish on ``events`` (the TUI reads it). A
@@ -98,7 +98,7 @@ public actor Session {
 
     /// Tells a lab what its observers read: the inspector's measures when
     /// the TUI streams, point summaries when a sink reads them (a recorder).
-    private static func configure(_ lab: any Lab, streaming: Bool, sinks: [any EventSink]) {
+    static func configure(_ lab: any Lab, streaming: Bool, sinks: [any EventSink]) {
         lab.measuresForInspector = streaming
         lab.summarizesPoints = sinks.contains { $0.readsPointSummaries }
     }
@@ -373,150 +373,15 @@ public actor Session {
     }
 
     /// The lab's own points per group (the landscape's; dropped ones not counted).
-    private var pointsPerGroup: Int { config.starts?.count ?? config.points }
+    var pointsPerGroup: Int { config.starts?.count ?? config.points }
 
-    // MARK: - Direct manipulation (the TUI's mouse and `:` commands)
+    // MARK: - Direct manipulation (Session+Manipulation.swift)
 
     /// Points dropped on the plane since the start or the last reset: each a
     /// lab of one point (one per group under `--compare`) from fresh
     /// optimizer state, stepped with the main lab, its points joined to the
     /// main lab's in each record (after each group's tracked points).
-    private var dropped: [any Lab] = []
-
-    /// The most points that can be dropped on one run.
-    public static let droppedLimit = 64
-
-    /// How many points have been dropped since the start or the last reset.
-    public var droppedCount: Int { dropped.count }
-
-    /// Adds a start point at `point` (landscape): it descends with the
-    /// current optimizer from fresh state and joins the loss, the records
-    /// and the inspector.
-    public func addPoint(_ point: SIMD2<Double>) throws(GradlabError) {
-        guard config.lab == .landscape else { throw GradlabError("points can be added to the landscape only") }
-        guard point.x.isFinite, point.y.isFinite else { throw GradlabError("a point needs finite coordinates") }
-        guard dropped.count < Self.droppedLimit else {
-            throw GradlabError("at most \(Self.droppedLimit) dropped points; R or x starts over")
-        }
-        var single = config
-        single.starts = [[point.x, point.y]]
-        single.points = 1
-        single.trackedPoints = 1
-        let extra = try makeLab(single, device: computeDevice)
-        Self.configure(extra, streaming: streaming, sinks: sinks)
-        extra.measuresForInspector = false
-        _ = try extra.startRecord()
-        dropped.append(extra)
-        rerun.commands.append((lab.epoch, .addPoint(point)))
-        publish(.pointAdded(epoch: lab.epoch, point: point))
-    }
-
-    /// Replaces the landscape's f (`:f`): the points keep their positions
-    /// (dropped ones too) and the epoch count; the optimizer state starts
-    /// fresh, as for a new optimizer. `domain` is the plane's from now on.
-    public func setFunction(_ expression: String, name: String?, domain: [Double]) throws(GradlabError) {
-        guard config.lab == .landscape else { throw GradlabError("f: only the landscape has a function to change (a data lab's loss is its model's)") }
-        guard LabConfig.isDomain(domain) else {
-            throw GradlabError("f: the domain must be 4 finite numbers, min below max")
-        }
-        var next = config
-        next.function = expression
-        next.functionName = name
-        next.domain = domain
-        let rebuilt = try makeLab(next, device: computeDevice)
-        try rebuilt.setParameterSnapshot(lab.parameterSnapshot, epoch: lab.epoch)
-        var rebuiltDropped: [any Lab] = []
-        for extra in dropped {
-            var single = extra.config
-            single.function = expression
-            single.functionName = name
-            single.domain = domain
-            let fresh = try makeLab(single, device: computeDevice)
-            try fresh.setParameterSnapshot(extra.parameterSnapshot, epoch: extra.epoch)
-            rebuiltDropped.append(fresh)
-        }
-        lab = rebuilt
-        Self.configure(lab, streaming: streaming, sinks: sinks)
-        for extra in rebuiltDropped {
-            Self.configure(extra, streaming: streaming, sinks: sinks)
-            extra.measuresForInspector = false
-        }
-        dropped = rebuiltDropped
-        config = next
-        curvatureProbe = CurvatureProbe()
-        rerun.commands.append((lab.epoch, .function(expression, name: name, domain: domain)))
-        // The next epoch's record is the first on the new f (no record here:
-        // one epoch, one record, as a replay and a fork count them).
-        publish(.function(epoch: lab.epoch, expression: expression, name: name, domain: domain))
-    }
-
-    /// Sets a data lab's parameters by name (a click on its loss plane),
-    /// keeping the optimizer state.
-    public func setParameters(_ values: [NamedValues]) throws(GradlabError) {
-        guard config.lab != .landscape else { throw GradlabError("the landscape's parameters are its points (a click adds one)") }
-        var snapshot = lab.parameterSnapshot
-        let names = config.parameterNames
-        guard snapshot.count == names.count else { throw GradlabError("this lab's parameters cannot be set one by one") }
-        for value in values {
-            guard let index = names.firstIndex(of: value.name), let number = value.values.first, number.isFinite else {
-                throw GradlabError("unknown or non-finite parameter '\(value.name)' (names: \(names.joined(separator: ", ")))")
-            }
-            snapshot[index] = number
-        }
-        try lab.setParameterSnapshot(snapshot, epoch: lab.epoch)
-        rerun.commands.append((lab.epoch, .parameters(values)))
-        publish(.parameters(epoch: lab.epoch, values: values))
-    }
-
-    /// Changes the point count or the domain for the next reset (`:points`,
-    /// `:domain`, followed by one).
-    public func reconfigure(points: Int?, domain: [Double]?) throws(GradlabError) {
-        var next = config
-        if let points { next.points = points; next.starts = nil }
-        if let domain { next.domain = domain }
-        try next.validate()
-        config = next
-        publish(.configure(epoch: lab.epoch, points: points, domain: domain))
-    }
-
-    /// The start record (or the next epoch's) of the lab and every dropped point, joined.
-    private func everyRecord(starting: Bool) throws(GradlabError) -> EpochRecord {
-        let main = starting ? try lab.startRecord() : try lab.runEpoch()
-        var extra: [EpochRecord] = []
-        for point in dropped { extra.append(starting ? try point.startRecord() : try point.runEpoch()) }
-        return joined(main, extra)
-    }
-
-    /// The main lab's record with the dropped points' joined in: each
-    /// group's points then its dropped ones; each group's loss the mean over
-    /// all its points.
-    private func joined(_ main: EpochRecord, _ extra: [EpochRecord]) -> EpochRecord {
-        guard !extra.isEmpty, let points = main.points else { return main }
-        let groups = config.groups.count, count = Double(pointsPerGroup)
-        let tracked = points.count / max(groups, 1)
-        var record = main
-        var merged: [SIMD2<Double>] = []
-        merged.reserveCapacity(points.count + extra.count * groups)
-        var groupLoss: [Double] = []
-        for g in 0..<groups {
-            merged += points[(g * tracked)..<((g + 1) * tracked)]
-            var sum = (main.groupLoss?[g] ?? main.loss) * count
-            for e in extra {
-                merged.append(e.points.flatMap { g < $0.count ? $0[g] : nil } ?? SIMD2(.nan, .nan))
-                sum += e.groupLoss?[g] ?? e.loss
-            }
-            groupLoss.append(sum / (count + Double(extra.count)))
-        }
-        record.points = merged
-        record.loss = groupLoss.reduce(0, +) / Double(groupLoss.count)
-        if groups > 1 {
-            record.groupLoss = groupLoss
-            record.diverged = groupLoss.allSatisfy { !$0.isFinite }
-        } else {
-            record.diverged = !record.loss.isFinite || !merged.allSatisfy { $0.x.isFinite && $0.y.isFinite }
-        }
-        return record
-    }
+    var dropped: [any Lab] = []
 
     public var dataset: LabDataset { lab.dataset }
 
@@ -537,7 +402,7 @@ public actor Session {
         continuation.finish()
     }
 
-    private func publish(_ event: Event) {
+    func publish(_ event: Event) {
         var event = event
         if case .epoch(var record) = event, record.lambdaMax == nil, sinks.contains(where: \.readsCurvature) {
             record.lambdaMax = curvatureProbe.lambdaMax(record, config: config, dataset: lab.dataset)
@@ -550,7 +415,7 @@ public actor Session {
 
 /// The start of a run (or of its last reset) and the commands given since,
 /// each at the epoch it was given: what ``Session/rewind()`` re-runs.
-private struct RerunLog {
+struct RerunLog {
     enum Command {
         case learningRate(Double)
         case groupLearningRates([Double])
