@@ -89,6 +89,16 @@ public final class CPUDevice: ComputeDevice {
         guard prepared.device === self else { throw DeviceError("cpu: the sweep was prepared by another CPU device") }
         return try prepared.run(scalars: scalars, lanes: lanes, sums: sums)
     }
+
+    /// A parallel sweep's runs chunk by chunk: memory is read and written
+    /// once per block instead of once per run (``ProgramSweep/runBlock(count:inputs:outputs:prefix:prefixTargets:threads:)``).
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    public func runBlock<T: ProgramScalar>(_ prepared: any PreparedSweep<T>, scalars: [[Double]]) throws(DeviceError) -> [SweepResult<T>] {
+        guard let prepared = prepared as? CPUPreparedSweep<T> else { throw DeviceError("cpu: the sweep was prepared by another device") }
+        guard prepared.device === self else { throw DeviceError("cpu: the sweep was prepared by another CPU device") }
+        return try prepared.runBlock(scalars: scalars)
+    }
 }
 
 /// A sweep bound to a CPU device's memory.
@@ -101,6 +111,10 @@ final class CPUPreparedSweep<T: ProgramScalar>: PreparedSweep {
     private let kernels: ProgramSweep<T>?
     private let orderedScratch: [UnsafeMutablePointer<T>]
     private let copyTargets: [UnsafeMutablePointer<T>]
+    /// An epoch block's copies: each ``Sweep/copied`` entry's lanes for
+    /// `blockCopyRuns` runs, run after run.
+    private var blockCopyTargets: [UnsafeMutablePointer<T>] = []
+    private var blockCopyRuns = 0
     private let scalarCount: Int
     /// A parallel run's bindings, kept from run to run (only uniform
     /// entries change), so a run allocates nothing for them.
@@ -236,7 +250,7 @@ final class CPUPreparedSweep<T: ProgramScalar>: PreparedSweep {
     }
 
     deinit {
-        for buffer in orderedScratch + copyTargets { buffer.deallocate() }
+        for buffer in orderedScratch + copyTargets + blockCopyTargets { buffer.deallocate() }
         laneTable.deallocate()
         laneStrides.deallocate()
         laneSlots.deallocate()
@@ -273,14 +287,7 @@ final class CPUPreparedSweep<T: ProgramScalar>: PreparedSweep {
     @_specialize(where T == Double)
     private func runParallel(_ scalars: [Double]) -> SweepResult<T> {
         guard let kernels else { preconditionFailure("parallel sweep without a plan") }
-        for i in 0..<kernelInputs.count {
-            let slot = laneSlots[i]
-            if slot >= 0 {
-                kernelInputs[i] = .uniform(T(scalars[slot]))
-            } else if laneStrides[i] == 0, let base = laneTable[i] {
-                kernelInputs[i] = .uniform(base.pointee)
-            }
-        }
+        bind(scalars, into: &kernelInputs)
         let ordered = sweep.orderedSums ? sweep.summed : []
         let copiedLanes = min(sweep.copiedLanes, sweep.lanes)
         let totals = kernels.run(count: sweep.lanes, inputs: kernelInputs, outputs: kernelOutputs,
@@ -294,6 +301,53 @@ final class CPUPreparedSweep<T: ProgramScalar>: PreparedSweep {
         }
         return SweepResult(sums: sums, extremes: totals.extremes, squares: totals.squares,
                            copied: copyTargets.map { Array(UnsafeBufferPointer(start: $0, count: copiedLanes)) })
+    }
+
+    /// Runs a parallel sweep once per row of `scalars` as one block (a
+    /// sequential sweep, or one whose sums are ordered, one run after another).
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    func runBlock(scalars: [[Double]]) throws(DeviceError) -> [SweepResult<T>] {
+        for row in scalars where row.count != scalarCount {
+            throw DeviceError("sweep: \(row.count) scalars given, expected \(scalarCount)")
+        }
+        guard sweep.mode == .parallel, !sweep.orderedSums, scalars.count > 1, let kernels else {
+            var results: [SweepResult<T>] = []
+            for row in scalars { results.append(try run(scalars: row, lanes: nil, sums: nil)) }
+            return results
+        }
+        let repeats = scalars.count
+        let copiedLanes = min(sweep.copiedLanes, sweep.lanes)
+        if blockCopyRuns < repeats {
+            for buffer in blockCopyTargets { buffer.deallocate() }
+            blockCopyTargets = sweep.copied.map { _ in .allocate(capacity: max(copiedLanes, 1) * repeats) }
+            blockCopyRuns = repeats
+        }
+        let blockInputs = scalars.map { row in
+            var inputs = kernelInputs
+            bind(row, into: &inputs)
+            return inputs
+        }
+        let totals = kernels.runBlock(count: sweep.lanes, inputs: blockInputs, outputs: kernelOutputs,
+                                      prefix: sweep.copied.isEmpty ? 0 : copiedLanes,
+                                      prefixTargets: sweep.copied.isEmpty ? [] : blockCopyTargets)
+        return totals.enumerated().map { r, totals in
+            SweepResult(sums: totals.sums, extremes: totals.extremes, squares: totals.squares,
+                        copied: blockCopyTargets.map { Array(UnsafeBufferPointer(start: $0 + r * copiedLanes, count: copiedLanes)) })
+        }
+    }
+
+    /// The kernels' inputs for one run: lanes as bound, scalars and single
+    /// elements as uniform values.
+    private func bind(_ scalars: [Double], into inputs: inout [ProgramInput<T>]) {
+        for i in 0..<inputs.count {
+            let slot = laneSlots[i]
+            if slot >= 0 {
+                inputs[i] = .uniform(T(scalars[slot]))
+            } else if laneStrides[i] == 0, let base = laneTable[i] {
+                inputs[i] = .uniform(base.pointee)
+            }
+        }
     }
 
     /// Lane after lane through the decoded scalar program, which reads each

@@ -55,6 +55,14 @@ public protocol ComputeDevice: AnyObject {
     func run<T: ProgramScalar>(
         _ sweep: any PreparedSweep<T>, scalars: [Double], lanes: Range<Int>?, sums: [Double]?
     ) throws(DeviceError) -> SweepResult<T>
+
+    /// Runs a prepared parallel sweep once per row of `scalars`, run after
+    /// run (an epoch block: each run reads what the one before wrote in
+    /// place). The results are the same bits as that many calls of
+    /// ``run(_:scalars:lanes:sums:)``; a device may run them chunk by chunk
+    /// while the chunk is in cache (the CPU does), or one after another
+    /// (the default).
+    func runBlock<T: ProgramScalar>(_ sweep: any PreparedSweep<T>, scalars: [[Double]]) throws(DeviceError) -> [SweepResult<T>]
 }
 
 /// A sweep a device has readied (``ComputeDevice/prepare(_:)``).
@@ -64,6 +72,14 @@ public protocol PreparedSweep<T>: AnyObject {
 }
 
 extension ComputeDevice {
+    /// One run after another.
+    public func runBlock<T: ProgramScalar>(_ sweep: any PreparedSweep<T>, scalars: [[Double]]) throws(DeviceError) -> [SweepResult<T>] {
+        var results: [SweepResult<T>] = []
+        results.reserveCapacity(scalars.count)
+        for row in scalars { results.append(try run(sweep, scalars: row, lanes: nil, sums: nil)) }
+        return results
+    }
+
     /// Runs a prepared sweep once over all its lanes.
     public func run<T: ProgramScalar>(_ sweep: any PreparedSweep<T>, scalars: [Double]) throws(DeviceError) -> SweepResult<T> {
         try run(sweep, scalars: scalars, lanes: nil, sums: nil)

@@ -77,7 +77,11 @@ extension Double: LaneScalar {
 final class PreparedRun<T: LaneScalar>: @unchecked Sendable {
     let plan: LanePlan
     let prologue: [UniformStep]
-    let uniforms: UnsafeMutablePointer<T>
+    /// The uniform values, one table of ``uniformStride`` per run of an
+    /// epoch block (``LaneRun/repeats``).
+    private(set) var uniforms: UnsafeMutablePointer<T>
+    private var uniformRuns = 1
+    var uniformStride: Int { 16 * max(prologue.count, 1) }
     let inputTable: UnsafeMutablePointer<UnsafePointer<T>?>
     let outputTable: UnsafeMutablePointer<UnsafeMutablePointer<T>?>
     let chunkLanes = ExecutorTuning.chunkLanes(T.self)
@@ -117,14 +121,14 @@ final class PreparedRun<T: LaneScalar>: @unchecked Sendable {
     }
 
     /// Scratch for `workers` workers (kept and reused from run to run).
-    func reserve(workers: Int, chunks: Int, summing: Bool) {
+    func reserve(workers: Int, chunks: Int, summing: Bool, repeats: Int = 1) {
         while scratch.count < workers {
             let count = plan.scratchCount(chunkLanes: chunkLanes)
             let raw = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<T>.stride, alignment: 64)
             scratch.append(raw.initializeMemory(as: T.self, repeating: 0, count: count))
             chunkOutputs.append(.allocate(capacity: max(plan.outputCount, 1)))
         }
-        let needed = summing ? chunks * plan.outputCount : 0
+        let needed = summing ? repeats * chunks * plan.outputCount : 0
         if needed > chunkSumCapacity {
             chunkSums.deallocate()
             chunkSums = .allocate(capacity: needed)
@@ -132,9 +136,20 @@ final class PreparedRun<T: LaneScalar>: @unchecked Sendable {
         }
     }
 
+    /// Room for the uniform tables of `runs` runs (an epoch block's).
+    func reserveUniforms(runs: Int) {
+        guard runs > uniformRuns else { return }
+        uniforms.deallocate()
+        uniforms = .allocate(capacity: uniformStride * runs)
+        uniforms.initialize(repeating: 0, count: uniformStride * runs)
+        uniformRuns = runs
+    }
+
     /// Computes the uniform values for this run's uniform inputs, each
-    /// stored 16 times (the layout ``LaneRun/uniforms`` describes).
-    func computeUniforms(_ inputs: [ProgramInput<T>]) {
+    /// stored 16 times (the layout ``LaneRun/uniforms`` describes), into
+    /// run `run`'s table of an epoch block.
+    func computeUniforms(_ inputs: [ProgramInput<T>], run: Int = 0) {
+        let uniforms = self.uniforms + run * uniformStride
         for (slot, step) in prologue.enumerated() {
             let value: T
             switch step {
@@ -207,12 +222,22 @@ enum ProgramExecutor<T: LaneScalar> {
 
     /// Runs a prepared plan: ``run(_:count:inputs:outputs:sums:summed:threads:level:descent:afterChunk:)``
     /// past its cache, and ``ProgramSweep``'s runs (with in-place outputs and `reductions`).
+    ///
+    /// With `laterInputs`, an epoch block (``LaneRun/repeats``): the plan runs
+    /// `1 + laterInputs.count` times over each chunk before the next, run `r`
+    /// with `laterInputs[r - 1]`'s uniform values (its lanes are `inputs`');
+    /// `sums` then holds `outputCount` sums per run, run after run.
     static func execute(
-        _ prepared: PreparedRun<T>, count: Int, inputs: [ProgramInput<T>], outputs: [UnsafeMutablePointer<T>?],
+        _ prepared: PreparedRun<T>, count: Int, inputs: [ProgramInput<T>], laterInputs: [[ProgramInput<T>]] = [],
+        outputs: [UnsafeMutablePointer<T>?],
         sums: UnsafeMutablePointer<Double>?, summed: UInt64, threads: Int, level: SIMDLevel, descent: ProgramDescent<T>?,
         afterChunk: (@Sendable (ProgramChunk<T>) -> Void)?, reductions: LaneReductionRequest<T>?
     ) {
+        let repeats = 1 + laterInputs.count
+        precondition(repeats == 1 || (descent == nil && afterChunk == nil), "Program.run: an epoch block has no descent and no hook")
+        prepared.reserveUniforms(runs: repeats)
         prepared.computeUniforms(inputs)
+        for (r, later) in laterInputs.enumerated() { prepared.computeUniforms(later, run: r + 1) }
         for (i, input) in inputs.enumerated() {
             if case .lanes(let pointer) = input { prepared.inputTable[i] = pointer } else { prepared.inputTable[i] = nil }
         }
@@ -230,13 +255,15 @@ enum ProgramExecutor<T: LaneScalar> {
         let chunkLanes = prepared.chunkLanes
         let chunkCount = (count + chunkLanes - 1) / chunkLanes
         let workers = min(max(threads, 1), chunkCount)
-        prepared.reserve(workers: workers, chunks: chunkCount, summing: sums != nil)
+        prepared.reserve(workers: workers, chunks: chunkCount, summing: sums != nil, repeats: repeats)
         var run = LaneRun<T>(
             count: count, chunkLanes: chunkLanes, inputs: prepared.inputTable, outputs: prepared.outputTable,
             uniforms: prepared.uniforms, chunkSums: sums == nil ? nil : prepared.chunkSums, summed: summed,
             descentPairs: prepared.descentPairs, descentCount: descentCount, descentStep: descent?.step ?? 0,
             afterChunk: afterChunk)
         run.reductions = reductions
+        run.repeats = repeats
+        run.uniformStride = prepared.uniformStride
         let lanes = run
         let plan = prepared.plan
         if workers == 1 {
@@ -261,10 +288,14 @@ enum ProgramExecutor<T: LaneScalar> {
         }
         if let sums {
             let outputCount = plan.outputCount
-            for chunk in 0..<chunkCount {
-                for k in 0..<outputCount { sums[k] += prepared.chunkSums[chunk * outputCount + k] }
+            for r in 0..<repeats {
+                let runSums = sums + r * outputCount
+                for chunk in 0..<chunkCount {
+                    let entry = r * chunkCount + chunk
+                    for k in 0..<outputCount { runSums[k] += prepared.chunkSums[entry * outputCount + k] }
+                }
+                for k in 0..<outputCount where k >= 64 || summed & (1 << UInt64(k)) == 0 { runSums[k] = .nan }
             }
-            for k in 0..<outputCount where k >= 64 || summed & (1 << UInt64(k)) == 0 { sums[k] = .nan }
         }
     }
 

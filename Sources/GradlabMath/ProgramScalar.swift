@@ -30,8 +30,9 @@ public protocol ProgramScalar: BinaryFloatingPoint, Real, SIMDScalar, Codable, S
     /// ``ProgramSweep``'s entry points: a prepared plan, and a run of it.
     static func _prepareSweep(_ program: Program, _ shape: SweepShape) -> AnyObject
     static func _runSweep(
-        _ prepared: AnyObject, count: Int, inputs: [ProgramInput<Self>], outputs: [UnsafeMutablePointer<Self>?],
-        sums: UnsafeMutablePointer<Double>?, summed: UInt64, threads: Int, level: SIMDLevel, reductions: LaneReductionRequest<Self>)
+        _ prepared: AnyObject, count: Int, inputs: [ProgramInput<Self>], laterInputs: [[ProgramInput<Self>]],
+        outputs: [UnsafeMutablePointer<Self>?], sums: UnsafeMutablePointer<Double>?, summed: UInt64, threads: Int, level: SIMDLevel,
+        reductions: LaneReductionRequest<Self>)
 
     /// ``LaneReductions``' entry points, with the kernel set named.
     static func _sum(_ x: UnsafePointer<Self>, _ count: Int, _ level: SIMDLevel) -> Double
@@ -62,10 +63,12 @@ extension Float: ProgramScalar {
     }
 
     public static func _runSweep(
-        _ prepared: AnyObject, count: Int, inputs: [ProgramInput<Float>], outputs: [UnsafeMutablePointer<Float>?],
-        sums: UnsafeMutablePointer<Double>?, summed: UInt64, threads: Int, level: SIMDLevel, reductions: LaneReductionRequest<Float>
+        _ prepared: AnyObject, count: Int, inputs: [ProgramInput<Float>], laterInputs: [[ProgramInput<Float>]],
+        outputs: [UnsafeMutablePointer<Float>?], sums: UnsafeMutablePointer<Double>?, summed: UInt64, threads: Int, level: SIMDLevel,
+        reductions: LaneReductionRequest<Float>
     ) {
-        ProgramExecutor<Float>.runSweep(prepared, count: count, inputs: inputs, outputs: outputs, sums: sums, summed: summed,
+        ProgramExecutor<Float>.runSweep(prepared, count: count, inputs: inputs, laterInputs: laterInputs, outputs: outputs,
+                                     sums: sums, summed: summed,
                                      threads: threads, level: level, reductions: reductions)
     }
 
@@ -92,10 +95,12 @@ extension Double: ProgramScalar {
     }
 
     public static func _runSweep(
-        _ prepared: AnyObject, count: Int, inputs: [ProgramInput<Double>], outputs: [UnsafeMutablePointer<Double>?],
-        sums: UnsafeMutablePointer<Double>?, summed: UInt64, threads: Int, level: SIMDLevel, reductions: LaneReductionRequest<Double>
+        _ prepared: AnyObject, count: Int, inputs: [ProgramInput<Double>], laterInputs: [[ProgramInput<Double>]],
+        outputs: [UnsafeMutablePointer<Double>?], sums: UnsafeMutablePointer<Double>?, summed: UInt64, threads: Int, level: SIMDLevel,
+        reductions: LaneReductionRequest<Double>
     ) {
-        ProgramExecutor<Double>.runSweep(prepared, count: count, inputs: inputs, outputs: outputs, sums: sums, summed: summed,
+        ProgramExecutor<Double>.runSweep(prepared, count: count, inputs: inputs, laterInputs: laterInputs, outputs: outputs,
+                                     sums: sums, summed: summed,
                                      threads: threads, level: level, reductions: reductions)
     }
 

@@ -74,7 +74,8 @@ public final class ProgramSweep<T: ProgramScalar>: @unchecked Sendable {
     private var chunkSquares: UnsafeMutablePointer<Double>
     private var chunkCapacity = 1
     private let prefixTable: UnsafeMutablePointer<UnsafeMutablePointer<T>?>
-    private let sums: UnsafeMutablePointer<Double>
+    private var sums: UnsafeMutablePointer<Double>
+    private var sumCapacity: Int
     private let summedMask: UInt64
     private let squaresMask: UInt64
 
@@ -93,8 +94,9 @@ public final class ProgramSweep<T: ProgramScalar>: @unchecked Sendable {
         chunkSquares = .allocate(capacity: 1)
         prefixTable = .allocate(capacity: max(program.outputCount, 1))
         prefixTable.initialize(repeating: nil, count: max(program.outputCount, 1))
-        sums = .allocate(capacity: max(program.outputCount, 1))
-        sums.initialize(repeating: 0, count: max(program.outputCount, 1))
+        sumCapacity = max(program.outputCount, 1)
+        sums = .allocate(capacity: sumCapacity)
+        sums.initialize(repeating: 0, count: sumCapacity)
     }
 
     deinit {
@@ -118,25 +120,37 @@ public final class ProgramSweep<T: ProgramScalar>: @unchecked Sendable {
         count: Int, inputs: [ProgramInput<T>], outputs: [UnsafeMutablePointer<T>?], prefix: Int = 0,
         prefixTargets: [UnsafeMutablePointer<T>] = [], threads: Int? = nil
     ) -> SweepTotals {
-        precondition(inputs.count == program.inputs.count && outputs.count == program.outputCount, "ProgramSweep: inputs or outputs do not match the Program")
+        runBlock(count: count, inputs: [inputs], outputs: outputs, prefix: prefix, prefixTargets: prefixTargets, threads: threads)[0]
+    }
+
+    /// Runs the sweep `inputs.count` times over `count` lanes as one epoch
+    /// block: each chunk of lanes runs every time, run `r` with `inputs[r]`,
+    /// before the next chunk is read, so memory is read and written once for
+    /// all the runs. Every entry of `inputs` binds the same lanes (only
+    /// uniform values differ). The results, one per run, are the same bits
+    /// as `inputs.count` calls of ``run(count:inputs:outputs:prefix:prefixTargets:threads:)``,
+    /// as lanes never interact; each prefix target holds `prefix` lanes per
+    /// run, run after run.
+    public func runBlock(
+        count: Int, inputs: [[ProgramInput<T>]], outputs: [UnsafeMutablePointer<T>?], prefix: Int = 0,
+        prefixTargets: [UnsafeMutablePointer<T>] = [], threads: Int? = nil
+    ) -> [SweepTotals] {
+        let repeats = inputs.count
+        precondition(repeats > 0, "ProgramSweep: a block of no runs")
+        let first = inputs[0]
+        precondition(first.count == program.inputs.count && outputs.count == program.outputCount, "ProgramSweep: inputs or outputs do not match the Program")
         precondition(prefixTargets.count == (prefix > 0 ? shape.prefixOutputs.count : prefixTargets.count), "ProgramSweep: one prefix target per prefix output")
         for (k, input) in shape.inPlace.enumerated() {
             guard let input else { continue }
-            guard case .lanes(let pointer) = inputs[input], let output = outputs[k], UnsafePointer(output) == pointer else {
+            guard case .lanes(let pointer) = first[input], let output = outputs[k], UnsafePointer(output) == pointer else {
                 preconditionFailure("ProgramSweep: output \(k) must be input \(input)'s own buffer")
             }
         }
         let outputCount = program.outputCount
-        sums.update(repeating: 0, count: outputCount)
         let chunkLanes = Program.chunkLanes(T.self)
         let chunks = (count + chunkLanes - 1) / chunkLanes
-        if chunks > chunkCapacity {
-            chunkExtremes.deallocate()
-            chunkSquares.deallocate()
-            chunkExtremes = .allocate(capacity: 3 * chunks)
-            chunkSquares = .allocate(capacity: chunks)
-            chunkCapacity = chunks
-        }
+        reserve(entries: repeats * max(chunks, 1), sums: repeats * max(outputCount, 1))
+        sums.update(repeating: 0, count: repeats * outputCount)
         prefixTable.update(repeating: nil, count: outputCount)
         if prefix > 0 {
             for (k, target) in zip(shape.prefixOutputs, prefixTargets) { prefixTable[k] = target }
@@ -148,28 +162,47 @@ public final class ProgramSweep<T: ProgramScalar>: @unchecked Sendable {
             prefixCount: min(prefix, count), prefixTargets: UnsafePointer(prefixTable))
         let summed = summedMask
         if count > 0 {
-            T._runSweep(prepared, count: count, inputs: inputs, outputs: outputs, sums: shape.summed.isEmpty ? nil : sums,
-                        summed: summed, threads: max(threads ?? ExecutorTuning.threads(forLanes: count), 1),
+            T._runSweep(prepared, count: count, inputs: first, laterInputs: Array(inputs.dropFirst()), outputs: outputs,
+                        sums: shape.summed.isEmpty ? nil : sums, summed: summed,
+                        threads: max(threads ?? ExecutorTuning.threads(forLanes: count), 1),
                         level: SIMDLevel.active, reductions: request)
         }
-        var totalSums = [Double](repeating: .nan, count: outputCount)
-        for k in 0..<min(outputCount, 64) where summed & (1 << UInt64(k)) != 0 { totalSums[k] = sums[k] }
-        var totals = SweepTotals(sums: totalSums)
-        if shape.extremesOf != nil {
-            var extremes = SweepExtremes(min: .infinity, max: -.infinity, sawNaN: false)
-            for c in 0..<chunks {
-                extremes.min = Swift.min(extremes.min, chunkExtremes[3 * c])
-                extremes.max = Swift.max(extremes.max, chunkExtremes[3 * c + 1])
-                if chunkExtremes[3 * c + 2] != 0 { extremes.sawNaN = true }
+        return (0..<repeats).map { r in
+            var totalSums = [Double](repeating: .nan, count: outputCount)
+            for k in 0..<min(outputCount, 64) where summed & (1 << UInt64(k)) != 0 { totalSums[k] = sums[r * outputCount + k] }
+            var totals = SweepTotals(sums: totalSums)
+            if shape.extremesOf != nil {
+                var extremes = SweepExtremes(min: .infinity, max: -.infinity, sawNaN: false)
+                for c in (r * chunks)..<((r + 1) * chunks) {
+                    extremes.min = Swift.min(extremes.min, chunkExtremes[3 * c])
+                    extremes.max = Swift.max(extremes.max, chunkExtremes[3 * c + 1])
+                    if chunkExtremes[3 * c + 2] != 0 { extremes.sawNaN = true }
+                }
+                totals.extremes = extremes
             }
-            totals.extremes = extremes
+            if !shape.squaresOf.isEmpty {
+                var total = 0.0
+                for c in (r * chunks)..<((r + 1) * chunks) { total += chunkSquares[c] }
+                totals.squares = total
+            }
+            return totals
         }
-        if !shape.squaresOf.isEmpty {
-            var total = 0.0
-            for c in 0..<chunks { total += chunkSquares[c] }
-            totals.squares = total
+    }
+
+    /// Room for `entries` per-chunk reductions and `sums` sums.
+    private func reserve(entries: Int, sums count: Int) {
+        if entries > chunkCapacity {
+            chunkExtremes.deallocate()
+            chunkSquares.deallocate()
+            chunkExtremes = .allocate(capacity: 3 * entries)
+            chunkSquares = .allocate(capacity: entries)
+            chunkCapacity = entries
         }
-        return totals
+        if count > sumCapacity {
+            sums.deallocate()
+            sums = .allocate(capacity: count)
+            sumCapacity = count
+        }
     }
 }
 
@@ -179,11 +212,11 @@ extension ProgramExecutor {
     }
 
     static func runSweep(
-        _ prepared: AnyObject, count: Int, inputs: [ProgramInput<T>], outputs: [UnsafeMutablePointer<T>?],
+        _ prepared: AnyObject, count: Int, inputs: [ProgramInput<T>], laterInputs: [[ProgramInput<T>]], outputs: [UnsafeMutablePointer<T>?],
         sums: UnsafeMutablePointer<Double>?, summed: UInt64, threads: Int, level: SIMDLevel, reductions: LaneReductionRequest<T>
     ) {
         guard let prepared = prepared as? PreparedRun<T> else { preconditionFailure("ProgramSweep: prepared for another scalar type") }
-        execute(prepared, count: count, inputs: inputs, outputs: outputs, sums: sums, summed: summed, threads: threads,
-                level: min(level, SIMDLevel.detected), descent: nil, afterChunk: nil, reductions: reductions)
+        execute(prepared, count: count, inputs: inputs, laterInputs: laterInputs, outputs: outputs, sums: sums, summed: summed,
+                threads: threads, level: min(level, SIMDLevel.detected), descent: nil, afterChunk: nil, reductions: reductions)
     }
 }

@@ -174,6 +174,20 @@ public struct LaneRun<T>: @unchecked Sendable {
     public var afterChunk: (@Sendable (LaneChunk<T>) -> Void)?
     /// Per-chunk reductions beyond sums (see ``LaneReductionRequest``); nil: none.
     public var reductions: LaneReductionRequest<T>?
+    /// How many times the plan runs over each chunk, one run after another
+    /// while the chunk is in cache (an epoch block): run `r` reads what run
+    /// `r - 1` wrote in place and its own uniforms, at
+    /// `uniforms + r * uniformStride`. Chunk sums and reductions are kept
+    /// per run: entry `r * chunkCount + chunk` where one run has entry
+    /// `chunk`, and prefix copies at `target + r * prefixCount`. Only with
+    /// no descent and no `afterChunk`. Each lane's values are the same as
+    /// from `repeats` runs one after another: lanes never interact.
+    public var repeats = 1
+    /// Scalars between one run's uniforms and the next's (``repeats``).
+    public var uniformStride = 0
+
+    /// The number of chunks of `chunkLanes` lanes that cover `count`.
+    public var chunkCount: Int { (count + chunkLanes - 1) / chunkLanes }
 
     public init(
         count: Int, chunkLanes: Int, inputs: UnsafePointer<UnsafePointer<T>?>,

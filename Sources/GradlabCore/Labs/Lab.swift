@@ -26,6 +26,11 @@ protocol Lab: AnyObject {
     func startRecord() throws(GradlabError) -> EpochRecord
     /// Runs one epoch and describes it; throws as ``startRecord()``.
     func runEpoch() throws(GradlabError) -> EpochRecord
+    /// Runs between 1 and `count` epochs and describes each, the same
+    /// records and state as that many ``runEpoch()`` calls: a lab whose
+    /// lanes are independent runs them as an epoch block (each chunk of
+    /// points through every epoch while it is in cache).
+    func runEpochs(upTo count: Int) throws(GradlabError) -> [EpochRecord]
     /// Parameters, gradients, last steps and optimizer state for the inspector.
     func inspect(selectedPoint: Int) -> LabInspection
     /// Whether epochs measure what only the inspector shows and that costs a
@@ -52,6 +57,11 @@ protocol Lab: AnyObject {
     /// the epoch count, keeping the optimizer state: the `:f` switch, a
     /// click that sets a data lab's parameters.
     func setParameterSnapshot(_ values: [Double], epoch: Int) throws(GradlabError)
+}
+
+extension Lab {
+    /// One epoch.
+    func runEpochs(upTo count: Int) throws(GradlabError) -> [EpochRecord] { [try runEpoch()] }
 }
 
 /// One parameter as the inspector shows it.

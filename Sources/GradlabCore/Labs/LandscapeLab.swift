@@ -147,7 +147,9 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
                 sweep.summed += [positions.0, positions.1]
             }
             if measuring { sweep.squaresOf = [1, 2] }
-            sweep.copied = [1, 2]
+            // The tracked points' gradients, then their positions (after the
+            // step): what the inspector and each epoch's record read.
+            sweep.copied = [1, 2, positions.0, positions.1]
             sweep.copiedLanes = tracked
         }
         guard stepping else {
@@ -182,61 +184,100 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         return (made.0, sweep)
     }
 
-    /// Runs every group's sweep and keeps what the record and the inspector read.
-    private func sweepAll(stepping: Bool) throws(GradlabError) -> (groupLoss: [Double], summary: PointSummary?) {
-        var norm = 0.0
-        var groupLoss: [Double] = []
-        var summary: PointSummary?
+    /// The longest epoch block this lab runs at once: 16 epochs read and
+    /// write the points and their optimizer state once instead of 16 times,
+    /// while the chunk tables and copies it keeps stay small.
+    static var epochBlockLimit: Int { 16 }
+
+    /// Runs every group's sweep for `epochs` epochs (the start's sweep when
+    /// not `stepping`), as one epoch block when more than one, and returns
+    /// each epoch's record; keeps what the inspector reads of the last.
+    /// Every group's update must take one form for all `epochs`.
+    private func sweepAll(stepping: Bool, epochs: Int = 1) throws(GradlabError) -> [EpochRecord] {
+        var prepared: [LabSweep<T>] = []
         for g in 0..<groupCount {
             let variant = stepping ? groups[g].nextVariant : -1
             let role: SweepKey.Role = stepping ? .epoch(summarizing: summarizing, measuring: measuresForInspector)
                 : .start(summarizing: summarizing, measuring: measuresForInspector)
             let key = SweepKey(role: role, group: g, variant: variant)
-            let prepared = try self.prepared(key) { () throws(GradlabError) in try sweep(group: g, stepping: stepping) }
-            let result = try run(prepared.sweep, scalars: nextScalars(prepared.emission, group: g))
-            if stepping { groups[g].advance() }
-            groupLoss.append(result.sums[0] / Double(count))
-            if let squares = result.squares { norm += squares }
-            trackedGradients[g] = (result.copied[0], result.copied[1])
-            let swept = prepared.sweep.sweep
-            if summarizing, swept.summed.count == 3 {
-                summary = PointSummary.combining(extremes: result.extremes,
-                                                 positionSums: SIMD2(result.sums[swept.summed[1]], result.sums[swept.summed[2]]), count: count)
+            prepared.append(try self.prepared(key) { () throws(GradlabError) in try sweep(group: g, stepping: stepping) })
+        }
+        // The host's part of each epoch first (scalars, step counts, the
+        // schedule), as the epochs one by one would take it.
+        var scalars = [[[Double]]](repeating: [], count: groupCount)
+        var rates: [Double?] = []
+        var numbers: [Int] = []
+        for _ in 0..<epochs {
+            rates.append(stepping && config.schedule != nil ? learningRate : nil)
+            for g in 0..<groupCount {
+                scalars[g].append(nextScalars(prepared[g].emission, group: g))
+                if stepping { groups[g].advance() }
+            }
+            if stepping { finishEpoch() }
+            numbers.append(epoch)
+        }
+        var results: [[SweepResult<T>]] = []
+        for g in 0..<groupCount {
+            if epochs == 1 {
+                results.append([try run(prepared[g].sweep, scalars: scalars[g][0])])
+            } else {
+                let (device, sweep, rows) = (self.device, prepared[g].sweep, scalars[g])
+                results.append(try onDevice { () throws(DeviceError) in try device.runBlock(sweep, scalars: rows) })
             }
         }
-        gradientNorm = measuresForInspector ? norm.squareRoot() : .nan
-        return (groupLoss, summary)
+        var records: [EpochRecord] = []
+        records.reserveCapacity(epochs)
+        for e in 0..<epochs {
+            var norm = 0.0
+            var groupLoss: [Double] = []
+            var summary: PointSummary?
+            var points: [SIMD2<Double>] = []
+            points.reserveCapacity(tracked * groupCount)
+            for g in 0..<groupCount {
+                let result = results[g][e]
+                groupLoss.append(result.sums[0] / Double(count))
+                if let squares = result.squares { norm += squares }
+                let swept = prepared[g].sweep.sweep
+                if summarizing, swept.summed.count == 3 {
+                    summary = PointSummary.combining(extremes: result.extremes,
+                                                     positionSums: SIMD2(result.sums[swept.summed[1]], result.sums[swept.summed[2]]), count: count)
+                }
+                let (x1, x2) = (result.copied[2], result.copied[3])
+                for i in 0..<tracked { points.append(SIMD2(Double(x1[i]), Double(x2[i]))) }
+                if e == epochs - 1 { trackedGradients[g] = (result.copied[0], result.copied[1]) }
+            }
+            if e == epochs - 1 { gradientNorm = measuresForInspector ? norm.squareRoot() : .nan }
+            records.append(record(epoch: numbers[e], groupLoss: groupLoss, points: points, lr: rates[e], summary: summary))
+        }
+        return records
     }
 
     // Reached through `any Lab`: without these the generic body runs.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     func startRecord() throws(GradlabError) -> EpochRecord {
-        let (groupLoss, summary) = try sweepAll(stepping: false)
-        return record(groupLoss: groupLoss, lr: nil, summary: summary)
+        try sweepAll(stepping: false)[0]
     }
 
     // Reached through `any Lab`: without these the generic body runs.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     func runEpoch() throws(GradlabError) -> EpochRecord {
-        let lr = learningRate
-        let (groupLoss, summary) = try sweepAll(stepping: true)
-        finishEpoch()
-        return record(groupLoss: groupLoss, lr: config.schedule == nil ? nil : lr, summary: summary)
+        try sweepAll(stepping: true)[0]
     }
 
+    /// Up to `count` epochs as one epoch block (at most ``epochBlockLimit``,
+    /// and only as many as every group's update takes one form for: SGD's
+    /// first momentum step is a block of its own).
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    private func record(groupLoss: [Double], lr: Double?, summary: PointSummary?) -> EpochRecord {
-        let tracked = self.tracked
-        var points: [SIMD2<Double>] = []
-        points.reserveCapacity(tracked * groupCount)
-        for g in 0..<groupCount {
-            let block = g * 2 * count
-            let x1 = parameterValues(block..<(block + tracked)), x2 = parameterValues((block + count)..<(block + count + tracked))
-            for i in 0..<tracked { points.append(SIMD2(Double(x1[i]), Double(x2[i]))) }
-        }
+    func runEpochs(upTo count: Int) throws(GradlabError) -> [EpochRecord] {
+        var epochs = min(max(count, 1), Self.epochBlockLimit)
+        for group in groups { epochs = min(epochs, group.stepsOfNextForm(limit: epochs)) }
+        return try sweepAll(stepping: true, epochs: epochs)
+    }
+
+    private func record(epoch: Int, groupLoss: [Double], points: [SIMD2<Double>], lr: Double?, summary: PointSummary?) -> EpochRecord {
         let loss = groupLoss.reduce(0, +) / Double(groupCount)
         // Under --compare one optimizer blowing up is a result worth watching:
         // the run diverges only when every group has.

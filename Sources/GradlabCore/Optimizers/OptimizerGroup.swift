@@ -25,6 +25,15 @@ final class OptimizerGroup<T: ProgramScalar> {
     /// The form of the next step's update (``OptimizerRule/variant(_:step:)``).
     var nextVariant: Int { rule.variant(config, step: stepCount + 1) }
 
+    /// How many of the next `limit` steps take the next step's form, in a
+    /// row (at least 1): the steps one prepared update can run as a block.
+    func stepsOfNextForm(limit: Int) -> Int {
+        let form = nextVariant
+        var steps = 1
+        while steps < limit, rule.variant(config, step: stepCount + 1 + steps) == form { steps += 1 }
+        return steps
+    }
+
     /// Emits the update of `parameters` into `composer` (a copy is kept in
     /// the result): each parameter's new value, its state's new values, and
     /// with `tracksSteps` how far it moved.

@@ -109,6 +109,20 @@ extension Session {
         return joined(main, extra)
     }
 
+    /// The next epochs of the lab and every dropped point (at least one, at
+    /// most `count`: as many as the main lab runs in one block), joined
+    /// epoch by epoch.
+    func everyRecords(upTo count: Int) throws(GradlabError) -> [EpochRecord] {
+        let main = try lab.runEpochs(upTo: count)
+        var extra: [[EpochRecord]] = []
+        for point in dropped {
+            var records: [EpochRecord] = []
+            while records.count < main.count { records += try point.runEpochs(upTo: main.count - records.count) }
+            extra.append(records)
+        }
+        return main.indices.map { e in joined(main[e], extra.map { $0[e] }) }
+    }
+
     /// The main lab's record with the dropped points' joined in: each
     /// group's points then its dropped ones; each group's loss the mean over
     /// all its points.

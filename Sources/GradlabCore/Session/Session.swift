@@ -47,8 +47,11 @@ public actor Session {
     public var device: DeviceDescription { computeDevice.description }
     var computeDevice: any ComputeDevice
     /// The most recent epoch record.
-    public private(set) var latest: EpochRecord?
-    private var divergenceReported = false
+    public internal(set) var latest: EpochRecord?
+    var divergenceReported = false
+    /// While set, nothing is published: a re-run the observers do not see
+    /// (``settle(atDiverged:)``).
+    var muted = false
     private var finished = false
     /// What ``rewind()`` re-runs: the state since the start or the last reset.
     var rerun: RerunLog
@@ -116,18 +119,27 @@ public actor Session {
 
     /// Runs up to `epochs` epochs; stops early when training diverges.
     /// Returns the last record (nil if none ran).
+    ///
+    /// The lab may run several epochs as one block (``Lab/runEpochs(upTo:)``);
+    /// each is published as it would be alone, and a divergence inside a
+    /// block leaves the state of the diverged epoch (``settle(atDiverged:)``).
     @discardableResult
     public func step(_ epochs: Int = 1) -> EpochRecord? {
         var last: EpochRecord?
-        for _ in 0..<max(0, epochs) {
-            if isDiverged { break }
-            let record = recordOrStop { () throws(GradlabError) in try everyRecord(starting: false) }
-            last = record
-            latest = record
-            publish(.epoch(record))
-            if record.diverged, !divergenceReported {
-                divergenceReported = true
-                publish(.divergence(epoch: record.epoch, message: "loss or parameters became NaN or infinite at epoch \(record.epoch) (lr \(formatNumber(config.optimizer.lr)))"))
+        var remaining = max(0, epochs)
+        while remaining > 0, !isDiverged {
+            let records = recordsOrStop { () throws(GradlabError) in try everyRecords(upTo: remaining) }
+            for (index, record) in records.enumerated() {
+                remaining -= 1
+                if record.diverged, !divergenceReported, index < records.count - 1 { settle(atDiverged: record.epoch) }
+                last = record
+                latest = record
+                publish(.epoch(record))
+                if record.diverged, !divergenceReported {
+                    divergenceReported = true
+                    publish(.divergence(epoch: record.epoch, message: "loss or parameters became NaN or infinite at epoch \(record.epoch) (lr \(formatNumber(config.optimizer.lr)))"))
+                }
+                if isDiverged { break }
             }
         }
         return last
@@ -136,19 +148,24 @@ public actor Session {
     /// The lab's record, or, when the device fails (a kernel that does not
     /// compile, memory that runs out), a record that stops the run with the
     /// device's message: no crash, the recording kept, the reason said.
-    private func recordOrStop(_ body: () throws(GradlabError) -> EpochRecord) -> EpochRecord {
+    func recordOrStop(_ body: () throws(GradlabError) -> EpochRecord) -> EpochRecord {
+        recordsOrStop { () throws(GradlabError) in [try body()] }[0]
+    }
+
+    /// ``recordOrStop(_:)`` for an epoch block's records.
+    private func recordsOrStop(_ body: () throws(GradlabError) -> [EpochRecord]) -> [EpochRecord] {
         do {
             return try body()
         } catch {
             divergenceReported = true
             failure = error.message
             publish(.divergence(epoch: lab.epoch, message: "the run stopped: \(error.message)"))
-            return EpochRecord(epoch: lab.epoch, loss: .nan, params: [], diverged: true, lr: nil)
+            return [EpochRecord(epoch: lab.epoch, loss: .nan, params: [], diverged: true, lr: nil)]
         }
     }
 
     /// Why the device stopped the run, when it did (see ``recordOrStop(_:)``).
-    public private(set) var failure: String?
+    public internal(set) var failure: String?
 
     /// Whether training has diverged (further steps do nothing until reset).
     public var isDiverged: Bool { divergenceReported }
@@ -302,62 +319,6 @@ public actor Session {
         return max(rerun.startEpoch, diverged.epoch - 1)
     }
 
-    /// After a divergence, goes back to the last finite epoch: rebuilds the
-    /// lab as it was at the start (or the last reset) and re-runs the same
-    /// epochs with the same commands at the same epochs (training is
-    /// deterministic, so it reaches the same state). Commands given after the
-    /// divergence (a lower lr) apply at that epoch, ready to run on.
-    ///
-    /// The recording shows it as what it is: a reset to the same seed (with
-    /// the start's optimizer, so a fork re-runs it alike) and the re-run epochs.
-    /// - Returns: the epoch reached.
-    @discardableResult
-    public func rewind() throws(GradlabError) -> Int {
-        guard let target = rewindEpoch else { throw GradlabError("nothing to rewind: the run has not diverged") }
-        guard failure == nil else { throw GradlabError("the device stopped this run; it cannot be re-run") }
-        let log = rerun
-        let settings = config
-        lab = try makeLab(log.base, device: computeDevice)
-        Self.configure(lab, streaming: streaming, sinks: sinks)
-        dropped = []
-        if let checkpoint = log.checkpoint { try lab.restore(checkpoint) }
-        config = log.base
-        config.device = settings.device
-        divergenceReported = false
-        rerun = RerunLog(base: log.base, checkpoint: log.checkpoint, startEpoch: log.startEpoch)
-        publish(.reset(epoch: 0, seed: log.base.seed))
-        // A fork's reset keeps the optimizer it has: say the start's.
-        if log.base.compare == nil, settings.optimizer != log.base.optimizer {
-            publish(.optimizer(epoch: lab.epoch, config: log.base.optimizer))
-        } else if let compare = log.base.compare, compare.map(\.lr) != settings.compare?.map(\.lr) {
-            publish(.groupLearningRates(epoch: lab.epoch, lrs: compare.map(\.lr)))
-        }
-        let start = recordOrStop { () throws(GradlabError) in try lab.startRecord() }
-        latest = start
-        publish(.epoch(start))
-        var pending = log.commands[...]
-        func apply(_ command: RerunLog.Command) throws(GradlabError) {
-            switch command {
-            case .learningRate(let lr): try setLearningRate(lr)
-            case .groupLearningRates(let lrs): try setGroupLearningRates(lrs)
-            case .optimizer(let optimizer): try setOptimizer(optimizer)
-            case .function(let expression, let name, let domain): try setFunction(expression, name: name, domain: domain)
-            case .addPoint(let point): try addPoint(point)
-            case .parameters(let values): try setParameters(values)
-            }
-        }
-        while lab.epoch < target, !isDiverged {
-            while let next = pending.first, next.epoch <= lab.epoch {
-                try apply(next.command)
-                pending.removeFirst()
-            }
-            step(1)
-        }
-        // What was changed after the divergence holds from here on.
-        for next in pending { try apply(next.command) }
-        return lab.epoch
-    }
-
     /// The inspector's view of point `selectedPoint` (landscape: group g's
     /// point i is `g * perGroup + i`, the lab's points of a group first,
     /// then its dropped ones).
@@ -403,6 +364,7 @@ public actor Session {
     }
 
     func publish(_ event: Event) {
+        guard !muted else { return }
         var event = event
         if case .epoch(var record) = event, record.lambdaMax == nil, sinks.contains(where: \.readsCurvature) {
             record.lambdaMax = curvatureProbe.lambdaMax(record, config: config, dataset: lab.dataset)

@@ -74,124 +74,134 @@ extension LaneKernels {
     ) {
         let size = run.chunkLanes
         let staging = scratch + plan.registerCount * size
+        let chunkCount = run.chunkCount
+        precondition(run.repeats == 1 || (run.descentCount == 0 && run.afterChunk == nil),
+                     "an epoch block runs no descent and no per-chunk hook")
         for chunk in chunks {
-            let start = chunk * size
-            let lanes = min(size, run.count - start)
-            // Kernels work in whole 16-lane groups; a last chunk that is not
-            // one runs in zero-padded staging buffers and is copied back.
-            let n = (lanes + 15) & ~15
-            let staged = n != lanes
-            if staged {
-                for i in 0..<plan.inputCount {
-                    guard let source = run.inputs[i] else { continue }
-                    let buffer = staging + i * size
-                    buffer.update(from: source + start, count: lanes)
-                    (buffer + lanes).update(repeating: 0, count: n - lanes)
-                }
-            }
-            func input(_ i: Int) -> UnsafePointer<Scalar> {
-                staged ? UnsafePointer(staging + i * size) : run.inputs[i].unsafelyUnwrapped + start
-            }
-            func output(_ k: Int) -> UnsafeMutablePointer<Scalar> {
-                staged ? staging + (plan.inputCount + k) * size : run.outputs[k].unsafelyUnwrapped + start
-            }
-            func value(_ slot: LaneSlot) -> LaneOperand<Scalar> {
-                switch slot {
-                case .uniform(let u): LaneOperand(base: run.uniforms + 16 * u, mask: 0)
-                case .input(let i): LaneOperand(base: input(i), mask: -1)
-                case .register(let r): LaneOperand(base: scratch + r * size, mask: -1)
-                case .output(let k): LaneOperand(base: output(k), mask: -1)
-                }
-            }
-            func destination(_ slot: LaneSlot) -> UnsafeMutablePointer<Scalar> {
-                switch slot {
-                case .register(let r): scratch + r * size
-                case .output(let k): output(k)
-                case .uniform, .input: preconditionFailure("a plan writes only registers and outputs")
-                }
-            }
-
-            for step in plan.steps {
-                let result = destination(step.destination)
-                let op = step.operation
-                if let inner = step.inner {
-                    if op == .sincos {
-                        sincos(of: inner, value(step.a), value(step.b), result, destination(step.second), n)
-                    } else {
-                        compound(op, inner, value(step.a), value(step.b), value(step.c), step.innerFirst, step.negated, result, n)
+            for r in 0..<run.repeats {
+                // This run's uniforms, and its entry in the per-chunk tables.
+                let uniforms = run.uniforms + r * run.uniformStride
+                let entry = r * chunkCount + chunk
+                let start = chunk * size
+                let lanes = min(size, run.count - start)
+                // Kernels work in whole 16-lane groups; a last chunk that is not
+                // one runs in zero-padded staging buffers and is copied back.
+                let n = (lanes + 15) & ~15
+                let staged = n != lanes
+                if staged {
+                    for i in 0..<plan.inputCount {
+                        guard let source = run.inputs[i] else { continue }
+                        let buffer = staging + i * size
+                        buffer.update(from: source + start, count: lanes)
+                        (buffer + lanes).update(repeating: 0, count: n - lanes)
                     }
-                    continue
                 }
-                if op == .doubleAngle {
-                    doubleAngle(value(step.a), value(step.b), result, destination(step.second), n)
-                    continue
+                func input(_ i: Int) -> UnsafePointer<Scalar> {
+                    staged ? UnsafePointer(staging + i * size) : run.inputs[i].unsafelyUnwrapped + start
                 }
-                if op.isBinary {
-                    binary(op, value(step.a), value(step.b), result, n)
-                    continue
+                func output(_ k: Int) -> UnsafeMutablePointer<Scalar> {
+                    staged ? staging + (plan.inputCount + k) * size : run.outputs[k].unsafelyUnwrapped + start
                 }
-                // The builder folds unary operations of uniform values, so `a` has lanes.
-                let x = value(step.a)
-                precondition(!x.isUniform, "unary step on a uniform value")
-                if op == .sincos {
-                    sincos(x.base, result, destination(step.second), n)
-                } else {
-                    unary(op, x.base, result, n)
+                func value(_ slot: LaneSlot) -> LaneOperand<Scalar> {
+                    switch slot {
+                    case .uniform(let u): LaneOperand(base: uniforms + 16 * u, mask: 0)
+                    case .input(let i): LaneOperand(base: input(i), mask: -1)
+                    case .register(let index): LaneOperand(base: scratch + index * size, mask: -1)
+                    case .output(let k): LaneOperand(base: output(k), mask: -1)
+                    }
                 }
-            }
+                func destination(_ slot: LaneSlot) -> UnsafeMutablePointer<Scalar> {
+                    switch slot {
+                    case .register(let index): scratch + index * size
+                    case .output(let k): output(k)
+                    case .uniform, .input: preconditionFailure("a plan writes only registers and outputs")
+                    }
+                }
 
-            for k in 0..<plan.outputCount {
-                let source = plan.outputSources[k]
-                let x = value(source)
-                if run.outputs[k] != nil, source != .output(k) {
-                    if x.isUniform { output(k).update(repeating: x.base[0], count: n) } else { output(k).update(from: x.base, count: n) }
+                for step in plan.steps {
+                    let result = destination(step.destination)
+                    let op = step.operation
+                    if let inner = step.inner {
+                        if op == .sincos {
+                            sincos(of: inner, value(step.a), value(step.b), result, destination(step.second), n)
+                        } else {
+                            compound(op, inner, value(step.a), value(step.b), value(step.c), step.innerFirst, step.negated, result, n)
+                        }
+                        continue
+                    }
+                    if op == .doubleAngle {
+                        doubleAngle(value(step.a), value(step.b), result, destination(step.second), n)
+                        continue
+                    }
+                    if op.isBinary {
+                        binary(op, value(step.a), value(step.b), result, n)
+                        continue
+                    }
+                    // The builder folds unary operations of uniform values, so `a` has lanes.
+                    let x = value(step.a)
+                    precondition(!x.isUniform, "unary step on a uniform value")
+                    if op == .sincos {
+                        sincos(x.base, result, destination(step.second), n)
+                    } else {
+                        unary(op, x.base, result, n)
+                    }
                 }
-                if let sums = run.chunkSums {
-                    let summed = k < 64 && run.summed & (1 << UInt64(k)) != 0
-                    sums[chunk * plan.outputCount + k] = !summed ? 0
-                        : x.isUniform ? Double(x.base[0]) * Double(lanes) : sum(x.base, lanes)
-                }
-            }
-            if let reductions = run.reductions {
-                reduce(reductions, chunk: chunk, start: start, lanes: lanes, n: n, plan, zeros: staging + (plan.inputCount + plan.outputCount) * size, value)
-            }
-            if staged {
+
                 for k in 0..<plan.outputCount {
-                    guard let target = run.outputs[k] else { continue }
-                    (target + start).update(from: staging + (plan.inputCount + k) * size, count: lanes)
+                    let source = plan.outputSources[k]
+                    let x = value(source)
+                    if run.outputs[k] != nil, source != .output(k) {
+                        if x.isUniform { output(k).update(repeating: x.base[0], count: n) } else { output(k).update(from: x.base, count: n) }
+                    }
+                    if let sums = run.chunkSums {
+                        let summed = k < 64 && run.summed & (1 << UInt64(k)) != 0
+                        sums[entry * plan.outputCount + k] = !summed ? 0
+                            : x.isUniform ? Double(x.base[0]) * Double(lanes) : sum(x.base, lanes)
+                    }
                 }
-            }
-            guard run.descentCount > 0 || run.afterChunk != nil else { continue }
-            // Each output's values for this chunk, wherever they are.
-            for k in 0..<plan.outputCount {
-                if let target = run.outputs[k] {
-                    chunkOutputs[k] = UnsafePointer(target + start)
-                    continue
+                if let reductions = run.reductions {
+                    reduce(reductions, entry: entry, prefixOffset: r * reductions.prefixCount, start: start, lanes: lanes, n: n, plan, zeros: staging + (plan.inputCount + plan.outputCount) * size, value)
                 }
-                let x = value(plan.outputSources[k])
-                if x.isUniform {
-                    let buffer = staging + (plan.inputCount + k) * size
-                    buffer.update(repeating: x.base[0], count: n)
-                    chunkOutputs[k] = UnsafePointer(buffer)
-                } else {
-                    chunkOutputs[k] = x.base
+                if staged {
+                    for k in 0..<plan.outputCount {
+                        guard let target = run.outputs[k] else { continue }
+                        (target + start).update(from: staging + (plan.inputCount + k) * size, count: lanes)
+                    }
                 }
+                guard run.descentCount > 0 || run.afterChunk != nil else { continue }
+                // Each output's values for this chunk, wherever they are.
+                for k in 0..<plan.outputCount {
+                    if let target = run.outputs[k] {
+                        chunkOutputs[k] = UnsafePointer(target + start)
+                        continue
+                    }
+                    let x = value(plan.outputSources[k])
+                    if x.isUniform {
+                        let buffer = staging + (plan.inputCount + k) * size
+                        buffer.update(repeating: x.base[0], count: n)
+                        chunkOutputs[k] = UnsafePointer(buffer)
+                    } else {
+                        chunkOutputs[k] = x.base
+                    }
+                }
+                for d in 0..<run.descentCount {
+                    let parameters = UnsafeMutablePointer(mutating: run.inputs[run.descentPairs[2 * d]].unsafelyUnwrapped)
+                    descend(parameters + start, chunkOutputs[run.descentPairs[2 * d + 1]], run.descentStep, lanes)
+                }
+                run.afterChunk?(LaneChunk(index: chunk, lanes: start..<(start + lanes), outputs: chunkOutputs))
             }
-            for d in 0..<run.descentCount {
-                let parameters = UnsafeMutablePointer(mutating: run.inputs[run.descentPairs[2 * d]].unsafelyUnwrapped)
-                descend(parameters + start, chunkOutputs[run.descentPairs[2 * d + 1]], run.descentStep, lanes)
-            }
-            run.afterChunk?(LaneChunk(index: chunk, lanes: start..<(start + lanes), outputs: chunkOutputs))
         }
     }
 }
 
 extension LaneKernels {
     /// A chunk's ``LaneReductionRequest``: extremes, sum of squares and
-    /// prefix copies of outputs, wherever their values are (`value`).
+    /// prefix copies of outputs, wherever their values are (`value`), into
+    /// the tables' entry `entry` (the chunk's, or in an epoch block the
+    /// chunk's of that run) and the prefix targets from `prefixOffset` on.
     @inline(__always)
     static func reduce(
-        _ request: LaneReductionRequest<Scalar>, chunk: Int, start: Int, lanes: Int, n: Int, _ plan: LanePlan,
+        _ request: LaneReductionRequest<Scalar>, entry chunk: Int, prefixOffset: Int, start: Int, lanes: Int, n: Int, _ plan: LanePlan,
         zeros: UnsafePointer<Scalar>, _ value: (LaneSlot) -> LaneOperand<Scalar>
     ) {
         /// Output k's values for the chunk's lanes (a uniform one spread over
@@ -231,7 +241,7 @@ extension LaneKernels {
             for k in 0..<plan.outputCount {
                 guard let target = targets[k] else { continue }
                 let x = values(k)
-                if x.isUniform { (target + start).update(repeating: x.base[0], count: kept) } else { (target + start).update(from: x.base, count: kept) }
+                if x.isUniform { (target + prefixOffset + start).update(repeating: x.base[0], count: kept) } else { (target + prefixOffset + start).update(from: x.base, count: kept) }
             }
         }
     }
