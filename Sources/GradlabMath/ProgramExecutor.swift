@@ -36,6 +36,16 @@ enum ExecutorTuning {
 
 /// A scalar type the chunk kernels run: Float and Double.
 protocol LaneScalar: ProgramScalar {
+    /// Whether plans for this type take sin a and cos a from sin(a/2) and
+    /// cos(a/2) where a Program has both pairs (``LaneOperation/doubleAngle``).
+    /// Double does: it adds at most 1.8e-14 to a fixture-length descent
+    /// (1e-10 allowed). Float does not: (c - s)(c + s) from Float s, c
+    /// carries about 1e-7 absolute near the zeros of cos a, and an unstable
+    /// run (lr 0.1 over 100 steps) grew that to 2.5e-5 against the 1e-5
+    /// allowed; on Zen 4 the Float landscape measured the same speed without
+    /// it (docs/performance.md).
+    static var usesDoubleAngles: Bool { get }
+
     /// Runs `chunks` of `plan` with the kernels compiled for `level`.
     static func runKernels(
         _ level: SIMDLevel, _ plan: LanePlan, _ run: LaneRun<Self>, _ chunks: Range<Int>,
@@ -54,6 +64,8 @@ extension SIMDLevel {
 }
 
 extension Float: LaneScalar {
+    static var usesDoubleAngles: Bool { false }
+
     static func runKernels(
         _ level: SIMDLevel, _ plan: LanePlan, _ run: LaneRun<Float>, _ chunks: Range<Int>, _ scratch: UnsafeMutablePointer<Float>,
         _ chunkOutputs: UnsafeMutablePointer<UnsafePointer<Float>>
@@ -63,6 +75,8 @@ extension Float: LaneScalar {
 }
 
 extension Double: LaneScalar {
+    static var usesDoubleAngles: Bool { true }
+
     static func runKernels(
         _ level: SIMDLevel, _ plan: LanePlan, _ run: LaneRun<Double>, _ chunks: Range<Int>, _ scratch: UnsafeMutablePointer<Double>,
         _ chunkOutputs: UnsafeMutablePointer<UnsafePointer<Double>>
@@ -96,7 +110,8 @@ final class PreparedRun<T: LaneScalar>: @unchecked Sendable {
     private var chunkSumCapacity = 0
 
     /// - Parameters fusing, doubleAngles: see ``LanePlanBuilder/build(_:lanes:stored:inPlace:fusing:doubleAngles:)`` (tests compare both).
-    init(_ program: Program, lanes: [Bool], stored: [Bool], inPlace: [Int?] = [], fusing: Bool = true, doubleAngles: Bool = true) {
+    init(_ program: Program, lanes: [Bool], stored: [Bool], inPlace: [Int?] = [], fusing: Bool = true,
+         doubleAngles: Bool = T.usesDoubleAngles) {
         (plan, prologue) = LanePlanBuilder.build(program, lanes: lanes, stored: stored, inPlace: inPlace, fusing: fusing,
                                                  doubleAngles: doubleAngles)
         uniforms = .allocate(capacity: 16 * max(prologue.count, 1))

@@ -39,7 +39,7 @@ struct CompoundStepTests {
     /// Runs a plan built with or without folding straight through the
     /// kernels of `level` (one worker): every output, stored.
     static func runPlan<T: LaneScalar>(
-        _ program: Program, fusing: Bool, doubleAngles: Bool = true, _ inputs: [[T]], level: SIMDLevel
+        _ program: Program, fusing: Bool, doubleAngles: Bool = T.usesDoubleAngles, _ inputs: [[T]], level: SIMDLevel
     ) -> [[T]] {
         let count = inputs[0].count
         let prepared = PreparedRun<T>(program, lanes: inputs.map { _ in true },

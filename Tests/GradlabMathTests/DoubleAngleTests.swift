@@ -64,10 +64,10 @@ struct DoubleAngleTests {
         let x2 = specials.reversed() + (0..<4000).map { _ in Double.random(in: -20...20, using: &random) }
         for level in SIMDLevel.available {
             let floats = [x1.map { Float($0) }, x2.map { Float($0) }]
-            let f = CompoundStepTests.runPlan(program, fusing: true, floats, level: level)
+            let f = CompoundStepTests.runPlan(program, fusing: true, doubleAngles: true, floats, level: level)
             let fPlain = CompoundStepTests.runPlan(program, fusing: true, doubleAngles: false, floats, level: level)
             #expect(Self.worst(f, fPlain) <= 1e-6, "\(text), Float, \(level): \(Self.worst(f, fPlain))")
-            let d = CompoundStepTests.runPlan(program, fusing: true, [x1, x2], level: level)
+            let d = CompoundStepTests.runPlan(program, fusing: true, doubleAngles: true, [x1, x2], level: level)
             let dPlain = CompoundStepTests.runPlan(program, fusing: true, doubleAngles: false, [x1, x2], level: level)
             #expect(Self.worst(d, dPlain) <= 1e-15, "\(text), Double, \(level): \(Self.worst(d, dPlain))")
         }
@@ -93,25 +93,36 @@ struct DoubleAngleTests {
     /// step in the same type: the kernels with the rewrite and without it,
     /// each against the scalar reference. Over the fixtures' two runs (lr
     /// 1e-3 for 30 steps, lr 0.1 for 100) the rewrite stays within float64
-    /// 1e-10 and float32 1e-5 relative, or, where the plain kernels are
-    /// already further off (a run whose steps are unstable, lr times the
-    /// curvature above 2, magnifies every rounding difference), within
-    /// what they give.
+    /// 1e-10 relative, or, where the plain kernels are already further off
+    /// (a run whose steps are unstable, lr times the curvature above 2,
+    /// magnifies every rounding difference), within what they give. Float
+    /// plans do not use it: the third function's lr-0.1 run reached 2.5e-5
+    /// with it in Float, 4.1e-6 without (docs/performance.md), so Float
+    /// descends exactly as the plain kernels do.
     @Test(arguments: functions)
     func descentFromRandomStartsAgreesWithTheScalarReference(_ text: String) throws {
         let program = try Self.program(text)
-        // The third function's lr-0.1 run is the exception, measured and
-        // not checked: Float 2.5e-5 with the rewrite, 4.1e-6 without
-        // (docs/performance.md); Double 1.8e-14 and 1.2e-14.
-        let runs = text == Self.functions[2] ? [(1e-3, 30)] : [(1e-3, 30), (0.1, 100)]
-        for (lr, steps) in runs {
-            let float = Self.descentErrors(Float.self, program, lr: lr, steps: steps, seed: 7)
+        for (lr, steps) in [(1e-3, 30), (0.1, 100)] {
             let double = Self.descentErrors(Double.self, program, lr: lr, steps: steps, seed: 8)
-            let label = "\(text), lr \(lr): Float \(float), Double \(double)"
-            if ProcessInfo.processInfo.environment["GRADLAB_PRINT_ERRORS"] != nil { print(label) }
-            #expect(float.rewritten <= max(1e-5, 2 * float.plain), "\(label)")
+            let label = "\(text), lr \(lr): Double \(double)"
+            if ProcessInfo.processInfo.environment["GRADLAB_PRINT_ERRORS"] != nil {
+                print(label, "Float", Self.descentErrors(Float.self, program, lr: lr, steps: steps, seed: 7))
+            }
             #expect(double.rewritten <= max(1e-10, 2 * double.plain), "\(label)")
         }
+    }
+
+    /// What the executors run: Float plans are the plain ones (four
+    /// sincos steps for the tutorial), Double plans take the rewrite.
+    @Test(arguments: functions)
+    func floatPlansAreThePlainOnesAndDoublePlansTakeTheRewrite(_ text: String) throws {
+        let program = try Self.program(text)
+        let lanes = [true, true], stored = [false, true, true]
+        let float = PreparedRun<Float>(program, lanes: lanes, stored: stored).plan
+        let double = PreparedRun<Double>(program, lanes: lanes, stored: stored).plan
+        #expect(Self.count(.doubleAngle, in: float) == 0)
+        #expect(Self.count(.sincos, in: float) == Self.count(.sincos, in: LanePlanBuilder.build(program, lanes: lanes, stored: stored, doubleAngles: false).plan))
+        #expect(Self.count(.doubleAngle, in: double) > 0)
     }
 
     /// The worst relative difference of positions (to the larger of 1 and
