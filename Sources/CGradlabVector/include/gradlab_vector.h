@@ -27,4 +27,21 @@ static inline __attribute__((always_inline)) gradlab_double8 gradlab_sqrt_double
     return __builtin_elementwise_sqrt(x);
 }
 
+// Float lanes to Double and back (vcvtps2pd / vcvtpd2ps): each half of a
+// Float vector is one Double vector at every level. Narrowing rounds to
+// nearest, as a Float(Double) conversion does.
+typedef float gradlab_float4 __attribute__((ext_vector_type(4)));
+static inline __attribute__((always_inline)) gradlab_double4 gradlab_widen_float4(gradlab_float4 x) {
+    return __builtin_convertvector(x, gradlab_double4);
+}
+static inline __attribute__((always_inline)) gradlab_double8 gradlab_widen_float8(gradlab_float8 x) {
+    return __builtin_convertvector(x, gradlab_double8);
+}
+static inline __attribute__((always_inline)) gradlab_float4 gradlab_narrow_double4(gradlab_double4 x) {
+    return __builtin_convertvector(x, gradlab_float4);
+}
+static inline __attribute__((always_inline)) gradlab_float8 gradlab_narrow_double8(gradlab_double8 x) {
+    return __builtin_convertvector(x, gradlab_float8);
+}
+
 #endif

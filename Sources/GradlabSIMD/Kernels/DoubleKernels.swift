@@ -130,6 +130,16 @@ enum DoubleKernels: LaneKernels {
         }
     }
 
+    /// x^y lane by lane (``DoubleMath/pow(_:_:)``).
+    @inline(never)
+    static func powerLanes(_ a: LaneOperand<Double>, _ b: LaneOperand<Double>, _ r: UnsafeMutablePointer<Double>, _ n: Int) {
+        var i = 0
+        while i < n {
+            store(DoubleMath.pow(a.vector(at: i, as: V.self), b.vector(at: i, as: V.self)), r + i)
+            i &+= V.scalarCount
+        }
+    }
+
     static func binary(
         _ op: LaneOperation, _ a: LaneOperand<Double>, _ b: LaneOperand<Double>, _ r: UnsafeMutablePointer<Double>, _ n: Int
     ) {
@@ -140,7 +150,7 @@ enum DoubleKernels: LaneKernels {
         case .subtract: arithmeticLanes(SubtractLanes.self, a, b, r, n)
         case .multiply: arithmeticLanes(MultiplyLanes.self, a, b, r, n)
         case .divide: arithmeticLanes(DivideLanes.self, a, b, r, n)
-        case .power: for j in 0..<n { r[j] = libmPow(a[j], b[j]) }  // C pow, exactly as the scalar reference
+        case .power: powerLanes(a, b, r, n)
         case .minimum:
             while i < n {
                 let (x, y) = (a.vector(at: i, as: V.self), b.vector(at: i, as: V.self))

@@ -219,4 +219,15 @@ enum FloatMath {
         result = result.replacing(with: x, where: (x .== .infinity) .| (x .!= x))
         return result
     }
+
+    /// x^y with C's `powf` special cases: computed in Double
+    /// (``DoubleMath/pow(_:_:)``, within 2.4e-14 relative over every Float
+    /// result) and rounded once to Float, so it is the correctly rounded
+    /// powf wherever the true value is not within 2.4e-14 of a rounding
+    /// boundary (glibc's powf is correctly rounded too).
+    @_transparent
+    static func pow(_ x: FloatVector, _ y: FloatVector) -> FloatVector {
+        let (x0, x1) = widen(x), (y0, y1) = widen(y)
+        return narrow(DoubleMath.pow(x0, y0), DoubleMath.pow(x1, y1))
+    }
 }

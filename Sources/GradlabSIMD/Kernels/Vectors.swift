@@ -65,6 +65,26 @@ func squareRoot(_ x: DoubleVector) -> DoubleVector {
     #endif
 }
 
+/// A Float vector's two halves as Double vectors, exactly.
+@_transparent
+func widen(_ x: FloatVector) -> (low: DoubleVector, high: DoubleVector) {
+    #if GRADLAB_SIMD_AVX512
+    (gradlab_widen_float8(x.lowHalf), gradlab_widen_float8(x.highHalf))
+    #else
+    (gradlab_widen_float4(x.lowHalf), gradlab_widen_float4(x.highHalf))
+    #endif
+}
+
+/// Two Double vectors rounded to Float lanes (to nearest), low then high.
+@_transparent
+func narrow(_ low: DoubleVector, _ high: DoubleVector) -> FloatVector {
+    #if GRADLAB_SIMD_AVX512
+    FloatVector(lowHalf: gradlab_narrow_double8(low), highHalf: gradlab_narrow_double8(high))
+    #else
+    FloatVector(lowHalf: gradlab_narrow_double4(low), highHalf: gradlab_narrow_double4(high))
+    #endif
+}
+
 /// Same-width integer vectors, for bit manipulation.
 typealias FloatBits = FloatVector.MaskStorage
 typealias DoubleBits = DoubleVector.MaskStorage
