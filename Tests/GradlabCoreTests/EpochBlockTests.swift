@@ -94,6 +94,28 @@ struct EpochBlockTests {
         #expect(try lab.runEpochs(upTo: 100).count == LandscapeLab<Float>.epochBlockLimit)
     }
 
+    /// What the TUI's inspector reads (the gradient norm over every point,
+    /// the tracked gradients, the optimizer state) after a block equals it
+    /// after the same epochs one by one.
+    @Test func theInspectorSeesTheSameAfterABlock() throws {
+        let config = Self.config(Self.optimizer(.adam), points: 40_000)
+        let single = try LandscapeLab<Float>(config, device: CPUDevice())
+        let blocked = try LandscapeLab<Float>(config, device: CPUDevice())
+        for lab in [single, blocked] {
+            lab.measuresForInspector = true
+            _ = try lab.startRecord()
+        }
+        var one: [String] = []
+        for _ in 0..<12 { one.append("\(try single.runEpoch())") }
+        let block = try blocked.runEpochs(upTo: 12).map { "\(String(describing: $0))" }
+        #expect(block == one)
+        for point in [0, 7, 39_999] {
+            let a = single.inspect(selectedPoint: point), b = blocked.inspect(selectedPoint: point)
+            #expect("\(a)" == "\(b)")
+            #expect(a.gradientNorm.isFinite && a.gradientNorm > 0)
+        }
+    }
+
     /// A schedule changes the rate between the epochs of a block; a command
     /// halfway (a new lr), `--compare` groups and a dropped point.
     @Test func schedulesCommandsGroupsAndDroppedPoints() async throws {
