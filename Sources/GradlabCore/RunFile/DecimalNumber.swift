@@ -24,8 +24,10 @@ enum DecimalNumber {
         var representable: Bool
         /// Digits only: no fraction, no exponent.
         var plainInteger: Bool
-        /// The value as an Int when it is one exactly (`1`, `-0`, `1.0`,
-        /// `1e2`, as `JSONDecoder` reads an Int); nil otherwise.
+        /// The value as an Int when it is exactly one (`1`, `-0`, `1.0`,
+        /// `1e2`, `100e-2`), from the text's digits, not from the rounded
+        /// Double; nil otherwise (`1.5`, `1e-400`, `9223372036854775808`),
+        /// and when the scan was not asked for it.
         var integer: Int?
     }
 
@@ -42,10 +44,26 @@ enum DecimalNumber {
 
     @inline(__always) private static func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
 
-    /// Scans the JSON number that starts at `p[start]` (`-` or a digit) and
-    /// ends before `end` or the first byte that cannot continue it.
+    /// The eight bytes at `p[at]` as the number they write when all are
+    /// ASCII digits, else nil: one 64-bit load, tested and converted in
+    /// three multiplies (Lemire's SWAR digit parsing, as in fast_float).
     @inline(__always)
-    static func scan(_ p: UnsafePointer<UInt8>, from start: Int, end: Int) throws(Invalid) -> Scanned {
+    private static func eightDigits(_ p: UnsafePointer<UInt8>, at i: Int) -> UInt64? {
+        let chunk = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+        // A byte is a digit when its high nibble is 3 and adding 6 keeps it so.
+        let high: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+        guard (chunk & high) | (((chunk &+ 0x0606_0606_0606_0606) & high) >> 4) == 0x3333_3333_3333_3333 else { return nil }
+        var value = chunk &- 0x3030_3030_3030_3030
+        value = value &* 10 &+ (value >> 8)  // pairs of digits
+        let pairs: UInt64 = 0x0000_00FF_0000_00FF
+        return ((value & pairs) &* (100 &+ 1_000_000 << 32) &+ ((value >> 16) & pairs) &* (1 &+ 10_000 << 32)) >> 32
+    }
+
+    /// Scans the JSON number that starts at `p[start]` (`-` or a digit) and
+    /// ends before `end` or the first byte that cannot continue it; with
+    /// `integer`, also its ``Scanned/integer`` (only integer fields ask).
+    @inline(__always)
+    static func scan(_ p: UnsafePointer<UInt8>, from start: Int, end: Int, integer wanted: Bool = false) throws(Invalid) -> Scanned {
         var i = start
         let negative = p[i] == UInt8(ascii: "-")
         if negative { i += 1 }
@@ -70,6 +88,11 @@ enum DecimalNumber {
             plain = false
             i += 1
             let fractionStart = i
+            // Recorded numbers have 8 (Float) to 17 (Double) fraction digits: eight at a time.
+            while end - i >= 8, let eight = eightDigits(p, at: i) {
+                w = w &* 100_000_000 &+ eight
+                i += 8
+            }
             while i < end, isDigit(p[i]) {
                 w = w &* 10 &+ UInt64(p[i] &- 0x30)
                 i += 1
@@ -101,17 +124,38 @@ enum DecimalNumber {
                 if p[j] == UInt8(ascii: "0") { digitCount -= 1 }
                 j += 1
             }
-            if digitCount > 19 { return slow(p, from: start, end: i, plain: plain) }
+            if digitCount > 19 {
+                return slow(p, from: start, end: i, plain: plain, integer: wanted, digitsStart: digitsStart, exponent: exponent)
+            }
         }
         let magnitude = convert(w, exponent: exponent)
         var result = Scanned(value: negative ? -magnitude : magnitude, end: i,
                              representable: magnitude.isFinite && (magnitude != 0 || w == 0), plainInteger: plain)
-        if plain {
-            if w <= UInt64(Int.max) { result.integer = negative ? -Int(w) : Int(w) }
-        } else if result.representable {
-            result.integer = Int(exactly: result.value)
-        }
+        if wanted { result.integer = integer(w, exponent: exponent, negative: negative) }
         return result
+    }
+
+    /// ±`w` × 10^`exponent` as an Int when it is exactly one: `w`'s trailing
+    /// zeros pay for a negative exponent, and the result must fit.
+    /// (JSONDecoder's Int goes through a rounded Double first: it reads
+    /// `1.00000000000000000001` as 1 and `1e-400` as 0.)
+    private static func integer(_ w: UInt64, exponent: Int, negative: Bool) -> Int? {
+        if w == 0 { return 0 }
+        var magnitude = w
+        var exponent = exponent
+        while exponent < 0 {
+            guard magnitude % 10 == 0 else { return nil }
+            magnitude /= 10
+            exponent += 1
+        }
+        while exponent > 0 {
+            let (product, overflow) = magnitude.multipliedReportingOverflow(by: 10)
+            guard !overflow, product <= 1 << 63 else { return nil }
+            magnitude = product
+            exponent -= 1
+        }
+        if negative { return magnitude == 1 << 63 ? .min : magnitude < 1 << 63 ? -Int(magnitude) : nil }
+        return magnitude < 1 << 63 ? Int(magnitude) : nil
     }
 
     /// `w` × 10^`exponent`, correctly rounded (w has at most 19 digits).
@@ -174,15 +218,39 @@ enum DecimalNumber {
     }
 
     /// More than 19 significant digits: `strtod` (through `Double(String)`).
-    private static func slow(_ p: UnsafePointer<UInt8>, from start: Int, end: Int, plain: Bool) -> Scanned {
+    /// The mantissa's digits start at `digitsStart`; the value is their
+    /// integer times 10^`exponent`.
+    private static func slow(_ p: UnsafePointer<UInt8>, from start: Int, end: Int, plain: Bool, integer wanted: Bool,
+                             digitsStart: Int, exponent: Int) -> Scanned {
+        let negative = p[start] == UInt8(ascii: "-")
+        let exact = wanted ? integer(p, digitsStart: digitsStart, end: end, exponent: exponent, negative: negative) : nil
         let text = String(decoding: UnsafeBufferPointer(start: p + start, count: end - start), as: UTF8.self)
         guard let value = Double(text) else {
             // Double(String) refuses what strtod flags as out of range.
-            let negative = p[start] == UInt8(ascii: "-")
-            return Scanned(value: negative ? -0.0 : 0, end: end, representable: false, plainInteger: plain)
+            return Scanned(value: negative ? -0.0 : 0, end: end, representable: false, plainInteger: plain, integer: exact)
         }
         // Its significant digits are not all zero, so a zero is an underflow.
         return Scanned(value: value, end: end, representable: value.isFinite && value != 0, plainInteger: plain,
-                       integer: plain ? nil : Int(exactly: value))
+                       integer: exact)
+    }
+
+    /// A long mantissa as an Int when it is exactly one: without its
+    /// leading and trailing zeros, an integer has at most 19 digits.
+    private static func integer(_ p: UnsafePointer<UInt8>, digitsStart: Int, end: Int, exponent: Int,
+                                negative: Bool) -> Int? {
+        var digits: [UInt8] = []
+        var j = digitsStart
+        while j < end, isDigit(p[j]) || p[j] == UInt8(ascii: ".") {
+            if p[j] != UInt8(ascii: "."), p[j] != UInt8(ascii: "0") || !digits.isEmpty { digits.append(p[j] &- 0x30) }
+            j += 1
+        }
+        // The exponent counts every mantissa digit after the last one kept.
+        var exponent = exponent
+        while let last = digits.last, last == 0 {
+            digits.removeLast()
+            exponent += 1
+        }
+        guard digits.count <= 19 else { return nil }
+        return integer(digits.reduce(0) { $0 * 10 + UInt64($1) }, exponent: exponent, negative: negative)
     }
 }

@@ -20,8 +20,13 @@ extension EventLineReader {
         switch p[i] {
         case 0: return .syntax(offset: i, reason: "a NUL byte (a binary file, or UTF-16?)")
         case 0x21...0x7E: return .syntax(offset: i, reason: "\(reason), found '\(Character(Unicode.Scalar(p[i])))'")
-        default: return .syntax(offset: i, reason: "\(reason), found byte 0x\(String(p[i], radix: 16, uppercase: true))")
+        default: return .syntax(offset: i, reason: "\(reason), found byte \(Self.hex(p[i]))")
         }
+    }
+
+    /// `0x1F`: a byte as a message names it.
+    static func hex(_ byte: UInt8) -> String {
+        "0x" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16, uppercase: true)
     }
 
     mutating func matchLiteral(_ literal: StaticString) -> Bool {
@@ -31,18 +36,22 @@ extension EventLineReader {
         return true
     }
 
-    /// Steps over the string at `p[i]` (a `"`), checking its escapes;
-    /// returns its contents' range and whether it has escapes.
+    /// Steps over the string at `p[i]` (a `"`), checking that it is JSON
+    /// text (RFC 8259 section 7): escapes, no unescaped control character,
+    /// UTF-8, no lone surrogate. Returns its contents' range and whether it
+    /// has escapes.
     @inline(__always)
     mutating func scanString() throws(Failure) -> (start: Int, end: Int, escaped: Bool) {
         let open = i
         i += 1
         let start = i
         var escaped = false
+        var nonASCII = false
         while i < end {
             let byte = p[i]
             if byte == UInt8(ascii: "\"") {
                 i += 1
+                if nonASCII { try checkUTF8(start, i - 1) }
                 return (start, i - 1, escaped)
             }
             if byte == UInt8(ascii: "\\") {
@@ -53,19 +62,62 @@ extension EventLineReader {
                      UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                     i += 2
                 case UInt8(ascii: "u"):
-                    guard i + 6 <= end, (2..<6).allSatisfy({ Self.hexValue(p[i + $0]) != nil }) else {
+                    guard let unit = hexUnit(at: i + 2) else {
                         throw .syntax(offset: i, reason: "a \\u escape without four hex digits")
                     }
-                    i += 6
+                    // A UTF-16 surrogate is half a character: the high half
+                    // must be followed by the low one.
+                    if unit & 0xF800 == 0xD800 {
+                        guard unit < 0xDC00, i + 7 < end, p[i + 6] == UInt8(ascii: "\\"), p[i + 7] == UInt8(ascii: "u"),
+                              let low = hexUnit(at: i + 8), low & 0xFC00 == 0xDC00 else {
+                            throw .syntax(offset: i, reason: "a \\u escape of half a surrogate pair (not a character)")
+                        }
+                        i += 12
+                    } else {
+                        i += 6
+                    }
                 default:
                     throw .syntax(offset: i, reason: "an invalid escape in a string")
                 }
                 continue
             }
-            if byte == 0 { throw .syntax(offset: i, reason: "a NUL byte in a string (a binary file, or UTF-16?)") }
+            if byte < 0x20 {
+                if byte == 0 { throw .syntax(offset: i, reason: "a NUL byte in a string (a binary file, or UTF-16?)") }
+                throw .syntax(offset: i, reason: "a control character (byte \(Self.hex(byte))) in a string, where JSON has it escaped")
+            }
+            if byte >= 0x80 { nonASCII = true }
             i += 1
         }
         throw .syntax(offset: open, reason: "a string that does not end (no closing quote)")
+    }
+
+    /// The four hex digits at `p[start...]` as a UTF-16 code unit, nil when
+    /// they are not four hex digits.
+    @inline(__always)
+    func hexUnit(at start: Int) -> UInt16? {
+        guard start + 4 <= end else { return nil }
+        var unit: UInt16 = 0
+        for k in start..<start + 4 {
+            guard let digit = Self.hexValue(p[k]) else { return nil }
+            unit = unit << 4 | digit
+        }
+        return unit
+    }
+
+    /// Throws unless `p[start..<stop]` (a string's contents) is UTF-8.
+    func checkUTF8(_ start: Int, _ stop: Int) throws(Failure) {
+        var iterator = UnsafeBufferPointer(start: p + start, count: stop - start).makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        var offset = start
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let scalar): offset += scalar.count
+            case .emptyInput: return
+            case .error(let length):
+                let bytes = (0..<length).map { Self.hex(p[offset + $0]) }.joined(separator: " ")
+                throw .syntax(offset: offset, reason: "a string that is not UTF-8 text (\(length == 1 ? "byte" : "bytes") \(bytes))")
+            }
+        }
     }
 
     /// Matches the key at `p[i]` against the event fields, without making a
@@ -107,8 +159,8 @@ extension EventLineReader {
         }
     }
 
-    /// A string's contents as text: escapes decoded; nil when it is not
-    /// valid UTF-8 or holds a lone surrogate (JSONDecoder refuses both).
+    /// A string's contents as text, escapes decoded. `scanString` checked
+    /// them (UTF-8, surrogates in pairs), so nil only for text it did not.
     static func text(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, escaped: Bool) -> String? {
         let raw = UnsafeBufferPointer(start: p + start, count: end - start)
         guard escaped else { return String(validating: raw, as: UTF8.self) }

@@ -8,7 +8,13 @@ import Foundation
 /// for field, with the same leniency: a number field that holds something
 /// else (`null` for NaN, a string) reads as NaN, an unknown key is skipped
 /// (its value still has to be valid JSON), and of a key given twice the
-/// first counts. Numbers are converted exactly (``DecimalNumber``).
+/// first counts. Numbers are converted exactly (``DecimalNumber``), and an
+/// integer field is its number's exact value. Every byte of a line must be
+/// JSON text (RFC 8259), the values it skips included: a string that is not
+/// UTF-8, holds a control character or half a surrogate pair, a trailing
+/// comma, or more than ``depthLimit`` levels make the line malformed (where
+/// `JSONDecoder` checked only what it decoded; the reference reader,
+/// `RunFile.parseWithJSONDecoder`, checks the same first).
 /// Malformed JSON is a ``Failure/syntax(offset:reason:)`` the caller turns
 /// into a cut-off last line or a damaged file; a well-formed line with a
 /// missing or wrong required field is a ``Failure/field(offset:message:)``.
@@ -30,8 +36,10 @@ struct EventLineReader {
     /// Parameter names in the labs' order (the old reader's, since JSON
     /// objects are unordered once parsed).
     private static let parameterOrder = ["weight", "bias", "a", "b", "c"]
-    /// Deeper nesting than any run file has is refused, not recursed into.
-    private static let depthLimit = 128
+    /// Deeper nesting than any run file has is refused, not recursed into:
+    /// at most this many arrays and objects open at once, the event's own
+    /// braces included (the reference reader checks the same).
+    static let depthLimit = 128
 
     // Scratch buffers, reused line after line; each result is copied out at
     // its exact size, so arrays carry no growth slack.
@@ -43,6 +51,8 @@ struct EventLineReader {
     var p = UnsafePointer(noLine)
     var end = 0
     var i = 0
+    /// Arrays and objects open at `i`, the event's braces included.
+    var depth = 0
 
     init() {
         numbers.reserveCapacity(1024)
@@ -56,6 +66,7 @@ struct EventLineReader {
         p = base.assumingMemoryBound(to: UInt8.self)
         end = line.count
         i = 0
+        depth = 1
         var fields = Fields()
         skipSpace()
         try expect(UInt8(ascii: "{"), "expected '{' to open the event")
@@ -190,7 +201,7 @@ struct EventLineReader {
         if key != .other {
             let bit: UInt32 = 1 << UInt32(key.rawValue)
             if fields.seen & bit != 0 {
-                try skipValue(depth: 1)
+                try skipValue()
                 return
             }
             fields.seen |= bit
@@ -228,7 +239,7 @@ struct EventLineReader {
         case .name: fields.name = try readString()
         case .domain: fields.domainPresent = true; fields.domain = try readNumberArray()
         case .point: fields.point = try readNumberArray()
-        case .other: try skipValue(depth: 1)
+        case .other: try skipValue()
         }
     }
 
@@ -239,7 +250,7 @@ struct EventLineReader {
     @inline(__always)
     private mutating func readNumber() throws(Failure) -> Double? {
         guard i < end, p[i] == UInt8(ascii: "-") || p[i] &- 0x30 < 10 else {
-            try skipValue(depth: 1)
+            try skipValue()
             return nil
         }
         let scanned = try scanNumber()
@@ -254,16 +265,16 @@ struct EventLineReader {
 
     private mutating func readInteger() throws(Failure) -> Int? {
         guard i < end, p[i] == UInt8(ascii: "-") || p[i] &- 0x30 < 10 else {
-            try skipValue(depth: 1)
+            try skipValue()
             return nil
         }
-        return try scanNumber().integer
+        return try scanNumber(integer: true).integer
     }
 
     @inline(__always)
-    private mutating func scanNumber() throws(Failure) -> DecimalNumber.Scanned {
+    private mutating func scanNumber(integer: Bool = false) throws(Failure) -> DecimalNumber.Scanned {
         do {
-            let scanned = try DecimalNumber.scan(p, from: i, end: end)
+            let scanned = try DecimalNumber.scan(p, from: i, end: end, integer: integer)
             i = scanned.end
             return scanned
         } catch {
@@ -274,13 +285,13 @@ struct EventLineReader {
     private mutating func readBool() throws(Failure) -> Bool? {
         if matchLiteral("true") { return true }
         if matchLiteral("false") { return false }
-        try skipValue(depth: 1)
+        try skipValue()
         return nil
     }
 
     private mutating func readString() throws(Failure) -> String? {
         guard i < end, p[i] == UInt8(ascii: "\"") else {
-            try skipValue(depth: 1)
+            try skipValue()
             return nil
         }
         let (start, stop, escaped) = try scanString()
@@ -291,7 +302,7 @@ struct EventLineReader {
     /// (after skipping it) when the value is not an array.
     private mutating func readNumberArray() throws(Failure) -> [Double]? {
         guard i < end, p[i] == UInt8(ascii: "[") else {
-            try skipValue(depth: 1)
+            try skipValue()
             return nil
         }
         numbers.removeAll(keepingCapacity: true)
@@ -303,7 +314,7 @@ struct EventLineReader {
     /// coordinate or one that is not a number is NaN, extra ones are ignored.
     private mutating func readPoints() throws(Failure) -> [SIMD2<Double>]? {
         guard i < end, p[i] == UInt8(ascii: "[") else {
-            try skipValue(depth: 1)
+            try skipValue()
             return nil
         }
         pairs.removeAll(keepingCapacity: true)
@@ -311,7 +322,7 @@ struct EventLineReader {
         try readArray { reader throws(Failure) in
             guard reader.i < reader.end, reader.p[reader.i] == UInt8(ascii: "[") else {
                 allPairs = false
-                try reader.skipValue(depth: 2)
+                try reader.skipValue()
                 return
             }
             var pair = SIMD2<Double>(.nan, .nan)
@@ -320,7 +331,7 @@ struct EventLineReader {
                 if count < 2 {
                     pair[count] = try reader.readLenientNumber()
                 } else {
-                    try reader.skipValue(depth: 3)
+                    try reader.skipValue()
                 }
                 count += 1
             }
@@ -333,7 +344,7 @@ struct EventLineReader {
     /// is not an array reads as no values.
     private mutating func readParams() throws(Failure) -> [NamedValues]? {
         guard i < end, p[i] == UInt8(ascii: "{") else {
-            try skipValue(depth: 1)
+            try skipValue()
             return nil
         }
         var params: [NamedValues] = []
@@ -348,7 +359,7 @@ struct EventLineReader {
     /// `{"fMin":…,"fMax":…,"mean":[x1,x2]}`; what is missing is NaN.
     private mutating func readSummary() throws(Failure) -> PointSummary? {
         guard i < end, p[i] == UInt8(ascii: "{") else {
-            try skipValue(depth: 1)
+            try skipValue()
             return nil
         }
         var fMin: Double?, fMax: Double?, mean: [Double]?
@@ -357,7 +368,7 @@ struct EventLineReader {
             case "fMin" where fMin == nil: fMin = try reader.readLenientNumber()
             case "fMax" where fMax == nil: fMax = try reader.readLenientNumber()
             case "mean" where mean == nil: mean = try reader.readNumberArray() ?? []
-            default: try reader.skipValue(depth: 2)
+            default: try reader.skipValue()
             }
         }
         let pair = mean ?? []
@@ -370,7 +381,7 @@ struct EventLineReader {
     private mutating func readOptimizer() throws(Failure) -> OptimizerConfig? {
         let start = i
         let isObject = i < end && p[i] == UInt8(ascii: "{")
-        try skipValue(depth: 1)
+        try skipValue()
         guard isObject else { return nil }
         let bytes = Data(UnsafeBufferPointer(start: p + start, count: i - start))
         return try? JSONDecoder().decode(OptimizerConfig.self, from: bytes)
@@ -379,10 +390,11 @@ struct EventLineReader {
     /// Reads an object at `p[i]` (a `{`), calling `value` with each key (nil
     /// when it is not valid UTF-8) to read or skip that key's value.
     private mutating func readObject(_ value: (inout EventLineReader, String?) throws(Failure) -> Void) throws(Failure) {
-        i += 1
+        try open()
         skipSpace()
         if i < end, p[i] == UInt8(ascii: "}") {
             i += 1
+            depth -= 1
             return
         }
         while true {
@@ -397,7 +409,7 @@ struct EventLineReader {
             skipSpace()
             guard i < end else { throw .syntax(offset: i, reason: "the line ends inside an object") }
             if p[i] == UInt8(ascii: ",") { i += 1; continue }
-            if p[i] == UInt8(ascii: "}") { i += 1; return }
+            if p[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return }
             throw unexpected("expected ',' or '}' after a value")
         }
     }
@@ -406,10 +418,11 @@ struct EventLineReader {
     /// (spaces skipped) to read or skip it.
     @inline(__always)
     private mutating func readArray(_ element: (inout EventLineReader) throws(Failure) -> Void) throws(Failure) {
-        i += 1
+        try open()
         skipSpace()
         if i < end, p[i] == UInt8(ascii: "]") {
             i += 1
+            depth -= 1
             return
         }
         while true {
@@ -418,14 +431,22 @@ struct EventLineReader {
             skipSpace()
             guard i < end else { throw .syntax(offset: i, reason: "the line ends inside an array") }
             if p[i] == UInt8(ascii: ",") { i += 1; continue }
-            if p[i] == UInt8(ascii: "]") { i += 1; return }
+            if p[i] == UInt8(ascii: "]") { i += 1; depth -= 1; return }
             throw unexpected("expected ',' or ']' in an array")
         }
     }
 
+    /// Steps into the array or object at `p[i]`. (A failure ends the line,
+    /// so only a return closes one.)
+    @inline(__always)
+    private mutating func open() throws(Failure) {
+        guard depth < Self.depthLimit else { throw .syntax(offset: i, reason: "arrays or objects nested too deeply") }
+        depth += 1
+        i += 1
+    }
+
     /// Checks and steps over any JSON value.
-    private mutating func skipValue(depth: Int) throws(Failure) {
-        guard depth <= Self.depthLimit else { throw .syntax(offset: i, reason: "arrays or objects nested too deeply") }
+    private mutating func skipValue() throws(Failure) {
         guard i < end else { throw .syntax(offset: i, reason: "the line ends where a value should be") }
         switch p[i] {
         case UInt8(ascii: "\""):
@@ -433,9 +454,9 @@ struct EventLineReader {
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             _ = try scanNumber()
         case UInt8(ascii: "{"):
-            try readObject { reader, _ throws(Failure) in try reader.skipValue(depth: depth + 1) }
+            try readObject { reader, _ throws(Failure) in try reader.skipValue() }
         case UInt8(ascii: "["):
-            try readArray { reader throws(Failure) in try reader.skipValue(depth: depth + 1) }
+            try readArray { reader throws(Failure) in try reader.skipValue() }
         default:
             if matchLiteral("true") || matchLiteral("false") || matchLiteral("null") { return }
             throw unexpected("expected a value")

@@ -128,7 +128,7 @@ public struct RunFile: Sendable {
     }
 
     /// A file that is not line-structured: one complete JSON document.
-    private static func parseDocument(_ data: Data, path: String) throws(GradlabError) -> RunFile {
+    static func parseDocument(_ data: Data, path: String) throws(GradlabError) -> RunFile {
         let decoder = JSONDecoder()
         guard let document = try? decoder.decode(RunDocument.self, from: data) else {
             throw GradlabError("\(path): not a gradlab run file (not valid JSON, and not a recording cut short)")
@@ -147,93 +147,10 @@ public struct RunFile: Sendable {
         return file
     }
 
-    /// The reader before ``EventLineReader``: every line through
-    /// `JSONDecoder`. Kept as the reference the tests and the fuzz target
-    /// compare the streaming reader with.
-    @_spi(Testing)
-    public static func parseWithJSONDecoder(_ data: Data, path: String) throws(GradlabError) -> RunFile {
-        guard !data.isEmpty else { throw GradlabError("\(path): empty file (0 bytes), not a gradlab run file") }
-        let decoder = JSONDecoder()
-        let lines = lineRanges(data)
-        let first = lines.first.map { data[$0] } ?? data
-        guard String(bytes: first, encoding: .utf8) != nil else {
-            throw GradlabError("\(path): not a gradlab run file (not UTF-8 text)")
-        }
-        guard first.first == UInt8(ascii: "{") else {
-            throw GradlabError("\(path):1: not a gradlab run file (expected a JSON object)")
-        }
-        if first.suffix(eventsOpening.count).elementsEqual(eventsOpening),
-           let header = try? decoder.decode(RunDocument.self, from: Data(first) + Data("]}".utf8)) {
-            return try parseLines(header: header, data: data, lines: lines.dropFirst(), decoder: decoder, path: path)
-        }
-        return try parseDocument(data, path: path)
-    }
-
     /// The end of a header line.
-    private static let eventsOpening = Array("\"events\":[".utf8)
+    static let eventsOpening = Array("\"events\":[".utf8)
 
-    /// The ranges of `data`'s lines, without their newlines (found with
-    /// `memchr`: a run file can hold millions of bytes per second of run).
-    private static func lineRanges(_ data: Data) -> [Range<Data.Index>] {
-        let origin = data.startIndex
-        return data.withUnsafeBytes { raw -> [Range<Data.Index>] in
-            guard let base = raw.baseAddress else { return [] }
-            var ranges: [Range<Data.Index>] = []
-            var start = 0
-            while true {
-                guard let found = memchr(base + start, 0x0A, raw.count - start) else {
-                    ranges.append((origin + start)..<(origin + raw.count))
-                    return ranges
-                }
-                let end = base.distance(to: UnsafeRawPointer(found))
-                ranges.append((origin + start)..<(origin + end))
-                start = end + 1
-            }
-        }
-    }
-
-    private static func parseLines(header: RunDocument, data: Data, lines: ArraySlice<Range<Data.Index>>,
-                                   decoder: JSONDecoder, path: String) throws(GradlabError) -> RunFile {
-        var file = try parseHeader(header, path: path)
-        var lineNumber = 1
-        var closed = false
-        for (offset, range) in lines.enumerated() {
-            var line = data[range]
-            lineNumber += 1
-            if line.isEmpty { continue }
-            if line.elementsEqual("]}".utf8) {
-                closed = true
-                // Nothing may follow the closing bracket but blank lines.
-                if let extra = lines.dropFirst(offset + 1).firstIndex(where: { !data[$0].allSatisfy { $0 == 0x20 || $0 == 0x0D } }) {
-                    throw GradlabError("\(path):\(extra - lines.startIndex + 2): text after the run file's closing ]}")
-                }
-                break
-            }
-            if line.last == UInt8(ascii: ",") { line = line.dropLast() }
-            guard let item = try? decoder.decode(EventLine.self, from: line) else {
-                // A cut-off last line is what kill -9 leaves; a bad line with
-                // lines after it is damage, not a cut, and dropping every later
-                // epoch silently would be a lie.
-                let later = lines.dropFirst(offset + 1).filter { !data[$0].isEmpty }.count
-                if later > 0 {
-                    throw GradlabError("\(path):\(lineNumber): corrupt event line (not valid JSON), with \(later) more line\(later == 1 ? "" : "s") after it: the file is damaged, not cut short")
-                }
-                break
-            }
-            if case .end(let status) = item.fields {
-                file.status = status
-                continue
-            }
-            file.events.append(try event(item, place: "\(path):\(lineNumber)"))
-        }
-        if !closed || file.status == nil {
-            let count = file.epochs.last?.epoch ?? 0
-            file.warning = "\(path): recording was cut short; recovered \(file.epochs.count) epoch events (through epoch \(count))"
-        }
-        return file
-    }
-
-    private static func parseHeader(_ header: RunDocument, path: String) throws(GradlabError) -> RunFile {
+    static func parseHeader(_ header: RunDocument, path: String) throws(GradlabError) -> RunFile {
         guard header.format == RunFileFormat.format else {
             let found = header.format.map { "'\($0)'" } ?? "none"
             throw GradlabError("\(path): not a gradlab run file (format is \(found), expected '\(RunFileFormat.format)')")
@@ -279,7 +196,7 @@ public struct RunFile: Sendable {
         }
     }
 
-    private static func event(_ item: EventLine, place: String) throws(GradlabError) -> Event {
+    static func event(_ item: EventLine, place: String) throws(GradlabError) -> Event {
         func fail(_ what: String) -> GradlabError { GradlabError("\(place): \(what)") }
         guard let type = item.type else { throw fail("event has no \"type\"") }
         guard let epoch = item.epoch else { throw fail("\(type) event has no integer \"epoch\"") }

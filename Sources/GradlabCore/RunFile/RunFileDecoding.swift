@@ -25,6 +25,27 @@ struct LenientNumber: Decodable {
     }
 }
 
+/// A JSON number that is exactly an integer (`1`, `1.0`, `1e2`), read from
+/// its decimal value as ``EventLineReader`` reads one; nil for anything else.
+/// (`JSONDecoder`'s own Int goes through a rounded Double first, and reads
+/// `1.00000000000000000001` as 1 and `1e-400` as 0.) Its `Decimal` holds 38
+/// digits: a longer number is read by its first 38 (the one place this
+/// reader, the reference, is less exact than the line reader).
+struct ExactInteger: Decodable {
+    var value: Int?
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let decimal = try? container.decode(Decimal.self) {
+            let digits = "\(decimal)"
+            value = digits.contains(".") ? nil : Int(digits)
+        } else {
+            // Past Decimal's exponents (1e-130, 1e200): only a zero is an integer.
+            value = (try? container.decode(Double.self)) == 0 ? 0 : nil
+        }
+    }
+}
+
 /// The top-level object: the header line (closed with `]}`), or a whole
 /// document re-indented by another tool, which also carries `events`.
 struct RunDocument: Decodable {
@@ -89,7 +110,7 @@ struct EventLine: Decodable {
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
         type = try? c.decode(String.self, forKey: .type)
-        epoch = try? c.decode(Int.self, forKey: .epoch)
+        epoch = (try? c.decode(ExactInteger.self, forKey: .epoch))?.value
         switch type {
         case "epoch":
             fields = .epoch(Self.record(c, epoch: epoch ?? 0))
@@ -104,7 +125,7 @@ struct EventLine: Decodable {
                              note: try? c.decode(String.self, forKey: .note))
         case "reset":
             if c.contains(.seed) {
-                fields = .reset(seed: (try? c.decode(Int64.self, forKey: .seed)).flatMap { UInt32(exactly: $0) })
+                fields = .reset(seed: (try? c.decode(ExactInteger.self, forKey: .seed))?.value.flatMap { UInt32(exactly: $0) })
             } else {
                 fields = .reset(seed: 0)
             }
@@ -128,7 +149,7 @@ struct EventLine: Decodable {
             }
         case "configure":
             // Absent: unchanged (nil); present but not valid: .some(nil).
-            fields = .configure(points: c.contains(.points) ? .some(try? c.decode(Int.self, forKey: .points)) : nil,
+            fields = .configure(points: c.contains(.points) ? .some((try? c.decode(ExactInteger.self, forKey: .points))?.value) : nil,
                                 domain: c.contains(.domain) ? .some(try? c.decode([Double].self, forKey: .domain)) : nil)
         case "end":
             fields = .end(status: try? c.decode(String.self, forKey: .status))
