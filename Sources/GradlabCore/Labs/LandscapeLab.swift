@@ -218,12 +218,8 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         }
         var results: [[SweepResult<T>]] = []
         for g in 0..<groupCount {
-            if epochs == 1 {
-                results.append([try run(prepared[g].sweep, scalars: scalars[g][0])])
-            } else {
-                let (device, sweep, rows) = (self.device, prepared[g].sweep, scalars[g])
-                results.append(try onDevice { () throws(DeviceError) in try device.runBlock(sweep, scalars: rows) })
-            }
+            let (device, sweep, rows) = (self.device, prepared[g].sweep, scalars[g])
+            results.append(try onDevice { () throws(DeviceError) in try device.runBlock(sweep, scalars: rows) })
         }
         var records: [EpochRecord] = []
         records.reserveCapacity(epochs)
