@@ -101,11 +101,11 @@ extension Session {
         publish(.configure(epoch: lab.epoch, points: points, domain: domain))
     }
 
-    /// The start record (or the next epoch's) of the lab and every dropped point, joined.
-    func everyRecord(starting: Bool) throws(GradlabError) -> EpochRecord {
-        let main = starting ? try lab.startRecord() : try lab.runEpoch()
+    /// The start record of the lab and every dropped point, joined.
+    func everyStartRecord() throws(GradlabError) -> EpochRecord {
+        let main = try lab.startRecord()
         var extra: [EpochRecord] = []
-        for point in dropped { extra.append(starting ? try point.startRecord() : try point.runEpoch()) }
+        for point in dropped { extra.append(try point.startRecord()) }
         return joined(main, extra)
     }
 

@@ -111,7 +111,7 @@ public actor Session {
     public func start() -> EpochRecord {
         rerun = RerunLog(base: config, checkpoint: rerun.checkpoint)
         publish(.device(epoch: 0, name: device.name, note: Self.note(device)))
-        let record = recordOrStop { () throws(GradlabError) in try everyRecord(starting: true) }
+        let record = recordOrStop { () throws(GradlabError) in try everyStartRecord() }
         latest = record
         publish(.epoch(record))
         return record
