@@ -297,8 +297,9 @@ enum LanePlanBuilder {
             guard let home = homes[id] else { preconditionFailure("output without a home") }
             return home
         }
-        let plan = LanePlan(steps: steps, registerCount: registerCount, inputCount: program.inputs.count,
+        var plan = LanePlan(steps: steps, registerCount: registerCount, inputCount: program.inputs.count,
                             outputCount: program.outputCount, outputSources: outputSources)
+        if fusing { LaneFusionMatcher.fuse(&plan, inPlace: inPlace) }
         return (plan, prologue)
     }
 }

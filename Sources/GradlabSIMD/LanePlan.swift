@@ -15,6 +15,8 @@ public struct LanePlan: Sendable {
     /// Where each output's value is once a chunk's steps ran; `.output(k)`
     /// for output k when it was written in place.
     public var outputSources: [LaneSlot]
+    /// The fused steps' operands and results (``LaneStep/fusedKernel``).
+    public var fusedSlots: [LaneSlot] = []
 
     public init(steps: [LaneStep], registerCount: Int, inputCount: Int, outputCount: Int, outputSources: [LaneSlot]) {
         self.steps = steps
@@ -22,6 +24,22 @@ public struct LanePlan: Sendable {
         self.inputCount = inputCount
         self.outputCount = outputCount
         self.outputSources = outputSources
+    }
+
+    /// The fused step `step`'s kernel, operands and results, if it is one.
+    public func fusion(of step: LaneStep) -> LaneFusion? {
+        guard let kernel = step.fusedKernel else { return nil }
+        let operands = step.fusedStart..<(step.fusedStart + kernel.operandCount)
+        let results = operands.upperBound..<(operands.upperBound + kernel.resultCount)
+        return LaneFusion(kernel: kernel, operands: Array(fusedSlots[operands]), results: Array(fusedSlots[results]))
+    }
+
+    /// Replaces `steps[range]` by one fused step.
+    public mutating func fuse(_ range: Range<Int>, into fusion: LaneFusion) {
+        precondition(fusion.operands.count == fusion.kernel.operandCount && fusion.results.count == fusion.kernel.resultCount,
+                     "LanePlan: a fused step's slots do not fit its kernel")
+        steps.replaceSubrange(range, with: [LaneStep(fused: fusion.kernel, slotsFrom: fusedSlots.count)])
+        fusedSlots += fusion.operands + fusion.results
     }
 
     /// Scalars of scratch one worker needs at `chunkLanes` lanes per chunk:
@@ -87,6 +105,12 @@ public struct LaneStep: Sendable {
     /// A compound step that stores its result negated (a `negate` folded in:
     /// exact, as negation is).
     public var negated: Bool
+    /// A fused step's kernel (``LaneFusion``), in place of the other fields:
+    /// its operands and then its results are the plan's
+    /// ``LanePlan/fusedSlots`` from ``fusedStart`` on. (Indices rather than
+    /// arrays keep a step free of reference counting in the chunk loop.)
+    public var fusedKernel: FusedKernel?
+    public var fusedStart = 0
 
     public init(_ operation: LaneOperation, _ a: LaneSlot, _ b: LaneSlot? = nil, into destination: LaneSlot, second: LaneSlot? = nil) {
         self.operation = operation
@@ -98,6 +122,13 @@ public struct LaneStep: Sendable {
         self.c = a
         self.innerFirst = true
         self.negated = false
+    }
+
+    /// A fused step whose slots start at `start` in ``LanePlan/fusedSlots``.
+    public init(fused kernel: FusedKernel, slotsFrom start: Int) {
+        self.init(.add, .uniform(0), into: .register(0))
+        fusedKernel = kernel
+        fusedStart = start
     }
 
     /// `destination = outer(inner(a, b), c)`, or `outer(c, inner(a, b))`
@@ -129,6 +160,24 @@ public struct LaneStep: Sendable {
         self.c = a
         self.innerFirst = true
         self.negated = false
+    }
+}
+
+/// A run of steps that one of the kernels' fused loops computes (a
+/// ``FusedKernel``): each operand loaded once per vector, every value in
+/// registers, each result stored once. Its operations round as the steps
+/// it replaces do, so the results are the same bits.
+public struct LaneFusion: Sendable, Equatable {
+    public var kernel: FusedKernel
+    /// The kernel's operands, in its order (``FusedKernel/operandCount``).
+    public var operands: [LaneSlot]
+    /// Where each of the kernel's results is stored, in its order.
+    public var results: [LaneSlot]
+
+    public init(kernel: FusedKernel, operands: [LaneSlot], results: [LaneSlot]) {
+        self.kernel = kernel
+        self.operands = operands
+        self.results = results
     }
 }
 

@@ -42,19 +42,19 @@ final class OptimizerGroup<T: ProgramScalar> {
         variant: Int, tracksSteps: Bool
     ) -> UpdateEmission {
         let emitter = UpdateEmitter(composer: composer, cast: { Double(T($0)) })
+        var steps: [(name: String, value: ProgramValue, role: UpdateOutputRole)] = []
         for (j, parameter) in parameters.enumerated() {
             emitter.begin(parameter: j, name: parameter.name, value: parameter.value, gradient: parameter.gradient)
             rule.emit(emitter, config, variant: variant)
             emitter.end()
-        }
-        var outputs = emitter.addedOutputs
-        if tracksSteps {
-            for case let (_, value, .parameter(j)) in emitter.addedOutputs {
-                let moved = emitter.composer.binary(.subtract, value, parameters[j].value)
-                outputs.append(("Δ\(parameters[j].name)", moved, .step(parameter: j)))
+            // Emitted beside the parameter's update (the plan can then
+            // compute it in the same loop), listed after every other output.
+            if tracksSteps, case let (_, value, .parameter(j))? = emitter.addedOutputs.last(where: { $0.role == .parameter(j) }) {
+                steps.append(("Δ\(parameter.name)", emitter.composer.binary(.subtract, value, parameter.value), .step(parameter: j)))
             }
         }
-        return UpdateEmission(composer: emitter.composer, inputs: emitter.addedInputs, outputs: outputs, scalars: emitter.scalars)
+        return UpdateEmission(composer: emitter.composer, inputs: emitter.addedInputs, outputs: emitter.addedOutputs + steps,
+                              scalars: emitter.scalars)
     }
 
     /// The scalars of step `t` (1-based) for an emission, in slot order.

@@ -63,6 +63,10 @@ protocol LaneKernels {
     static func extremes(_ x: UnsafePointer<Scalar>, _ n: Int) -> (min: Scalar, max: Scalar, sawNaN: Bool)
     /// The sum of `a[i]^2`, then of `b[i]^2`, over `n` lanes in Double (the order of ``sum(_:_:)``).
     static func sumOfSquares(_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ n: Int) -> Double
+    /// A fused step's loop (``FusedKernel``) over `n` lanes: operands `o`
+    /// in the kernel's order, results stored through `r`.
+    static func fused(
+        _ kernel: FusedKernel, _ o: UnsafePointer<LaneOperand<Scalar>>, _ r: UnsafePointer<UnsafeMutablePointer<Scalar>>, _ n: Int)
     /// `p[i] = p[i] + step * g[i]` for `n` lanes (any `n`).
     static func descend(_ p: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>, _ step: Scalar, _ n: Int)
 }
@@ -119,6 +123,19 @@ extension LaneKernels {
                 }
 
                 for step in plan.steps {
+                    if let kernel = step.fusedKernel {
+                        let (operandCount, resultCount) = (kernel.operandCount, kernel.resultCount)
+                        withUnsafeTemporaryAllocation(of: LaneOperand<Scalar>.self, capacity: operandCount) { o in
+                            withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Scalar>.self, capacity: resultCount) { r in
+                                for k in 0..<operandCount { o.initializeElement(at: k, to: value(plan.fusedSlots[step.fusedStart + k])) }
+                                for k in 0..<resultCount {
+                                    r.initializeElement(at: k, to: destination(plan.fusedSlots[step.fusedStart + operandCount + k]))
+                                }
+                                fused(kernel, UnsafePointer(o.baseAddress.unsafelyUnwrapped), UnsafePointer(r.baseAddress.unsafelyUnwrapped), n)
+                            }
+                        }
+                        continue
+                    }
                     let result = destination(step.destination)
                     let op = step.operation
                     if let inner = step.inner {
@@ -284,6 +301,14 @@ struct RunningSums {
 protocol LaneArithmetic {
     static func apply(_ x: FloatVector, _ y: FloatVector) -> FloatVector
     static func apply(_ x: DoubleVector, _ y: DoubleVector) -> DoubleVector
+    /// Whether the operation is division: a loop whose divisor is uniform
+    /// then multiplies by its reciprocal and corrects the quotient
+    /// (``divide(_:byUniform:reciprocal:)``, the same bits as dividing).
+    static var isDivision: Bool { get }
+}
+
+extension LaneArithmetic {
+    @_transparent static var isDivision: Bool { false }
 }
 
 enum AddLanes: LaneArithmetic {
@@ -304,4 +329,5 @@ enum MultiplyLanes: LaneArithmetic {
 enum DivideLanes: LaneArithmetic {
     @_transparent static func apply(_ x: FloatVector, _ y: FloatVector) -> FloatVector { x / y }
     @_transparent static func apply(_ x: DoubleVector, _ y: DoubleVector) -> DoubleVector { x / y }
+    @_transparent static var isDivision: Bool { true }
 }

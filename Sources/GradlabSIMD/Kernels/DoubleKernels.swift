@@ -192,6 +192,14 @@ enum DoubleKernels: LaneKernels {
         _: Op.Type, _ a: LaneOperand<Double>, _ b: LaneOperand<Double>, _ r: UnsafeMutablePointer<Double>, _ n: Int
     ) {
         var i = 0
+        if Op.isDivision && b.isUniform {
+            let divisor = b.vector(at: 0, as: V.self), reciprocal = 1 / divisor
+            while i < n {
+                store(divide(a.vector(at: i, as: V.self), byUniform: divisor, reciprocal: reciprocal), r + i)
+                i &+= V.scalarCount
+            }
+            return
+        }
         while i < n {
             store(Op.apply(a.vector(at: i, as: V.self), b.vector(at: i, as: V.self)), r + i)
             i &+= V.scalarCount
@@ -231,6 +239,27 @@ enum DoubleKernels: LaneKernels {
     ) {
         let sign = DoubleBits(repeating: negated ? Int64.min : 0)
         var i = 0
+        if Inner.isDivision && b.isUniform {
+            // (a / b) op c, or c op (a / b), by b's reciprocal.
+            let divisor = b.vector(at: 0, as: V.self), reciprocal = 1 / divisor
+            while i < n {
+                let t = divide(a.vector(at: i, as: V.self), byUniform: divisor, reciprocal: reciprocal)
+                let x = c.vector(at: i, as: V.self)
+                store(V(bits: (innerFirst ? Outer.apply(t, x) : Outer.apply(x, t)).bits ^ sign), r + i)
+                i &+= V.scalarCount
+            }
+            return
+        }
+        if Outer.isDivision && innerFirst && c.isUniform {
+            // (a op b) / c by c's reciprocal.
+            let divisor = c.vector(at: 0, as: V.self), reciprocal = 1 / divisor
+            while i < n {
+                let t = Inner.apply(a.vector(at: i, as: V.self), b.vector(at: i, as: V.self))
+                store(V(bits: divide(t, byUniform: divisor, reciprocal: reciprocal).bits ^ sign), r + i)
+                i &+= V.scalarCount
+            }
+            return
+        }
         if innerFirst {
             while i < n {
                 let t = Inner.apply(a.vector(at: i, as: V.self), b.vector(at: i, as: V.self))
@@ -270,6 +299,12 @@ enum DoubleKernels: LaneKernels {
             store(cosine, c + i)
             i &+= V.scalarCount
         }
+    }
+
+    static func fused(
+        _ kernel: FusedKernel, _ o: UnsafePointer<LaneOperand<Double>>, _ r: UnsafePointer<UnsafeMutablePointer<Double>>, _ n: Int
+    ) {
+        FusedUpdates.run(kernel, DoubleLaneArithmetic.self, o, r, n)
     }
 
     static func descend(_ p: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>, _ step: Double, _ n: Int) {

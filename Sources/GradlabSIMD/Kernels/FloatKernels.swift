@@ -192,6 +192,14 @@ enum FloatKernels: LaneKernels {
         _: Op.Type, _ a: LaneOperand<Float>, _ b: LaneOperand<Float>, _ r: UnsafeMutablePointer<Float>, _ n: Int
     ) {
         var i = 0
+        if Op.isDivision && b.isUniform {
+            let divisor = b.vector(at: 0, as: V.self), reciprocal = 1 / divisor
+            while i < n {
+                store(divide(a.vector(at: i, as: V.self), byUniform: divisor, reciprocal: reciprocal), r + i)
+                i &+= V.scalarCount
+            }
+            return
+        }
         while i < n {
             store(Op.apply(a.vector(at: i, as: V.self), b.vector(at: i, as: V.self)), r + i)
             i &+= V.scalarCount
@@ -231,6 +239,27 @@ enum FloatKernels: LaneKernels {
     ) {
         let sign = FloatBits(repeating: negated ? Int32.min : 0)
         var i = 0
+        if Inner.isDivision && b.isUniform {
+            // (a / b) op c, or c op (a / b), by b's reciprocal.
+            let divisor = b.vector(at: 0, as: V.self), reciprocal = 1 / divisor
+            while i < n {
+                let t = divide(a.vector(at: i, as: V.self), byUniform: divisor, reciprocal: reciprocal)
+                let x = c.vector(at: i, as: V.self)
+                store(V(bits: (innerFirst ? Outer.apply(t, x) : Outer.apply(x, t)).bits ^ sign), r + i)
+                i &+= V.scalarCount
+            }
+            return
+        }
+        if Outer.isDivision && innerFirst && c.isUniform {
+            // (a op b) / c by c's reciprocal.
+            let divisor = c.vector(at: 0, as: V.self), reciprocal = 1 / divisor
+            while i < n {
+                let t = Inner.apply(a.vector(at: i, as: V.self), b.vector(at: i, as: V.self))
+                store(V(bits: divide(t, byUniform: divisor, reciprocal: reciprocal).bits ^ sign), r + i)
+                i &+= V.scalarCount
+            }
+            return
+        }
         if innerFirst {
             while i < n {
                 let t = Inner.apply(a.vector(at: i, as: V.self), b.vector(at: i, as: V.self))
@@ -270,6 +299,12 @@ enum FloatKernels: LaneKernels {
             store(cosine, c + i)
             i &+= V.scalarCount
         }
+    }
+
+    static func fused(
+        _ kernel: FusedKernel, _ o: UnsafePointer<LaneOperand<Float>>, _ r: UnsafePointer<UnsafeMutablePointer<Float>>, _ n: Int
+    ) {
+        FusedUpdates.run(kernel, FloatLaneArithmetic.self, o, r, n)
     }
 
     static func descend(_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ step: Float, _ n: Int) {

@@ -85,6 +85,43 @@ func narrow(_ low: DoubleVector, _ high: DoubleVector) -> FloatVector {
     #endif
 }
 
+/// `x / b` for a divisor `b` that is the same in every lane, given `y`, its
+/// correctly rounded reciprocal `1 / b`: q = x y, then q + (x - q b) y with
+/// both corrections fused. By Markstein's theorem that is the correctly
+/// rounded quotient, the same bits as `x / b`, whenever nothing in between
+/// overflows or underflows; a vector with a lane outside the range where
+/// that holds (a zero, tiny, huge, infinite or NaN dividend or quotient) is
+/// divided as usual. A multiply and two multiply-adds cost less than a
+/// divide (docs/performance.md); the baseline, with no FMA, divides.
+@_transparent
+func divide(_ x: FloatVector, byUniform b: FloatVector, reciprocal y: FloatVector) -> FloatVector {
+    #if GRADLAB_SIMD_AVX2 || GRADLAB_SIMD_AVX512
+    let q = x * y
+    // |x| and |q| in [2^-100, 2^100], compared as bits (NaN's are above inf's).
+    let low = FloatBits(repeating: 0x0D80_0000), high = FloatBits(repeating: 0x7180_0000)
+    let ax = x.bits & Int32.max, aq = q.bits & Int32.max
+    guard !anyLane((ax .< low) .| (ax .> high) .| (aq .< low) .| (aq .> high)) else { return x / b }
+    return q.addingProduct(x.addingProduct(-q, b), y)
+    #else
+    x / b
+    #endif
+}
+
+/// `x / b` for a uniform `b` (see the Float version); |x| and |q| in
+/// [2^-900, 2^900].
+@_transparent
+func divide(_ x: DoubleVector, byUniform b: DoubleVector, reciprocal y: DoubleVector) -> DoubleVector {
+    #if GRADLAB_SIMD_AVX2 || GRADLAB_SIMD_AVX512
+    let q = x * y
+    let low = DoubleBits(repeating: 0x07B0_0000_0000_0000), high = DoubleBits(repeating: 0x7830_0000_0000_0000)
+    let ax = x.bits & Int64.max, aq = q.bits & Int64.max
+    guard !anyLane((ax .< low) .| (ax .> high) .| (aq .< low) .| (aq .> high)) else { return x / b }
+    return q.addingProduct(x.addingProduct(-q, b), y)
+    #else
+    x / b
+    #endif
+}
+
 /// Same-width integer vectors, for bit manipulation.
 typealias FloatBits = FloatVector.MaskStorage
 typealias DoubleBits = DoubleVector.MaskStorage
