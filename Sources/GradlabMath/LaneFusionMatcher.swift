@@ -85,17 +85,17 @@ enum LaneFusionMatcher {
         while end < plan.steps.count, operations < patternOperations {
             let step = plan.steps[end]
             guard step.fusedKernel == nil else { return nil }
-            let value: Int
+            var value: Int
             if let inner = step.inner {
                 guard step.operation.isArithmetic else { return nil }
                 let t = add(inner, [node(reading: step.a), node(reading: step.b)])
                 let c = node(reading: step.c)
                 value = add(step.operation, step.innerFirst ? [t, c] : [c, t])
-                if step.negated { return nil }
-            } else if step.operation.isArithmetic {
+                if step.negated { value = add(.negate, [value]) }
+            } else if step.operation.isArithmetic || step.operation == .maximum || step.operation == .minimum {
                 value = add(step.operation, [node(reading: step.a), node(reading: step.b)])
-            } else if step.operation == .sqrt {
-                value = add(.sqrt, [node(reading: step.a)])
+            } else if [.sqrt, .negate, .abs, .sign, .step].contains(step.operation) {
+                value = add(step.operation, [node(reading: step.a)])
             } else {
                 return nil
             }

@@ -21,6 +21,17 @@ public enum FusedKernel: Int, Sendable, CaseIterable {
     case rmsprop
     /// torch.optim.Adagrad's defaults' form: no weight decay.
     case adagrad
+    /// torch.optim.NAdam's defaults' form: no weight decay, not maximizing.
+    case nadam
+    /// torch.optim.RAdam once the variance is rectified (`rho_t > 5`), no
+    /// weight decay, not maximizing.
+    case radam
+    /// torch.optim.Adamax's defaults' form: no weight decay, not maximizing.
+    case adamax
+    /// torch.optim.Adadelta's defaults' form: no weight decay, not maximizing.
+    case adadelta
+    /// torch.optim.Rprop, not maximizing.
+    case rprop
 
     /// How many operands the kernel reads: the first ``laneOperandCount``
     /// have lanes, the rest are uniform (a step's hyperparameters). The
@@ -28,25 +39,28 @@ public enum FusedKernel: Int, Sendable, CaseIterable {
     public var operandCount: Int {
         switch self {
         case .adam: 10
-        case .adamW: 11
+        case .adamW, .nadam: 11
         case .rmsprop: 7
         case .adagrad: 5
+        case .radam: 13
+        case .adamax, .adadelta: 8
+        case .rprop: 9
         }
     }
 
     /// How many results it stores: new state, new value, how far it moved.
     public var resultCount: Int {
         switch self {
-        case .adam, .adamW: 4
         case .rmsprop, .adagrad: 3
+        default: 4
         }
     }
 
     /// Operands with lanes (gradient, state, parameter), before the uniform ones.
     public var laneOperandCount: Int {
         switch self {
-        case .adam, .adamW: 4
         case .rmsprop, .adagrad: 3
+        default: 4
         }
     }
 
@@ -63,7 +77,8 @@ public enum FusedKernel: Int, Sendable, CaseIterable {
 public struct FusedPattern: Sendable, Equatable {
     public enum Node: Sendable, Equatable {
         case operand(Int)
-        /// `operation` (add, subtract, multiply, divide or sqrt) of earlier nodes.
+        /// `operation` (arithmetic, maximum, minimum, negate, abs, sign,
+        /// step or sqrt) of earlier nodes.
         case operation(LaneOperation, [Int])
     }
 
@@ -102,9 +117,13 @@ enum SymbolArithmetic: FusedArithmetic {
         Fused(a.context.add(.operation(op, [a.value, b.value])), a.context)
     }
 
-    static func root(_ a: Fused<Self>) -> Fused<Self> {
-        Fused(a.context.add(.operation(.sqrt, [a.value])), a.context)
+    static func apply(_ op: LaneOperation, _ a: Fused<Self>) -> Fused<Self> {
+        Fused(a.context.add(.operation(op, [a.value])), a.context)
     }
 
     static func quotient(_ a: Fused<Self>, byUniform b: Fused<Self>) -> Fused<Self> { apply(.divide, a, b) }
+
+    static func quotients(_ a: Fused<Self>, _ b: Fused<Self>, by d: Fused<Self>) -> (Fused<Self>, Fused<Self>) {
+        (apply(.divide, a, d), apply(.divide, b, d))
+    }
 }

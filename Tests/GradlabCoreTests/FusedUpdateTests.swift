@@ -13,6 +13,9 @@ struct FusedUpdateTests {
     static let cases: [(kernel: FusedKernel, config: OptimizerConfig)] = [
         (.adam, OptimizerConfig(kind: .adam)), (.adamW, OptimizerConfig(kind: .adamw)),
         (.rmsprop, OptimizerConfig(kind: .rmsprop)), (.adagrad, OptimizerConfig(kind: .adagrad)),
+        (.nadam, OptimizerConfig(kind: .nadam)), (.radam, OptimizerConfig(kind: .radam)),
+        (.adamax, OptimizerConfig(kind: .adamax)), (.adadelta, OptimizerConfig(kind: .adadelta)),
+        (.rprop, OptimizerConfig(kind: .rprop)),
     ]
 
     /// Values that exercise the edges (zeros, tiny and huge magnitudes,
@@ -74,6 +77,9 @@ struct FusedUpdateTests {
             make(.adam) { $0.weightDecay = 0.01 }, make(.adam) { $0.maximize = true }, make(.adam) { $0.amsgrad = true },
             make(.adamw) { $0.eps = 0.5; $0.beta2 = 0.5 }, make(.rmsprop) { $0.momentum = 0.9 },
             make(.rmsprop) { $0.centered = true }, make(.adagrad) { $0.lrDecay = 0.1; $0.weightDecay = 0.5 },
+            make(.nadam) { $0.decoupledWeightDecay = true; $0.weightDecay = 0.1 }, make(.radam) { $0.maximize = true },
+            make(.adamax) { $0.weightDecay = 0.1 }, make(.adadelta) { $0.maximize = true },
+            make(.rprop) { ($0.etaMinus, $0.etaPlus, $0.stepSizeMin, $0.stepSizeMax) = (0.4, 1.3, 1e-4, 1) },
         ]
     }()
 
@@ -123,6 +129,7 @@ struct FusedUpdateTests {
         var composer = ProgramComposer()
         let parameters = ["x1", "x2"].map { name in (name: name, value: composer.input(name), gradient: composer.input("g\(name)")) }
         let group = OptimizerGroup<T>(config, size: 1)
+        group.advance(by: 9)  // past RAdam's first steps, which are not rectified
         let emission = group.emit(into: composer, parameters: parameters, variant: group.nextVariant, tracksSteps: tracksSteps)
         let program = emission.composer.program(outputs: emission.outputs.map { ($0.name, $0.value) })
         var scalarSlots: [Int: Int] = [:]
@@ -138,7 +145,7 @@ struct FusedUpdateTests {
         }
         return Update(program: program, lanes: program.inputs.indices.map { scalarSlots[$0] == nil },
                       stored: Array(repeating: true, count: program.outputCount), inPlace: inPlace,
-                      scalars: group.scalars(emission, step: 3), scalarSlots: scalarSlots)
+                      scalars: group.scalars(emission, step: 10), scalarSlots: scalarSlots)
     }
 
     private func check<T: LaneScalar>(_ config: OptimizerConfig, tracksSteps: Bool, as _: T.Type) {

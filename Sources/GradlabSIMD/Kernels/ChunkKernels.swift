@@ -303,7 +303,7 @@ protocol LaneArithmetic {
     static func apply(_ x: DoubleVector, _ y: DoubleVector) -> DoubleVector
     /// Whether the operation is division: a loop whose divisor is uniform
     /// then multiplies by its reciprocal and corrects the quotient
-    /// (``divide(_:byUniform:reciprocal:)``, the same bits as dividing).
+    /// (``divide(_:by:reciprocal:)``, the same bits as dividing).
     static var isDivision: Bool { get }
 }
 

@@ -195,7 +195,7 @@ enum DoubleKernels: LaneKernels {
         if Op.isDivision && b.isUniform {
             let divisor = b.vector(at: 0, as: V.self), reciprocal = 1 / divisor
             while i < n {
-                store(divide(a.vector(at: i, as: V.self), byUniform: divisor, reciprocal: reciprocal), r + i)
+                store(divide(a.vector(at: i, as: V.self), by: divisor, reciprocal: reciprocal), r + i)
                 i &+= V.scalarCount
             }
             return
@@ -243,7 +243,7 @@ enum DoubleKernels: LaneKernels {
             // (a / b) op c, or c op (a / b), by b's reciprocal.
             let divisor = b.vector(at: 0, as: V.self), reciprocal = 1 / divisor
             while i < n {
-                let t = divide(a.vector(at: i, as: V.self), byUniform: divisor, reciprocal: reciprocal)
+                let t = divide(a.vector(at: i, as: V.self), by: divisor, reciprocal: reciprocal)
                 let x = c.vector(at: i, as: V.self)
                 store(V(bits: (innerFirst ? Outer.apply(t, x) : Outer.apply(x, t)).bits ^ sign), r + i)
                 i &+= V.scalarCount
@@ -255,7 +255,7 @@ enum DoubleKernels: LaneKernels {
             let divisor = c.vector(at: 0, as: V.self), reciprocal = 1 / divisor
             while i < n {
                 let t = Inner.apply(a.vector(at: i, as: V.self), b.vector(at: i, as: V.self))
-                store(V(bits: divide(t, byUniform: divisor, reciprocal: reciprocal).bits ^ sign), r + i)
+                store(V(bits: divide(t, by: divisor, reciprocal: reciprocal).bits ^ sign), r + i)
                 i &+= V.scalarCount
             }
             return
@@ -304,7 +304,7 @@ enum DoubleKernels: LaneKernels {
     static func fused(
         _ kernel: FusedKernel, _ o: UnsafePointer<LaneOperand<Double>>, _ r: UnsafePointer<UnsafeMutablePointer<Double>>, _ n: Int
     ) {
-        FusedUpdates.run(kernel, DoubleLaneArithmetic.self, o, r, n)
+        FusedUpdates.run(kernel, DoubleVector.self, o, r, n)
     }
 
     static func descend(_ p: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>, _ step: Double, _ n: Int) {

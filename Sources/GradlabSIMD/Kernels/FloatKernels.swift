@@ -195,7 +195,7 @@ enum FloatKernels: LaneKernels {
         if Op.isDivision && b.isUniform {
             let divisor = b.vector(at: 0, as: V.self), reciprocal = 1 / divisor
             while i < n {
-                store(divide(a.vector(at: i, as: V.self), byUniform: divisor, reciprocal: reciprocal), r + i)
+                store(divide(a.vector(at: i, as: V.self), by: divisor, reciprocal: reciprocal), r + i)
                 i &+= V.scalarCount
             }
             return
@@ -243,7 +243,7 @@ enum FloatKernels: LaneKernels {
             // (a / b) op c, or c op (a / b), by b's reciprocal.
             let divisor = b.vector(at: 0, as: V.self), reciprocal = 1 / divisor
             while i < n {
-                let t = divide(a.vector(at: i, as: V.self), byUniform: divisor, reciprocal: reciprocal)
+                let t = divide(a.vector(at: i, as: V.self), by: divisor, reciprocal: reciprocal)
                 let x = c.vector(at: i, as: V.self)
                 store(V(bits: (innerFirst ? Outer.apply(t, x) : Outer.apply(x, t)).bits ^ sign), r + i)
                 i &+= V.scalarCount
@@ -255,7 +255,7 @@ enum FloatKernels: LaneKernels {
             let divisor = c.vector(at: 0, as: V.self), reciprocal = 1 / divisor
             while i < n {
                 let t = Inner.apply(a.vector(at: i, as: V.self), b.vector(at: i, as: V.self))
-                store(V(bits: divide(t, byUniform: divisor, reciprocal: reciprocal).bits ^ sign), r + i)
+                store(V(bits: divide(t, by: divisor, reciprocal: reciprocal).bits ^ sign), r + i)
                 i &+= V.scalarCount
             }
             return
@@ -304,7 +304,7 @@ enum FloatKernels: LaneKernels {
     static func fused(
         _ kernel: FusedKernel, _ o: UnsafePointer<LaneOperand<Float>>, _ r: UnsafePointer<UnsafeMutablePointer<Float>>, _ n: Int
     ) {
-        FusedUpdates.run(kernel, FloatLaneArithmetic.self, o, r, n)
+        FusedUpdates.run(kernel, FloatVector.self, o, r, n)
     }
 
     static func descend(_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ step: Float, _ n: Int) {

@@ -10,14 +10,17 @@ protocol FusedArithmetic {
     associatedtype Value
     /// What every value carries along (the recording; nothing for vectors).
     associatedtype Context
-    /// add, subtract, multiply or divide.
+    /// add, subtract, multiply, divide, maximum or minimum, as the chunk
+    /// kernels compute them.
     static func apply(_ op: LaneOperation, _ a: Fused<Self>, _ b: Fused<Self>) -> Fused<Self>
-    /// The correctly rounded square root.
-    static func root(_ a: Fused<Self>) -> Fused<Self>
+    /// negate, abs, sign, step or sqrt, as the chunk kernels compute them.
+    static func apply(_ op: LaneOperation, _ a: Fused<Self>) -> Fused<Self>
     /// `a / b` for a `b` that is the same in every lane: the same bits as
     /// `/`, by b's reciprocal where the kernel set has FMA
-    /// (``divide(_:byUniform:reciprocal:)``).
+    /// (``divide(_:by:reciprocal:)``).
     static func quotient(_ a: Fused<Self>, byUniform b: Fused<Self>) -> Fused<Self>
+    /// `a / d` and `b / d`, the same bits as `/`, by one reciprocal of d.
+    static func quotients(_ a: Fused<Self>, _ b: Fused<Self>, by d: Fused<Self>) -> (Fused<Self>, Fused<Self>)
 }
 
 /// A value in a fused kernel's arithmetic, with IEEE operators.
@@ -34,80 +37,148 @@ struct Fused<A: FusedArithmetic> {
     @_transparent static func - (a: Self, b: Self) -> Self { A.apply(.subtract, a, b) }
     @_transparent static func * (a: Self, b: Self) -> Self { A.apply(.multiply, a, b) }
     @_transparent static func / (a: Self, b: Self) -> Self { A.apply(.divide, a, b) }
-    @_transparent var squareRoot: Self { A.root(self) }
+    @_transparent static prefix func - (a: Self) -> Self { A.apply(.negate, a) }
+    @_transparent var squareRoot: Self { A.apply(.sqrt, self) }
+    @_transparent var magnitude: Self { A.apply(.abs, self) }
+    /// -1, 0 or 1 (0 at NaN).
+    @_transparent var sign: Self { A.apply(.sign, self) }
+    /// `self <= 0 ? 0 : 1` (1 at NaN).
+    @_transparent var isPositive: Self { A.apply(.step, self) }
+    /// NaN-propagating, as `torch.maximum`.
+    @_transparent func maximum(_ b: Self) -> Self { A.apply(.maximum, self, b) }
+    @_transparent func minimum(_ b: Self) -> Self { A.apply(.minimum, self, b) }
     @_transparent func divided(byUniform b: Self) -> Self { A.quotient(self, byUniform: b) }
 }
 
-/// Float lanes.
-enum FloatLaneArithmetic: FusedArithmetic {
-    typealias Value = FloatVector
-    typealias Context = Void
+/// The lane operations on one vector type, as the chunk kernels compute
+/// them (FloatKernels / DoubleKernels; a test holds the fused loops to the
+/// steps they replace, bit for bit). Concrete per type: the standard
+/// library's generic SIMD comparisons and selections compile lane by lane.
+protocol LaneVector: SIMD where Scalar: BinaryFloatingPoint {
+    /// add, subtract, multiply, divide, maximum or minimum.
+    static func lane(_ op: LaneOperation, _ x: Self, _ y: Self) -> Self
+    /// negate, abs, sign, step or sqrt.
+    static func lane(_ op: LaneOperation, _ v: Self) -> Self
+    var reciprocal: Self { get }
+    /// `self / b` by its reciprocal `y` (``divide(_:by:reciprocal:)``).
+    func divided(by b: Self, reciprocal y: Self) -> Self
+}
 
-    @_transparent static func apply(_ op: LaneOperation, _ a: Fused<Self>, _ b: Fused<Self>) -> Fused<Self> {
+extension FloatVector: LaneVector {
+    @_transparent static func lane(_ op: LaneOperation, _ x: Self, _ y: Self) -> Self {
         switch op {
-        case .add: Fused(a.value + b.value, ())
-        case .subtract: Fused(a.value - b.value, ())
-        case .multiply: Fused(a.value * b.value, ())
-        default: Fused(a.value / b.value, ())
+        case .add: x + y
+        case .subtract: x - y
+        case .multiply: x * y
+        case .maximum: y.replacing(with: x, where: (x .> y) .| (x .!= x))
+        case .minimum: y.replacing(with: x, where: (x .< y) .| (x .!= x))
+        default: x / y
         }
     }
 
-    @_transparent static func root(_ a: Fused<Self>) -> Fused<Self> { Fused(squareRoot(a.value), ()) }
-
-    @_transparent static func quotient(_ a: Fused<Self>, byUniform b: Fused<Self>) -> Fused<Self> {
-        Fused(divide(a.value, byUniform: b.value, reciprocal: 1 / b.value), ())
-    }
-}
-
-/// Double lanes.
-enum DoubleLaneArithmetic: FusedArithmetic {
-    typealias Value = DoubleVector
-    typealias Context = Void
-
-    @_transparent static func apply(_ op: LaneOperation, _ a: Fused<Self>, _ b: Fused<Self>) -> Fused<Self> {
+    @_transparent static func lane(_ op: LaneOperation, _ v: Self) -> Self {
         switch op {
-        case .add: Fused(a.value + b.value, ())
-        case .subtract: Fused(a.value - b.value, ())
-        case .multiply: Fused(a.value * b.value, ())
-        default: Fused(a.value / b.value, ())
+        case .negate: Self(bits: v.bits ^ Int32.min)
+        case .abs: Self(bits: v.bits & Int32.max)
+        case .sign: Self(repeating: 0).replacing(with: 1, where: v .> 0).replacing(with: -1, where: v .< 0)
+        case .step: Self(repeating: 1).replacing(with: 0, where: v .<= 0)
+        default: vectorSquareRoot(v)
         }
     }
 
-    @_transparent static func root(_ a: Fused<Self>) -> Fused<Self> { Fused(squareRoot(a.value), ()) }
+    @_transparent var reciprocal: Self { 1 / self }
+    @_transparent func divided(by b: Self, reciprocal y: Self) -> Self { divide(self, by: b, reciprocal: y) }
+}
+
+extension DoubleVector: LaneVector {
+    @_transparent static func lane(_ op: LaneOperation, _ x: Self, _ y: Self) -> Self {
+        switch op {
+        case .add: x + y
+        case .subtract: x - y
+        case .multiply: x * y
+        case .maximum: y.replacing(with: x, where: (x .> y) .| (x .!= x))
+        case .minimum: y.replacing(with: x, where: (x .< y) .| (x .!= x))
+        default: x / y
+        }
+    }
+
+    @_transparent static func lane(_ op: LaneOperation, _ v: Self) -> Self {
+        switch op {
+        case .negate: Self(bits: v.bits ^ Int64.min)
+        case .abs: Self(bits: v.bits & Int64.max)
+        case .sign: Self(repeating: 0).replacing(with: 1, where: v .> 0).replacing(with: -1, where: v .< 0)
+        case .step: Self(repeating: 1).replacing(with: 0, where: v .<= 0)
+        default: vectorSquareRoot(v)
+        }
+    }
+
+    @_transparent var reciprocal: Self { 1 / self }
+    @_transparent func divided(by b: Self, reciprocal y: Self) -> Self { divide(self, by: b, reciprocal: y) }
+}
+
+/// Lanes of `V` (FloatVector or DoubleVector).
+enum LaneArithmeticOf<V: LaneVector>: FusedArithmetic {
+    typealias Value = V
+    typealias Context = Void
+
+    @_transparent static func apply(_ op: LaneOperation, _ a: Fused<Self>, _ b: Fused<Self>) -> Fused<Self> {
+        Fused(V.lane(op, a.value, b.value), ())
+    }
+
+    @_transparent static func apply(_ op: LaneOperation, _ a: Fused<Self>) -> Fused<Self> { Fused(V.lane(op, a.value), ()) }
 
     @_transparent static func quotient(_ a: Fused<Self>, byUniform b: Fused<Self>) -> Fused<Self> {
-        Fused(divide(a.value, byUniform: b.value, reciprocal: 1 / b.value), ())
+        Fused(a.value.divided(by: b.value, reciprocal: b.value.reciprocal), ())
+    }
+
+    @_transparent static func quotients(_ a: Fused<Self>, _ b: Fused<Self>, by d: Fused<Self>) -> (Fused<Self>, Fused<Self>) {
+        let y = d.value.reciprocal
+        return (Fused(a.value.divided(by: d.value, reciprocal: y), ()), Fused(b.value.divided(by: d.value, reciprocal: y), ()))
     }
 }
 
-/// The fused kernels' arithmetic, in torch.optim's order of operations,
-/// and their loops.
+typealias FloatLaneArithmetic = LaneArithmeticOf<FloatVector>
+typealias DoubleLaneArithmetic = LaneArithmeticOf<DoubleVector>
+
+/// The fused kernels' arithmetic, in the order GradlabCore's rules emit it
+/// (torch.optim's), and their loops.
 enum FusedUpdates {
     /// Kernel `kernel`'s results from its operands (`operand(k)` is operand
     /// k, asked for in order, each once): a parameter's new state, its new
     /// value, and how far it moved. What ``FusedKernel/pattern`` records;
-    /// the loops (`FloatKernels.fused`) call the functions below with the
-    /// operands in the same order.
-    @_transparent
+    /// the loops below call the same functions with the operands in the
+    /// same order.
     static func evaluate<A: FusedArithmetic>(
         _ kernel: FusedKernel, _: A.Type, _ operand: (Int) -> Fused<A>
     ) -> [Fused<A>] {
+        let lanes = (0..<kernel.laneOperandCount).map(operand)
+        let u = (kernel.laneOperandCount..<kernel.operandCount).map(operand)
         switch kernel {
         case .adam, .adamW:
-            let (g, m, v, p) = (operand(0), operand(1), operand(2), operand(3))
-            let (oneMinusBeta1, oneMinusBeta2, beta2) = (operand(4), operand(5), operand(6))
-            let (biasCorrection2Root, eps, stepSize) = (operand(7), operand(8), operand(9))
-            let r = adam(g, m, v, p, decay: kernel == .adamW ? operand(10) : nil, oneMinusBeta1, oneMinusBeta2, beta2,
-                         biasCorrection2Root, eps, stepSize)
+            let r = adam(lanes[0], lanes[1], lanes[2], lanes[3], u[0], u[1], u[2], u[3], u[4], u[5],
+                         decay: kernel == .adamW ? u[6] : nil)
             return [r.m, r.v, r.p, r.step]
         case .rmsprop:
-            let (g, v, p) = (operand(0), operand(1), operand(2))
-            let r = rmsprop(g, v, p, oneMinusAlpha: operand(3), alpha: operand(4), eps: operand(5), negativeLR: operand(6))
+            let r = rmsprop(lanes[0], lanes[1], lanes[2], u[0], u[1], u[2], u[3])
             return [r.v, r.p, r.step]
         case .adagrad:
-            let (g, sum, p) = (operand(0), operand(1), operand(2))
-            let r = adagrad(g, sum, p, eps: operand(3), negativeLR: operand(4))
+            let r = adagrad(lanes[0], lanes[1], lanes[2], u[0], u[1])
             return [r.sum, r.p, r.step]
+        case .nadam:
+            let r = nadam(lanes[0], lanes[1], lanes[2], lanes[3], u[0], u[1], u[2], u[3], u[4], u[5], u[6])
+            return [r.m, r.v, r.p, r.step]
+        case .radam:
+            let r = radam(lanes[0], lanes[1], lanes[2], lanes[3], u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8])
+            return [r.m, r.v, r.p, r.step]
+        case .adamax:
+            let r = adamax(lanes[0], lanes[1], lanes[2], lanes[3], u[0], u[1], u[2], u[3])
+            return [r.m, r.u, r.p, r.step]
+        case .adadelta:
+            let r = adadelta(lanes[0], lanes[1], lanes[2], lanes[3], u[0], u[1], u[2], u[3])
+            return [r.square, r.delta, r.p, r.step]
+        case .rprop:
+            let r = rprop(lanes[0], lanes[1], lanes[2], lanes[3], u[0], u[1], u[2], u[3], u[4])
+            return [r.stepSize, r.previous, r.p, r.step]
         }
     }
 
@@ -117,11 +188,10 @@ enum FusedUpdates {
     /// multiplies p by `1 - lr weight_decay` first.
     @_transparent
     static func adam<A: FusedArithmetic>(
-        _ g: Fused<A>, _ m: Fused<A>, _ v: Fused<A>, _ p: Fused<A>, decay: Fused<A>?, _ oneMinusBeta1: Fused<A>,
-        _ oneMinusBeta2: Fused<A>, _ beta2: Fused<A>, _ biasCorrection2Root: Fused<A>, _ eps: Fused<A>, _ stepSize: Fused<A>
+        _ g: Fused<A>, _ m: Fused<A>, _ v: Fused<A>, _ p: Fused<A>, _ oneMinusBeta1: Fused<A>, _ oneMinusBeta2: Fused<A>,
+        _ beta2: Fused<A>, _ biasCorrection2Root: Fused<A>, _ eps: Fused<A>, _ stepSize: Fused<A>, decay: Fused<A>?
     ) -> (m: Fused<A>, v: Fused<A>, p: Fused<A>, step: Fused<A>) {
-        let m1 = m + (g - m) * oneMinusBeta1
-        let v1 = v * beta2 + (g * oneMinusBeta2) * g
+        let (m1, v1) = moments(g, m, v, oneMinusBeta1, oneMinusBeta2, beta2)
         let denominator = v1.squareRoot.divided(byUniform: biasCorrection2Root) + eps
         let step = (m1 * stepSize) / denominator
         let p1: Fused<A>
@@ -129,21 +199,101 @@ enum FusedUpdates {
         return (m1, v1, p1, p1 - p)
     }
 
+    /// Adam's two moments, as Adam, AdamW, NAdam and RAdam share them.
+    @_transparent
+    static func moments<A: FusedArithmetic>(
+        _ g: Fused<A>, _ m: Fused<A>, _ v: Fused<A>, _ oneMinusBeta1: Fused<A>, _ oneMinusBeta2: Fused<A>, _ beta2: Fused<A>
+    ) -> (m: Fused<A>, v: Fused<A>) {
+        (m + (g - m) * oneMinusBeta1, v * beta2 + (g * oneMinusBeta2) * g)
+    }
+
+    /// NAdam: Adam's moments, `d = sqrt(v / (1 - beta2^t)) + eps`,
+    /// `p = (p + (g gradientStep) / d) + (m momentumStep) / d`.
+    @_transparent
+    static func nadam<A: FusedArithmetic>(
+        _ g: Fused<A>, _ m: Fused<A>, _ v: Fused<A>, _ p: Fused<A>, _ oneMinusBeta1: Fused<A>, _ oneMinusBeta2: Fused<A>,
+        _ beta2: Fused<A>, _ biasCorrection2: Fused<A>, _ eps: Fused<A>, _ gradientStep: Fused<A>, _ momentumStep: Fused<A>
+    ) -> (m: Fused<A>, v: Fused<A>, p: Fused<A>, step: Fused<A>) {
+        let (m1, v1) = moments(g, m, v, oneMinusBeta1, oneMinusBeta2, beta2)
+        let denominator = v1.divided(byUniform: biasCorrection2).squareRoot + eps
+        let (first, second) = A.quotients(g * gradientStep, m1 * momentumStep, by: denominator)
+        let p1 = (p + first) + second
+        return (m1, v1, p1, p1 - p)
+    }
+
+    /// RAdam once the variance is rectified (`rho_t > 5`): Adam's moments,
+    /// `p = p - ((m / (1 - beta1^t)) lr) (1 / (sqrt v + eps)) sqrt(1 - beta2^t)) rect`.
+    @_transparent
+    static func radam<A: FusedArithmetic>(
+        _ g: Fused<A>, _ m: Fused<A>, _ v: Fused<A>, _ p: Fused<A>, _ oneMinusBeta1: Fused<A>, _ oneMinusBeta2: Fused<A>,
+        _ beta2: Fused<A>, _ biasCorrection1: Fused<A>, _ lr: Fused<A>, _ one: Fused<A>, _ eps: Fused<A>,
+        _ biasCorrection2Root: Fused<A>, _ rectification: Fused<A>
+    ) -> (m: Fused<A>, v: Fused<A>, p: Fused<A>, step: Fused<A>) {
+        let (m1, v1) = moments(g, m, v, oneMinusBeta1, oneMinusBeta2, beta2)
+        let update = m1.divided(byUniform: biasCorrection1) * lr
+        let adaptive = one / (v1.squareRoot + eps) * biasCorrection2Root
+        let p1 = p - update * adaptive * rectification
+        return (m1, v1, p1, p1 - p)
+    }
+
+    /// Adamax: `m = m + (g - m)(1 - beta1)`, `u = max(u beta2, |g| + eps)`, `p = p + (m stepSize) / u`.
+    @_transparent
+    static func adamax<A: FusedArithmetic>(
+        _ g: Fused<A>, _ m: Fused<A>, _ u: Fused<A>, _ p: Fused<A>, _ oneMinusBeta1: Fused<A>, _ beta2: Fused<A>,
+        _ eps: Fused<A>, _ stepSize: Fused<A>
+    ) -> (m: Fused<A>, u: Fused<A>, p: Fused<A>, step: Fused<A>) {
+        let m1 = m + (g - m) * oneMinusBeta1
+        let u1 = (u * beta2).maximum(g.magnitude + eps)
+        let p1 = p + (m1 * stepSize) / u1
+        return (m1, u1, p1, p1 - p)
+    }
+
+    /// Adadelta: `s = s rho + ((1 - rho) g) g`, `delta = sqrt(acc + eps) / sqrt(s + eps) g`,
+    /// `acc = acc rho + ((1 - rho) delta) delta`, `p = p + (-lr) delta`.
+    @_transparent
+    static func adadelta<A: FusedArithmetic>(
+        _ g: Fused<A>, _ square: Fused<A>, _ accumulated: Fused<A>, _ p: Fused<A>, _ rho: Fused<A>, _ oneMinusRho: Fused<A>,
+        _ eps: Fused<A>, _ negativeLR: Fused<A>
+    ) -> (square: Fused<A>, delta: Fused<A>, p: Fused<A>, step: Fused<A>) {
+        let square1 = square * rho + oneMinusRho * g * g
+        let delta = (accumulated + eps).squareRoot / (square1 + eps).squareRoot * g
+        let accumulated1 = accumulated * rho + oneMinusRho * delta * delta
+        let p1 = p + negativeLR * delta
+        return (square1, accumulated1, p1, p1 - p)
+    }
+
+    /// Rprop: `s = sign(g prev)`, the step size scaled by etaplus where
+    /// `s > 0`, etaminus where `s < 0`, 1 where 0, then clamped; the
+    /// gradient kept where `s >= 0`; `p = p + stepSize (-sign(kept))`.
+    @_transparent
+    static func rprop<A: FusedArithmetic>(
+        _ g: Fused<A>, _ previous: Fused<A>, _ stepSize: Fused<A>, _ p: Fused<A>, _ etaPlus: Fused<A>, _ etaMinus: Fused<A>,
+        _ one: Fused<A>, _ stepSizeMin: Fused<A>, _ stepSizeMax: Fused<A>
+    ) -> (stepSize: Fused<A>, previous: Fused<A>, p: Fused<A>, step: Fused<A>) {
+        let s = (g * previous).sign
+        let flipped = (-s).isPositive
+        let factor = (s.isPositive * etaPlus + flipped * etaMinus) + (one - s.magnitude)
+        let stepSize1 = (stepSize * factor).maximum(stepSizeMin).minimum(stepSizeMax)
+        let kept = (one - flipped) * g
+        let p1 = p + stepSize1 * -kept.sign
+        return (stepSize1, kept, p1, p1 - p)
+    }
+
     /// RMSprop: `v = v alpha + (g (1 - alpha)) g`, `p = p + (g (-lr)) / (sqrt v + eps)`.
     @_transparent
     static func rmsprop<A: FusedArithmetic>(
-        _ g: Fused<A>, _ v: Fused<A>, _ p: Fused<A>, oneMinusAlpha: Fused<A>, alpha: Fused<A>, eps: Fused<A>,
-        negativeLR: Fused<A>
+        _ g: Fused<A>, _ v: Fused<A>, _ p: Fused<A>, _ oneMinusAlpha: Fused<A>, _ alpha: Fused<A>, _ eps: Fused<A>,
+        _ negativeLR: Fused<A>
     ) -> (v: Fused<A>, p: Fused<A>, step: Fused<A>) {
         let v1 = v * alpha + (g * oneMinusAlpha) * g
         let p1 = p + (g * negativeLR) / (v1.squareRoot + eps)
         return (v1, p1, p1 - p)
     }
 
-    /// Adagrad: `sum = sum + g g`, `p = p + (g (-clr)) / (sqrt sum + eps)`.
+    /// Adagrad: `sum = g g + sum`, `p = p + (g (-clr)) / (sqrt sum + eps)`.
     @_transparent
     static func adagrad<A: FusedArithmetic>(
-        _ g: Fused<A>, _ sum: Fused<A>, _ p: Fused<A>, eps: Fused<A>, negativeLR: Fused<A>
+        _ g: Fused<A>, _ sum: Fused<A>, _ p: Fused<A>, _ eps: Fused<A>, _ negativeLR: Fused<A>
     ) -> (sum: Fused<A>, p: Fused<A>, step: Fused<A>) {
         let sum1 = g * g + sum
         let p1 = p + (g * negativeLR) / (sum1.squareRoot + eps)
@@ -157,104 +307,197 @@ extension FusedUpdates {
     /// loaded once), its results stored through `r`, each vector's operands
     /// loaded before its results are stored (a result may overwrite an operand).
     @_transparent
-    static func run<A: FusedArithmetic>(
-        _ kernel: FusedKernel, _ arithmetic: A.Type, _ o: UnsafePointer<LaneOperand<A.Value.Scalar>>,
-        _ r: UnsafePointer<UnsafeMutablePointer<A.Value.Scalar>>, _ n: Int
-    ) where A.Value: SIMD, A.Context == Void {
+    static func run<V: LaneVector>(
+        _ kernel: FusedKernel, _: V.Type, _ o: UnsafePointer<LaneOperand<V.Scalar>>, _ r: UnsafePointer<UnsafeMutablePointer<V.Scalar>>,
+        _ n: Int
+    ) {
         switch kernel {
-        case .adam: adamLanes(arithmetic, o, r, n)
-        case .adamW: adamWLanes(arithmetic, o, r, n)
-        case .rmsprop: rmspropLanes(arithmetic, o, r, n)
-        case .adagrad: adagradLanes(arithmetic, o, r, n)
+        case .adam: adamLanes(V.self, o, r, n)
+        case .adamW: adamWLanes(V.self, o, r, n)
+        case .rmsprop: rmspropLanes(V.self, o, r, n)
+        case .adagrad: adagradLanes(V.self, o, r, n)
+        case .nadam: nadamLanes(V.self, o, r, n)
+        case .radam: radamLanes(V.self, o, r, n)
+        case .adamax: adamaxLanes(V.self, o, r, n)
+        case .adadelta: adadeltaLanes(V.self, o, r, n)
+        case .rprop: rpropLanes(V.self, o, r, n)
         }
     }
 
-    @inline(never)
-    static func adamLanes<A: FusedArithmetic>(
-        _: A.Type, _ o: UnsafePointer<LaneOperand<A.Value.Scalar>>, _ r: UnsafePointer<UnsafeMutablePointer<A.Value.Scalar>>,
-        _ n: Int
-    ) where A.Value: SIMD, A.Context == Void {
-        adamLoop(A.self, decay: nil, o, r, n)
+    typealias Operands<V: LaneVector> = UnsafePointer<LaneOperand<V.Scalar>>
+    typealias Results<V: LaneVector> = UnsafePointer<UnsafeMutablePointer<V.Scalar>>
+
+    @inline(never) static func adamLanes<V: LaneVector>(_: V.Type, _ o: Operands<V>, _ r: Results<V>, _ n: Int) {
+        loop(AdamLoop.self, V.self, o, r, n)
+    }
+    @inline(never) static func adamWLanes<V: LaneVector>(_: V.Type, _ o: Operands<V>, _ r: Results<V>, _ n: Int) {
+        loop(AdamWLoop.self, V.self, o, r, n)
+    }
+    @inline(never) static func nadamLanes<V: LaneVector>(_: V.Type, _ o: Operands<V>, _ r: Results<V>, _ n: Int) {
+        loop(NAdamLoop.self, V.self, o, r, n)
+    }
+    @inline(never) static func radamLanes<V: LaneVector>(_: V.Type, _ o: Operands<V>, _ r: Results<V>, _ n: Int) {
+        loop(RAdamLoop.self, V.self, o, r, n)
+    }
+    @inline(never) static func adamaxLanes<V: LaneVector>(_: V.Type, _ o: Operands<V>, _ r: Results<V>, _ n: Int) {
+        loop(AdamaxLoop.self, V.self, o, r, n)
+    }
+    @inline(never) static func adadeltaLanes<V: LaneVector>(_: V.Type, _ o: Operands<V>, _ r: Results<V>, _ n: Int) {
+        loop(AdadeltaLoop.self, V.self, o, r, n)
+    }
+    @inline(never) static func rpropLanes<V: LaneVector>(_: V.Type, _ o: Operands<V>, _ r: Results<V>, _ n: Int) {
+        loop(RpropLoop.self, V.self, o, r, n)
+    }
+    @inline(never) static func rmspropLanes<V: LaneVector>(_: V.Type, _ o: Operands<V>, _ r: Results<V>, _ n: Int) {
+        loop(RMSpropLoop.self, V.self, o, r, n)
+    }
+    @inline(never) static func adagradLanes<V: LaneVector>(_: V.Type, _ o: Operands<V>, _ r: Results<V>, _ n: Int) {
+        loop(AdagradLoop.self, V.self, o, r, n)
     }
 
-    @inline(never)
-    static func adamWLanes<A: FusedArithmetic>(
-        _: A.Type, _ o: UnsafePointer<LaneOperand<A.Value.Scalar>>, _ r: UnsafePointer<UnsafeMutablePointer<A.Value.Scalar>>,
-        _ n: Int
-    ) where A.Value: SIMD, A.Context == Void {
-        adamLoop(A.self, decay: uniform(o[10], A.self), o, r, n)
-    }
-
+    /// The loop every kernel shares: its lane operands (three or four:
+    /// the gradient, its buffers, the parameter) loaded per vector, its
+    /// uniform operands loaded once, its results (as many) stored.
     @_transparent
-    static func adamLoop<A: FusedArithmetic>(
-        _: A.Type, decay: Fused<A>?, _ o: UnsafePointer<LaneOperand<A.Value.Scalar>>,
-        _ r: UnsafePointer<UnsafeMutablePointer<A.Value.Scalar>>, _ n: Int
-    ) where A.Value: SIMD, A.Context == Void {
-        let (g, m, v, p) = (o[0], o[1], o[2], o[3])
-        let (s1, s2, b2) = (uniform(o[4], A.self), uniform(o[5], A.self), uniform(o[6], A.self))
-        let (bc, eps, step) = (uniform(o[7], A.self), uniform(o[8], A.self), uniform(o[9], A.self))
-        let (r0, r1, r2, r3) = (r[0], r[1], r[2], r[3])
+    static func loop<K: FusedLoop, V: LaneVector>(_: K.Type, _: V.Type, _ o: Operands<V>, _ r: Results<V>, _ n: Int) {
+        let four = K.laneOperands == 4
+        let (a, b, c, d) = (o[0], o[1], o[2], four ? o[3] : o[2])
+        let (r0, r1, r2, r3) = (r[0], r[1], r[2], four ? r[3] : r[2])
+        let u = Uniforms<V>(o + K.laneOperands, count: K.uniformOperands)
         var i = 0
         while i < n {
-            let x = adam(lanes(g, i, A.self), lanes(m, i, A.self), lanes(v, i, A.self), lanes(p, i, A.self), decay: decay,
-                         s1, s2, b2, bc, eps, step)
-            store(x.m.value, r0 + i)
-            store(x.v.value, r1 + i)
-            store(x.p.value, r2 + i)
-            store(x.step.value, r3 + i)
-            i &+= A.Value.scalarCount
+            let x = K.body(Fused(a.vector(at: i, as: V.self), ()), Fused(b.vector(at: i, as: V.self), ()),
+                           Fused(c.vector(at: i, as: V.self), ()), Fused(d.vector(at: i, as: V.self), ()), u)
+            store(x.0.value, r0 + i)
+            store(x.1.value, r1 + i)
+            store(x.2.value, r2 + i)
+            if four { store(x.3.value, r3 + i) }
+            i &+= V.scalarCount
         }
     }
+}
 
-    @inline(never)
-    static func rmspropLanes<A: FusedArithmetic>(
-        _: A.Type, _ o: UnsafePointer<LaneOperand<A.Value.Scalar>>, _ r: UnsafePointer<UnsafeMutablePointer<A.Value.Scalar>>,
-        _ n: Int
-    ) where A.Value: SIMD, A.Context == Void {
-        let (g, v, p) = (o[0], o[1], o[2])
-        let (oneMinusAlpha, alpha) = (uniform(o[3], A.self), uniform(o[4], A.self))
-        let (eps, negativeLR) = (uniform(o[5], A.self), uniform(o[6], A.self))
-        let (r0, r1, r2) = (r[0], r[1], r[2])
-        var i = 0
-        while i < n {
-            let x = rmsprop(lanes(g, i, A.self), lanes(v, i, A.self), lanes(p, i, A.self), oneMinusAlpha: oneMinusAlpha,
-                            alpha: alpha, eps: eps, negativeLR: negativeLR)
-            store(x.v.value, r0 + i)
-            store(x.p.value, r1 + i)
-            store(x.step.value, r2 + i)
-            i &+= A.Value.scalarCount
-        }
+/// A fused kernel's uniform operands, loaded once before its loop (values,
+/// so that what is computed only from them, such as a reciprocal, is
+/// computed once).
+struct Uniforms<V: LaneVector> {
+    typealias Lanes = Fused<LaneArithmeticOf<V>>
+    var u0, u1, u2, u3, u4, u5, u6, u7, u8: Lanes
+
+    @_transparent init(_ o: UnsafePointer<LaneOperand<V.Scalar>>, count: Int) {
+        func load(_ k: Int) -> Lanes { Fused(k < count ? o[k].vector(at: 0, as: V.self) : V(), ()) }
+        (u0, u1, u2, u3, u4, u5, u6, u7, u8) = (load(0), load(1), load(2), load(3), load(4), load(5), load(6), load(7), load(8))
     }
+}
 
-    @inline(never)
-    static func adagradLanes<A: FusedArithmetic>(
-        _: A.Type, _ o: UnsafePointer<LaneOperand<A.Value.Scalar>>, _ r: UnsafePointer<UnsafeMutablePointer<A.Value.Scalar>>,
-        _ n: Int
-    ) where A.Value: SIMD, A.Context == Void {
-        let (g, sum, p) = (o[0], o[1], o[2])
-        let (eps, negativeLR) = (uniform(o[3], A.self), uniform(o[4], A.self))
-        let (r0, r1, r2) = (r[0], r[1], r[2])
-        var i = 0
-        while i < n {
-            let x = adagrad(lanes(g, i, A.self), lanes(sum, i, A.self), lanes(p, i, A.self), eps: eps, negativeLR: negativeLR)
-            store(x.sum.value, r0 + i)
-            store(x.p.value, r1 + i)
-            store(x.step.value, r2 + i)
-            i &+= A.Value.scalarCount
-        }
+/// One fused kernel's loop body (a type, not a closure, so that each loop
+/// is specialized with its body inlined).
+protocol FusedLoop {
+    static var laneOperands: Int { get }
+    static var uniformOperands: Int { get }
+    /// The results from the lane operands (`d` repeats `c` for a kernel
+    /// of three) and the uniform ones.
+    static func body<V: LaneVector>(
+        _ a: Fused<LaneArithmeticOf<V>>, _ b: Fused<LaneArithmeticOf<V>>, _ c: Fused<LaneArithmeticOf<V>>,
+        _ d: Fused<LaneArithmeticOf<V>>, _ u: Uniforms<V>
+    ) -> (Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>)
+}
+
+enum AdamLoop: FusedLoop {
+    static let laneOperands = 4, uniformOperands = 6
+    @_transparent static func body<V: LaneVector>(
+        _ g: Fused<LaneArithmeticOf<V>>, _ m: Fused<LaneArithmeticOf<V>>, _ v: Fused<LaneArithmeticOf<V>>,
+        _ p: Fused<LaneArithmeticOf<V>>, _ u: Uniforms<V>
+    ) -> (Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>) {
+        let x = FusedUpdates.adam(g, m, v, p, u.u0, u.u1, u.u2, u.u3, u.u4, u.u5, decay: nil)
+        return (x.m, x.v, x.p, x.step)
     }
+}
 
-    /// Operand `x`'s vector at lane `i`.
-    @_transparent
-    static func lanes<A: FusedArithmetic>(_ x: LaneOperand<A.Value.Scalar>, _ i: Int, _: A.Type) -> Fused<A>
-    where A.Value: SIMD, A.Context == Void {
-        Fused(x.vector(at: i, as: A.Value.self), ())
+enum AdamWLoop: FusedLoop {
+    static let laneOperands = 4, uniformOperands = 7
+    @_transparent static func body<V: LaneVector>(
+        _ g: Fused<LaneArithmeticOf<V>>, _ m: Fused<LaneArithmeticOf<V>>, _ v: Fused<LaneArithmeticOf<V>>,
+        _ p: Fused<LaneArithmeticOf<V>>, _ u: Uniforms<V>
+    ) -> (Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>) {
+        let x = FusedUpdates.adam(g, m, v, p, u.u0, u.u1, u.u2, u.u3, u.u4, u.u5, decay: u.u6)
+        return (x.m, x.v, x.p, x.step)
     }
+}
 
-    /// A uniform operand's value in every lane, loaded once.
-    @_transparent
-    static func uniform<A: FusedArithmetic>(_ x: LaneOperand<A.Value.Scalar>, _: A.Type) -> Fused<A>
-    where A.Value: SIMD, A.Context == Void {
-        Fused(x.vector(at: 0, as: A.Value.self), ())
+enum NAdamLoop: FusedLoop {
+    static let laneOperands = 4, uniformOperands = 7
+    @_transparent static func body<V: LaneVector>(
+        _ g: Fused<LaneArithmeticOf<V>>, _ m: Fused<LaneArithmeticOf<V>>, _ v: Fused<LaneArithmeticOf<V>>,
+        _ p: Fused<LaneArithmeticOf<V>>, _ u: Uniforms<V>
+    ) -> (Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>) {
+        let x = FusedUpdates.nadam(g, m, v, p, u.u0, u.u1, u.u2, u.u3, u.u4, u.u5, u.u6)
+        return (x.m, x.v, x.p, x.step)
+    }
+}
+
+enum RAdamLoop: FusedLoop {
+    static let laneOperands = 4, uniformOperands = 9
+    @_transparent static func body<V: LaneVector>(
+        _ g: Fused<LaneArithmeticOf<V>>, _ m: Fused<LaneArithmeticOf<V>>, _ v: Fused<LaneArithmeticOf<V>>,
+        _ p: Fused<LaneArithmeticOf<V>>, _ u: Uniforms<V>
+    ) -> (Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>) {
+        let x = FusedUpdates.radam(g, m, v, p, u.u0, u.u1, u.u2, u.u3, u.u4, u.u5, u.u6, u.u7, u.u8)
+        return (x.m, x.v, x.p, x.step)
+    }
+}
+
+enum AdamaxLoop: FusedLoop {
+    static let laneOperands = 4, uniformOperands = 4
+    @_transparent static func body<V: LaneVector>(
+        _ g: Fused<LaneArithmeticOf<V>>, _ m: Fused<LaneArithmeticOf<V>>, _ w: Fused<LaneArithmeticOf<V>>,
+        _ p: Fused<LaneArithmeticOf<V>>, _ u: Uniforms<V>
+    ) -> (Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>) {
+        let x = FusedUpdates.adamax(g, m, w, p, u.u0, u.u1, u.u2, u.u3)
+        return (x.m, x.u, x.p, x.step)
+    }
+}
+
+enum AdadeltaLoop: FusedLoop {
+    static let laneOperands = 4, uniformOperands = 4
+    @_transparent static func body<V: LaneVector>(
+        _ g: Fused<LaneArithmeticOf<V>>, _ s: Fused<LaneArithmeticOf<V>>, _ acc: Fused<LaneArithmeticOf<V>>,
+        _ p: Fused<LaneArithmeticOf<V>>, _ u: Uniforms<V>
+    ) -> (Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>) {
+        let x = FusedUpdates.adadelta(g, s, acc, p, u.u0, u.u1, u.u2, u.u3)
+        return (x.square, x.delta, x.p, x.step)
+    }
+}
+
+enum RpropLoop: FusedLoop {
+    static let laneOperands = 4, uniformOperands = 5
+    @_transparent static func body<V: LaneVector>(
+        _ g: Fused<LaneArithmeticOf<V>>, _ previous: Fused<LaneArithmeticOf<V>>, _ size: Fused<LaneArithmeticOf<V>>,
+        _ p: Fused<LaneArithmeticOf<V>>, _ u: Uniforms<V>
+    ) -> (Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>) {
+        let x = FusedUpdates.rprop(g, previous, size, p, u.u0, u.u1, u.u2, u.u3, u.u4)
+        return (x.stepSize, x.previous, x.p, x.step)
+    }
+}
+
+enum RMSpropLoop: FusedLoop {
+    static let laneOperands = 3, uniformOperands = 4
+    @_transparent static func body<V: LaneVector>(
+        _ g: Fused<LaneArithmeticOf<V>>, _ v: Fused<LaneArithmeticOf<V>>, _ p: Fused<LaneArithmeticOf<V>>,
+        _: Fused<LaneArithmeticOf<V>>, _ u: Uniforms<V>
+    ) -> (Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>) {
+        let x = FusedUpdates.rmsprop(g, v, p, u.u0, u.u1, u.u2, u.u3)
+        return (x.v, x.p, x.step, x.step)
+    }
+}
+
+enum AdagradLoop: FusedLoop {
+    static let laneOperands = 3, uniformOperands = 2
+    @_transparent static func body<V: LaneVector>(
+        _ g: Fused<LaneArithmeticOf<V>>, _ sum: Fused<LaneArithmeticOf<V>>, _ p: Fused<LaneArithmeticOf<V>>,
+        _: Fused<LaneArithmeticOf<V>>, _ u: Uniforms<V>
+    ) -> (Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>) {
+        let x = FusedUpdates.adagrad(g, sum, p, u.u0, u.u1)
+        return (x.sum, x.p, x.step, x.step)
     }
 }

@@ -65,6 +65,10 @@ func squareRoot(_ x: DoubleVector) -> DoubleVector {
     #endif
 }
 
+/// ``squareRoot(_:)`` under a name no SIMD member shadows (for extensions of the vector types).
+@_transparent func vectorSquareRoot(_ x: FloatVector) -> FloatVector { squareRoot(x) }
+@_transparent func vectorSquareRoot(_ x: DoubleVector) -> DoubleVector { squareRoot(x) }
+
 /// A Float vector's two halves as Double vectors, exactly.
 @_transparent
 func widen(_ x: FloatVector) -> (low: DoubleVector, high: DoubleVector) {
@@ -85,37 +89,39 @@ func narrow(_ low: DoubleVector, _ high: DoubleVector) -> FloatVector {
     #endif
 }
 
-/// `x / b` for a divisor `b` that is the same in every lane, given `y`, its
-/// correctly rounded reciprocal `1 / b`: q = x y, then q + (x - q b) y with
-/// both corrections fused. By Markstein's theorem that is the correctly
-/// rounded quotient, the same bits as `x / b`, whenever nothing in between
+/// `x / b` given `y`, the correctly rounded reciprocal `1 / b` (computed
+/// once for a divisor that is the same in every lane, or for two
+/// quotients by one divisor): q = x y, then q + (x - q b) y with both
+/// corrections fused. By Markstein's theorem that is the correctly rounded
+/// quotient, the same bits as `x / b`, whenever nothing in between
 /// overflows or underflows; a vector with a lane outside the range where
-/// that holds (a zero, tiny, huge, infinite or NaN dividend or quotient) is
-/// divided as usual. A multiply and two multiply-adds cost less than a
-/// divide (docs/performance.md); the baseline, with no FMA, divides.
+/// that holds (a zero, tiny, huge, infinite or NaN dividend, reciprocal or
+/// quotient) is divided as usual. A multiply and two multiply-adds cost
+/// less than a divide (docs/performance.md); the baseline, with no FMA,
+/// divides.
 @_transparent
-func divide(_ x: FloatVector, byUniform b: FloatVector, reciprocal y: FloatVector) -> FloatVector {
+func divide(_ x: FloatVector, by b: FloatVector, reciprocal y: FloatVector) -> FloatVector {
     #if GRADLAB_SIMD_AVX2 || GRADLAB_SIMD_AVX512
     let q = x * y
-    // |x| and |q| in [2^-100, 2^100], compared as bits (NaN's are above inf's).
+    // |x|, |y| and |q| in [2^-100, 2^100], compared as bits (NaN's are above inf's).
     let low = FloatBits(repeating: 0x0D80_0000), high = FloatBits(repeating: 0x7180_0000)
-    let ax = x.bits & Int32.max, aq = q.bits & Int32.max
-    guard !anyLane((ax .< low) .| (ax .> high) .| (aq .< low) .| (aq .> high)) else { return x / b }
+    let ax = x.bits & Int32.max, ay = y.bits & Int32.max, aq = q.bits & Int32.max
+    guard !anyLane((ax .< low) .| (ax .> high) .| (ay .< low) .| (ay .> high) .| (aq .< low) .| (aq .> high)) else { return x / b }
     return q.addingProduct(x.addingProduct(-q, b), y)
     #else
     x / b
     #endif
 }
 
-/// `x / b` for a uniform `b` (see the Float version); |x| and |q| in
+/// `x / b` given y = 1 / b (see the Float version); |x|, |y| and |q| in
 /// [2^-900, 2^900].
 @_transparent
-func divide(_ x: DoubleVector, byUniform b: DoubleVector, reciprocal y: DoubleVector) -> DoubleVector {
+func divide(_ x: DoubleVector, by b: DoubleVector, reciprocal y: DoubleVector) -> DoubleVector {
     #if GRADLAB_SIMD_AVX2 || GRADLAB_SIMD_AVX512
     let q = x * y
     let low = DoubleBits(repeating: 0x07B0_0000_0000_0000), high = DoubleBits(repeating: 0x7830_0000_0000_0000)
-    let ax = x.bits & Int64.max, aq = q.bits & Int64.max
-    guard !anyLane((ax .< low) .| (ax .> high) .| (aq .< low) .| (aq .> high)) else { return x / b }
+    let ax = x.bits & Int64.max, ay = y.bits & Int64.max, aq = q.bits & Int64.max
+    guard !anyLane((ax .< low) .| (ax .> high) .| (ay .< low) .| (ay .> high) .| (aq .< low) .| (aq .> high)) else { return x / b }
     return q.addingProduct(x.addingProduct(-q, b), y)
     #else
     x / b

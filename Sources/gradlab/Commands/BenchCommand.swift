@@ -41,6 +41,11 @@ struct BenchCommand: AsyncParsableCommand {
             ("adamw", make(.adamw)),
             ("rmsprop", make(.rmsprop)),
             ("adagrad", make(.adagrad)),
+            ("nadam", make(.nadam)),
+            ("radam", make(.radam)),
+            ("adamax", make(.adamax)),
+            ("adadelta", make(.adadelta)),
+            ("rprop", make(.rprop)),
         ]
     }
 
@@ -51,6 +56,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Only the fused landscape kernels (for profiling).") var kernelsOnly = false
     @Flag(help: "Only the frame benchmark (for profiling; 100 frames of each kind).") var frameOnly = false
     @Flag(help: "Only loading a recorded run file (200 MB; 20 MB with --quick; for profiling).") var runFileOnly = false
+    @Flag(help: "Only every optimizer on the landscape (for profiling).") var optimizersOnly = false
 
     @Option(help: ArgumentHelp("Measure only peak memory of a Float landscape with Adam: session or kernel.",
                                valueName: "path"))
@@ -81,6 +87,11 @@ struct BenchCommand: AsyncParsableCommand {
         let count = points ?? (quick ? 100_000 : 1_000_000)
         let stepCount = steps ?? (quick ? 5 : 20)
         var landscape: [String: Any] = [:]
+        if optimizersOnly {
+            try await Self.optimizers(into: &landscape, points: count, steps: stepCount)
+            Self.emit(["landscape": ["points": count, "steps": stepCount, "pointStepsPerSecond": landscape]])
+            return
+        }
         // The tutorial's function, then the user-typed set (UserFunctionBench):
         // `user_<name>` rows, and `user` for the first of them as before.
         let functions = [("default", LabConfig.tutorialFunction)]
@@ -102,14 +113,7 @@ struct BenchCommand: AsyncParsableCommand {
                 landscape["\(path)_user_\(dtype)"] = landscape["\(path)_user_\(UserFunctionBench.functions[0].name)_\(dtype)"]
             }
         }
-        // Every optimizer on the app's path (tutorial function, Float): the
-        // target is at least 0.7 of plain SGD's point-steps per second.
-        if !kernelsOnly {
-            for (name, optimizer) in Self.optimizerRows {
-                landscape["session_optimizer_\(name)_f32"] = try await LandscapeBench.session(
-                    function: LabConfig.tutorialFunction, dtype: .f32, points: count, steps: stepCount, optimizer: optimizer)
-            }
-        }
+        if !kernelsOnly { try await Self.optimizers(into: &landscape, points: count, steps: stepCount) }
         landscape["fusedStoringGradients_default_f32"] = try LandscapeBench.fused(
             Float.self, function: LabConfig.tutorialFunction, points: count, steps: stepCount, storingGradients: true)
         landscape["fusedStoringGradients_default_f64"] = try LandscapeBench.fused(
@@ -147,6 +151,15 @@ struct BenchCommand: AsyncParsableCommand {
         result["peakResidentMiB"] = BenchTimer.peakResidentMiB
         result["runFile"] = try await RunFileBench.run(megabytes: quick ? 20 : 200)
         Self.emit(result)
+    }
+
+    /// Every optimizer on the app's path (tutorial function, Float): the
+    /// target is at least 0.7 of plain SGD's point-steps per second.
+    static func optimizers(into landscape: inout [String: Any], points: Int, steps: Int) async throws {
+        for (name, optimizer) in optimizerRows {
+            landscape["session_optimizer_\(name)_f32"] = try await LandscapeBench.session(
+                function: LabConfig.tutorialFunction, dtype: .f32, points: points, steps: steps, optimizer: optimizer)
+        }
     }
 
     /// The frame benchmark's figures, in milliseconds (medians).
