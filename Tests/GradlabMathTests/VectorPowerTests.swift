@@ -45,8 +45,40 @@ struct VectorPowerTests {
         return (x, y)
     }
 
-    static func check<T: ProgramScalar>(_ type: T.Type, bound: (T, T, T) -> Double) {
-        let (x, y) = pairs(T.self)
+    /// Pairs where pow is hardest to get right: bases next to 1 with huge
+    /// exponents (y log x large though log x is tiny), results next to
+    /// overflow and underflow (|y log x| near its largest), subnormal bases,
+    /// and bases across the logarithm's table boundaries.
+    static func hardPairs<T: ProgramScalar>(_: T.Type) -> (x: [T], y: [T]) {
+        var x: [T] = [], y: [T] = []
+        var random = SplitMix64(seed: 1717)
+        let largest = Foundation.log(Double(T.greatestFiniteMagnitude))
+        let smallest = Foundation.log(Double(T.leastNonzeroMagnitude))
+        for _ in 0..<20_000 {
+            // 1 +- a few ulp, raised to what brings the result near overflow.
+            let ulps = Double(Int.random(in: -64...64, using: &random))
+            let nearOne = T(1) + T(ulps) * T.ulpOfOne / 2
+            let wanted = Double.random(in: smallest...largest, using: &random)
+            x.append(nearOne)
+            y.append(nearOne == 1 ? T(wanted) : T(wanted / Foundation.log(Double(nearOne))))
+            // Any base, an exponent that puts the result near the ends of the range.
+            let base = T(Double.random(in: 0.001...1000, using: &random))
+            let end = Bool.random(using: &random) ? largest : smallest
+            x.append(base)
+            y.append(T(end * Double.random(in: 0.98...1.001, using: &random) / Foundation.log(Double(base))))
+            // Subnormal bases, with exponents near 1 and small negative ones.
+            x.append(T.leastNonzeroMagnitude * T(Double.random(in: 1...1e6, using: &random)))
+            y.append(T(Double.random(in: -1.2...1.2, using: &random)))
+            // Mantissas across the table boundaries, exponents up to +-40.
+            let mantissa = T(Double.random(in: 0.69...1.41, using: &random))
+            x.append(mantissa * T(Foundation.pow(2, Double(Int.random(in: -20...20, using: &random)))))
+            y.append(T(Double.random(in: -40...40, using: &random)))
+        }
+        return (x, y)
+    }
+
+    static func check<T: ProgramScalar>(_ type: T.Type, hard: Bool = false, bound: (T, T, T) -> Double) {
+        let (x, y) = hard ? hardPairs(T.self) : pairs(T.self)
         let want = zip(x, y).map { T._libmPow($0, $1) }
         for level in SIMDLevel.available {
             let got = run(x, y, level: level)
@@ -69,6 +101,16 @@ struct VectorPowerTests {
 
     @Test func double() {
         Self.check(Double.self) { x, y, b in
+            (3 + (y * Foundation.log(x.magnitude)).magnitude) * 2.3e-16 * b.magnitude + Double(b.ulp)
+        }
+    }
+
+    @Test func floatHardPairs() {
+        Self.check(Float.self, hard: true) { _, _, b in Double(b.ulp) }
+    }
+
+    @Test func doubleHardPairs() {
+        Self.check(Double.self, hard: true) { x, y, b in
             (3 + (y * Foundation.log(x.magnitude)).magnitude) * 2.3e-16 * b.magnitude + Double(b.ulp)
         }
     }

@@ -44,4 +44,16 @@ static inline __attribute__((always_inline)) gradlab_float8 gradlab_narrow_doubl
     return __builtin_convertvector(x, gradlab_float8);
 }
 
+// Entry index[l] (0...15) of a 16-entry table held in two vectors, per
+// lane: one vpermt2pd in the AVX-512 build (FloatMath.pow's tables).
+typedef long long gradlab_long8 __attribute__((ext_vector_type(8)));
+#if defined(__AVX512F__)
+typedef double gradlab_v8df __attribute__((__vector_size__(64)));
+typedef long long gradlab_v8di __attribute__((__vector_size__(64)));
+static inline __attribute__((always_inline)) gradlab_double8 gradlab_lookup16_double8(gradlab_double8 low, gradlab_double8 high,
+                                                                                   gradlab_long8 index) {
+    return (gradlab_double8)__builtin_ia32_vpermi2varpd512((gradlab_v8df)low, (gradlab_v8di)index, (gradlab_v8df)high);
+}
+#endif
+
 #endif

@@ -85,6 +85,19 @@ func narrow(_ low: DoubleVector, _ high: DoubleVector) -> FloatVector {
     #endif
 }
 
+/// Entry `index[l]` (0...15) of `table` in every lane: one two-register
+/// permute (vpermt2pd) in the AVX-512 build, lane by lane elsewhere.
+@_transparent
+func lookup(_ table: SIMD16<Double>, _ index: DoubleBits) -> DoubleVector {
+    #if GRADLAB_SIMD_AVX512
+    gradlab_lookup16_double8(table.lowHalf, table.highHalf, index)
+    #else
+    var result = DoubleVector()
+    for lane in 0..<DoubleVector.scalarCount { result[lane] = table[Int(truncatingIfNeeded: index[lane] & 15)] }
+    return result
+    #endif
+}
+
 /// Same-width integer vectors, for bit manipulation.
 typealias FloatBits = FloatVector.MaskStorage
 typealias DoubleBits = DoubleVector.MaskStorage
