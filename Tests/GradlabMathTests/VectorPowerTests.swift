@@ -24,6 +24,20 @@ struct VectorPowerTests {
         return result
     }
 
+    /// x^e for one exponent in every lane (a uniform input, as a constant
+    /// exponent is).
+    static func run<T: ProgramScalar>(_ xs: [T], exponent: T, level: SIMDLevel) -> [T] {
+        let program = Program.value(of: (try? Expression.parse("x^y", variables: ["x", "y"])) ?? .number(.nan), inputs: ["x", "y"])
+        var result = [T](repeating: 0, count: xs.count)
+        xs.withUnsafeBufferPointer { x in
+            result.withUnsafeMutableBufferPointer { r in
+                guard let x = x.baseAddress, let r = r.baseAddress else { return }
+                program.run(count: xs.count, inputs: [.lanes(x), .uniform(exponent)], outputs: [r], sums: nil, threads: 1, level: level)
+            }
+        }
+        return result
+    }
+
     /// Every pair of special bases and exponents, and random pairs.
     static func pairs<T: ProgramScalar>(_: T.Type) -> (x: [T], y: [T]) {
         let bases: [T] = [0, -0.0, 1, -1, 2, -2, 0.5, -0.5, 3, -3, .infinity, -.infinity, .nan, T.leastNonzeroMagnitude,
@@ -77,11 +91,44 @@ struct VectorPowerTests {
         return (x, y)
     }
 
-    static func check<T: ProgramScalar>(_ type: T.Type, hard: Bool = false, bound: (T, T, T) -> Double) {
-        let (x, y) = hard ? hardPairs(T.self) : pairs(T.self)
+    /// Bases for a constant exponent: runs of 64 ordinary ones (whole
+    /// vectors of them take a half-integer exponent's path), runs with the
+    /// special bases and with bases across the whole range mixed in.
+    static func constantExponentBases<T: ProgramScalar>(_: T.Type) -> [T] {
+        let special: [T] = [0, -0.0, 1, -1, 2, -2, 0.5, -0.5, .infinity, -.infinity, .nan, T.leastNonzeroMagnitude,
+                            T.leastNormalMagnitude, -T.leastNormalMagnitude, T.greatestFiniteMagnitude, -8, 1e-3, 1e3]
+        var random = SplitMix64(seed: 0x17)
+        let exponentBits = Double(T.greatestFiniteMagnitude.exponent)
+        var x: [T] = []
+        for run in 0..<600 {
+            for _ in 0..<64 {
+                switch run % 3 {
+                case 0: x.append(T(Double.random(in: 0.001...1000, using: &random)))
+                case 1: x.append(T(Double.random(in: 0.5...2, using: &random) * Foundation.pow(2, Double.random(in: -exponentBits...exponentBits, using: &random))))
+                default: x.append(T(Double.random(in: -4...4, using: &random)))
+                }
+            }
+            if run % 3 == 2 { x[x.count - 1 - run % 64] = special[run % special.count] }
+        }
+        return x + special
+    }
+
+    static func check<T: ProgramScalar>(_ type: T.Type, hard: Bool = false, constant: Bool = false, bound: (T, T, T) -> Double) {
+        var (x, y) = hard ? hardPairs(T.self) : pairs(T.self)
+        if constant {
+            let bases = constantExponentBases(T.self)
+            let exponents: [T] = [0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 3.5, -3.5, 4.5, -4.5, 1.25, 3]
+            x = exponents.flatMap { _ in bases }
+            y = exponents.flatMap { e in [T](repeating: e, count: bases.count) }
+        }
         let want = zip(x, y).map { T._libmPow($0, $1) }
         for level in SIMDLevel.available {
-            let got = run(x, y, level: level)
+            var got = run(x, y, level: level)
+            if constant {
+                // Each exponent's block again with the exponent as one value.
+                let size = x.count / 12
+                got = stride(from: 0, to: x.count, by: size).flatMap { run(Array(x[$0..<$0 + size]), exponent: y[$0], level: level) }
+            }
             var mismatches: [String] = []
             for i in x.indices {
                 let (a, b) = (got[i], want[i])
@@ -111,6 +158,19 @@ struct VectorPowerTests {
 
     @Test func doubleHardPairs() {
         Self.check(Double.self, hard: true) { x, y, b in
+            (3 + (y * Foundation.log(x.magnitude)).magnitude) * 2.3e-16 * b.magnitude + Double(b.ulp)
+        }
+    }
+
+    /// A constant exponent (one value in every lane): +-(m + 1/2) up to 3.5
+    /// takes |x|^m sqrt|x| where a whole vector is ordinary; the others,
+    /// and vectors with special lanes, the general pow.
+    @Test func floatConstantExponents() {
+        Self.check(Float.self, constant: true) { _, _, b in Double(b.ulp) }
+    }
+
+    @Test func doubleConstantExponents() {
+        Self.check(Double.self, constant: true) { x, y, b in
             (3 + (y * Foundation.log(x.magnitude)).magnitude) * 2.3e-16 * b.magnitude + Double(b.ulp)
         }
     }

@@ -130,10 +130,19 @@ enum DoubleKernels: LaneKernels {
         }
     }
 
-    /// x^y lane by lane (``DoubleMath/pow(_:_:)``).
+    /// x^y lane by lane (``DoubleMath/pow(_:_:)``; a constant exponent
+    /// +-(m + 1/2), m in 0...3, through ``DoubleMath/powHalfInteger(_:_:m:reciprocal:)``).
     @inline(never)
     static func powerLanes(_ a: LaneOperand<Double>, _ b: LaneOperand<Double>, _ r: UnsafeMutablePointer<Double>, _ n: Int) {
         var i = 0
+        if b.isUniform, let m = DoubleMath.halfIntegerPower(Double(b[0])) {
+            let reciprocal = b[0] < 0
+            while i < n {
+                store(DoubleMath.powHalfInteger(a.vector(at: i, as: V.self), b.vector(at: i, as: V.self), m: m, reciprocal: reciprocal), r + i)
+                i &+= V.scalarCount
+            }
+            return
+        }
         while i < n {
             store(DoubleMath.pow(a.vector(at: i, as: V.self), b.vector(at: i, as: V.self)), r + i)
             i &+= V.scalarCount

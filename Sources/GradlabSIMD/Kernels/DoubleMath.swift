@@ -234,6 +234,34 @@ enum DoubleMath {
         return r
     }
 
+    /// m where y = +-(m + 1/2) with m in 0...3, else nil: a constant
+    /// exponent of that kind takes ``powHalfInteger(_:_:m:reciprocal:)``.
+    static func halfIntegerPower(_ y: Double) -> Int? {
+        let m = y.magnitude - 0.5
+        guard m >= 0, m <= 3, Double(Int(m)) == m else { return nil }
+        return Int(m)
+    }
+
+    /// x^y for a constant y = +-(m + 1/2), m in 0...3 (``halfIntegerPower(_:)``):
+    /// |x|^m sqrt|x|, or its reciprocal for a negative y, and NaN for a
+    /// negative x, as ``pow(_:_:)`` gives. At most five roundings
+    /// (5.6e-16 relative), inside pow's bound of (3 + |y ln x|) 2.3e-16.
+    /// Lanes with |x| outside [2^-200, 2^200] (zeros, infinities, NaN, and
+    /// where |x|^(m + 1/2) could leave the normal range) take ``pow(_:_:)``
+    /// instead, lane by lane, so every lane's result is the same at every
+    /// vector width.
+    @_transparent
+    static func powHalfInteger(_ x: DoubleVector, _ y: DoubleVector, m: Int, reciprocal: Bool) -> DoubleVector {
+        let ax = DoubleVector(bits: x.bits & Int64.max)
+        var p = squareRoot(ax)
+        for _ in 0..<m { p = p * ax }
+        if reciprocal { p = 1 / p }
+        p = p.replacing(with: .nan, where: x .< 0)
+        let special = .!((ax .>= 0x1p-200) .& (ax .<= 0x1p200))
+        if anyLane(special) { p = p.replacing(with: pow(x, y), where: special) }
+        return p
+    }
+
     /// a * b = product + error exactly (barring overflow): one FMA where the
     /// set has it, Dekker's product of 26-bit halves (split by masking)
     /// on the baseline.
