@@ -2,12 +2,13 @@ import Foundation
 import Testing
 @testable import GradlabMath
 
-/// `x^y` through the chunk kernels (a vector pow: e^(y log|x|), in Double
-/// for Float lanes) against the C library's `pow`/`powf` (the scalar
-/// reference), at every SIMD level: C's special cases exactly, Float within
-/// one ulp of powf (glibc's powf is within 0.82 ulp of the true value, the
-/// kernels within half an ulp and 2.4e-14), Double within
-/// (3 + |y ln x|) * 2.3e-16 relative.
+/// `x^y` through the chunk kernels (a vector pow: e^(y log|x|) from
+/// 16-entry tables, in Double for Float lanes; a constant exponent
+/// +-(m + 1/2) as |x|^m sqrt|x|) against the C library's `pow`/`powf` (the
+/// scalar reference), at every SIMD level: C's special cases exactly, Float
+/// within one ulp of powf (glibc's powf is within 0.82 ulp of the true
+/// value; the kernels are within 1.4e-8 before their one rounding, below
+/// half an ulp), Double within (3 + |y ln x|) * 2.3e-16 relative.
 @Suite("Vector pow")
 struct VectorPowerTests {
     static func run<T: ProgramScalar>(_ xs: [T], _ ys: [T], level: SIMDLevel) -> [T] {
@@ -19,6 +20,20 @@ struct VectorPowerTests {
                     guard let x = x.baseAddress, let y = y.baseAddress, let r = r.baseAddress else { return }
                     program.run(count: xs.count, inputs: [.lanes(x), .lanes(y)], outputs: [r], sums: nil, threads: 1, level: level)
                 }
+            }
+        }
+        return result
+    }
+
+    /// x^e for one exponent in every lane (a uniform input, as a constant
+    /// exponent is).
+    static func run<T: ProgramScalar>(_ xs: [T], exponent: T, level: SIMDLevel) -> [T] {
+        let program = Program.value(of: (try? Expression.parse("x^y", variables: ["x", "y"])) ?? .number(.nan), inputs: ["x", "y"])
+        var result = [T](repeating: 0, count: xs.count)
+        xs.withUnsafeBufferPointer { x in
+            result.withUnsafeMutableBufferPointer { r in
+                guard let x = x.baseAddress, let r = r.baseAddress else { return }
+                program.run(count: xs.count, inputs: [.lanes(x), .uniform(exponent)], outputs: [r], sums: nil, threads: 1, level: level)
             }
         }
         return result
@@ -45,11 +60,76 @@ struct VectorPowerTests {
         return (x, y)
     }
 
-    static func check<T: ProgramScalar>(_ type: T.Type, bound: (T, T, T) -> Double) {
-        let (x, y) = pairs(T.self)
+    /// Pairs where pow is hardest to get right: bases next to 1 with huge
+    /// exponents (y log x large though log x is tiny), results next to
+    /// overflow and underflow (|y log x| near its largest), subnormal bases,
+    /// and bases across the logarithm's table boundaries.
+    static func hardPairs<T: ProgramScalar>(_: T.Type) -> (x: [T], y: [T]) {
+        var x: [T] = [], y: [T] = []
+        var random = SplitMix64(seed: 1717)
+        let largest = Foundation.log(Double(T.greatestFiniteMagnitude))
+        let smallest = Foundation.log(Double(T.leastNonzeroMagnitude))
+        for _ in 0..<20_000 {
+            // 1 +- a few ulp, raised to what brings the result near overflow.
+            let ulps = Double(Int.random(in: -64...64, using: &random))
+            let nearOne = T(1) + T(ulps) * T.ulpOfOne / 2
+            let wanted = Double.random(in: smallest...largest, using: &random)
+            x.append(nearOne)
+            y.append(nearOne == 1 ? T(wanted) : T(wanted / Foundation.log(Double(nearOne))))
+            // Any base, an exponent that puts the result near the ends of the range.
+            let base = T(Double.random(in: 0.001...1000, using: &random))
+            let end = Bool.random(using: &random) ? largest : smallest
+            x.append(base)
+            y.append(T(end * Double.random(in: 0.98...1.001, using: &random) / Foundation.log(Double(base))))
+            // Subnormal bases, with exponents near 1 and small negative ones.
+            x.append(T.leastNonzeroMagnitude * T(Double.random(in: 1...1e6, using: &random)))
+            y.append(T(Double.random(in: -1.2...1.2, using: &random)))
+            // Mantissas across the table boundaries, exponents up to +-40.
+            let mantissa = T(Double.random(in: 0.69...1.41, using: &random))
+            x.append(mantissa * T(Foundation.pow(2, Double(Int.random(in: -20...20, using: &random)))))
+            y.append(T(Double.random(in: -40...40, using: &random)))
+        }
+        return (x, y)
+    }
+
+    /// Bases for a constant exponent: runs of 64 ordinary ones (whole
+    /// vectors of them take a half-integer exponent's path), runs with the
+    /// special bases and with bases across the whole range mixed in.
+    static func constantExponentBases<T: ProgramScalar>(_: T.Type) -> [T] {
+        let special: [T] = [0, -0.0, 1, -1, 2, -2, 0.5, -0.5, .infinity, -.infinity, .nan, T.leastNonzeroMagnitude,
+                            T.leastNormalMagnitude, -T.leastNormalMagnitude, T.greatestFiniteMagnitude, -8, 1e-3, 1e3]
+        var random = SplitMix64(seed: 0x17)
+        let exponentBits = Double(T.greatestFiniteMagnitude.exponent)
+        var x: [T] = []
+        for run in 0..<600 {
+            for _ in 0..<64 {
+                switch run % 3 {
+                case 0: x.append(T(Double.random(in: 0.001...1000, using: &random)))
+                case 1: x.append(T(Double.random(in: 0.5...2, using: &random) * Foundation.pow(2, Double.random(in: -exponentBits...exponentBits, using: &random))))
+                default: x.append(T(Double.random(in: -4...4, using: &random)))
+                }
+            }
+            if run % 3 == 2 { x[x.count - 1 - run % 64] = special[run % special.count] }
+        }
+        return x + special
+    }
+
+    static func check<T: ProgramScalar>(_ type: T.Type, hard: Bool = false, constant: Bool = false, bound: (T, T, T) -> Double) {
+        var (x, y) = hard ? hardPairs(T.self) : pairs(T.self)
+        if constant {
+            let bases = constantExponentBases(T.self)
+            let exponents: [T] = [0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 3.5, -3.5, 4.5, -4.5, 1.25, 3]
+            x = exponents.flatMap { _ in bases }
+            y = exponents.flatMap { e in [T](repeating: e, count: bases.count) }
+        }
         let want = zip(x, y).map { T._libmPow($0, $1) }
         for level in SIMDLevel.available {
-            let got = run(x, y, level: level)
+            var got = run(x, y, level: level)
+            if constant {
+                // Each exponent's block again with the exponent as one value.
+                let size = x.count / 12
+                got = stride(from: 0, to: x.count, by: size).flatMap { run(Array(x[$0..<$0 + size]), exponent: y[$0], level: level) }
+            }
             var mismatches: [String] = []
             for i in x.indices {
                 let (a, b) = (got[i], want[i])
@@ -69,6 +149,29 @@ struct VectorPowerTests {
 
     @Test func double() {
         Self.check(Double.self) { x, y, b in
+            (3 + (y * Foundation.log(x.magnitude)).magnitude) * 2.3e-16 * b.magnitude + Double(b.ulp)
+        }
+    }
+
+    @Test func floatHardPairs() {
+        Self.check(Float.self, hard: true) { _, _, b in Double(b.ulp) }
+    }
+
+    @Test func doubleHardPairs() {
+        Self.check(Double.self, hard: true) { x, y, b in
+            (3 + (y * Foundation.log(x.magnitude)).magnitude) * 2.3e-16 * b.magnitude + Double(b.ulp)
+        }
+    }
+
+    /// A constant exponent (one value in every lane): +-(m + 1/2) up to 3.5
+    /// takes |x|^m sqrt|x| where a whole vector is ordinary; the others,
+    /// and vectors with special lanes, the general pow.
+    @Test func floatConstantExponents() {
+        Self.check(Float.self, constant: true) { _, _, b in Double(b.ulp) }
+    }
+
+    @Test func doubleConstantExponents() {
+        Self.check(Double.self, constant: true) { x, y, b in
             (3 + (y * Foundation.log(x.magnitude)).magnitude) * 2.3e-16 * b.magnitude + Double(b.ulp)
         }
     }

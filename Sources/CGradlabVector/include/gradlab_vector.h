@@ -44,4 +44,32 @@ static inline __attribute__((always_inline)) gradlab_float8 gradlab_narrow_doubl
     return __builtin_convertvector(x, gradlab_float8);
 }
 
+// The AVX-512 build's 16-lane Float vector as two 8-lane Double vectors
+// and back, and a 16-entry table lookup, split here in C: Swift's
+// `lowHalf`/`highHalf` and `init(lowHalf:highHalf:)` are generic members
+// whose specializations the compiler may emit as shared symbols when it
+// does not inline them (see Benchmarks/check-kernel-symbols.sh).
+#if defined(__AVX512F__)
+typedef double gradlab_double16 __attribute__((ext_vector_type(16)));
+typedef long long gradlab_long8 __attribute__((ext_vector_type(8)));
+typedef double gradlab_v8df __attribute__((__vector_size__(64)));
+typedef long long gradlab_v8di __attribute__((__vector_size__(64)));
+static inline __attribute__((always_inline)) gradlab_double8 gradlab_widen_low_float16(gradlab_float16 x) {
+    return __builtin_convertvector(__builtin_shufflevector(x, x, 0, 1, 2, 3, 4, 5, 6, 7), gradlab_double8);
+}
+static inline __attribute__((always_inline)) gradlab_double8 gradlab_widen_high_float16(gradlab_float16 x) {
+    return __builtin_convertvector(__builtin_shufflevector(x, x, 8, 9, 10, 11, 12, 13, 14, 15), gradlab_double8);
+}
+static inline __attribute__((always_inline)) gradlab_float16 gradlab_narrow_double8x2(gradlab_double8 low, gradlab_double8 high) {
+    gradlab_float8 l = __builtin_convertvector(low, gradlab_float8), h = __builtin_convertvector(high, gradlab_float8);
+    return __builtin_shufflevector(l, h, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+}
+// Entry index[l] (0...15) of a 16-entry table, per lane: one vpermt2pd.
+static inline __attribute__((always_inline)) gradlab_double8 gradlab_lookup16_double8(gradlab_double16 table, gradlab_long8 index) {
+    gradlab_double8 low = __builtin_shufflevector(table, table, 0, 1, 2, 3, 4, 5, 6, 7);
+    gradlab_double8 high = __builtin_shufflevector(table, table, 8, 9, 10, 11, 12, 13, 14, 15);
+    return (gradlab_double8)__builtin_ia32_vpermi2varpd512((gradlab_v8df)low, (gradlab_v8di)index, (gradlab_v8df)high);
+}
+#endif
+
 #endif

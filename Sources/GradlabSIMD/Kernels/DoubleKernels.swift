@@ -130,12 +130,31 @@ enum DoubleKernels: LaneKernels {
         }
     }
 
-    /// x^y lane by lane (``DoubleMath/pow(_:_:)``).
+    /// x^y lane by lane (``DoubleMath/pow(_:_:)``; a constant exponent
+    /// +-(m + 1/2), m in 0...3, through ``DoubleMath/powHalfInteger(_:_:m:reciprocal:)``).
     @inline(never)
     static func powerLanes(_ a: LaneOperand<Double>, _ b: LaneOperand<Double>, _ r: UnsafeMutablePointer<Double>, _ n: Int) {
+        if b.isUniform, let m = DoubleMath.halfIntegerPower(Double(b[0])) {
+            return halfIntegerPowerLanes(a, b, m: m, r, n)
+        }
         var i = 0
         while i < n {
             store(DoubleMath.pow(a.vector(at: i, as: V.self), b.vector(at: i, as: V.self)), r + i)
+            i &+= V.scalarCount
+        }
+    }
+
+    /// x^y for a uniform y = +-(m + 1/2) (``DoubleMath/powHalfInteger(_:_:m:reciprocal:)``),
+    /// a function of its own so that neither loop grows past what the
+    /// compiler inlines the loads and stores into.
+    @inline(never)
+    static func halfIntegerPowerLanes(
+        _ a: LaneOperand<Double>, _ b: LaneOperand<Double>, m: Int, _ r: UnsafeMutablePointer<Double>, _ n: Int
+    ) {
+        let reciprocal = b[0] < 0
+        var i = 0
+        while i < n {
+            store(DoubleMath.powHalfInteger(a.vector(at: i, as: V.self), b.vector(at: i, as: V.self), m: m, reciprocal: reciprocal), r + i)
             i &+= V.scalarCount
         }
     }

@@ -73,7 +73,7 @@ func squareRoot(_ x: DoubleVector) -> DoubleVector {
 @_transparent
 func widen(_ x: FloatVector) -> (low: DoubleVector, high: DoubleVector) {
     #if GRADLAB_SIMD_AVX512
-    (gradlab_widen_float8(x.lowHalf), gradlab_widen_float8(x.highHalf))
+    (gradlab_widen_low_float16(x), gradlab_widen_high_float16(x))
     #else
     (gradlab_widen_float4(x.lowHalf), gradlab_widen_float4(x.highHalf))
     #endif
@@ -83,7 +83,7 @@ func widen(_ x: FloatVector) -> (low: DoubleVector, high: DoubleVector) {
 @_transparent
 func narrow(_ low: DoubleVector, _ high: DoubleVector) -> FloatVector {
     #if GRADLAB_SIMD_AVX512
-    FloatVector(lowHalf: gradlab_narrow_double8(low), highHalf: gradlab_narrow_double8(high))
+    gradlab_narrow_double8x2(low, high)
     #else
     FloatVector(lowHalf: gradlab_narrow_double4(low), highHalf: gradlab_narrow_double4(high))
     #endif
@@ -125,6 +125,19 @@ func divide(_ x: DoubleVector, by b: DoubleVector, reciprocal y: DoubleVector) -
     return q.addingProduct(x.addingProduct(-q, b), y)
     #else
     x / b
+    #endif
+}
+
+/// Entry `index[l]` (0...15) of `table` in every lane: one two-register
+/// permute (vpermt2pd) in the AVX-512 build, lane by lane elsewhere.
+@_transparent
+func lookup(_ table: SIMD16<Double>, _ index: DoubleBits) -> DoubleVector {
+    #if GRADLAB_SIMD_AVX512
+    gradlab_lookup16_double8(table, index)
+    #else
+    var result = DoubleVector()
+    for lane in 0..<DoubleVector.scalarCount { result[lane] = table[Int(truncatingIfNeeded: index[lane] & 15)] }
+    return result
     #endif
 }
 
