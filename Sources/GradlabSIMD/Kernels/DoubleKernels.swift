@@ -323,7 +323,7 @@ enum DoubleKernels: LaneKernels {
     static func fused(
         _ kernel: FusedKernel, _ o: UnsafePointer<LaneOperand<Double>>, _ r: UnsafePointer<UnsafeMutablePointer<Double>>, _ n: Int
     ) {
-        FusedUpdates.run(kernel, DoubleVector.self, o, r, n)
+        FusedUpdates.run(kernel, DoubleLanes.self, o, r, n)
     }
 
     static func descend(_ p: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>, _ step: Double, _ n: Int) {

@@ -323,7 +323,7 @@ enum FloatKernels: LaneKernels {
     static func fused(
         _ kernel: FusedKernel, _ o: UnsafePointer<LaneOperand<Float>>, _ r: UnsafePointer<UnsafeMutablePointer<Float>>, _ n: Int
     ) {
-        FusedUpdates.run(kernel, FloatVector.self, o, r, n)
+        FusedUpdates.run(kernel, FloatLanes.self, o, r, n)
     }
 
     static func descend(_ p: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ step: Float, _ n: Int) {

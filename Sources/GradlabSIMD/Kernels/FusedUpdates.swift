@@ -52,20 +52,26 @@ struct Fused<A: FusedArithmetic> {
 
 /// The lane operations on one vector type, as the chunk kernels compute
 /// them (FloatKernels / DoubleKernels; a test holds the fused loops to the
-/// steps they replace, bit for bit). Concrete per type: the standard
-/// library's generic SIMD comparisons and selections compile lane by lane.
-protocol LaneVector: SIMD where Scalar: BinaryFloatingPoint {
+/// steps they replace, bit for bit). Concrete per type (the standard
+/// library's generic SIMD comparisons and selections compile lane by lane),
+/// on the module's own types (a conformance of the standard library's
+/// vector types would define shared symbols: see Vectors.swift).
+protocol LaneVector {
+    associatedtype Vector: SIMD
     /// add, subtract, multiply, divide, maximum or minimum.
-    static func lane(_ op: LaneOperation, _ x: Self, _ y: Self) -> Self
+    static func lane(_ op: LaneOperation, _ x: Vector, _ y: Vector) -> Vector
     /// negate, abs, sign, step or sqrt.
-    static func lane(_ op: LaneOperation, _ v: Self) -> Self
-    var reciprocal: Self { get }
-    /// `self / b` by its reciprocal `y` (``divide(_:by:reciprocal:)``).
-    func divided(by b: Self, reciprocal y: Self) -> Self
+    static func lane(_ op: LaneOperation, _ v: Vector) -> Vector
+    static func reciprocal(_ v: Vector) -> Vector
+    /// `x / b` by its reciprocal `y` (``divide(_:by:reciprocal:)``).
+    static func quotient(_ x: Vector, by b: Vector, reciprocal y: Vector) -> Vector
 }
 
-extension FloatVector: LaneVector {
-    @_transparent static func lane(_ op: LaneOperation, _ x: Self, _ y: Self) -> Self {
+/// Float lanes.
+enum FloatLanes: LaneVector {
+    typealias Vector = FloatVector
+
+    @_transparent static func lane(_ op: LaneOperation, _ x: Vector, _ y: Vector) -> Vector {
         switch op {
         case .add: x + y
         case .subtract: x - y
@@ -76,22 +82,25 @@ extension FloatVector: LaneVector {
         }
     }
 
-    @_transparent static func lane(_ op: LaneOperation, _ v: Self) -> Self {
+    @_transparent static func lane(_ op: LaneOperation, _ v: Vector) -> Vector {
         switch op {
-        case .negate: Self(bits: v.bits ^ Int32.min)
-        case .abs: Self(bits: v.bits & Int32.max)
-        case .sign: Self(repeating: 0).replacing(with: 1, where: v .> 0).replacing(with: -1, where: v .< 0)
-        case .step: Self(repeating: 1).replacing(with: 0, where: v .<= 0)
-        default: vectorSquareRoot(v)
+        case .negate: Vector(bits: v.bits ^ Int32.min)
+        case .abs: Vector(bits: v.bits & Int32.max)
+        case .sign: Vector(repeating: 0).replacing(with: 1, where: v .> 0).replacing(with: -1, where: v .< 0)
+        case .step: Vector(repeating: 1).replacing(with: 0, where: v .<= 0)
+        default: squareRoot(v)
         }
     }
 
-    @_transparent var reciprocal: Self { 1 / self }
-    @_transparent func divided(by b: Self, reciprocal y: Self) -> Self { divide(self, by: b, reciprocal: y) }
+    @_transparent static func reciprocal(_ v: Vector) -> Vector { 1 / v }
+    @_transparent static func quotient(_ x: Vector, by b: Vector, reciprocal y: Vector) -> Vector { divide(x, by: b, reciprocal: y) }
 }
 
-extension DoubleVector: LaneVector {
-    @_transparent static func lane(_ op: LaneOperation, _ x: Self, _ y: Self) -> Self {
+/// Double lanes.
+enum DoubleLanes: LaneVector {
+    typealias Vector = DoubleVector
+
+    @_transparent static func lane(_ op: LaneOperation, _ x: Vector, _ y: Vector) -> Vector {
         switch op {
         case .add: x + y
         case .subtract: x - y
@@ -102,23 +111,23 @@ extension DoubleVector: LaneVector {
         }
     }
 
-    @_transparent static func lane(_ op: LaneOperation, _ v: Self) -> Self {
+    @_transparent static func lane(_ op: LaneOperation, _ v: Vector) -> Vector {
         switch op {
-        case .negate: Self(bits: v.bits ^ Int64.min)
-        case .abs: Self(bits: v.bits & Int64.max)
-        case .sign: Self(repeating: 0).replacing(with: 1, where: v .> 0).replacing(with: -1, where: v .< 0)
-        case .step: Self(repeating: 1).replacing(with: 0, where: v .<= 0)
-        default: vectorSquareRoot(v)
+        case .negate: Vector(bits: v.bits ^ Int64.min)
+        case .abs: Vector(bits: v.bits & Int64.max)
+        case .sign: Vector(repeating: 0).replacing(with: 1, where: v .> 0).replacing(with: -1, where: v .< 0)
+        case .step: Vector(repeating: 1).replacing(with: 0, where: v .<= 0)
+        default: squareRoot(v)
         }
     }
 
-    @_transparent var reciprocal: Self { 1 / self }
-    @_transparent func divided(by b: Self, reciprocal y: Self) -> Self { divide(self, by: b, reciprocal: y) }
+    @_transparent static func reciprocal(_ v: Vector) -> Vector { 1 / v }
+    @_transparent static func quotient(_ x: Vector, by b: Vector, reciprocal y: Vector) -> Vector { divide(x, by: b, reciprocal: y) }
 }
 
-/// Lanes of `V` (FloatVector or DoubleVector).
+/// Lanes of `V`'s vectors (FloatLanes or DoubleLanes).
 enum LaneArithmeticOf<V: LaneVector>: FusedArithmetic {
-    typealias Value = V
+    typealias Value = V.Vector
     typealias Context = Void
 
     @_transparent static func apply(_ op: LaneOperation, _ a: Fused<Self>, _ b: Fused<Self>) -> Fused<Self> {
@@ -128,21 +137,20 @@ enum LaneArithmeticOf<V: LaneVector>: FusedArithmetic {
     @_transparent static func apply(_ op: LaneOperation, _ a: Fused<Self>) -> Fused<Self> { Fused(V.lane(op, a.value), ()) }
 
     @_transparent static func quotient(_ a: Fused<Self>, byUniform b: Fused<Self>) -> Fused<Self> {
-        Fused(a.value.divided(by: b.value, reciprocal: b.value.reciprocal), ())
+        Fused(V.quotient(a.value, by: b.value, reciprocal: V.reciprocal(b.value)), ())
     }
 
     @_transparent static func quotients(_ a: Fused<Self>, _ b: Fused<Self>, by d: Fused<Self>) -> (Fused<Self>, Fused<Self>) {
-        let y = d.value.reciprocal
-        return (Fused(a.value.divided(by: d.value, reciprocal: y), ()), Fused(b.value.divided(by: d.value, reciprocal: y), ()))
+        let y = V.reciprocal(d.value)
+        return (Fused(V.quotient(a.value, by: d.value, reciprocal: y), ()), Fused(V.quotient(b.value, by: d.value, reciprocal: y), ()))
     }
 }
 
-typealias FloatLaneArithmetic = LaneArithmeticOf<FloatVector>
-typealias DoubleLaneArithmetic = LaneArithmeticOf<DoubleVector>
 
 /// The fused kernels' arithmetic, in the order GradlabCore's rules emit it
 /// (torch.optim's), and their loops.
 enum FusedUpdates {
+    #if !GRADLAB_SIMD_VARIANT
     /// Kernel `kernel`'s results from its operands (`operand(k)` is operand
     /// k, asked for in order, each once): a parameter's new state, its new
     /// value, and how far it moved. What ``FusedKernel/pattern`` records;
@@ -181,6 +189,7 @@ enum FusedUpdates {
             return [r.stepSize, r.previous, r.p, r.step]
         }
     }
+    #endif
 
     /// Adam (GradlabCore's `Adam.emit`): `m = m + (g - m)(1 - beta1)`
     /// (torch's lerp below weight 0.5), `v = v beta2 + (g (1 - beta2)) g`,
@@ -308,7 +317,7 @@ extension FusedUpdates {
     /// loaded before its results are stored (a result may overwrite an operand).
     @_transparent
     static func run<V: LaneVector>(
-        _ kernel: FusedKernel, _: V.Type, _ o: UnsafePointer<LaneOperand<V.Scalar>>, _ r: UnsafePointer<UnsafeMutablePointer<V.Scalar>>,
+        _ kernel: FusedKernel, _: V.Type, _ o: UnsafePointer<LaneOperand<V.Vector.Scalar>>, _ r: UnsafePointer<UnsafeMutablePointer<V.Vector.Scalar>>,
         _ n: Int
     ) {
         switch kernel {
@@ -324,8 +333,8 @@ extension FusedUpdates {
         }
     }
 
-    typealias Operands<V: LaneVector> = UnsafePointer<LaneOperand<V.Scalar>>
-    typealias Results<V: LaneVector> = UnsafePointer<UnsafeMutablePointer<V.Scalar>>
+    typealias Operands<V: LaneVector> = UnsafePointer<LaneOperand<V.Vector.Scalar>>
+    typealias Results<V: LaneVector> = UnsafePointer<UnsafeMutablePointer<V.Vector.Scalar>>
 
     @inline(never) static func adamLanes<V: LaneVector>(_: V.Type, _ o: Operands<V>, _ r: Results<V>, _ n: Int) {
         loop(AdamLoop.self, V.self, o, r, n)
@@ -366,13 +375,13 @@ extension FusedUpdates {
         let u = Uniforms<V>(o + K.laneOperands, count: K.uniformOperands)
         var i = 0
         while i < n {
-            let x = K.body(Fused(a.vector(at: i, as: V.self), ()), Fused(b.vector(at: i, as: V.self), ()),
-                           Fused(c.vector(at: i, as: V.self), ()), Fused(d.vector(at: i, as: V.self), ()), u)
+            let x = K.body(Fused(a.vector(at: i, as: V.Vector.self), ()), Fused(b.vector(at: i, as: V.Vector.self), ()),
+                           Fused(c.vector(at: i, as: V.Vector.self), ()), Fused(d.vector(at: i, as: V.Vector.self), ()), u)
             store(x.0.value, r0 + i)
             store(x.1.value, r1 + i)
             store(x.2.value, r2 + i)
             if four { store(x.3.value, r3 + i) }
-            i &+= V.scalarCount
+            i &+= V.Vector.scalarCount
         }
     }
 }
@@ -384,8 +393,8 @@ struct Uniforms<V: LaneVector> {
     typealias Lanes = Fused<LaneArithmeticOf<V>>
     var u0, u1, u2, u3, u4, u5, u6, u7, u8: Lanes
 
-    @_transparent init(_ o: UnsafePointer<LaneOperand<V.Scalar>>, count: Int) {
-        func load(_ k: Int) -> Lanes { Fused(k < count ? o[k].vector(at: 0, as: V.self) : V(), ()) }
+    @_transparent init(_ o: UnsafePointer<LaneOperand<V.Vector.Scalar>>, count: Int) {
+        func load(_ k: Int) -> Lanes { Fused(k < count ? o[k].vector(at: 0, as: V.Vector.self) : V.Vector(), ()) }
         (u0, u1, u2, u3, u4, u5, u6, u7, u8) = (load(0), load(1), load(2), load(3), load(4), load(5), load(6), load(7), load(8))
     }
 }
