@@ -95,33 +95,34 @@ func narrow(_ low: DoubleVector, _ high: DoubleVector) -> FloatVector {
 /// corrections fused. By Markstein's theorem that is the correctly rounded
 /// quotient, the same bits as `x / b`, whenever nothing in between
 /// overflows or underflows; a vector with a lane outside the range where
-/// that holds (a zero, tiny, huge, infinite or NaN dividend, reciprocal or
-/// quotient) is divided as usual. A multiply and two multiply-adds cost
+/// that holds (a zero, tiny, huge, infinite or NaN dividend or reciprocal:
+/// outside [2^-60, 2^60]) is divided as usual. A multiply and two multiply-adds cost
 /// less than a divide (docs/performance.md); the baseline, with no FMA,
 /// divides.
 @_transparent
 func divide(_ x: FloatVector, by b: FloatVector, reciprocal y: FloatVector) -> FloatVector {
     #if GRADLAB_SIMD_AVX2 || GRADLAB_SIMD_AVX512
+    // |x| and |y| in [2^-60, 2^60] (so q is too, and x - q b is normal),
+    // compared as bits (NaN's are above inf's).
+    let low = FloatBits(repeating: 0x2180_0000), high = FloatBits(repeating: 0x5D80_0000)
+    let ax = x.bits & Int32.max, ay = y.bits & Int32.max
+    guard !anyLane((ax .< low) .| (ax .> high) .| (ay .< low) .| (ay .> high)) else { return x / b }
     let q = x * y
-    // |x|, |y| and |q| in [2^-100, 2^100], compared as bits (NaN's are above inf's).
-    let low = FloatBits(repeating: 0x0D80_0000), high = FloatBits(repeating: 0x7180_0000)
-    let ax = x.bits & Int32.max, ay = y.bits & Int32.max, aq = q.bits & Int32.max
-    guard !anyLane((ax .< low) .| (ax .> high) .| (ay .< low) .| (ay .> high) .| (aq .< low) .| (aq .> high)) else { return x / b }
     return q.addingProduct(x.addingProduct(-q, b), y)
     #else
     x / b
     #endif
 }
 
-/// `x / b` given y = 1 / b (see the Float version); |x|, |y| and |q| in
-/// [2^-900, 2^900].
+/// `x / b` given y = 1 / b (see the Float version); |x| and |y| in
+/// [2^-500, 2^500].
 @_transparent
 func divide(_ x: DoubleVector, by b: DoubleVector, reciprocal y: DoubleVector) -> DoubleVector {
     #if GRADLAB_SIMD_AVX2 || GRADLAB_SIMD_AVX512
+    let low = DoubleBits(repeating: 0x20B0_0000_0000_0000), high = DoubleBits(repeating: 0x5F30_0000_0000_0000)
+    let ax = x.bits & Int64.max, ay = y.bits & Int64.max
+    guard !anyLane((ax .< low) .| (ax .> high) .| (ay .< low) .| (ay .> high)) else { return x / b }
     let q = x * y
-    let low = DoubleBits(repeating: 0x07B0_0000_0000_0000), high = DoubleBits(repeating: 0x7830_0000_0000_0000)
-    let ax = x.bits & Int64.max, ay = y.bits & Int64.max, aq = q.bits & Int64.max
-    guard !anyLane((ax .< low) .| (ax .> high) .| (ay .< low) .| (ay .> high) .| (aq .< low) .| (aq .> high)) else { return x / b }
     return q.addingProduct(x.addingProduct(-q, b), y)
     #else
     x / b
