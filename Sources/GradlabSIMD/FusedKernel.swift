@@ -86,15 +86,19 @@ public struct FusedPattern: Sendable, Equatable {
     public var results: [Int]
     public var operandCount: Int
 
-    /// Runs the kernel's arithmetic on symbols and keeps what it did.
+    /// Runs the kernel's arithmetic on symbols and keeps what it did: the
+    /// operands are nodes 0..<operandCount, lane operands first.
     static func record(_ kernel: FusedKernel) -> FusedPattern {
         let recorder = FusedPatternRecorder()
-        var count = 0
-        let results = FusedUpdates.evaluate(kernel, SymbolArithmetic.self) { _ in
-            count += 1
-            return Fused(recorder.add(.operand(count - 1)), recorder)
-        }
-        return FusedPattern(nodes: recorder.nodes, results: results.map(\.value), operandCount: count)
+        let operands = (0..<kernel.operandCount).map { k in Fused<SymbolArithmetic>(recorder.add(.operand(k)), recorder) }
+        let lanes = kernel.laneOperandCount
+        func lane(_ k: Int) -> Fused<SymbolArithmetic> { operands[min(k, lanes - 1)] }
+        func uniform(_ k: Int) -> Fused<SymbolArithmetic> { operands[min(lanes + k, operands.count - 1)] }
+        let x = FusedOperands(a: lane(0), b: lane(1), c: lane(2), d: lane(3), u0: uniform(0), u1: uniform(1), u2: uniform(2),
+                              u3: uniform(3), u4: uniform(4), u5: uniform(5), u6: uniform(6), u7: uniform(7), u8: uniform(8))
+        let r = FusedUpdates.results(kernel, x)
+        let results = [r.0.value, r.1.value, r.2.value, r.3.value].prefix(kernel.resultCount)
+        return FusedPattern(nodes: recorder.nodes, results: Array(results), operandCount: kernel.operandCount)
     }
 }
 

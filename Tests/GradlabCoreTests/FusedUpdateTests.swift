@@ -22,11 +22,17 @@ struct FusedUpdateTests {
     /// infinities, NaN), then ordinary ones.
     static let edges: [Double] = [0, -0.0, 1, -1, 0.5, -2.5, 1e-300, 1e-40, 3e38, 1e300, .infinity, -.infinity, .nan, 7.25, -0.125, 1e-8]
 
+    /// Each kernel's arithmetic reads every operand it declares, and its
+    /// results are distinct operations.
     @Test func countsAreThePatterns() {
         for kernel in FusedKernel.allCases {
             let pattern = kernel.pattern
-            #expect(pattern.operandCount == kernel.operandCount, "\(kernel)")
-            #expect(pattern.results.count == kernel.resultCount, "\(kernel)")
+            var read = Set<Int>()
+            for case .operation(_, let operands) in pattern.nodes { read.formUnion(operands) }
+            #expect(read.isSuperset(of: 0..<kernel.operandCount), "\(kernel) leaves operands unread")
+            #expect(pattern.nodes.prefix(kernel.operandCount).allSatisfy { if case .operand = $0 { true } else { false } })
+            #expect(Set(pattern.results).count == kernel.resultCount, "\(kernel)")
+            #expect(pattern.results.allSatisfy { $0 >= kernel.operandCount }, "\(kernel): a result is an operand")
             #expect(kernel.laneOperandCount < kernel.operandCount, "\(kernel)")
         }
     }

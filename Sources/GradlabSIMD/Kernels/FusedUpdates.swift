@@ -151,46 +151,42 @@ enum LaneArithmeticOf<V: LaneVector>: FusedArithmetic {
 /// The fused kernels' arithmetic, in the order GradlabCore's rules emit it
 /// (torch.optim's), and their loops.
 enum FusedUpdates {
-    #if !GRADLAB_SIMD_VARIANT
-    /// Kernel `kernel`'s results from its operands (`operand(k)` is operand
-    /// k, asked for in order, each once): a parameter's new state, its new
-    /// value, and how far it moved. What ``FusedKernel/pattern`` records;
-    /// the loops below call the same functions with the operands in the
-    /// same order.
-    static func evaluate<A: FusedArithmetic>(
-        _ kernel: FusedKernel, _: A.Type, _ operand: (Int) -> Fused<A>
-    ) -> [Fused<A>] {
-        let lanes = (0..<kernel.laneOperandCount).map(operand)
-        let u = (kernel.laneOperandCount..<kernel.operandCount).map(operand)
+    /// Kernel `kernel`'s results (a parameter's new state, its new value,
+    /// how far it moved; a kernel of three repeats its last): what
+    /// ``FusedKernel/pattern`` records, and what each loop computes per
+    /// vector (`kernel` a constant there, so the switch folds away).
+    @_transparent
+    static func results<A: FusedArithmetic>(
+        _ kernel: FusedKernel, _ x: FusedOperands<A>
+    ) -> (Fused<A>, Fused<A>, Fused<A>, Fused<A>) {
+        let (g, u) = (x.a, x)
         switch kernel {
         case .adam, .adamW:
-            let r = adam(lanes[0], lanes[1], lanes[2], lanes[3], u[0], u[1], u[2], u[3], u[4], u[5],
-                         decay: kernel == .adamW ? u[6] : nil)
-            return [r.m, r.v, r.p, r.step]
+            let r = adam(g, x.b, x.c, x.d, u.u0, u.u1, u.u2, u.u3, u.u4, u.u5, decay: kernel == .adamW ? u.u6 : nil)
+            return (r.m, r.v, r.p, r.step)
         case .rmsprop:
-            let r = rmsprop(lanes[0], lanes[1], lanes[2], u[0], u[1], u[2], u[3])
-            return [r.v, r.p, r.step]
+            let r = rmsprop(g, x.b, x.c, u.u0, u.u1, u.u2, u.u3)
+            return (r.v, r.p, r.step, r.step)
         case .adagrad:
-            let r = adagrad(lanes[0], lanes[1], lanes[2], u[0], u[1])
-            return [r.sum, r.p, r.step]
+            let r = adagrad(g, x.b, x.c, u.u0, u.u1)
+            return (r.sum, r.p, r.step, r.step)
         case .nadam:
-            let r = nadam(lanes[0], lanes[1], lanes[2], lanes[3], u[0], u[1], u[2], u[3], u[4], u[5], u[6])
-            return [r.m, r.v, r.p, r.step]
+            let r = nadam(g, x.b, x.c, x.d, u.u0, u.u1, u.u2, u.u3, u.u4, u.u5, u.u6)
+            return (r.m, r.v, r.p, r.step)
         case .radam:
-            let r = radam(lanes[0], lanes[1], lanes[2], lanes[3], u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8])
-            return [r.m, r.v, r.p, r.step]
+            let r = radam(g, x.b, x.c, x.d, u.u0, u.u1, u.u2, u.u3, u.u4, u.u5, u.u6, u.u7, u.u8)
+            return (r.m, r.v, r.p, r.step)
         case .adamax:
-            let r = adamax(lanes[0], lanes[1], lanes[2], lanes[3], u[0], u[1], u[2], u[3])
-            return [r.m, r.u, r.p, r.step]
+            let r = adamax(g, x.b, x.c, x.d, u.u0, u.u1, u.u2, u.u3)
+            return (r.m, r.u, r.p, r.step)
         case .adadelta:
-            let r = adadelta(lanes[0], lanes[1], lanes[2], lanes[3], u[0], u[1], u[2], u[3])
-            return [r.square, r.delta, r.p, r.step]
+            let r = adadelta(g, x.b, x.c, x.d, u.u0, u.u1, u.u2, u.u3)
+            return (r.square, r.delta, r.p, r.step)
         case .rprop:
-            let r = rprop(lanes[0], lanes[1], lanes[2], lanes[3], u[0], u[1], u[2], u[3], u[4])
-            return [r.stepSize, r.previous, r.p, r.step]
+            let r = rprop(g, x.b, x.c, x.d, u.u0, u.u1, u.u2, u.u3, u.u4)
+            return (r.stepSize, r.previous, r.p, r.step)
         }
     }
-    #endif
 
     /// Adam (GradlabCore's `Adam.emit`): `m = m + (g - m)(1 - beta1)`
     /// (torch's lerp below weight 0.5), `v = v beta2 + (g (1 - beta2)) g`,
@@ -338,176 +334,70 @@ extension FusedUpdates {
     typealias Results<V: LaneVector> = UnsafePointer<UnsafeMutablePointer<V.Vector.Scalar>>
 
     @inline(never) static func adamLanes<V: LaneVector>(_: V.Type, _ o: Operands<V>, _ r: Results<V>, _ n: Int) {
-        loop(AdamLoop.self, V.self, o, r, n)
+        loop(.adam, V.self, o, r, n)
     }
     @inline(never) static func adamWLanes<V: LaneVector>(_: V.Type, _ o: Operands<V>, _ r: Results<V>, _ n: Int) {
-        loop(AdamWLoop.self, V.self, o, r, n)
+        loop(.adamW, V.self, o, r, n)
     }
     @inline(never) static func nadamLanes<V: LaneVector>(_: V.Type, _ o: Operands<V>, _ r: Results<V>, _ n: Int) {
-        loop(NAdamLoop.self, V.self, o, r, n)
+        loop(.nadam, V.self, o, r, n)
     }
     @inline(never) static func radamLanes<V: LaneVector>(_: V.Type, _ o: Operands<V>, _ r: Results<V>, _ n: Int) {
-        loop(RAdamLoop.self, V.self, o, r, n)
+        loop(.radam, V.self, o, r, n)
     }
     @inline(never) static func adamaxLanes<V: LaneVector>(_: V.Type, _ o: Operands<V>, _ r: Results<V>, _ n: Int) {
-        loop(AdamaxLoop.self, V.self, o, r, n)
+        loop(.adamax, V.self, o, r, n)
     }
     @inline(never) static func adadeltaLanes<V: LaneVector>(_: V.Type, _ o: Operands<V>, _ r: Results<V>, _ n: Int) {
-        loop(AdadeltaLoop.self, V.self, o, r, n)
+        loop(.adadelta, V.self, o, r, n)
     }
     @inline(never) static func rpropLanes<V: LaneVector>(_: V.Type, _ o: Operands<V>, _ r: Results<V>, _ n: Int) {
-        loop(RpropLoop.self, V.self, o, r, n)
+        loop(.rprop, V.self, o, r, n)
     }
     @inline(never) static func rmspropLanes<V: LaneVector>(_: V.Type, _ o: Operands<V>, _ r: Results<V>, _ n: Int) {
-        loop(RMSpropLoop.self, V.self, o, r, n)
+        loop(.rmsprop, V.self, o, r, n)
     }
     @inline(never) static func adagradLanes<V: LaneVector>(_: V.Type, _ o: Operands<V>, _ r: Results<V>, _ n: Int) {
-        loop(AdagradLoop.self, V.self, o, r, n)
+        loop(.adagrad, V.self, o, r, n)
     }
 
-    /// The loop every kernel shares: its lane operands (three or four:
-    /// the gradient, its buffers, the parameter) loaded per vector, its
-    /// uniform operands loaded once, its results (as many) stored.
+    /// The loop every kernel shares (`kernel` a constant in each caller):
+    /// its lane operands (three or four: the gradient, its buffers, the
+    /// parameter) loaded per vector, its uniform operands loaded once (as
+    /// values, so that what is computed only from them, such as a
+    /// reciprocal, is computed once), its results (as many) stored.
     @_transparent
-    static func loop<K: FusedLoop, V: LaneVector>(_: K.Type, _: V.Type, _ o: Operands<V>, _ r: Results<V>, _ n: Int) {
-        let four = K.laneOperands == 4
+    static func loop<V: LaneVector>(_ kernel: FusedKernel, _: V.Type, _ o: Operands<V>, _ r: Results<V>, _ n: Int) {
+        typealias Lanes = Fused<LaneArithmeticOf<V>>
+        let lanes = kernel.laneOperandCount, uniforms = kernel.operandCount - lanes
+        let four = lanes == 4
+        func uniform(_ k: Int) -> Lanes { Fused(k < uniforms ? o[lanes + k].vector(at: 0, as: V.Vector.self) : V.Vector(), ()) }
+        let zero = Lanes(V.Vector(), ())
+        var x = FusedOperands<LaneArithmeticOf<V>>(
+            a: zero, b: zero, c: zero, d: zero, u0: uniform(0), u1: uniform(1), u2: uniform(2), u3: uniform(3), u4: uniform(4),
+            u5: uniform(5), u6: uniform(6), u7: uniform(7), u8: uniform(8))
         let (a, b, c, d) = (o[0], o[1], o[2], four ? o[3] : o[2])
         let (r0, r1, r2, r3) = (r[0], r[1], r[2], four ? r[3] : r[2])
-        let u = Uniforms<V>(o + K.laneOperands, count: K.uniformOperands)
         var i = 0
         while i < n {
-            let x = K.body(Fused(a.vector(at: i, as: V.Vector.self), ()), Fused(b.vector(at: i, as: V.Vector.self), ()),
-                           Fused(c.vector(at: i, as: V.Vector.self), ()), Fused(d.vector(at: i, as: V.Vector.self), ()), u)
-            store(x.0.value, r0 + i)
-            store(x.1.value, r1 + i)
-            store(x.2.value, r2 + i)
-            if four { store(x.3.value, r3 + i) }
+            x.a = Fused(a.vector(at: i, as: V.Vector.self), ())
+            x.b = Fused(b.vector(at: i, as: V.Vector.self), ())
+            x.c = Fused(c.vector(at: i, as: V.Vector.self), ())
+            x.d = Fused(d.vector(at: i, as: V.Vector.self), ())
+            let y = results(kernel, x)
+            store(y.0.value, r0 + i)
+            store(y.1.value, r1 + i)
+            store(y.2.value, r2 + i)
+            if four { store(y.3.value, r3 + i) }
             i &+= V.Vector.scalarCount
         }
     }
 }
 
-/// A fused kernel's uniform operands, loaded once before its loop (values,
-/// so that what is computed only from them, such as a reciprocal, is
-/// computed once).
-struct Uniforms<V: LaneVector> {
-    typealias Lanes = Fused<LaneArithmeticOf<V>>
-    var u0, u1, u2, u3, u4, u5, u6, u7, u8: Lanes
-
-    @_transparent init(_ o: UnsafePointer<LaneOperand<V.Vector.Scalar>>, count: Int) {
-        func load(_ k: Int) -> Lanes { Fused(k < count ? o[k].vector(at: 0, as: V.Vector.self) : V.Vector(), ()) }
-        (u0, u1, u2, u3, u4, u5, u6, u7, u8) = (load(0), load(1), load(2), load(3), load(4), load(5), load(6), load(7), load(8))
-    }
-}
-
-/// One fused kernel's loop body (a type, not a closure, so that each loop
-/// is specialized with its body inlined).
-protocol FusedLoop {
-    static var laneOperands: Int { get }
-    static var uniformOperands: Int { get }
-    /// The results from the lane operands (`d` repeats `c` for a kernel
-    /// of three) and the uniform ones.
-    static func body<V: LaneVector>(
-        _ a: Fused<LaneArithmeticOf<V>>, _ b: Fused<LaneArithmeticOf<V>>, _ c: Fused<LaneArithmeticOf<V>>,
-        _ d: Fused<LaneArithmeticOf<V>>, _ u: Uniforms<V>
-    ) -> (Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>)
-}
-
-enum AdamLoop: FusedLoop {
-    static let laneOperands = 4, uniformOperands = 6
-    @_transparent static func body<V: LaneVector>(
-        _ g: Fused<LaneArithmeticOf<V>>, _ m: Fused<LaneArithmeticOf<V>>, _ v: Fused<LaneArithmeticOf<V>>,
-        _ p: Fused<LaneArithmeticOf<V>>, _ u: Uniforms<V>
-    ) -> (Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>) {
-        let x = FusedUpdates.adam(g, m, v, p, u.u0, u.u1, u.u2, u.u3, u.u4, u.u5, decay: nil)
-        return (x.m, x.v, x.p, x.step)
-    }
-}
-
-enum AdamWLoop: FusedLoop {
-    static let laneOperands = 4, uniformOperands = 7
-    @_transparent static func body<V: LaneVector>(
-        _ g: Fused<LaneArithmeticOf<V>>, _ m: Fused<LaneArithmeticOf<V>>, _ v: Fused<LaneArithmeticOf<V>>,
-        _ p: Fused<LaneArithmeticOf<V>>, _ u: Uniforms<V>
-    ) -> (Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>) {
-        let x = FusedUpdates.adam(g, m, v, p, u.u0, u.u1, u.u2, u.u3, u.u4, u.u5, decay: u.u6)
-        return (x.m, x.v, x.p, x.step)
-    }
-}
-
-enum NAdamLoop: FusedLoop {
-    static let laneOperands = 4, uniformOperands = 7
-    @_transparent static func body<V: LaneVector>(
-        _ g: Fused<LaneArithmeticOf<V>>, _ m: Fused<LaneArithmeticOf<V>>, _ v: Fused<LaneArithmeticOf<V>>,
-        _ p: Fused<LaneArithmeticOf<V>>, _ u: Uniforms<V>
-    ) -> (Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>) {
-        let x = FusedUpdates.nadam(g, m, v, p, u.u0, u.u1, u.u2, u.u3, u.u4, u.u5, u.u6)
-        return (x.m, x.v, x.p, x.step)
-    }
-}
-
-enum RAdamLoop: FusedLoop {
-    static let laneOperands = 4, uniformOperands = 9
-    @_transparent static func body<V: LaneVector>(
-        _ g: Fused<LaneArithmeticOf<V>>, _ m: Fused<LaneArithmeticOf<V>>, _ v: Fused<LaneArithmeticOf<V>>,
-        _ p: Fused<LaneArithmeticOf<V>>, _ u: Uniforms<V>
-    ) -> (Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>) {
-        let x = FusedUpdates.radam(g, m, v, p, u.u0, u.u1, u.u2, u.u3, u.u4, u.u5, u.u6, u.u7, u.u8)
-        return (x.m, x.v, x.p, x.step)
-    }
-}
-
-enum AdamaxLoop: FusedLoop {
-    static let laneOperands = 4, uniformOperands = 4
-    @_transparent static func body<V: LaneVector>(
-        _ g: Fused<LaneArithmeticOf<V>>, _ m: Fused<LaneArithmeticOf<V>>, _ w: Fused<LaneArithmeticOf<V>>,
-        _ p: Fused<LaneArithmeticOf<V>>, _ u: Uniforms<V>
-    ) -> (Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>) {
-        let x = FusedUpdates.adamax(g, m, w, p, u.u0, u.u1, u.u2, u.u3)
-        return (x.m, x.u, x.p, x.step)
-    }
-}
-
-enum AdadeltaLoop: FusedLoop {
-    static let laneOperands = 4, uniformOperands = 4
-    @_transparent static func body<V: LaneVector>(
-        _ g: Fused<LaneArithmeticOf<V>>, _ s: Fused<LaneArithmeticOf<V>>, _ acc: Fused<LaneArithmeticOf<V>>,
-        _ p: Fused<LaneArithmeticOf<V>>, _ u: Uniforms<V>
-    ) -> (Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>) {
-        let x = FusedUpdates.adadelta(g, s, acc, p, u.u0, u.u1, u.u2, u.u3)
-        return (x.square, x.delta, x.p, x.step)
-    }
-}
-
-enum RpropLoop: FusedLoop {
-    static let laneOperands = 4, uniformOperands = 5
-    @_transparent static func body<V: LaneVector>(
-        _ g: Fused<LaneArithmeticOf<V>>, _ previous: Fused<LaneArithmeticOf<V>>, _ size: Fused<LaneArithmeticOf<V>>,
-        _ p: Fused<LaneArithmeticOf<V>>, _ u: Uniforms<V>
-    ) -> (Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>) {
-        let x = FusedUpdates.rprop(g, previous, size, p, u.u0, u.u1, u.u2, u.u3, u.u4)
-        return (x.stepSize, x.previous, x.p, x.step)
-    }
-}
-
-enum RMSpropLoop: FusedLoop {
-    static let laneOperands = 3, uniformOperands = 4
-    @_transparent static func body<V: LaneVector>(
-        _ g: Fused<LaneArithmeticOf<V>>, _ v: Fused<LaneArithmeticOf<V>>, _ p: Fused<LaneArithmeticOf<V>>,
-        _: Fused<LaneArithmeticOf<V>>, _ u: Uniforms<V>
-    ) -> (Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>) {
-        let x = FusedUpdates.rmsprop(g, v, p, u.u0, u.u1, u.u2, u.u3)
-        return (x.v, x.p, x.step, x.step)
-    }
-}
-
-enum AdagradLoop: FusedLoop {
-    static let laneOperands = 3, uniformOperands = 2
-    @_transparent static func body<V: LaneVector>(
-        _ g: Fused<LaneArithmeticOf<V>>, _ sum: Fused<LaneArithmeticOf<V>>, _ p: Fused<LaneArithmeticOf<V>>,
-        _: Fused<LaneArithmeticOf<V>>, _ u: Uniforms<V>
-    ) -> (Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>, Fused<LaneArithmeticOf<V>>) {
-        let x = FusedUpdates.adagrad(g, sum, p, u.u0, u.u1)
-        return (x.sum, x.p, x.step, x.step)
-    }
+/// A fused kernel's operands: up to four with lanes (`a` the gradient,
+/// then its buffers and the parameter, in ``FusedKernel``'s order) and up
+/// to nine uniform ones; a kernel ignores those it does not have.
+struct FusedOperands<A: FusedArithmetic> {
+    var a, b, c, d: Fused<A>
+    var u0, u1, u2, u3, u4, u5, u6, u7, u8: Fused<A>
 }
