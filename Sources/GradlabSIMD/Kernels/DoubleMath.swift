@@ -160,11 +160,34 @@ enum DoubleMath {
     }
 
     /// tanh |x| = u / (u + 2) with u = e^(2|x|) - 1, then x's sign; 1 from |x| = 20 on.
+    /// u as ``expm1Positive(_:)`` computes it, but with the reduction's
+    /// multiply-adds fused (where the set has FMA) and the polynomial in
+    /// pairs and powers (Estrin) rather than Horner's rule: the loop was
+    /// bound by its one long dependency chain (about 30 dependent operations
+    /// and the division), not by its operation count (docs/performance.md).
     @_transparent
     static func tanh(_ x: DoubleVector) -> DoubleVector {
         let a = DoubleVector(bits: x.bits & Int64.max)
         let c = a.replacing(with: 20, where: a .> 20)
-        let u = expm1Positive(c + c)
+        let v = c + c
+        let shift = DoubleVector(repeating: 6_755_399_441_055_744)
+        let rounded = mulAdd(v, DoubleVector(repeating: 1.4426950408889634), shift)
+        let n = rounded - shift
+        var r = mulAdd(n, DoubleVector(repeating: -6.93147180369123816490e-01), v)
+        r = mulAdd(n, DoubleVector(repeating: -1.90821492927058770002e-10), r)
+        let scale = DoubleVector(bits: (rounded.bits &- shift.bits &+ 1023) &<< 52)
+        // e^r - 1 = r + r^2 P(r), P as in expm1Reduced.
+        let r2 = r * r, r4 = r2 * r2, r8 = r4 * r4
+        let p0 = mulAdd(r, DoubleVector(repeating: 0.1666666666666667), DoubleVector(repeating: 0.5))
+        let p1 = mulAdd(r, DoubleVector(repeating: 0.008333333333326167), DoubleVector(repeating: 0.041666666666666616))
+        let p2 = mulAdd(r, DoubleVector(repeating: 0.00019841269874720774), DoubleVector(repeating: 0.001388888888891797))
+        let p3 = mulAdd(r, DoubleVector(repeating: 2.7557255514267434e-06), DoubleVector(repeating: 2.4801587245711503e-05))
+        let p4 = mulAdd(r, DoubleVector(repeating: 2.5105173610911122e-08), DoubleVector(repeating: 2.75573496491388e-07))
+        let q0 = mulAdd(r2, p1, p0)
+        let q1 = mulAdd(r2, p3, p2)
+        let q2 = mulAdd(r2, DoubleVector(repeating: 2.08893639814043e-09), p4)
+        let p = mulAdd(r8, q2, mulAdd(r4, q1, q0))
+        let u = mulAdd(mulAdd(p, r2, r), scale, scale - 1)
         let t = u / (u + 2)
         return DoubleVector(bits: t.bits | (x.bits & Int64.min))
     }
@@ -243,14 +266,15 @@ enum DoubleMath {
         let high = t1 + rh
         let lo2 = (t1 - high) + rh
         let lo1 = mulAdd(dk, DoubleVector(repeating: 1.90821492927058770002e-10), lookup(logLows, index))
-        var q = mulAdd(rh, DoubleVector(repeating: 0.11128183944744811), DoubleVector(repeating: -0.1251761147878448))
-        q = mulAdd(q, rh, DoubleVector(repeating: 0.14285703845039052))
-        q = mulAdd(q, rh, DoubleVector(repeating: -0.16666656980722377))
-        q = mulAdd(q, rh, DoubleVector(repeating: 0.2000000000226862))
-        q = mulAdd(q, rh, DoubleVector(repeating: -0.2500000000170436))
-        q = mulAdd(q, rh, DoubleVector(repeating: 0.3333333333333321))
-        q = mulAdd(q, rh, DoubleVector(repeating: -0.49999999999999956))
-        return high + mulAdd(rh * rh, q, (lo1 + lo2) + rl)
+        // Pairs, then powers (Estrin): a short dependency chain, which is
+        // what bounds these loops (docs/performance.md), not the op count.
+        let r2 = rh * rh, r4 = r2 * r2
+        let e0 = mulAdd(rh, DoubleVector(repeating: 0.3333333333333321), DoubleVector(repeating: -0.49999999999999956))
+        let e1 = mulAdd(rh, DoubleVector(repeating: 0.2000000000226862), DoubleVector(repeating: -0.2500000000170436))
+        let e2 = mulAdd(rh, DoubleVector(repeating: 0.14285703845039052), DoubleVector(repeating: -0.16666656980722377))
+        let e3 = mulAdd(rh, DoubleVector(repeating: 0.11128183944744811), DoubleVector(repeating: -0.1251761147878448))
+        let q = mulAdd(r4, mulAdd(r2, e3, e2), mulAdd(r2, e1, e0))
+        return high + mulAdd(r2, q, (lo1 + lo2) + rl)
     }
 
     /// x^y with C's `pow` special cases (y = 0 or x = 1 give 1, even with a
