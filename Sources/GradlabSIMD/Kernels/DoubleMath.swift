@@ -202,9 +202,14 @@ enum DoubleMath {
     /// none of the special cases' blends.
     @_transparent
     static func log(_ x: DoubleVector) -> DoubleVector {
-        let normal = (x .>= Double.leastNormalMagnitude) .& (x .< .infinity)  // NaN compares false
-        if anyLane(.!normal) { return logSpecial(x) }
+        if !isOrdinaryForLog(x) { return logSpecial(x) }
         return logNormal(x, exponentAdjustment: DoubleBits())
+    }
+
+    /// Whether every lane is positive, normal and finite (NaN compares false).
+    @_transparent
+    static func isOrdinaryForLog(_ x: DoubleVector) -> Bool {
+        !anyLane(.!((x .>= Double.leastNormalMagnitude) .& (x .< .infinity)))
     }
 
     /// ``log(_:)`` with C99's special cases: subnormals scaled by 2^52
