@@ -5,7 +5,7 @@ Needs mpmath. Prints the three-part splits of pi/2 (Float: 11 + 11 + 24 bits,
 Double: 26 + 26 + 53 bits) and minimax-like polynomials (Lawson-weighted least
 squares on Chebyshev nodes, relative error) for:
   - e^r - 1 - r = r^2 P(r) on [-ln2/2, ln2/2], degree 10;
-  - log((1+s)/(1-s)) - 2s = s z R(z), z = s^2, s <= (sqrt2-1)/(sqrt2+1), degree 6.
+  - log(1+r) - r = r^2 P(r) on |r| <= 0.02966 (Double log after pow's 16-entry table), degree 7.
 The sin/cos polynomials are Cephes' (sinf.c, sin.c), kept as published.
 """
 import mpmath as mp
@@ -49,11 +49,10 @@ def main():
     P, error = fit(lambda r: (mp.exp(r) - 1 - r) / r**2 if abs(r) > mp.mpf("1e-25") else mp.mpf(1) / 2,
                    -ln2 / 2, ln2 / 2, 10)
     print(f"exp P (relative error {mp.nstr(error, 3)}):", [float(c) for c in P])
-    z_max = ((mp.sqrt(2) - 1) / (mp.sqrt(2) + 1)) ** 2
-    R, error = fit(lambda z: (mp.log((1 + mp.sqrt(z)) / (1 - mp.sqrt(z))) - 2 * mp.sqrt(z)) / (mp.sqrt(z) * z),
-                   mp.mpf("1e-30"), z_max, 6)
-    print(f"log R (relative error {mp.nstr(error, 3)}):", [float(c) for c in R])
-
+    r_max = mp.mpf("0.029629631550051271915435791015625") * mp.mpf("1.001")  # max |z c^-1 - 1| over the table, 0.1% margin
+    P, error = fit(lambda r: (mp.log(1 + r) - r) / r**2 if abs(r) > mp.mpf("1e-25") else mp.mpf(-1) / 2,
+                   -r_max, r_max, 7)
+    print(f"log P (relative error {mp.nstr(error, 3)}):", [float(c) for c in P])
 
 if __name__ == "__main__":
     main()

@@ -61,6 +61,16 @@ enum DoubleKernels: LaneKernels {
     }
     @inline(never) static func logLanes(_ x: UnsafePointer<Double>, _ r: UnsafeMutablePointer<Double>, _ n: Int) {
         var i = 0
+        // Ordinary vectors in a loop of their own, with no call in it (the
+        // special lanes' path is not inlined, and a call would make the loop
+        // reload its tables and constants every vector); from the first
+        // vector with a special lane on, the general loop.
+        while i < n {
+            let v = at(x, i)
+            if !DoubleMath.isOrdinaryForLog(v) { break }
+            store(DoubleMath.logNormal(v, exponentAdjustment: DoubleBits()), r + i)
+            i &+= V.scalarCount
+        }
         while i < n { store(DoubleMath.log(at(x, i)), r + i); i &+= V.scalarCount }
     }
     @inline(never) static func sqrtLanes(_ x: UnsafePointer<Double>, _ r: UnsafeMutablePointer<Double>, _ n: Int) {

@@ -8,7 +8,7 @@ import Darwin
 #endif
 
 /// Elementary functions over ``DoubleVector``: Cephes `sin.c` polynomials
-/// (reduction by pi/2 in lanes), fdlibm's `log` scheme, and minimax
+/// (reduction by pi/2 in lanes), a table-driven `log` without division, and minimax
 /// polynomials fitted for gradlab (`Benchmarks/tools/coefficients.py` regenerates them).
 ///
 /// Same rules as ``FloatMath``: `@_transparent`, no `.rounded()`, FMA only
@@ -160,11 +160,34 @@ enum DoubleMath {
     }
 
     /// tanh |x| = u / (u + 2) with u = e^(2|x|) - 1, then x's sign; 1 from |x| = 20 on.
+    /// u as ``expm1Positive(_:)`` computes it, but with the reduction's
+    /// multiply-adds fused (where the set has FMA) and the polynomial in
+    /// pairs and powers (Estrin) rather than Horner's rule: the loop was
+    /// bound by its one long dependency chain (about 30 dependent operations
+    /// and the division), not by its operation count (docs/performance.md).
     @_transparent
     static func tanh(_ x: DoubleVector) -> DoubleVector {
         let a = DoubleVector(bits: x.bits & Int64.max)
         let c = a.replacing(with: 20, where: a .> 20)
-        let u = expm1Positive(c + c)
+        let v = c + c
+        let shift = DoubleVector(repeating: 6_755_399_441_055_744)
+        let rounded = mulAdd(v, DoubleVector(repeating: 1.4426950408889634), shift)
+        let n = rounded - shift
+        var r = mulAdd(n, DoubleVector(repeating: -6.93147180369123816490e-01), v)
+        r = mulAdd(n, DoubleVector(repeating: -1.90821492927058770002e-10), r)
+        let scale = DoubleVector(bits: (rounded.bits &- shift.bits &+ 1023) &<< 52)
+        // e^r - 1 = r + r^2 P(r), P as in expm1Reduced.
+        let r2 = r * r, r4 = r2 * r2, r8 = r4 * r4
+        let p0 = mulAdd(r, DoubleVector(repeating: 0.1666666666666667), DoubleVector(repeating: 0.5))
+        let p1 = mulAdd(r, DoubleVector(repeating: 0.008333333333326167), DoubleVector(repeating: 0.041666666666666616))
+        let p2 = mulAdd(r, DoubleVector(repeating: 0.00019841269874720774), DoubleVector(repeating: 0.001388888888891797))
+        let p3 = mulAdd(r, DoubleVector(repeating: 2.7557255514267434e-06), DoubleVector(repeating: 2.4801587245711503e-05))
+        let p4 = mulAdd(r, DoubleVector(repeating: 2.5105173610911122e-08), DoubleVector(repeating: 2.75573496491388e-07))
+        let q0 = mulAdd(r2, p1, p0)
+        let q1 = mulAdd(r2, p3, p2)
+        let q2 = mulAdd(r2, DoubleVector(repeating: 2.08893639814043e-09), p4)
+        let p = mulAdd(r8, q2, mulAdd(r4, q1, q0))
+        let u = mulAdd(mulAdd(p, r2, r), scale, scale - 1)
         let t = u / (u + 2)
         return DoubleVector(bits: t.bits | (x.bits & Int64.min))
     }
@@ -172,36 +195,91 @@ enum DoubleMath {
     @_transparent
     static func sigmoid(_ x: DoubleVector) -> DoubleVector { 1 / (1 + exp(-x)) }
 
-    /// log x after fdlibm: x = 2^k m, m in [sqrt(1/2), sqrt(2)), f = m - 1,
-    /// s = f / (2 + f), log m = f - (f^2/2 - s (f^2/2 + R(s^2))), R of degree 7.
+    /// log x. Lanes that are all positive, normal and finite (the usual
+    /// case) take ``logNormal(_:exponentAdjustment:)`` alone; a vector with
+    /// any other lane (zero, subnormal, negative, infinite, NaN) takes
+    /// ``logSpecial(_:)``, which is not inlined, so the common path carries
+    /// none of the special cases' blends.
     @_transparent
     static func log(_ x: DoubleVector) -> DoubleVector {
+        if !isOrdinaryForLog(x) { return logSpecial(x) }
+        return logNormal(x, exponentAdjustment: DoubleBits())
+    }
+
+    /// Whether every lane is positive, normal and finite (NaN compares false).
+    @_transparent
+    static func isOrdinaryForLog(_ x: DoubleVector) -> Bool {
+        !anyLane(.!((x .>= Double.leastNormalMagnitude) .& (x .< .infinity)))
+    }
+
+    /// ``log(_:)`` with C99's special cases: subnormals scaled by 2^52
+    /// first, log +-0 = -inf, log of a negative = NaN, log inf = inf, NaN stays.
+    @inline(never)
+    static func logSpecial(_ x: DoubleVector) -> DoubleVector {
         let subnormal = x .< Double.leastNormalMagnitude
         let xs = x.replacing(with: x * 4_503_599_627_370_496, where: subnormal)
-        var k = (xs.bits &>> 52) &- 1023
-        k = k.replacing(with: k &- 52, where: subnormal)
-        var m = DoubleVector(bits: (xs.bits & 0x000F_FFFF_FFFF_FFFF) | 0x3FF0_0000_0000_0000)  // [1, 2)
-        let high = m .> 1.4142135623730951
-        k = k.replacing(with: k &+ 1, where: high)
-        m = m.replacing(with: m * 0.5, where: high)
-        let f = m - 1
-        let s = f / (f + 2)
-        let z = s * s
-        var p = mulAdd(z, DoubleVector(repeating: 0.14616873705096697), DoubleVector(repeating: 0.1533168418133685))
-        p = mulAdd(p, z, DoubleVector(repeating: 0.18182890363389848))
-        p = mulAdd(p, z, DoubleVector(repeating: 0.22222211115917173))
-        p = mulAdd(p, z, DoubleVector(repeating: 0.2857142862610555))
-        p = mulAdd(p, z, DoubleVector(repeating: 0.3999999999989918))
-        p = mulAdd(p, z, DoubleVector(repeating: 0.666666666666667))
-        let rz = p * z
-        let hfsq = f * f * 0.5
-        let dk = DoubleVector(bits: k &+ 0x4338_0000_0000_0000) - 6_755_399_441_055_744  // k as a Double
-        var result = dk * 6.93147180369123816490e-01
-        result = result - ((hfsq - (s * (hfsq + rz) + dk * 1.90821492927058770002e-10)) - f)
+        var result = logNormal(xs, exponentAdjustment: DoubleBits().replacing(with: -52, where: subnormal))
         result = result.replacing(with: -.infinity, where: x .== 0)
         result = result.replacing(with: .nan, where: x .< 0)
         result = result.replacing(with: x, where: (x .== .infinity) .| (x .!= x))
         return result
+    }
+
+    /// log x for positive, normal, finite lanes (others give some number),
+    /// with `exponentAdjustment` added to the exponent. No division: x =
+    /// 2^k z, z in [0.699, 1.398) and in one of 16 subintervals, with c^-1
+    /// from ``powLog(_:)``'s table, r = z c^-1 - 1 exactly as rh + rl
+    /// (|r| < 0.0297), and log x = (k ln2 + log c) + rh + (the tails + rl +
+    /// rh^2 P(rh)), the first sum carried exactly (Fast2Sum, as in powLog).
+    /// P of degree 7 fits (log(1 + r) - r) / r^2 to 9.4e-16 relative, which
+    /// is below 0.06 ulp of the result.
+    @_transparent
+    static func logNormal(_ x: DoubleVector, exponentAdjustment: DoubleBits) -> DoubleVector {
+        let inverses = SIMD16<Double>(
+            0x1.661ec68p+0, 0x1.571ed4p+0, 0x1.49539ep+0, 0x1.3c995a8p+0, 0x1.30d19p+0, 0x1.25e227p+0, 0x1.1bb4a4p+0, 0x1.12358e8p+0,
+            0x1.0953f38p+0, 1, 0x1.e573ac8p-1, 0x1.ca4b308p-1, 0x1.b20364p-1, 0x1.9c2d15p-1, 0x1.886e5fp-1, 0x1.767dce8p-1)
+        let logHighs = SIMD16<Double>(
+            -0x1.57bf74d28dp-2, -0x1.2bef087dc9p-2, -0x1.01eae4aa6cp-2, -0x1.b31d86e1bcp-3,
+            -0x1.6574eb68c2p-3, -0x1.1aa2b7aa4p-3, -0x1.a4e763cb1cp-4, -0x1.1973bdac64p-4,
+            -0x1.252f3108dp-5, 0, 0x1.b42dd82198p-5, 0x1.c5e5477dbcp-4,
+            0x1.526e5e5a1cp-3, 0x1.bc2866ead8p-3, 0x1.1058bfb6e5p-2, 0x1.404307c26ap-2)
+        let logLows = SIMD16<Double>(
+            -0x1.fa8716e5ce002p-46, -0x1.a956a4a50e2c9p-45, -0x1.a3fbafade06f0p-44, -0x1.c7543362ade72p-44,
+            0x1.98c9d34f0f9b7p-44, 0x1.1ac515de3b3d8p-44, 0x1.e42f6b9440873p-47, -0x1.566a434f931d0p-44,
+            -0x1.83daaa021acc8p-45, 0, -0x1.c81ea65d66d19p-46, 0x1.d10a7d85f7a6ep-46,
+            -0x1.790b237fc5223p-44, 0x1.9ac90739d1061p-44, -0x1.4ab85017d525bp-44, 0x1.f925150499ac3p-44)
+        let offset = x.bits &- 0x3FE6_6000_0000_0000  // 0.69921875
+        let index = (offset &>> 48) & 15
+        let k = (offset &>> 52) &+ exponentAdjustment
+        let z = DoubleVector(bits: x.bits &- (offset & -0x0010_0000_0000_0000))
+        let inverse = lookup(inverses, index)
+        #if GRADLAB_SIMD_AVX2 || GRADLAB_SIMD_AVX512
+        let p = z * inverse
+        let e = mulAdd(z, inverse, -p)
+        let a1 = p - 1
+        let rh = a1 + e
+        let rl = (a1 - rh) + e
+        #else
+        let zh = DoubleVector(bits: z.bits & DoubleBits(repeating: -0x0800_0000))
+        let a1 = zh * inverse - 1, b1 = (z - zh) * inverse
+        let rh = a1 + b1
+        let bv = rh - a1
+        let rl = (a1 - (rh - bv)) + (b1 - bv)
+        #endif
+        let dk = DoubleVector(bits: k &+ 0x4338_0000_0000_0000) - 6_755_399_441_055_744  // k as a Double
+        let t1 = mulAdd(dk, DoubleVector(repeating: 6.93147180369123816490e-01), lookup(logHighs, index))  // exact
+        let high = t1 + rh
+        let lo2 = (t1 - high) + rh
+        let lo1 = mulAdd(dk, DoubleVector(repeating: 1.90821492927058770002e-10), lookup(logLows, index))
+        // Pairs, then powers (Estrin): a short dependency chain, which is
+        // what bounds these loops (docs/performance.md), not the op count.
+        let r2 = rh * rh, r4 = r2 * r2
+        let e0 = mulAdd(rh, DoubleVector(repeating: 0.3333333333333321), DoubleVector(repeating: -0.49999999999999956))
+        let e1 = mulAdd(rh, DoubleVector(repeating: 0.2000000000226862), DoubleVector(repeating: -0.2500000000170436))
+        let e2 = mulAdd(rh, DoubleVector(repeating: 0.14285703845039052), DoubleVector(repeating: -0.16666656980722377))
+        let e3 = mulAdd(rh, DoubleVector(repeating: 0.11128183944744811), DoubleVector(repeating: -0.1251761147878448))
+        let q = mulAdd(r4, mulAdd(r2, e3, e2), mulAdd(r2, e1, e0))
+        return high + mulAdd(r2, q, (lo1 + lo2) + rl)
     }
 
     /// x^y with C's `pow` special cases (y = 0 or x = 1 give 1, even with a
