@@ -23,6 +23,44 @@ enum LandscapeBench {
         return Double(points) * Double(steps) / seconds
     }
 
+    /// ``session(function:dtype:points:steps:optimizer:)`` for several
+    /// optimizers, measured in ``rounds`` rounds: each round times every
+    /// session once, starting one session later than the round before, and
+    /// each keeps its best round. A slow moment of the machine then falls on
+    /// every row alike, so their ratios (each optimizer against plain SGD)
+    /// move less than when each row takes its runs one after another.
+    static let rounds = 5
+
+    static func sessions(
+        function: String, dtype: DType, points: Int, steps: Int, optimizers: [OptimizerConfig]
+    ) async throws -> [Double] {
+        var sessions: [Session] = []
+        for optimizer in optimizers {
+            var config = LabConfig(lab: .landscape)
+            config.optimizer = optimizer
+            config.function = function
+            config.dtype = dtype
+            config.points = points
+            config.epochs = rounds * steps + 1
+            config.device = "cpu"
+            let session = try Session(config: config, streaming: false)  // as --headless runs it
+            await session.start()
+            await session.step(1)  // warm: caches, lazily allocated optimizer state
+            sessions.append(session)
+        }
+        var best = Array(repeating: Double.infinity, count: sessions.count)
+        for round in 0..<rounds {
+            for offset in sessions.indices {
+                let k = (round + offset) % sessions.count
+                let start = ContinuousClock.now
+                await sessions[k].step(steps)
+                best[k] = min(best[k], (ContinuousClock.now - start).seconds)
+            }
+        }
+        for session in sessions { await session.finish(status: "completed") }
+        return best.map { Double(points) * Double(steps) / $0 }
+    }
+
     /// One sweep per step through GradlabMath's fused run: the gradient and
     /// the mean of f per chunk, and SGD (`ProgramDescent`, p += -lr * g)
     /// applied to each chunk while it is in cache. With `storingGradients`

@@ -156,10 +156,10 @@ struct BenchCommand: AsyncParsableCommand {
     /// Every optimizer on the app's path (tutorial function, Float): the
     /// target is at least 0.7 of plain SGD's point-steps per second.
     static func optimizers(into landscape: inout [String: Any], points: Int, steps: Int) async throws {
-        for (name, optimizer) in optimizerRows {
-            landscape["session_optimizer_\(name)_f32"] = try await LandscapeBench.session(
-                function: LabConfig.tutorialFunction, dtype: .f32, points: points, steps: steps, optimizer: optimizer)
-        }
+        let rows = optimizerRows
+        let speeds = try await LandscapeBench.sessions(function: LabConfig.tutorialFunction, dtype: .f32, points: points,
+                                                       steps: steps, optimizers: rows.map(\.1))
+        for ((name, _), speed) in zip(rows, speeds) { landscape["session_optimizer_\(name)_f32"] = speed }
     }
 
     /// The frame benchmark's figures, in milliseconds (medians).
