@@ -4,40 +4,34 @@ import GradlabMath
 /// Landscape throughput in point-steps per second (points x optimizer steps).
 enum LandscapeBench {
     /// The app's path: a `Session` running the landscape lab (gradient,
-    /// mean loss, optimizer step and the tracked points' record per epoch).
-    static func session(
-        function: String, dtype: DType, points: Int, steps: Int, optimizer: OptimizerConfig? = nil
-    ) async throws -> Double {
-        var config = LabConfig(lab: .landscape)
-        if let optimizer { config.optimizer = optimizer }
-        config.function = function
-        config.dtype = dtype
-        config.points = points
-        config.epochs = BenchTimer.repeats * steps + 1
-        config.device = "cpu"
-        let session = try Session(config: config, streaming: false)  // as --headless runs it
-        await session.start()
-        await session.step(1)  // warm: caches, lazily allocated optimizer state
-        let seconds = await BenchTimer.seconds { await session.step(steps) }
-        await session.finish(status: "completed")
-        return Double(points) * Double(steps) / seconds
-    }
-
-    /// ``session(function:dtype:points:steps:optimizer:)`` for several
-    /// optimizers, measured in ``rounds`` rounds: each round times every
-    /// session once, starting one session later than the round before, and
-    /// each keeps its best round. A slow moment of the machine then falls on
-    /// every row alike, so their ratios (each optimizer against plain SGD)
-    /// move less than when each row takes its runs one after another.
+    /// mean loss, optimizer step and the tracked points' record per epoch),
+    /// as `--headless` runs it, for several optimizers (or functions), in
+    /// point-steps per second. Measured in ``rounds`` rounds: each round
+    /// times every session once, starting one session later than the round
+    /// before, and each keeps its best round. A slow moment of the machine
+    /// then falls on every row alike, so their ratios (each optimizer
+    /// against plain SGD, each function against the tutorial's) move less
+    /// than when each row takes its runs one after another.
     static let rounds = 5
 
     static func sessions(
         function: String, dtype: DType, points: Int, steps: Int, optimizers: [OptimizerConfig]
     ) async throws -> [Double] {
+        try await sessions(optimizers.map { (function, $0) }, dtype: dtype, points: points, steps: steps)
+    }
+
+    /// The same for several functions with the default optimizer.
+    static func sessions(functions: [String], dtype: DType, points: Int, steps: Int) async throws -> [Double] {
+        try await sessions(functions.map { ($0, nil) }, dtype: dtype, points: points, steps: steps)
+    }
+
+    private static func sessions(
+        _ runs: [(function: String, optimizer: OptimizerConfig?)], dtype: DType, points: Int, steps: Int
+    ) async throws -> [Double] {
         var sessions: [Session] = []
-        for optimizer in optimizers {
+        for (function, optimizer) in runs {
             var config = LabConfig(lab: .landscape)
-            config.optimizer = optimizer
+            if let optimizer { config.optimizer = optimizer }
             config.function = function
             config.dtype = dtype
             config.points = points
@@ -58,6 +52,12 @@ enum LandscapeBench {
             }
         }
         for session in sessions { await session.finish(status: "completed") }
+        sessions = []
+        #if os(Linux)
+        // Many sessions at once leave freed heap behind; give it back, so
+        // that the run-file bench's resident peak counts only its own load.
+        _ = glibcMallocTrim(0)
+        #endif
         return best.map { Double(points) * Double(steps) / $0 }
     }
 
@@ -107,3 +107,9 @@ enum LandscapeBench {
         return Double(lanes * rounds) / seconds
     }
 }
+
+#if os(Linux)
+/// glibc's `malloc_trim` (not in the Glibc module's headers).
+@_silgen_name("malloc_trim")
+private func glibcMallocTrim(_ pad: Int) -> Int32
+#endif

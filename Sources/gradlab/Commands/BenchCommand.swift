@@ -96,13 +96,18 @@ struct BenchCommand: AsyncParsableCommand {
         // `user_<name>` rows, and `user` for the first of them as before.
         let functions = [("default", LabConfig.tutorialFunction)]
             + UserFunctionBench.functions.map { ("user_" + $0.name, $0.function) }
+        if !kernelsOnly {
+            // In interleaved rounds per type (LandscapeBench.sessions): the
+            // shares against the tutorial function move less.
+            for dtype in [DType.f32, .f64] {
+                let speeds = try await LandscapeBench.sessions(functions: functions.map(\.1), dtype: dtype, points: count,
+                                                               steps: stepCount)
+                for ((name, _), speed) in zip(functions, speeds) { landscape["session_\(name)_\(dtype.rawValue)"] = speed }
+            }
+        }
         for (name, function) in functions {
             for dtype in [DType.f32, .f64] {
                 let key = "\(name)_\(dtype.rawValue)"
-                if !kernelsOnly {
-                    landscape["session_" + key] = try await LandscapeBench.session(function: function, dtype: dtype,
-                                                                                   points: count, steps: stepCount)
-                }
                 landscape["fused_" + key] = dtype == .f32
                     ? try LandscapeBench.fused(Float.self, function: function, points: count, steps: stepCount)
                     : try LandscapeBench.fused(Double.self, function: function, points: count, steps: stepCount)
