@@ -127,6 +127,8 @@ enum SymbolArithmetic: FusedArithmetic {
 
     static func quotient(_ a: Fused<Self>, byUniform b: Fused<Self>) -> Fused<Self> { apply(.divide, a, b) }
 
+    static func bound(_ op: LaneOperation, _ a: Fused<Self>, uniform b: Fused<Self>) -> Fused<Self> { apply(op, a, b) }
+
     static func quotients(_ a: Fused<Self>, _ b: Fused<Self>, by d: Fused<Self>) -> (Fused<Self>, Fused<Self>) {
         (apply(.divide, a, d), apply(.divide, b, d))
     }

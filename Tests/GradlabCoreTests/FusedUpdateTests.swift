@@ -86,6 +86,8 @@ struct FusedUpdateTests {
             make(.nadam) { $0.decoupledWeightDecay = true; $0.weightDecay = 0.1 }, make(.radam) { $0.maximize = true },
             make(.adamax) { $0.weightDecay = 0.1 }, make(.adadelta) { $0.maximize = true },
             make(.rprop) { ($0.etaMinus, $0.etaPlus, $0.stepSizeMin, $0.stepSizeMax) = (0.4, 1.3, 1e-4, 1) },
+            // A bound of 0: the clamp's general form (a tie between -0 and +0).
+            make(.rprop) { $0.stepSizeMin = 0 },
         ]
     }()
 

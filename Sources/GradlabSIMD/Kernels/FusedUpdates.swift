@@ -19,6 +19,8 @@ protocol FusedArithmetic {
     /// `/`, by b's reciprocal where the kernel set has FMA
     /// (``divide(_:by:reciprocal:)``).
     static func quotient(_ a: Fused<Self>, byUniform b: Fused<Self>) -> Fused<Self>
+    /// maximum or minimum of `a` and a `b` that is the same in every lane.
+    static func bound(_ op: LaneOperation, _ a: Fused<Self>, uniform b: Fused<Self>) -> Fused<Self>
     /// `a / d` and `b / d` (two divisions: one reciprocal of d with the
     /// correction for each quotient measured slower, its chain after the
     /// square root longer: NAdam at 0.47-0.62 of SGD against 0.70-0.74).
@@ -49,6 +51,9 @@ struct Fused<A: FusedArithmetic> {
     /// NaN-propagating, as `torch.maximum`.
     @_transparent func maximum(_ b: Self) -> Self { A.apply(.maximum, self, b) }
     @_transparent func minimum(_ b: Self) -> Self { A.apply(.minimum, self, b) }
+    /// ``maximum(_:)`` and ``minimum(_:)`` of a uniform `b`.
+    @_transparent func maximum(uniform b: Self) -> Self { A.bound(.maximum, self, uniform: b) }
+    @_transparent func minimum(uniform b: Self) -> Self { A.bound(.minimum, self, uniform: b) }
     @_transparent func divided(byUniform b: Self) -> Self { A.quotient(self, byUniform: b) }
 }
 
@@ -64,6 +69,8 @@ protocol LaneVector {
     static func lane(_ op: LaneOperation, _ x: Vector, _ y: Vector) -> Vector
     /// negate, abs, sign, step or sqrt.
     static func lane(_ op: LaneOperation, _ v: Vector) -> Vector
+    /// maximum or minimum of `x` and a `y` that is the same in every lane.
+    static func bound(_ op: LaneOperation, _ x: Vector, uniform y: Vector) -> Vector
     static func reciprocal(_ v: Vector) -> Vector
     /// `x / b` by its reciprocal `y` (``divide(_:by:reciprocal:)``).
     static func quotient(_ x: Vector, by b: Vector, reciprocal y: Vector) -> Vector
@@ -92,6 +99,14 @@ enum FloatLanes: LaneVector {
         case .step: Vector(repeating: 1).replacing(with: 0, where: v .<= 0)
         default: squareRoot(v)
         }
+    }
+
+    /// Where the uniform `y` is neither NaN nor zero, a NaN can only be x's
+    /// and a tie only between equal bits, so one comparison gives the same
+    /// bits as ``lane(_:_:_:)``'s two.
+    @_transparent static func bound(_ op: LaneOperation, _ x: Vector, uniform y: Vector) -> Vector {
+        guard !anyLane((y .!= y) .| (y .== 0)) else { return lane(op, x, y) }
+        return op == .maximum ? x.replacing(with: y, where: y .> x) : x.replacing(with: y, where: y .< x)
     }
 
     @_transparent static func reciprocal(_ v: Vector) -> Vector { 1 / v }
@@ -123,6 +138,14 @@ enum DoubleLanes: LaneVector {
         }
     }
 
+    /// Where the uniform `y` is neither NaN nor zero, a NaN can only be x's
+    /// and a tie only between equal bits, so one comparison gives the same
+    /// bits as ``lane(_:_:_:)``'s two.
+    @_transparent static func bound(_ op: LaneOperation, _ x: Vector, uniform y: Vector) -> Vector {
+        guard !anyLane((y .!= y) .| (y .== 0)) else { return lane(op, x, y) }
+        return op == .maximum ? x.replacing(with: y, where: y .> x) : x.replacing(with: y, where: y .< x)
+    }
+
     @_transparent static func reciprocal(_ v: Vector) -> Vector { 1 / v }
     @_transparent static func quotient(_ x: Vector, by b: Vector, reciprocal y: Vector) -> Vector { divide(x, by: b, reciprocal: y) }
 }
@@ -140,6 +163,10 @@ enum LaneArithmeticOf<V: LaneVector>: FusedArithmetic {
 
     @_transparent static func quotient(_ a: Fused<Self>, byUniform b: Fused<Self>) -> Fused<Self> {
         Fused(V.quotient(a.value, by: b.value, reciprocal: V.reciprocal(b.value)), ())
+    }
+
+    @_transparent static func bound(_ op: LaneOperation, _ a: Fused<Self>, uniform b: Fused<Self>) -> Fused<Self> {
+        Fused(V.bound(op, a.value, uniform: b.value), ())
     }
 
     @_transparent static func quotients(_ a: Fused<Self>, _ b: Fused<Self>, by d: Fused<Self>) -> (Fused<Self>, Fused<Self>) {
@@ -279,7 +306,7 @@ enum FusedUpdates {
         let s = (g * previous).sign
         let flipped = (-s).isPositive
         let factor = (s.isPositive * etaPlus + flipped * etaMinus) + (one - s.magnitude)
-        let stepSize1 = (stepSize * factor).maximum(stepSizeMin).minimum(stepSizeMax)
+        let stepSize1 = (stepSize * factor).maximum(uniform: stepSizeMin).minimum(uniform: stepSizeMax)
         let kept = (one - flipped) * g
         let p1 = p + stepSize1 * -kept.sign
         return (stepSize1, kept, p1, p1 - p)
