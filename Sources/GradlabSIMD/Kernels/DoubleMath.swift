@@ -226,51 +226,14 @@ enum DoubleMath {
     }
 
     /// log x for positive, normal, finite lanes (others give some number),
-    /// with `exponentAdjustment` added to the exponent. No division: x =
-    /// 2^k z, z in [0.699, 1.398) and in one of 16 subintervals, with c^-1
-    /// from ``powLog(_:)``'s table, r = z c^-1 - 1 exactly as rh + rl
-    /// (|r| < 0.0297), and log x = (k ln2 + log c) + rh + (the tails + rl +
-    /// rh^2 P(rh)), the first sum carried exactly (Fast2Sum, as in powLog).
-    /// P of degree 7 fits (log(1 + r) - r) / r^2 to 9.4e-16 relative, which
-    /// is below 0.06 ulp of the result.
+    /// with `exponentAdjustment` added to the exponent: (k ln2 + log c) + rh
+    /// carried exactly (``logReduction(_:exponentAdjustment:)``) plus the
+    /// tails, rl and rh^2 P(rh). No division. P of degree 7 fits
+    /// (log(1 + r) - r) / r^2 to 9.4e-16 relative, which is below 0.06 ulp
+    /// of the result.
     @_transparent
     static func logNormal(_ x: DoubleVector, exponentAdjustment: DoubleBits) -> DoubleVector {
-        let inverses = SIMD16<Double>(
-            0x1.661ec68p+0, 0x1.571ed4p+0, 0x1.49539ep+0, 0x1.3c995a8p+0, 0x1.30d19p+0, 0x1.25e227p+0, 0x1.1bb4a4p+0, 0x1.12358e8p+0,
-            0x1.0953f38p+0, 1, 0x1.e573ac8p-1, 0x1.ca4b308p-1, 0x1.b20364p-1, 0x1.9c2d15p-1, 0x1.886e5fp-1, 0x1.767dce8p-1)
-        let logHighs = SIMD16<Double>(
-            -0x1.57bf74d28dp-2, -0x1.2bef087dc9p-2, -0x1.01eae4aa6cp-2, -0x1.b31d86e1bcp-3,
-            -0x1.6574eb68c2p-3, -0x1.1aa2b7aa4p-3, -0x1.a4e763cb1cp-4, -0x1.1973bdac64p-4,
-            -0x1.252f3108dp-5, 0, 0x1.b42dd82198p-5, 0x1.c5e5477dbcp-4,
-            0x1.526e5e5a1cp-3, 0x1.bc2866ead8p-3, 0x1.1058bfb6e5p-2, 0x1.404307c26ap-2)
-        let logLows = SIMD16<Double>(
-            -0x1.fa8716e5ce002p-46, -0x1.a956a4a50e2c9p-45, -0x1.a3fbafade06f0p-44, -0x1.c7543362ade72p-44,
-            0x1.98c9d34f0f9b7p-44, 0x1.1ac515de3b3d8p-44, 0x1.e42f6b9440873p-47, -0x1.566a434f931d0p-44,
-            -0x1.83daaa021acc8p-45, 0, -0x1.c81ea65d66d19p-46, 0x1.d10a7d85f7a6ep-46,
-            -0x1.790b237fc5223p-44, 0x1.9ac90739d1061p-44, -0x1.4ab85017d525bp-44, 0x1.f925150499ac3p-44)
-        let offset = x.bits &- 0x3FE6_6000_0000_0000  // 0.69921875
-        let index = (offset &>> 48) & 15
-        let k = (offset &>> 52) &+ exponentAdjustment
-        let z = DoubleVector(bits: x.bits &- (offset & -0x0010_0000_0000_0000))
-        let inverse = lookup(inverses, index)
-        #if GRADLAB_SIMD_AVX2 || GRADLAB_SIMD_AVX512
-        let p = z * inverse
-        let e = mulAdd(z, inverse, -p)
-        let a1 = p - 1
-        let rh = a1 + e
-        let rl = (a1 - rh) + e
-        #else
-        let zh = DoubleVector(bits: z.bits & DoubleBits(repeating: -0x0800_0000))
-        let a1 = zh * inverse - 1, b1 = (z - zh) * inverse
-        let rh = a1 + b1
-        let bv = rh - a1
-        let rl = (a1 - (rh - bv)) + (b1 - bv)
-        #endif
-        let dk = DoubleVector(bits: k &+ 0x4338_0000_0000_0000) - 6_755_399_441_055_744  // k as a Double
-        let t1 = mulAdd(dk, DoubleVector(repeating: 6.93147180369123816490e-01), lookup(logHighs, index))  // exact
-        let high = t1 + rh
-        let lo2 = (t1 - high) + rh
-        let lo1 = mulAdd(dk, DoubleVector(repeating: 1.90821492927058770002e-10), lookup(logLows, index))
+        let (rh, rl, high, low) = logReduction(x, exponentAdjustment: exponentAdjustment)
         // Pairs, then powers (Estrin): a short dependency chain, which is
         // what bounds these loops (docs/performance.md), not the op count.
         let r2 = rh * rh, r4 = r2 * r2
@@ -279,96 +242,23 @@ enum DoubleMath {
         let e2 = mulAdd(rh, DoubleVector(repeating: 0.14285703845039052), DoubleVector(repeating: -0.16666656980722377))
         let e3 = mulAdd(rh, DoubleVector(repeating: 0.11128183944744811), DoubleVector(repeating: -0.1251761147878448))
         let q = mulAdd(r4, mulAdd(r2, e3, e2), mulAdd(r2, e1, e0))
-        return high + mulAdd(r2, q, (lo1 + lo2) + rl)
+        return high + mulAdd(r2, q, low + rl)
     }
 
-    /// x^y with C's `pow` special cases (y = 0 or x = 1 give 1, even with a
-    /// NaN; a negative finite x with a finite non-integer y gives NaN; an odd
-    /// integer y keeps x's sign; zeros and infinities as C99 Annex F), as
-    /// e^(y log|x|) with log|x| in two parts (``powLog(_:)``) and
-    /// y log|x| = t + tail exactly (``twoProduct(_:_:)``), so the product
-    /// loses nothing: e^(t + tail) (``powExp(_:_:)``) is within about
-    /// 1.1 ulp of the true value, plus |y log x| * 2^-62 relative for what the
-    /// logarithm's two parts leave out. Tables of 16 entries, no division.
+    /// The reduction ``logNormal(_:exponentAdjustment:)`` and
+    /// ``powLog(_:)`` share, for positive, normal, finite x: x = 2^k z
+    /// (k plus `exponentAdjustment`), z in [0.699, 1.398) and in one of 16
+    /// subintervals by its top mantissa bits; with c^-1 from a table (26
+    /// bits; exactly 1 for the subinterval holding 1), r = z c^-1 - 1
+    /// exactly as rh + rl (|r| < 0.0297); log x = k ln2 + log c + log(1 + r),
+    /// where k ln2 + log c's leading part is exact (ln2's and log c's
+    /// leading parts are multiples of 2^-42) and its sum with rh is carried
+    /// exactly (Fast2Sum: |k ln2 + log c| >= |r| wherever it is not 0) as
+    /// high + (part of) low, low also holding the leading parts' tails.
     @_transparent
-    static func pow(_ x: DoubleVector, _ y: DoubleVector) -> DoubleVector {
-        let ax = DoubleVector(bits: x.bits & Int64.max)
-        let (logHigh, logLow) = powLog(ax)
-        var (t, tail) = twoProduct(y, logHigh)
-        tail = mulAdd(y, logLow, tail)
-        var r = powExp(t, tail)
-        // y's kind: an integer (every |y| >= 2^52 is), and an odd one.
-        let ay = DoubleVector(bits: y.bits & Int64.max)
-        let magic = DoubleVector(repeating: 4_503_599_627_370_496)
-        let whole = (ay .>= magic) .| (((ay + magic) - magic) .== ay)
-        let half = ay * 0.5
-        let odd = whole .& (ay .< 2 * magic) .& (((half + magic) - magic) .!= half)
-        let negative = x .< 0
-        r = DoubleVector(bits: r.bits | (x.bits & Int64.min)).replacing(with: r, where: .!odd)
-        r = r.replacing(with: .nan, where: negative .& (x .> -.infinity) .& .!whole .& (ay .< .infinity))
-        // |x| = 1 with an infinite y (0 * inf): 1, as 1^y and y = 0 are.
-        let one = DoubleVector(repeating: 1)
-        r = r.replacing(with: one, where: (y .== 0) .| (x .== 1) .| ((ax .== 1) .& (ay .== .infinity)))
-        return r
-    }
-
-    /// m where y = +-(m + 1/2) with m in 0...3, else nil: a constant
-    /// exponent of that kind takes ``powHalfInteger(_:_:m:reciprocal:)``.
-    static func halfIntegerPower(_ y: Double) -> Int? {
-        let m = y.magnitude - 0.5
-        guard m >= 0, m <= 3, Double(Int(m)) == m else { return nil }
-        return Int(m)
-    }
-
-    /// x^y for a constant y = +-(m + 1/2), m in 0...3 (``halfIntegerPower(_:)``):
-    /// |x|^m sqrt|x|, or its reciprocal for a negative y, and NaN for a
-    /// negative x, as ``pow(_:_:)`` gives. At most five roundings
-    /// (5.6e-16 relative), inside pow's bound of (3 + |y ln x|) 2.3e-16.
-    /// Lanes with |x| outside [2^-200, 2^200] (zeros, infinities, NaN, and
-    /// where |x|^(m + 1/2) could leave the normal range) take ``pow(_:_:)``
-    /// instead, lane by lane, so every lane's result is the same at every
-    /// vector width.
-    @_transparent
-    static func powHalfInteger(_ x: DoubleVector, _ y: DoubleVector, m: Int, reciprocal: Bool) -> DoubleVector {
-        let ax = DoubleVector(bits: x.bits & Int64.max)
-        var p = squareRoot(ax)
-        for _ in 0..<m { p = p * ax }
-        if reciprocal { p = 1 / p }
-        p = p.replacing(with: .nan, where: x .< 0)
-        let special = .!((ax .>= 0x1p-200) .& (ax .<= 0x1p200))
-        if anyLane(special) { p = p.replacing(with: pow(x, y), where: special) }
-        return p
-    }
-
-    /// a * b = product + error exactly (barring overflow): one FMA where the
-    /// set has it, Dekker's product of 26-bit halves (split by masking)
-    /// on the baseline.
-    @_transparent
-    static func twoProduct(_ a: DoubleVector, _ b: DoubleVector) -> (product: DoubleVector, error: DoubleVector) {
-        let product = a * b
-        #if GRADLAB_SIMD_AVX2 || GRADLAB_SIMD_AVX512
-        return (product, mulAdd(a, b, -product))
-        #else
-        let keep = DoubleBits(repeating: -0x0800_0000)  // clears the low 27 bits
-        let ah = DoubleVector(bits: a.bits & keep), bh = DoubleVector(bits: b.bits & keep)
-        let al = a - ah, bl = b - bh
-        return (product, ((ah * bh - product) + ah * bl + al * bh) + al * bl)
-        #endif
-    }
-
-    /// log a for pow as high + low, |low| within a few ulp of high, the
-    /// pair within about 2^-62 relative of log a (a >= 0; 0 gives -inf,
-    /// inf and NaN themselves in high). a = 2^k z, z in [0.699, 1.398) and
-    /// in one of 16 subintervals by its top mantissa bits; with c^-1 from a
-    /// table (26 bits; exactly 1 for the subinterval holding 1),
-    /// r = z c^-1 - 1 exactly as rh + rl (|r| < 0.0297), and
-    /// log a = k ln2 + log c + log(1 + r): k ln2 + log c's leading part is
-    /// exact (ln2's and log c's leading parts are multiples of 2^-42), the
-    /// sums are carried exactly (Fast2Sum: |k ln2 + log c| >= |r| wherever
-    /// it is not 0), and log(1 + r) - r + r^2/2 is its series to r^12
-    /// (truncation 5e-20 relative).
-    @_transparent
-    static func powLog(_ a: DoubleVector) -> (high: DoubleVector, low: DoubleVector) {
+    static func logReduction(
+        _ x: DoubleVector, exponentAdjustment: DoubleBits
+    ) -> (rh: DoubleVector, rl: DoubleVector, high: DoubleVector, low: DoubleVector) {
         let inverses = SIMD16<Double>(
             0x1.661ec68p+0, 0x1.571ed4p+0, 0x1.49539ep+0, 0x1.3c995a8p+0, 0x1.30d19p+0, 0x1.25e227p+0, 0x1.1bb4a4p+0, 0x1.12358e8p+0,
             0x1.0953f38p+0, 1, 0x1.e573ac8p-1, 0x1.ca4b308p-1, 0x1.b20364p-1, 0x1.9c2d15p-1, 0x1.886e5fp-1, 0x1.767dce8p-1)
@@ -383,13 +273,10 @@ enum DoubleMath {
             0x1.98c9d34f0f9b7p-44, 0x1.1ac515de3b3d8p-44, 0x1.e42f6b9440873p-47, -0x1.566a434f931d0p-44,
             -0x1.83daaa021acc8p-45, 0, -0x1.c81ea65d66d19p-46, 0x1.d10a7d85f7a6ep-46,
             -0x1.790b237fc5223p-44, 0x1.9ac90739d1061p-44, -0x1.4ab85017d525bp-44, 0x1.f925150499ac3p-44)
-        let subnormal = a .< Double.leastNormalMagnitude
-        let scaled = a.replacing(with: a * 4_503_599_627_370_496, where: subnormal)
-        let offset = scaled.bits &- 0x3FE6_6000_0000_0000  // 0.69921875
+        let offset = x.bits &- 0x3FE6_6000_0000_0000  // 0.69921875
         let index = (offset &>> 48) & 15
-        var k = offset &>> 52
-        k = k.replacing(with: k &- 52, where: subnormal)
-        let z = DoubleVector(bits: scaled.bits &- (offset & -0x0010_0000_0000_0000))
+        let k = (offset &>> 52) &+ exponentAdjustment
+        let z = DoubleVector(bits: x.bits &- (offset & -0x0010_0000_0000_0000))
         let inverse = lookup(inverses, index)
         #if GRADLAB_SIMD_AVX2 || GRADLAB_SIMD_AVX512
         // z c^-1 = p + e exactly; p - 1 is exact (p is near 1) and |e| is
@@ -410,68 +297,9 @@ enum DoubleMath {
         #endif
         let dk = DoubleVector(bits: k &+ 0x4338_0000_0000_0000) - 6_755_399_441_055_744  // k as a Double
         let t1 = mulAdd(dk, DoubleVector(repeating: 6.93147180369123816490e-01), lookup(logHighs, index))  // exact
-        let t2 = t1 + rh
-        let lo2 = (t1 - t2) + rh
+        let high = t1 + rh
+        let lo2 = (t1 - high) + rh
         let lo1 = mulAdd(dk, DoubleVector(repeating: 1.90821492927058770002e-10), lookup(logLows, index))
-        let ar2 = rh * rh * -0.5
-        let high = t2 + ar2
-        let lo4 = (t2 - high) + ar2
-        // r^3 (1/3 - r/4 + r^2/5 - ... + r^9/12), pairs then powers (Estrin).
-        let r2 = rh * rh, r4 = r2 * r2
-        let q0 = mulAdd(rh, DoubleVector(repeating: -1.0 / 4), DoubleVector(repeating: 1.0 / 3))
-        let q1 = mulAdd(rh, DoubleVector(repeating: -1.0 / 6), DoubleVector(repeating: 1.0 / 5))
-        let q2 = mulAdd(rh, DoubleVector(repeating: -1.0 / 8), DoubleVector(repeating: 1.0 / 7))
-        let q3 = mulAdd(rh, DoubleVector(repeating: -1.0 / 10), DoubleVector(repeating: 1.0 / 9))
-        let q4 = mulAdd(rh, DoubleVector(repeating: -1.0 / 12), DoubleVector(repeating: 1.0 / 11))
-        let upper = mulAdd(r4, q4, mulAdd(r2, q3, q2))
-        let series = mulAdd(r4, upper, mulAdd(r2, q1, q0)) * (r2 * rh)
-        let low = ((lo1 + lo2) + (lo4 + mulAdd(-rl, rh, rl))) + series
-        var result = high.replacing(with: -.infinity, where: a .== 0)
-        result = result.replacing(with: a, where: (a .== .infinity) .| (a .!= a))
-        return (result, low)
-    }
-
-    /// e^(t + tail) for pow, |tail| within a few ulp of t (tail is ignored
-    /// where t is past +-750 or not finite: the result is 0, inf or NaN
-    /// either way). t clamped to [-746, 710], t = n ln2/16 + f with
-    /// |f| <= ln2/32 (ln2/16 in two parts, n ln2/16's first exact),
-    /// 2^(n/16) = 2^(n >> 4) 2^(j/16) from a table (with each entry's
-    /// rounding error in a second one), e^f by its series to f^7
-    /// (truncation 1.2e-18), 2^(n >> 4) applied in
-    /// two halves (right near overflow and for subnormal results).
-    @_transparent
-    static func powExp(_ t: DoubleVector, _ tail: DoubleVector) -> DoubleVector {
-        let powers = SIMD16<Double>(
-            1, 0x1.0b5586cf9890fp+0, 0x1.172b83c7d517bp+0, 0x1.2387a6e756238p+0,
-            0x1.306fe0a31b715p+0, 0x1.3dea64c123422p+0, 0x1.4bfdad5362a27p+0, 0x1.5ab07dd485429p+0,
-            0x1.6a09e667f3bcdp+0, 0x1.7a11473eb0187p+0, 0x1.8ace5422aa0dbp+0, 0x1.9c49182a3f090p+0,
-            0x1.ae89f995ad3adp+0, 0x1.c199bdd85529cp+0, 0x1.d5818dcfba487p+0, 0x1.ea4afa2a490dap+0)
-        // Each power's rounding error relative to it (mpmath), added to e^f - 1.
-        let tails = SIMD16<Double>(
-            0, 0x1.79aa65d837b6dp-54, -0x1.01b15eaa59348p-55, 0x1.68efde3a8a894p-54,
-            0x1.34d754db0abb6p-55, 0x1.59f48a72a4c6dp-55, 0x1.690cebb7aafb0p-56, 0x1.063e1e21c5409p-54,
-            -0x1.3b3efbf5e2228p-54, -0x1.b32dcb94da51dp-56, 0x1.db72fc1f0eab4p-55, 0x1.1affc2b91ce27p-56,
-            0x1.c1a7792cb3387p-55, 0x1.36eae30af0cb3p-56, 0x1.4a385a63d07a7p-56, -0x1.ff7128fd391f0p-55)
-        let small = DoubleVector(bits: t.bits & Int64.max) .< 750
-        let tl = DoubleVector().replacing(with: tail, where: small)
-        var v = t.replacing(with: 710, where: t .> 710)  // NaN compares false and stays
-        v = v.replacing(with: -746, where: v .< -746)
-        let shift = DoubleVector(repeating: 6_755_399_441_055_744)
-        let rounded = mulAdd(v, DoubleVector(repeating: 23.083120654223414), shift)  // 16/ln2
-        let nd = rounded - shift
-        let n = rounded.bits &- shift.bits
-        var f = mulAdd(nd, DoubleVector(repeating: -0x1.62e42fee00000p-5), v)  // exact
-        f = mulAdd(nd, DoubleVector(repeating: -0x1.a39ef35793c76p-37), f) + tl
-        // e^f - 1 = f + f^2 (1/2 + f/6 + f^2/24 + ... + f^5/5040).
-        let f2 = f * f
-        let c0 = mulAdd(f, DoubleVector(repeating: 1.0 / 6), DoubleVector(repeating: 0.5))
-        let c1 = mulAdd(f, DoubleVector(repeating: 1.0 / 120), DoubleVector(repeating: 1.0 / 24))
-        let c2 = mulAdd(f, DoubleVector(repeating: 1.0 / 5040), DoubleVector(repeating: 1.0 / 720))
-        let j = n & 15
-        let q = mulAdd(f2, mulAdd(f2, mulAdd(f2, c2, c1), c0), f + lookup(tails, j))
-        let k = n &>> 4
-        let k1 = k &>> 1
-        let scale = DoubleVector(bits: lookup(powers, j).bits &+ ((k &- k1) &<< 52))
-        return mulAdd(scale, q, scale) * DoubleVector(bits: (k1 &+ 1023) &<< 52)
+        return (rh, rl, high, lo1 + lo2)
     }
 }

@@ -1,0 +1,1 @@
+../GradlabSIMD/Kernels/DoubleMath+Pow.swift
