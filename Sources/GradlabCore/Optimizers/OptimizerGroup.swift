@@ -49,8 +49,8 @@ final class OptimizerGroup<T: ProgramScalar> {
             emitter.end()
             // Emitted beside the parameter's update (the plan can then
             // compute it in the same loop), listed after every other output.
-            if tracksSteps, case let (_, value, .parameter(j))? = emitter.addedOutputs.last(where: { $0.role == .parameter(j) }) {
-                steps.append(("Δ\(parameter.name)", emitter.composer.binary(.subtract, value, parameter.value), .step(parameter: j)))
+            if tracksSteps, let updated = emitter.addedOutputs.last(where: { $0.role == .parameter(j) }) {
+                steps.append(("Δ\(parameter.name)", emitter.composer.binary(.subtract, updated.value, parameter.value), .step(parameter: j)))
             }
         }
         return UpdateEmission(composer: emitter.composer, inputs: emitter.addedInputs, outputs: emitter.addedOutputs + steps,
