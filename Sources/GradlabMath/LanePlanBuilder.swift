@@ -17,6 +17,9 @@ enum UniformStep: Sendable {
 /// - `sin a` and `cos a` of the same per-lane `a` become one `sincos` step:
 ///   one argument reduction for both (the tutorial's gradient needs each
 ///   pair, and so does any user function with sin and cos of one value).
+/// - `x^c` and `x^d` of one per-lane `x` with constant exponents become one
+///   `powerPair` step: one logarithm of x for both (a power and its
+///   derivative's, `x^1.3` and `x^0.3`).
 /// - An arithmetic step whose result only one other arithmetic step reads
 ///   is folded into that step (a compound step, ``LaneStep/inner``): one
 ///   pass instead of two, no store and reload of the value between, and
@@ -32,7 +35,8 @@ enum UniformStep: Sendable {
 ///   at the end of the chunk.
 enum LanePlanBuilder {
     /// - Parameters:
-    ///   - fusing: whether to form compound steps (tests compare both plans).
+    ///   - fusing: whether to form compound steps, power pairs and fused
+    ///     updates (tests compare both plans).
     ///   - inPlace: per output, the per-lane input whose memory it is stored
     ///     into, or nil (an empty array: none).
     ///   - doubleAngles: whether sin a and cos a come from sin(a/2) and
@@ -73,6 +77,18 @@ enum LanePlanBuilder {
         for (id, instruction) in instructions.enumerated() {
             if case .unary(.sin, let a) = instruction { sinOf[a] = sinOf[a] ?? id }
             if case .unary(.cos, let a) = instruction { cosOf[a] = cosOf[a] ?? id }
+        }
+
+        // Two powers of one base with constant exponents (`x^1.3` and its
+        // derivative's `x^0.3`): the first computes both (``LaneOperation/powerPair``).
+        var powerPartner: [Int: Int] = [:]
+        if fusing {
+            var unpaired: [Int: Int] = [:]
+            for (id, instruction) in instructions.enumerated() {
+                guard case .binary(.power, let base, let exponent) = instruction,
+                      case .constant = instructions[exponent] else { continue }
+                if let first = unpaired.removeValue(forKey: base) { powerPartner[first] = id } else { unpaired[base] = id }
+            }
         }
 
         // Compound steps: `foldInto[x] = y` when y is x's only reader and
@@ -257,6 +273,10 @@ enum LanePlanBuilder {
                     steps.append(LaneStep(LaneOperation(op), source, into: destination))
                 }
             case .binary(let op, let a, let b):
+                if homes[id] != nil {  // computed by its power partner
+                    release([a, b], at: id)
+                    continue
+                }
                 if let folded = pending[a] ?? pending[b] {
                     let innerFirst = pending[a] != nil
                     let other = innerFirst ? b : a
@@ -283,6 +303,17 @@ enum LanePlanBuilder {
                 if foldInto[id] != nil {
                     // Computed by its reader's step; operands stay live until then.
                     pending[id] = (LaneOperation(op), x, y)
+                    continue
+                }
+                if let partner = powerPartner[id], case .binary(_, _, let exponent) = instructions[partner],
+                   case .constant(let value) = instructions[exponent] {
+                    // The base stays live until the partner's position (it reads it).
+                    release([a, b], at: id)
+                    let destination = newDestination(id, at: id)
+                    let other = newDestination(partner, at: id)
+                    homes[id] = destination
+                    homes[partner] = other
+                    steps.append(LaneStep(powersOf: x, y, homes[exponent] ?? uniform(.constant(value)), into: destination, second: other))
                     continue
                 }
                 // Freed before the destination is chosen, so an operand's

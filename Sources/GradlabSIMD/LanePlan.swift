@@ -76,6 +76,11 @@ public enum LaneOperation: UInt8, Sendable, CaseIterable {
     /// (cos - sin)(cos + sin). See `LanePlanBuilder` (GradlabMath) for when
     /// it is used and docs/performance.md for the error it adds.
     case doubleAngle
+    /// `a^b` into `destination` and `a^c` into `second`: two powers of one
+    /// base (a constant exponent and the derivative's, as `x^1.3` needs
+    /// `x^0.3`), the logarithm of the base computed once for both where
+    /// the kernels can (the same bits as two `power` steps).
+    case powerPair
 
     /// Whether the operation reads `b`.
     public var isBinary: Bool { rawValue >= LaneOperation.add.rawValue }
@@ -91,7 +96,7 @@ public struct LaneStep: Sendable {
     /// The second operand of a binary operation (ignored otherwise).
     public var b: LaneSlot
     public var destination: LaneSlot
-    /// `sincos`'s cos destination (ignored otherwise).
+    /// `sincos`'s cos destination, or `powerPair`'s second power (ignored otherwise).
     public var second: LaneSlot
     /// A compound step's first operation: the step computes `t = inner(a, b)`
     /// and then `operation(t, c)`, or `operation(c, t)` when not
@@ -99,7 +104,7 @@ public struct LaneStep: Sendable {
     /// would as a step of its own, so the result is the same bits. Both are
     /// add, subtract, multiply or divide.
     public var inner: LaneOperation?
-    /// A compound step's other operand.
+    /// A compound step's other operand, or `powerPair`'s second exponent.
     public var c: LaneSlot
     public var innerFirst: Bool
     /// A compound step that stores its result negated (a `negate` folded in:
@@ -145,6 +150,12 @@ public struct LaneStep: Sendable {
         self.c = c
         self.innerFirst = innerFirst
         self.negated = negated
+    }
+
+    /// `base^first` into `destination` and `base^second` into `other` (``LaneOperation/powerPair``).
+    public init(powersOf base: LaneSlot, _ first: LaneSlot, _ second: LaneSlot, into destination: LaneSlot, second other: LaneSlot) {
+        self.init(.powerPair, base, first, into: destination, second: other)
+        self.c = second
     }
 
     /// sin and cos of `inner(a, b)` into `sine` and `cosine` (``LaneOperation/sincos``

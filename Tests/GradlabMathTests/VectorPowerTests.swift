@@ -176,6 +176,57 @@ struct VectorPowerTests {
         }
     }
 
+    /// A constant exponent of any other kind (not +-(m + 1/2)) takes the
+    /// uniform path, its special cases selected once per loop: the same
+    /// bits as the general pow gives with the exponent in every lane, at
+    /// every level, for runs of ordinary bases and runs with special ones.
+    static func checkUniformIsGeneral<T: ProgramScalar>(_: T.Type) {
+        let bases = constantExponentBases(T.self) + [1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1]
+        let exponents: [T] = [1.3, 0.3, -0.7, 2.2, -2.2, 3, -3, 2, -2, 7, 0.1, -1e-3, 1e10, -1e10, 1e30, 16_777_217,
+                              4_503_599_627_370_497, 9_007_199_254_740_993, 123.25, -0.999]
+        for level in SIMDLevel.available {
+            var mismatches: [String] = []
+            for e in exponents {
+                let uniform = run(bases, exponent: e, level: level)
+                let general = run(bases, [T](repeating: e, count: bases.count), level: level)
+                for i in bases.indices where !(uniform[i] == general[i] && uniform[i].sign == general[i].sign)
+                    && !(uniform[i].isNaN && general[i].isNaN) {
+                    mismatches.append("\(bases[i])^\(e): \(uniform[i]) against \(general[i])")
+                }
+            }
+            let differing = mismatches.count
+            #expect(differing == 0, "\(T.self) \(level): e.g. \(mismatches.prefix(5))")
+        }
+    }
+
+    @Test func floatUniformExponentIsTheGeneralPow() { Self.checkUniformIsGeneral(Float.self) }
+    @Test func doubleUniformExponentIsTheGeneralPow() { Self.checkUniformIsGeneral(Double.self) }
+
+    /// A power with a real exponent and its derivative's power of the same
+    /// base are one step that takes the base's logarithm once; its values
+    /// are the bits of the unpaired plan's two power steps, at every level
+    /// and thread count, in Float and Double, for ordinary and special bases.
+    @Test func aPowerAndItsDerivativeArePaired() throws {
+        let expression = try Expression.parse("abs(x1)^1.3 + x2^-2.7 - x1/(1 + x2^2)", variables: ["x1", "x2"])
+        let program = Program.valueAndGradient(of: expression, inputs: ["x1", "x2"], respect: ["x1", "x2"])
+        let paired = LanePlanBuilder.build(program, lanes: [true, true], stored: [true, true, true]).plan
+        #expect(paired.steps.filter { $0.operation == .powerPair }.count == 2)
+        #expect(paired.steps.filter { $0.operation == .power }.isEmpty)
+        let unpaired = LanePlanBuilder.build(program, lanes: [true, true], stored: [true, true, true], fusing: false).plan
+        #expect(unpaired.steps.filter { $0.operation == .power }.count == 4)
+
+        let x1f = Self.constantExponentBases(Float.self), x2f = x1f.reversed().map { $0 * 3 }
+        let x1d = Self.constantExponentBases(Double.self), x2d = x1d.reversed().map { $0 * 3 }
+        for level in SIMDLevel.available {
+            #expect(CompoundStepTests.differences(CompoundStepTests.runPlan(program, fusing: true, [x1f, x2f], level: level),
+                                                  CompoundStepTests.runPlan(program, fusing: false, [x1f, x2f], level: level)).isEmpty,
+                    "Float, \(level)")
+            #expect(CompoundStepTests.differences(CompoundStepTests.runPlan(program, fusing: true, [x1d, x2d], level: level),
+                                                  CompoundStepTests.runPlan(program, fusing: false, [x1d, x2d], level: level)).isEmpty,
+                    "Double, \(level)")
+        }
+    }
+
     /// The user-typed benchmark row's function runs through the vector pow:
     /// no lane goes through the C library (the plan has a power step, and
     /// its values agree with the scalar reference within the bound).

@@ -57,6 +57,10 @@ protocol LaneKernels {
     static func doubleAngle(
         _ a: LaneOperand<Scalar>, _ b: LaneOperand<Scalar>, _ sine: UnsafeMutablePointer<Scalar>,
         _ cosine: UnsafeMutablePointer<Scalar>, _ n: Int)
+    /// `r = a^b` and `s = a^c` (``LaneOperation/powerPair``).
+    static func powerPair(
+        _ a: LaneOperand<Scalar>, _ b: LaneOperand<Scalar>, _ c: LaneOperand<Scalar>, _ r: UnsafeMutablePointer<Scalar>,
+        _ s: UnsafeMutablePointer<Scalar>, _ n: Int)
     /// The sum of `n` values in Double, in the fixed order ``LaneRun/chunkSums`` describes.
     static func sum(_ x: UnsafePointer<Scalar>, _ n: Int) -> Double
     /// The smallest and largest of `n` values, NaN ignored, and whether any was NaN.
@@ -144,6 +148,10 @@ extension LaneKernels {
                         } else {
                             compound(op, inner, value(step.a), value(step.b), value(step.c), step.innerFirst, step.negated, result, n)
                         }
+                        continue
+                    }
+                    if op == .powerPair {
+                        powerPair(value(step.a), value(step.b), value(step.c), result, destination(step.second), n)
                         continue
                     }
                     if op == .doubleAngle {

@@ -30,7 +30,7 @@ enum DoubleKernels: LaneKernels {
         case .relu: reluLanes(x, r, n)
         case .sign: signLanes(x, r, n)
         case .step: stepLanes(x, r, n)
-        case .sincos, .add, .subtract, .multiply, .divide, .power, .minimum, .maximum, .minimumGradient, .maximumGradient, .larger, .doubleAngle:
+        case .sincos, .add, .subtract, .multiply, .divide, .power, .minimum, .maximum, .minimumGradient, .maximumGradient, .larger, .doubleAngle, .powerPair:
             preconditionFailure("not a one-result unary operation: \(op)")
         }
     }
@@ -147,9 +147,27 @@ enum DoubleKernels: LaneKernels {
         if b.isUniform, let m = DoubleMath.halfIntegerPower(Double(b[0])) {
             return halfIntegerPowerLanes(a, b, m: m, r, n)
         }
+        if b.isUniform, let kind = PowerExponent(b[0], oddBelow: 0x1p53) {
+            return uniformPowerLanes(a, b, kind, r, n)
+        }
         var i = 0
         while i < n {
             store(DoubleMath.pow(a.vector(at: i, as: V.self), b.vector(at: i, as: V.self)), r + i)
+            i &+= V.scalarCount
+        }
+    }
+
+    /// x^y for a uniform, finite, nonzero y (``DoubleMath/pow(regular:uniform:_:)``; a vector with a
+    /// zero, subnormal, infinite or NaN x through ``generalPower(_:_:)``), y loaded once.
+    @inline(never)
+    static func uniformPowerLanes(
+        _ a: LaneOperand<Double>, _ b: LaneOperand<Double>, _ kind: PowerExponent, _ r: UnsafeMutablePointer<Double>, _ n: Int
+    ) {
+        let y = b.vector(at: 0, as: V.self)
+        var i = 0
+        while i < n {
+            let x = a.vector(at: i, as: V.self)
+            store(DoubleMath.isRegularBase(x) ? DoubleMath.pow(regular: x, uniform: y, kind) : generalPower(x, y), r + i)
             i &+= V.scalarCount
         }
     }
@@ -165,6 +183,41 @@ enum DoubleKernels: LaneKernels {
         var i = 0
         while i < n {
             store(DoubleMath.powHalfInteger(a.vector(at: i, as: V.self), b.vector(at: i, as: V.self), m: m, reciprocal: reciprocal), r + i)
+            i &+= V.scalarCount
+        }
+    }
+
+    /// ``DoubleMath/pow(_:_:)`` out of line: the uniform loops' rare vectors
+    /// (inlined, the general pow made those loops too large for the
+    /// compiler to inline their loads and stores, which then became shared
+    /// symbols; see Benchmarks/check-kernel-symbols.sh).
+    @inline(never)
+    static func generalPower(_ x: V, _ y: V) -> V { DoubleMath.pow(x, y) }
+
+    /// x^y into `r` and x^z into `s` (``LaneOperation/powerPair``): for
+    /// uniform y and z that both take the uniform pow, one loop computing
+    /// the base's logarithm once for both; else each through
+    /// ``powerLanes(_:_:_:_:)``. The same bits either way.
+    @inline(never)
+    static func powerPair(
+        _ a: LaneOperand<Double>, _ b: LaneOperand<Double>, _ c: LaneOperand<Double>, _ r: UnsafeMutablePointer<Double>,
+        _ s: UnsafeMutablePointer<Double>, _ n: Int
+    ) {
+        guard b.isUniform, c.isUniform, DoubleMath.halfIntegerPower(Double(b[0])) == nil,
+              DoubleMath.halfIntegerPower(Double(c[0])) == nil, let yKind = PowerExponent(b[0], oddBelow: 0x1p53),
+              let zKind = PowerExponent(c[0], oddBelow: 0x1p53) else {
+            powerLanes(a, b, r, n)
+            powerLanes(a, c, s, n)
+            return
+        }
+        let y = b.vector(at: 0, as: V.self), z = c.vector(at: 0, as: V.self)
+        var i = 0
+        while i < n {
+            let x = a.vector(at: i, as: V.self)
+            let (p, q) = DoubleMath.isRegularBase(x) ? DoubleMath.pow(regular: x, uniform: y, yKind, and: z, zKind)
+                : (generalPower(x, y), generalPower(x, z))
+            store(p, r + i)
+            store(q, s + i)
             i &+= V.scalarCount
         }
     }

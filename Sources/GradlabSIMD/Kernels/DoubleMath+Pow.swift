@@ -17,10 +17,7 @@ extension DoubleMath {
     @_transparent
     static func pow(_ x: DoubleVector, _ y: DoubleVector) -> DoubleVector {
         let ax = DoubleVector(bits: x.bits & Int64.max)
-        let (logHigh, logLow) = powLog(ax)
-        var (t, tail) = twoProduct(y, logHigh)
-        tail = mulAdd(y, logLow, tail)
-        var r = powExp(t, tail)
+        var r = power(powLog(ax), y)
         // y's kind: an integer (every |y| >= 2^52 is), and an odd one.
         let ay = DoubleVector(bits: y.bits & Int64.max)
         let magic = DoubleVector(repeating: 4_503_599_627_370_496)
@@ -34,6 +31,45 @@ extension DoubleMath {
         let one = DoubleVector(repeating: 1)
         r = r.replacing(with: one, where: (y .== 0) .| (x .== 1) .| ((ax .== 1) .& (ay .== .infinity)))
         return r
+    }
+
+    /// x^y for a finite, nonzero y the same in every lane (`kind` from its
+    /// value) and an x whose every lane has a normal, finite magnitude
+    /// (``isRegularBase(_:)``; the kernels take ``pow(_:_:)`` for any other
+    /// vector): ``pow(_:_:)``'s bits. For such lanes the logarithm's
+    /// subnormal scaling and pow's selections of special cases either
+    /// cannot apply or depend only on y, so they are made once for the loop
+    /// instead of per vector (x = +-1 needs none: log 1 is 0 in both parts
+    /// and e^+-0 is 1 exactly).
+    @_transparent
+    static func pow(regular x: DoubleVector, uniform y: DoubleVector, _ kind: PowerExponent) -> DoubleVector {
+        let log = powLogCore(DoubleVector(bits: x.bits & Int64.max), exponentAdjustment: DoubleBits())
+        return kind.finish(power(log, y), base: x)
+    }
+
+    /// x^y and x^z for uniform y and z as ``pow(regular:uniform:_:)`` gives
+    /// each, log|x| computed once for both (``LaneOperation/powerPair``).
+    @_transparent
+    static func pow(
+        regular x: DoubleVector, uniform y: DoubleVector, _ yKind: PowerExponent, and z: DoubleVector, _ zKind: PowerExponent
+    ) -> (DoubleVector, DoubleVector) {
+        let log = powLogCore(DoubleVector(bits: x.bits & Int64.max), exponentAdjustment: DoubleBits())
+        return (yKind.finish(power(log, y), base: x), zKind.finish(power(log, z), base: x))
+    }
+
+    /// e^(y log|x|) from log|x| in two parts, as ``pow(_:_:)`` computes it.
+    @_transparent
+    static func power(_ log: (high: DoubleVector, low: DoubleVector), _ y: DoubleVector) -> DoubleVector {
+        var (t, tail) = twoProduct(y, log.high)
+        tail = mulAdd(y, log.low, tail)
+        return powExp(t, tail)
+    }
+
+    /// Whether every lane of `x` has a normal, finite magnitude.
+    @_transparent
+    static func isRegularBase(_ x: DoubleVector) -> Bool {
+        let ax = DoubleVector(bits: x.bits & Int64.max)
+        return !anyLane(.!((ax .>= Double.leastNormalMagnitude) .& (ax .< .infinity)))
     }
 
     /// m where y = +-(m + 1/2) with m in 0...3, else nil: a constant
@@ -89,7 +125,18 @@ extension DoubleMath {
     static func powLog(_ a: DoubleVector) -> (high: DoubleVector, low: DoubleVector) {
         let subnormal = a .< Double.leastNormalMagnitude
         let scaled = a.replacing(with: a * 4_503_599_627_370_496, where: subnormal)
-        let (rh, rl, t2, lo12) = logReduction(scaled, exponentAdjustment: DoubleBits().replacing(with: -52, where: subnormal))
+        let (high, low) = powLogCore(scaled, exponentAdjustment: DoubleBits().replacing(with: -52, where: subnormal))
+        var result = high.replacing(with: -.infinity, where: a .== 0)
+        result = result.replacing(with: a, where: (a .== .infinity) .| (a .!= a))
+        return (result, low)
+    }
+
+    /// ``powLog(_:)`` of a normal, finite, positive `a` (the others
+    /// unspecified), its exponent adjusted by `exponentAdjustment` (-52 in
+    /// lanes scaled up by 2^52).
+    @_transparent
+    static func powLogCore(_ a: DoubleVector, exponentAdjustment: DoubleBits) -> (high: DoubleVector, low: DoubleVector) {
+        let (rh, rl, t2, lo12) = logReduction(a, exponentAdjustment: exponentAdjustment)
         let ar2 = rh * rh * -0.5
         let high = t2 + ar2
         let lo4 = (t2 - high) + ar2
@@ -103,9 +150,7 @@ extension DoubleMath {
         let upper = mulAdd(r4, q4, mulAdd(r2, q3, q2))
         let series = mulAdd(r4, upper, mulAdd(r2, q1, q0)) * (r2 * rh)
         let low = (lo12 + (lo4 + mulAdd(-rl, rh, rl))) + series
-        var result = high.replacing(with: -.infinity, where: a .== 0)
-        result = result.replacing(with: a, where: (a .== .infinity) .| (a .!= a))
-        return (result, low)
+        return (high, low)
     }
 
     /// e^(t + tail) for pow, |tail| within a few ulp of t (tail is ignored
@@ -150,5 +195,36 @@ extension DoubleMath {
         let k1 = k &>> 1
         let scale = DoubleVector(bits: lookup(powers, j).bits &+ ((k &- k1) &<< 52))
         return mulAdd(scale, q, scale) * DoubleVector(bits: (k1 &+ 1023) &<< 52)
+    }
+}
+
+/// A constant exponent's kind, for pow's uniform path
+/// (``FloatMath/pow(_:uniform:whole:odd:)``, ``DoubleMath/pow(_:uniform:whole:odd:)``):
+/// whether it is an integer, and an odd one, as the general pow tells per lane.
+struct PowerExponent {
+    var whole: Bool
+    var odd: Bool
+
+    /// nil for a zero or non-finite y (those take the general pow); `limit`
+    /// the least magnitude with no odd integer (2^24 for Float, 2^53 for Double).
+    @inline(__always)
+    init?(_ y: Double, oddBelow limit: Double) {
+        guard y.isFinite, y != 0 else { return nil }
+        whole = y.rounded(.towardZero) == y
+        odd = whole && y.magnitude < limit && Int64(y) & 1 != 0
+    }
+
+    /// |x|^y as computed (`magnitude`) with the sign an odd y keeps, or
+    /// NaN for a negative x where y is not an integer.
+    @_transparent
+    func finish(_ magnitude: FloatVector, base x: FloatVector) -> FloatVector {
+        if odd { return FloatVector(bits: magnitude.bits | (x.bits & Int32.min)) }
+        return whole ? magnitude : magnitude.replacing(with: .nan, where: x .< 0)
+    }
+
+    @_transparent
+    func finish(_ magnitude: DoubleVector, base x: DoubleVector) -> DoubleVector {
+        if odd { return DoubleVector(bits: magnitude.bits | (x.bits & Int64.min)) }
+        return whole ? magnitude : magnitude.replacing(with: .nan, where: x .< 0)
     }
 }

@@ -30,7 +30,7 @@ enum FloatKernels: LaneKernels {
         case .relu: reluLanes(x, r, n)
         case .sign: signLanes(x, r, n)
         case .step: stepLanes(x, r, n)
-        case .sincos, .add, .subtract, .multiply, .divide, .power, .minimum, .maximum, .minimumGradient, .maximumGradient, .larger, .doubleAngle:
+        case .sincos, .add, .subtract, .multiply, .divide, .power, .minimum, .maximum, .minimumGradient, .maximumGradient, .larger, .doubleAngle, .powerPair:
             preconditionFailure("not a one-result unary operation: \(op)")
         }
     }
@@ -137,9 +137,28 @@ enum FloatKernels: LaneKernels {
         if b.isUniform, let m = DoubleMath.halfIntegerPower(Double(b[0])) {
             return halfIntegerPowerLanes(a, b, m: m, r, n)
         }
+        if b.isUniform, let kind = PowerExponent(Double(b[0]), oddBelow: 0x1p24) {
+            return uniformPowerLanes(a, b, kind, r, n)
+        }
         var i = 0
         while i < n {
             store(FloatMath.pow(a.vector(at: i, as: V.self), b.vector(at: i, as: V.self)), r + i)
+            i &+= V.scalarCount
+        }
+    }
+
+    /// x^y for a uniform, finite, nonzero y (``FloatMath/pow(regular:uniform:_:)``; a vector with a zero,
+    /// infinite or NaN x through ``generalPower(_:_:)``),
+    /// y and its two Double halves loaded once.
+    @inline(never)
+    static func uniformPowerLanes(
+        _ a: LaneOperand<Float>, _ b: LaneOperand<Float>, _ kind: PowerExponent, _ r: UnsafeMutablePointer<Float>, _ n: Int
+    ) {
+        let y = FloatMath.withHalves(b.vector(at: 0, as: V.self))
+        var i = 0
+        while i < n {
+            let x = a.vector(at: i, as: V.self)
+            store(FloatMath.isRegularBase(x) ? FloatMath.pow(regular: x, uniform: y, kind) : generalPower(x, y.0), r + i)
             i &+= V.scalarCount
         }
     }
@@ -155,6 +174,41 @@ enum FloatKernels: LaneKernels {
         var i = 0
         while i < n {
             store(FloatMath.powHalfInteger(a.vector(at: i, as: V.self), b.vector(at: i, as: V.self), m: m, reciprocal: reciprocal), r + i)
+            i &+= V.scalarCount
+        }
+    }
+
+    /// ``FloatMath/pow(_:_:)`` out of line: the uniform loops' rare vectors
+    /// (inlined, the general pow made those loops too large for the
+    /// compiler to inline their loads and stores, which then became shared
+    /// symbols; see Benchmarks/check-kernel-symbols.sh).
+    @inline(never)
+    static func generalPower(_ x: V, _ y: V) -> V { FloatMath.pow(x, y) }
+
+    /// x^y into `r` and x^z into `s` (``LaneOperation/powerPair``): for
+    /// uniform y and z that both take the uniform pow, one loop computing
+    /// the base's logarithm once for both; else each through
+    /// ``powerLanes(_:_:_:_:)``. The same bits either way.
+    @inline(never)
+    static func powerPair(
+        _ a: LaneOperand<Float>, _ b: LaneOperand<Float>, _ c: LaneOperand<Float>, _ r: UnsafeMutablePointer<Float>,
+        _ s: UnsafeMutablePointer<Float>, _ n: Int
+    ) {
+        guard b.isUniform, c.isUniform, DoubleMath.halfIntegerPower(Double(b[0])) == nil,
+              DoubleMath.halfIntegerPower(Double(c[0])) == nil, let yKind = PowerExponent(Double(b[0]), oddBelow: 0x1p24),
+              let zKind = PowerExponent(Double(c[0]), oddBelow: 0x1p24) else {
+            powerLanes(a, b, r, n)
+            powerLanes(a, c, s, n)
+            return
+        }
+        let y = FloatMath.withHalves(b.vector(at: 0, as: V.self)), z = FloatMath.withHalves(c.vector(at: 0, as: V.self))
+        var i = 0
+        while i < n {
+            let x = a.vector(at: i, as: V.self)
+            let (p, q) = FloatMath.isRegularBase(x) ? FloatMath.pow(regular: x, uniform: y, yKind, and: z, zKind)
+                : (generalPower(x, y.0), generalPower(x, z.0))
+            store(p, r + i)
+            store(q, s + i)
             i &+= V.scalarCount
         }
     }

@@ -250,6 +250,47 @@ enum FloatMath {
         return r.replacing(with: one, where: (y .== 0) .| (x .== 1) .| ((ax .== 1) .& (ay .== .infinity)))
     }
 
+    /// x^y for a finite, nonzero y the same in every lane (`y` with its
+    /// Double halves, ``withHalves(_:)``; `kind` from its value) and an x
+    /// whose every lane is finite and nonzero (``isRegularBase(_:)``; the
+    /// kernels take ``pow(_:_:)`` for any other vector): ``pow(_:_:)``'s
+    /// bits. For such lanes pow's selections of special cases either cannot
+    /// apply or depend only on y, so they are made once for the loop
+    /// instead of per vector (x = +-1 needs none: log2 1 is 0 and 2^+-0 is
+    /// 1 exactly).
+    @_transparent
+    static func pow(regular x: FloatVector, uniform y: (FloatVector, DoubleVector, DoubleVector), _ kind: PowerExponent) -> FloatVector {
+        let (x0, x1) = widen(FloatVector(bits: x.bits & Int32.max))
+        return kind.finish(narrow(powExp2(y.1 * powLog2Core(x0)), powExp2(y.2 * powLog2Core(x1))), base: x)
+    }
+
+    /// x^y and x^z for uniform y and z as ``pow(regular:uniform:_:)`` gives
+    /// each, log2|x| computed once for both (``LaneOperation/powerPair``).
+    @_transparent
+    static func pow(
+        regular x: FloatVector, uniform y: (FloatVector, DoubleVector, DoubleVector), _ yKind: PowerExponent,
+        and z: (FloatVector, DoubleVector, DoubleVector), _ zKind: PowerExponent
+    ) -> (FloatVector, FloatVector) {
+        let (x0, x1) = widen(FloatVector(bits: x.bits & Int32.max))
+        let (l0, l1) = (powLog2Core(x0), powLog2Core(x1))
+        return (yKind.finish(narrow(powExp2(y.1 * l0), powExp2(y.2 * l1)), base: x),
+                zKind.finish(narrow(powExp2(z.1 * l0), powExp2(z.2 * l1)), base: x))
+    }
+
+    /// Whether every lane of `x` is finite and nonzero (NaN is not).
+    @_transparent
+    static func isRegularBase(_ x: FloatVector) -> Bool {
+        let ax = FloatVector(bits: x.bits & Int32.max)
+        return !anyLane(.!((ax .> 0) .& (ax .< .infinity)))
+    }
+
+    /// `y` and its two halves widened, for ``pow(_:uniform:whole:odd:)``.
+    @_transparent
+    static func withHalves(_ y: FloatVector) -> (FloatVector, DoubleVector, DoubleVector) {
+        let (low, high) = widen(y)
+        return (y, low, high)
+    }
+
     /// x^y for a constant y = +-(m + 1/2), m in 0...3
     /// (``DoubleMath/halfIntegerPower(_:)``): |x|^m sqrt|x| in Double (its
     /// reciprocal for a negative y), rounded once to Float, and NaN for a
@@ -287,6 +328,13 @@ enum FloatMath {
     /// A widened Float is never a subnormal Double.
     @_transparent
     static func powLog2(_ a: DoubleVector) -> DoubleVector {
+        let result = powLog2Core(a).replacing(with: -.infinity, where: a .== 0)
+        return result.replacing(with: a, where: (a .== .infinity) .| (a .!= a))
+    }
+
+    /// ``powLog2(_:)`` of a positive finite `a` (the others unspecified).
+    @_transparent
+    static func powLog2Core(_ a: DoubleVector) -> DoubleVector {
         let inverses = SIMD16<Double>(
             0x1.661ec6a5122f9p+0, 0x1.571ed3c506b3ap+0, 0x1.49539e3b2d067p+0, 0x1.3c995a47babe7p+0,
             0x1.30d190130d190p+0, 0x1.25e22708092f1p+0, 0x1.1bb4a4046ed29p+0, 0x1.12358e75d3033p+0,
@@ -310,9 +358,7 @@ enum FloatMath {
         p = mulAdd(p, r, DoubleVector(repeating: 0.48089834696298783))
         p = mulAdd(p, r, DoubleVector(repeating: -0.7213475204444817))
         p = mulAdd(p, r, DoubleVector(repeating: 1.4426950408889634))
-        var result = mulAdd(p, r, dk + lookup(logs, index))
-        result = result.replacing(with: -.infinity, where: a .== 0)
-        return result.replacing(with: a, where: (a .== .infinity) .| (a .!= a))
+        return mulAdd(p, r, dk + lookup(logs, index))
     }
 
     /// 2^t for pow: t clamped to [-160, 130] (NaN stays; past the ends the
