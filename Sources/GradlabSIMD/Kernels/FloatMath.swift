@@ -353,11 +353,12 @@ enum FloatMath {
         let r = mulAdd(z, lookup(inverses, index), DoubleVector(repeating: -1))
         let dk = DoubleVector(bits: k &+ 0x4338_0000_0000_0000) - 6_755_399_441_055_744  // k as a Double
         // log2(1 + r) = r (1/ln2 - r/(2 ln2) + r^2/(3 ln2) - ...).
-        var p = mulAdd(r, DoubleVector(repeating: -0.24044917348149392), DoubleVector(repeating: 0.28853900817779266))
-        p = mulAdd(p, r, DoubleVector(repeating: -0.36067376022224085))
-        p = mulAdd(p, r, DoubleVector(repeating: 0.48089834696298783))
-        p = mulAdd(p, r, DoubleVector(repeating: -0.7213475204444817))
-        p = mulAdd(p, r, DoubleVector(repeating: 1.4426950408889634))
+        // Pairs, then powers of r^2 (Estrin): three roundings deep, not five.
+        let r2 = r * r
+        let c = mulAdd(r, DoubleVector(repeating: -0.24044917348149392), DoubleVector(repeating: 0.28853900817779266))
+        let b = mulAdd(r, DoubleVector(repeating: -0.36067376022224085), DoubleVector(repeating: 0.48089834696298783))
+        let a = mulAdd(r, DoubleVector(repeating: -0.7213475204444817), DoubleVector(repeating: 1.4426950408889634))
+        let p = mulAdd(r2, mulAdd(r2, c, b), a)
         return mulAdd(p, r, dk + lookup(logs, index))
     }
 

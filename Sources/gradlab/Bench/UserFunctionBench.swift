@@ -9,7 +9,8 @@ enum UserFunctionBench {
     /// size; the first is the one `*_user_<dtype>` has always measured.
     static let functions: [(name: String, function: String)] = [
         ("poly_exp", "x1^2 + 3*sin(x2)*x1 - exp(-x2^2)"),            // integer ^, sin, exp, + - *
-        ("pow", "abs(x1)^1.5 + x2^3 - x1/(1 + x2^2)"),                // real ^, abs, /
+        ("pow", "abs(x1)^1.3 + x2^3 - x1/(1 + x2^2)"),                // real ^, abs, /
+        ("pow_half", "abs(x1)^1.5 + x2^3 - x1/(1 + x2^2)"),           // half-integer ^ (|x| sqrt|x|)
         ("log_tanh", "log(1 + x1^2) + tanh(x2)*x1 - cos(x1)"),        // log, tanh, cos
         ("sigmoid_relu", "sigmoid(x1 - x2) + relu(x1 - 5)*x2 - x2"),  // sigmoid, relu, unary -
         ("min_max", "max(x1, x2) - min(x1, 2*x2) + abs(x1 - x2)^2"),  // min, max, abs

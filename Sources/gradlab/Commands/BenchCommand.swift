@@ -57,6 +57,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Only the frame benchmark (for profiling; 100 frames of each kind).") var frameOnly = false
     @Flag(help: "Only loading a recorded run file (200 MB; 20 MB with --quick; for profiling).") var runFileOnly = false
     @Flag(help: "Only every optimizer on the landscape (for profiling).") var optimizersOnly = false
+    @Flag(help: "Only the tutorial and user-typed functions on the landscape (for profiling).") var functionsOnly = false
 
     @Option(help: ArgumentHelp("Measure only peak memory of a Float landscape with Adam: session or kernel.",
                                valueName: "path"))
@@ -96,22 +97,15 @@ struct BenchCommand: AsyncParsableCommand {
         // `user_<name>` rows, and `user` for the first of them as before.
         let functions = [("default", LabConfig.tutorialFunction)]
             + UserFunctionBench.functions.map { ("user_" + $0.name, $0.function) }
-        if !kernelsOnly {
-            // In interleaved rounds per type (LandscapeBench.sessions): the
-            // shares against the tutorial function move less.
-            for dtype in [DType.f32, .f64] {
-                let speeds = try await LandscapeBench.sessions(functions: functions.map(\.1), dtype: dtype, points: count,
-                                                               steps: stepCount)
-                for ((name, _), speed) in zip(functions, speeds) { landscape["session_\(name)_\(dtype.rawValue)"] = speed }
-            }
+        if functionsOnly {
+            try await Self.functions(functions, into: &landscape, points: count, steps: stepCount)
+            Self.emit(["landscape": ["points": count, "steps": stepCount, "pointStepsPerSecond": landscape]])
+            return
         }
-        for (name, function) in functions {
-            for dtype in [DType.f32, .f64] {
-                let key = "\(name)_\(dtype.rawValue)"
-                landscape["fused_" + key] = dtype == .f32
-                    ? try LandscapeBench.fused(Float.self, function: function, points: count, steps: stepCount)
-                    : try LandscapeBench.fused(Double.self, function: function, points: count, steps: stepCount)
-            }
+        if kernelsOnly {
+            try Self.fused(functions, into: &landscape, points: count, steps: stepCount)
+        } else {
+            try await Self.functions(functions, into: &landscape, points: count, steps: stepCount)
         }
         for path in ["session", "fused"] {
             for dtype in ["f32", "f64"] {
@@ -156,6 +150,30 @@ struct BenchCommand: AsyncParsableCommand {
         result["peakResidentMiB"] = BenchTimer.peakResidentMiB
         result["runFile"] = try await RunFileBench.run(megabytes: quick ? 20 : 200)
         Self.emit(result)
+    }
+
+    /// `functions` ((row name, expression)) on the app's path, in Float and
+    /// Double, in interleaved rounds per type (LandscapeBench.sessions: the
+    /// shares against the tutorial function move less), and through the
+    /// fused run.
+    static func functions(_ functions: [(String, String)], into landscape: inout [String: Any], points: Int, steps: Int) async throws {
+        for dtype in [DType.f32, .f64] {
+            let speeds = try await LandscapeBench.sessions(functions: functions.map(\.1), dtype: dtype, points: points, steps: steps)
+            for ((name, _), speed) in zip(functions, speeds) { landscape["session_\(name)_\(dtype.rawValue)"] = speed }
+        }
+        try fused(functions, into: &landscape, points: points, steps: steps)
+    }
+
+    /// `functions` through the fused run (LandscapeBench.fused), in Float and Double.
+    static func fused(_ functions: [(String, String)], into landscape: inout [String: Any], points: Int, steps: Int) throws {
+        for (name, function) in functions {
+            for dtype in [DType.f32, .f64] {
+                let key = "\(name)_\(dtype.rawValue)"
+                landscape["fused_" + key] = dtype == .f32
+                    ? try LandscapeBench.fused(Float.self, function: function, points: points, steps: steps)
+                    : try LandscapeBench.fused(Double.self, function: function, points: points, steps: steps)
+            }
+        }
     }
 
     /// Every optimizer on the app's path (tutorial function, Float): the
