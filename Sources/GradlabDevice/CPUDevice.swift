@@ -43,11 +43,26 @@ public final class CPUDevice: ComputeDevice {
             throw DeviceError("cpu: \(SystemMemory.format(bytes)) needed for \(count) values, \(SystemMemory.format(available.bytes)) available (\(available.source))")
         }
         let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
-        raw.initializeMemory(as: T.self, repeating: value, count: max(count, 1))
+        Self.fill(raw, with: value, count: max(count, 1))
         let buffer = DeviceBuffer<T>(id: nextID, count: count)
         nextID += 1
         storage[buffer.id] = (raw, bytes)
         return buffer
+    }
+
+    /// Fills new memory with `count` copies of `value`: a specialized loop
+    /// per scalar type (the generic `initializeMemory(as:repeating:count:)`
+    /// copied each value through the type's value witness, about 1.5 ns a
+    /// value: 6 ms at the first step of Adam on a million points, 1.7% of
+    /// a 400-epoch run; now 0.1%).
+    static func fill<T: ProgramScalar>(_ raw: UnsafeMutableRawPointer, with value: T, count: Int) {
+        if let value = value as? Float {
+            raw.initializeMemory(as: Float.self, repeating: value, count: count)
+        } else if let value = value as? Double {
+            raw.initializeMemory(as: Double.self, repeating: value, count: count)
+        } else {
+            raw.initializeMemory(as: T.self, repeating: value, count: count)
+        }
     }
 
     public func free<T: ProgramScalar>(_ buffer: DeviceBuffer<T>) {
