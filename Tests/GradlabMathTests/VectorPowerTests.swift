@@ -177,13 +177,17 @@ struct VectorPowerTests {
     }
 
     /// A constant exponent of any other kind (not +-(m + 1/2)) takes the
-    /// uniform path, its special cases selected once per loop: the same
-    /// bits as the general pow gives with the exponent in every lane, at
-    /// every level, for runs of ordinary bases and runs with special ones.
+    /// uniform path, its special cases selected once per loop and, for a
+    /// small exponent, its exponential unclamped: the same bits as the
+    /// general pow gives with the exponent in every lane, at every level,
+    /// for runs of ordinary bases and runs with special ones (the whole
+    /// range: results that overflow and underflow).
     static func checkUniformIsGeneral<T: ProgramScalar>(_: T.Type) {
         let bases = constantExponentBases(T.self) + [1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1]
         let exponents: [T] = [1.3, 0.3, -0.7, 2.2, -2.2, 3, -3, 2, -2, 7, 0.1, -1e-3, 1e10, -1e10, 1e30, 16_777_217,
-                              4_503_599_627_370_497, 9_007_199_254_740_993, 123.25, -0.999]
+                              4_503_599_627_370_497, 9_007_199_254_740_993, 123.25, -0.999,
+                              // Either side of where the exponential is left unclamped (PowerExponent.small).
+                              6, -6, 6.0001, 5.9, 1.9, -1.9, 1.9001, 1.7]
         for level in SIMDLevel.available {
             var mismatches: [String] = []
             for e in exponents {

@@ -147,7 +147,7 @@ enum DoubleKernels: LaneKernels {
         if b.isUniform, let m = DoubleMath.halfIntegerPower(Double(b[0])) {
             return halfIntegerPowerLanes(a, b, m: m, r, n)
         }
-        if b.isUniform, let kind = PowerExponent(b[0], oddBelow: 0x1p53) {
+        if b.isUniform, let kind = PowerExponent(b[0], oddBelow: 0x1p53, small: 1.9) {
             return uniformPowerLanes(a, b, kind, r, n)
         }
         var i = 0
@@ -157,19 +157,23 @@ enum DoubleKernels: LaneKernels {
         }
     }
 
-    /// x^y for a uniform, finite, nonzero y (``DoubleMath/pow(regular:uniform:_:)``; a vector with a
+    /// x^y for a uniform, finite, nonzero y (``DoubleMath/pow(regular:uniform:_:small:)``; a vector with a
     /// zero, subnormal, infinite or NaN x through ``generalPower(_:_:)``), y loaded once.
     @inline(never)
     static func uniformPowerLanes(
         _ a: LaneOperand<Double>, _ b: LaneOperand<Double>, _ kind: PowerExponent, _ r: UnsafeMutablePointer<Double>, _ n: Int
     ) {
         let y = b.vector(at: 0, as: V.self)
-        var i = 0
-        while i < n {
-            let x = a.vector(at: i, as: V.self)
-            store(DoubleMath.isRegularBase(x) ? DoubleMath.pow(regular: x, uniform: y, kind) : generalPower(x, y), r + i)
-            i &+= V.scalarCount
+        // One loop per clamping (a constant in each).
+        @inline(__always) func loop(small: Bool) {
+            var i = 0
+            while i < n {
+                let x = a.vector(at: i, as: V.self)
+                store(DoubleMath.isRegularBase(x) ? DoubleMath.pow(regular: x, uniform: y, kind, small: small) : generalPower(x, y), r + i)
+                i &+= V.scalarCount
+            }
         }
+        if kind.small { loop(small: true) } else { loop(small: false) }
     }
 
     /// x^y for a uniform y = +-(m + 1/2) (``DoubleMath/powHalfInteger(_:_:m:reciprocal:)``),
@@ -204,22 +208,26 @@ enum DoubleKernels: LaneKernels {
         _ s: UnsafeMutablePointer<Double>, _ n: Int
     ) {
         guard b.isUniform, c.isUniform, DoubleMath.halfIntegerPower(Double(b[0])) == nil,
-              DoubleMath.halfIntegerPower(Double(c[0])) == nil, let yKind = PowerExponent(b[0], oddBelow: 0x1p53),
-              let zKind = PowerExponent(c[0], oddBelow: 0x1p53) else {
+              DoubleMath.halfIntegerPower(Double(c[0])) == nil, let yKind = PowerExponent(b[0], oddBelow: 0x1p53, small: 1.9),
+              let zKind = PowerExponent(c[0], oddBelow: 0x1p53, small: 1.9) else {
             powerLanes(a, b, r, n)
             powerLanes(a, c, s, n)
             return
         }
         let y = b.vector(at: 0, as: V.self), z = c.vector(at: 0, as: V.self)
-        var i = 0
-        while i < n {
-            let x = a.vector(at: i, as: V.self)
-            let (p, q) = DoubleMath.isRegularBase(x) ? DoubleMath.pow(regular: x, uniform: y, yKind, and: z, zKind)
-                : (generalPower(x, y), generalPower(x, z))
-            store(p, r + i)
-            store(q, s + i)
-            i &+= V.scalarCount
+        // One loop per clamping (a constant in each).
+        @inline(__always) func loop(small: Bool) {
+            var i = 0
+            while i < n {
+                let x = a.vector(at: i, as: V.self)
+                let (p, q) = DoubleMath.isRegularBase(x) ? DoubleMath.pow(regular: x, uniform: y, yKind, and: z, zKind, small: small)
+                    : (generalPower(x, y), generalPower(x, z))
+                store(p, r + i)
+                store(q, s + i)
+                i &+= V.scalarCount
+            }
         }
+        if yKind.small && zKind.small { loop(small: true) } else { loop(small: false) }
     }
 
     static func binary(

@@ -41,28 +41,32 @@ extension DoubleMath {
     /// cannot apply or depend only on y, so they are made once for the loop
     /// instead of per vector (x = +-1 needs none: log 1 is 0 in both parts
     /// and e^+-0 is 1 exactly).
+    /// `small`: |y| <= 1.9 (``PowerExponent/small``), so y log|x| lies within
+    /// +-1400 and e^t needs no clamp (``powExp(_:_:clamped:)``).
     @_transparent
-    static func pow(regular x: DoubleVector, uniform y: DoubleVector, _ kind: PowerExponent) -> DoubleVector {
+    static func pow(regular x: DoubleVector, uniform y: DoubleVector, _ kind: PowerExponent, small: Bool) -> DoubleVector {
         let log = powLogCore(DoubleVector(bits: x.bits & Int64.max), exponentAdjustment: DoubleBits())
-        return kind.finish(power(log, y), base: x)
+        return kind.finish(power(log, y, clamped: !small), base: x)
     }
 
-    /// x^y and x^z for uniform y and z as ``pow(regular:uniform:_:)`` gives
-    /// each, log|x| computed once for both (``LaneOperation/powerPair``).
+    /// x^y and x^z for uniform y and z as ``pow(regular:uniform:_:small:)``
+    /// gives each, log|x| computed once for both (``LaneOperation/powerPair``);
+    /// `small`: both are.
     @_transparent
     static func pow(
-        regular x: DoubleVector, uniform y: DoubleVector, _ yKind: PowerExponent, and z: DoubleVector, _ zKind: PowerExponent
+        regular x: DoubleVector, uniform y: DoubleVector, _ yKind: PowerExponent, and z: DoubleVector, _ zKind: PowerExponent,
+        small: Bool
     ) -> (DoubleVector, DoubleVector) {
         let log = powLogCore(DoubleVector(bits: x.bits & Int64.max), exponentAdjustment: DoubleBits())
-        return (yKind.finish(power(log, y), base: x), zKind.finish(power(log, z), base: x))
+        return (yKind.finish(power(log, y, clamped: !small), base: x), zKind.finish(power(log, z, clamped: !small), base: x))
     }
 
     /// e^(y log|x|) from log|x| in two parts, as ``pow(_:_:)`` computes it.
     @_transparent
-    static func power(_ log: (high: DoubleVector, low: DoubleVector), _ y: DoubleVector) -> DoubleVector {
+    static func power(_ log: (high: DoubleVector, low: DoubleVector), _ y: DoubleVector, clamped: Bool = true) -> DoubleVector {
         var (t, tail) = twoProduct(y, log.high)
         tail = mulAdd(y, log.low, tail)
-        return powExp(t, tail)
+        return powExp(t, tail, clamped: clamped)
     }
 
     /// Whether every lane of `x` has a normal, finite magnitude.
@@ -161,8 +165,13 @@ extension DoubleMath {
     /// rounding error in a second one), e^f by its series to f^7
     /// (truncation 1.2e-18), 2^(n >> 4) applied in
     /// two halves (right near overflow and for subnormal results).
+    ///
+    /// Unclamped (`clamped` false) for a t known to lie within +-1400:
+    /// 2^(n >> 4) in two halves is then still two normal powers, so past
+    /// +-746 the result overflows or underflows to the same inf or 0 as
+    /// the clamped t gives, and every other lane is the same bits.
     @_transparent
-    static func powExp(_ t: DoubleVector, _ tail: DoubleVector) -> DoubleVector {
+    static func powExp(_ t: DoubleVector, _ tail: DoubleVector, clamped: Bool = true) -> DoubleVector {
         let powers = SIMD16<Double>(
             1, 0x1.0b5586cf9890fp+0, 0x1.172b83c7d517bp+0, 0x1.2387a6e756238p+0,
             0x1.306fe0a31b715p+0, 0x1.3dea64c123422p+0, 0x1.4bfdad5362a27p+0, 0x1.5ab07dd485429p+0,
@@ -174,10 +183,12 @@ extension DoubleMath {
             0x1.34d754db0abb6p-55, 0x1.59f48a72a4c6dp-55, 0x1.690cebb7aafb0p-56, 0x1.063e1e21c5409p-54,
             -0x1.3b3efbf5e2228p-54, -0x1.b32dcb94da51dp-56, 0x1.db72fc1f0eab4p-55, 0x1.1affc2b91ce27p-56,
             0x1.c1a7792cb3387p-55, 0x1.36eae30af0cb3p-56, 0x1.4a385a63d07a7p-56, -0x1.ff7128fd391f0p-55)
-        let small = DoubleVector(bits: t.bits & Int64.max) .< 750
-        let tl = DoubleVector().replacing(with: tail, where: small)
-        var v = t.replacing(with: 710, where: t .> 710)  // NaN compares false and stays
-        v = v.replacing(with: -746, where: v .< -746)
+        var (v, tl) = (t, tail)
+        if clamped {
+            tl = DoubleVector().replacing(with: tail, where: DoubleVector(bits: t.bits & Int64.max) .< 750)
+            v = v.replacing(with: 710, where: v .> 710)  // NaN compares false and stays
+            v = v.replacing(with: -746, where: v .< -746)
+        }
         let shift = DoubleVector(repeating: 6_755_399_441_055_744)
         let rounded = mulAdd(v, DoubleVector(repeating: 23.083120654223414), shift)  // 16/ln2
         let nd = rounded - shift
@@ -205,13 +216,20 @@ struct PowerExponent {
     var whole: Bool
     var odd: Bool
 
+    /// Whether |y| is at most the `small` given: where every y log|x| a
+    /// regular base gives lies inside the range pow's exponential takes
+    /// unclamped (Float: |y| <= 6, |log2 x| <= 149, 2^t within +-900;
+    /// Double: |y| <= 1.9, |log x| <= 709.8, e^t within +-1400).
+    var small: Bool
+
     /// nil for a zero or non-finite y (those take the general pow); `limit`
     /// the least magnitude with no odd integer (2^24 for Float, 2^53 for Double).
     @inline(__always)
-    init?(_ y: Double, oddBelow limit: Double) {
+    init?(_ y: Double, oddBelow limit: Double, small: Double) {
         guard y.isFinite, y != 0 else { return nil }
         whole = y.rounded(.towardZero) == y
         odd = whole && y.magnitude < limit && Int64(y) & 1 != 0
+        self.small = y.magnitude <= small
     }
 
     /// |x|^y as computed (`magnitude`) with the sign an odd y keeps, or

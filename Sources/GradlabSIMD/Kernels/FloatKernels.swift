@@ -137,7 +137,7 @@ enum FloatKernels: LaneKernels {
         if b.isUniform, let m = DoubleMath.halfIntegerPower(Double(b[0])) {
             return halfIntegerPowerLanes(a, b, m: m, r, n)
         }
-        if b.isUniform, let kind = PowerExponent(Double(b[0]), oddBelow: 0x1p24) {
+        if b.isUniform, let kind = PowerExponent(Double(b[0]), oddBelow: 0x1p24, small: 6) {
             return uniformPowerLanes(a, b, kind, r, n)
         }
         var i = 0
@@ -147,7 +147,7 @@ enum FloatKernels: LaneKernels {
         }
     }
 
-    /// x^y for a uniform, finite, nonzero y (``FloatMath/pow(regular:uniform:_:)``; a vector with a zero,
+    /// x^y for a uniform, finite, nonzero y (``FloatMath/pow(regular:uniform:_:small:)``; a vector with a zero,
     /// infinite or NaN x through ``generalPower(_:_:)``),
     /// y and its two Double halves loaded once.
     @inline(never)
@@ -155,12 +155,16 @@ enum FloatKernels: LaneKernels {
         _ a: LaneOperand<Float>, _ b: LaneOperand<Float>, _ kind: PowerExponent, _ r: UnsafeMutablePointer<Float>, _ n: Int
     ) {
         let y = FloatMath.withHalves(b.vector(at: 0, as: V.self))
-        var i = 0
-        while i < n {
-            let x = a.vector(at: i, as: V.self)
-            store(FloatMath.isRegularBase(x) ? FloatMath.pow(regular: x, uniform: y, kind) : generalPower(x, y.0), r + i)
-            i &+= V.scalarCount
+        // One loop per clamping (a constant in each).
+        @inline(__always) func loop(small: Bool) {
+            var i = 0
+            while i < n {
+                let x = a.vector(at: i, as: V.self)
+                store(FloatMath.isRegularBase(x) ? FloatMath.pow(regular: x, uniform: y, kind, small: small) : generalPower(x, y.0), r + i)
+                i &+= V.scalarCount
+            }
         }
+        if kind.small { loop(small: true) } else { loop(small: false) }
     }
 
     /// x^y for a uniform y = +-(m + 1/2) (``FloatMath/powHalfInteger(_:_:m:reciprocal:)``),
@@ -195,22 +199,26 @@ enum FloatKernels: LaneKernels {
         _ s: UnsafeMutablePointer<Float>, _ n: Int
     ) {
         guard b.isUniform, c.isUniform, DoubleMath.halfIntegerPower(Double(b[0])) == nil,
-              DoubleMath.halfIntegerPower(Double(c[0])) == nil, let yKind = PowerExponent(Double(b[0]), oddBelow: 0x1p24),
-              let zKind = PowerExponent(Double(c[0]), oddBelow: 0x1p24) else {
+              DoubleMath.halfIntegerPower(Double(c[0])) == nil, let yKind = PowerExponent(Double(b[0]), oddBelow: 0x1p24, small: 6),
+              let zKind = PowerExponent(Double(c[0]), oddBelow: 0x1p24, small: 6) else {
             powerLanes(a, b, r, n)
             powerLanes(a, c, s, n)
             return
         }
         let y = FloatMath.withHalves(b.vector(at: 0, as: V.self)), z = FloatMath.withHalves(c.vector(at: 0, as: V.self))
-        var i = 0
-        while i < n {
-            let x = a.vector(at: i, as: V.self)
-            let (p, q) = FloatMath.isRegularBase(x) ? FloatMath.pow(regular: x, uniform: y, yKind, and: z, zKind)
-                : (generalPower(x, y.0), generalPower(x, z.0))
-            store(p, r + i)
-            store(q, s + i)
-            i &+= V.scalarCount
+        // One loop per clamping (a constant in each).
+        @inline(__always) func loop(small: Bool) {
+            var i = 0
+            while i < n {
+                let x = a.vector(at: i, as: V.self)
+                let (p, q) = FloatMath.isRegularBase(x) ? FloatMath.pow(regular: x, uniform: y, yKind, and: z, zKind, small: small)
+                    : (generalPower(x, y.0), generalPower(x, z.0))
+                store(p, r + i)
+                store(q, s + i)
+                i &+= V.scalarCount
+            }
         }
+        if yKind.small && zKind.small { loop(small: true) } else { loop(small: false) }
     }
 
     static func binary(

@@ -258,23 +258,29 @@ enum FloatMath {
     /// apply or depend only on y, so they are made once for the loop
     /// instead of per vector (x = +-1 needs none: log2 1 is 0 and 2^+-0 is
     /// 1 exactly).
+    /// `small`: |y| <= 6 (``PowerExponent/small``), so y log2|x| lies within
+    /// +-900 and 2^t needs no clamp (``powExp2(_:clamped:)``).
     @_transparent
-    static func pow(regular x: FloatVector, uniform y: (FloatVector, DoubleVector, DoubleVector), _ kind: PowerExponent) -> FloatVector {
+    static func pow(
+        regular x: FloatVector, uniform y: (FloatVector, DoubleVector, DoubleVector), _ kind: PowerExponent, small: Bool
+    ) -> FloatVector {
         let (x0, x1) = widen(FloatVector(bits: x.bits & Int32.max))
-        return kind.finish(narrow(powExp2(y.1 * powLog2Core(x0)), powExp2(y.2 * powLog2Core(x1))), base: x)
+        return kind.finish(narrow(powExp2(y.1 * powLog2Core(x0), clamped: !small), powExp2(y.2 * powLog2Core(x1), clamped: !small)),
+                           base: x)
     }
 
-    /// x^y and x^z for uniform y and z as ``pow(regular:uniform:_:)`` gives
-    /// each, log2|x| computed once for both (``LaneOperation/powerPair``).
+    /// x^y and x^z for uniform y and z as ``pow(regular:uniform:_:small:)``
+    /// gives each, log2|x| computed once for both (``LaneOperation/powerPair``);
+    /// `small`: both are.
     @_transparent
     static func pow(
         regular x: FloatVector, uniform y: (FloatVector, DoubleVector, DoubleVector), _ yKind: PowerExponent,
-        and z: (FloatVector, DoubleVector, DoubleVector), _ zKind: PowerExponent
+        and z: (FloatVector, DoubleVector, DoubleVector), _ zKind: PowerExponent, small: Bool
     ) -> (FloatVector, FloatVector) {
         let (x0, x1) = widen(FloatVector(bits: x.bits & Int32.max))
         let (l0, l1) = (powLog2Core(x0), powLog2Core(x1))
-        return (yKind.finish(narrow(powExp2(y.1 * l0), powExp2(y.2 * l1)), base: x),
-                zKind.finish(narrow(powExp2(z.1 * l0), powExp2(z.2 * l1)), base: x))
+        return (yKind.finish(narrow(powExp2(y.1 * l0, clamped: !small), powExp2(y.2 * l1, clamped: !small)), base: x),
+                zKind.finish(narrow(powExp2(z.1 * l0, clamped: !small), powExp2(z.2 * l1, clamped: !small)), base: x))
     }
 
     /// Whether every lane of `x` is finite and nonzero (NaN is not).
@@ -365,16 +371,23 @@ enum FloatMath {
     /// 2^t for pow: t clamped to [-160, 130] (NaN stays; past the ends the
     /// Float result is 0 or inf either way), t = n/16 + f with |f| <= 1/32,
     /// 2^(n/16) = 2^(n >> 4) * 2^(j/16) from a table, 2^f by its series to
-    /// f^5 (truncation below 1.5e-13 relative).
+    /// f^5 (truncation below 1.5e-13 relative). Unclamped (`clamped`
+    /// false) for a t known to lie within +-900: 2^t is then a normal Double
+    /// and its rounding to Float the same 0 or inf past the ends as the
+    /// clamped value's, every other value the same bits (the clamp, a
+    /// minimum and a maximum per vector, was an eighth of a power pair's time).
     @_transparent
-    static func powExp2(_ t: DoubleVector) -> DoubleVector {
+    static func powExp2(_ t: DoubleVector, clamped: Bool = true) -> DoubleVector {
         let powers = SIMD16<Double>(
             1, 0x1.0b5586cf9890fp+0, 0x1.172b83c7d517bp+0, 0x1.2387a6e756238p+0,
             0x1.306fe0a31b715p+0, 0x1.3dea64c123422p+0, 0x1.4bfdad5362a27p+0, 0x1.5ab07dd485429p+0,
             0x1.6a09e667f3bcdp+0, 0x1.7a11473eb0187p+0, 0x1.8ace5422aa0dbp+0, 0x1.9c49182a3f090p+0,
             0x1.ae89f995ad3adp+0, 0x1.c199bdd85529cp+0, 0x1.d5818dcfba487p+0, 0x1.ea4afa2a490dap+0)
-        var v = t.replacing(with: 130, where: t .> 130)  // NaN compares false and stays
-        v = v.replacing(with: -160, where: v .< -160)
+        var v = t
+        if clamped {
+            v = v.replacing(with: 130, where: v .> 130)  // NaN compares false and stays
+            v = v.replacing(with: -160, where: v .< -160)
+        }
         let shift = DoubleVector(repeating: 0x1.8p48)  // its ulp is 1/16: adding it rounds v to sixteenths
         let rounded = v + shift
         let n = rounded.bits &- shift.bits  // round(16 v)
