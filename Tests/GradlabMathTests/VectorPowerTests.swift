@@ -203,6 +203,31 @@ struct VectorPowerTests {
         }
     }
 
+    /// AVX2 and AVX-512 (where both are available) give the same bits for
+    /// every pair, ordinary and hard (results next to overflow, next to
+    /// underflow and subnormal), with the exponent per lane and as one
+    /// value: AVX-512 applies 2^k with vscalefpd, AVX2 builds it from bits.
+    static func checkLevelsAgree<T: ProgramScalar>(_: T.Type) {
+        let fused = SIMDLevel.available.filter { $0 != .sse2 }
+        guard fused.count > 1 else { return }
+        let (x, y) = pairs(T.self), (hx, hy) = hardPairs(T.self)
+        let bases = constantExponentBases(T.self)
+        let exponents: [T] = [1.3, -0.7, 5.9, 1.9, -2.7, 7, 1e3]
+        func runs(_ level: SIMDLevel) -> [[T]] {
+            [run(x, y, level: level), run(hx, hy, level: level)] + exponents.map { run(bases, exponent: $0, level: level) }
+        }
+        let reference = runs(fused[0])
+        for level in fused.dropFirst() {
+            for (k, (a, b)) in zip(runs(level), reference).enumerated() {
+                let differing = zip(a, b).filter { !($0 == $1 && $0.sign == $1.sign) && !($0.isNaN && $1.isNaN) }.count
+                #expect(differing == 0, "\(T.self) \(level) against \(fused[0]), set \(k)")
+            }
+        }
+    }
+
+    @Test func floatLevelsAgreeBitForBit() { Self.checkLevelsAgree(Float.self) }
+    @Test func doubleLevelsAgreeBitForBit() { Self.checkLevelsAgree(Double.self) }
+
     @Test func floatUniformExponentIsTheGeneralPow() { Self.checkUniformIsGeneral(Float.self) }
     @Test func doubleUniformExponentIsTheGeneralPow() { Self.checkUniformIsGeneral(Double.self) }
 

@@ -202,10 +202,18 @@ extension DoubleMath {
         let c2 = mulAdd(f, DoubleVector(repeating: 1.0 / 5040), DoubleVector(repeating: 1.0 / 720))
         let j = n & 15
         let q = mulAdd(f2, mulAdd(f2, mulAdd(f2, c2, c1), c0), f + lookup(tails, j))
+        #if GRADLAB_SIMD_AVX512
+        // 2^(j/16) (1 + q), then 2^floor(n/16) applied with one rounding:
+        // the same bits as the two halves below (each scaling is exact
+        // until the last, which rounds the same value once).
+        let power = lookup(powers, j)
+        return scaled(mulAdd(power, q, power), byPowerOfTwo: nd * 0.0625)
+        #else
         let k = n &>> 4
         let k1 = k &>> 1
         let scale = DoubleVector(bits: lookup(powers, j).bits &+ ((k &- k1) &<< 52))
         return mulAdd(scale, q, scale) * DoubleVector(bits: (k1 &+ 1023) &<< 52)
+        #endif
     }
 }
 

@@ -396,7 +396,14 @@ enum FloatMath {
         p = mulAdd(p, f, DoubleVector(repeating: 0.055504108664821576))
         p = mulAdd(p, f, DoubleVector(repeating: 0.2402265069591007))
         p = mulAdd(p, f, DoubleVector(repeating: 0.6931471805599453))
+        #if GRADLAB_SIMD_AVX512
+        // 2^(j/16) (1 + f p), then 2^floor(n/16) applied (exact: 2^t is a
+        // normal Double here), rounded - shift being n/16: the same bits.
+        let power = lookup(powers, n & 15)
+        return scaled(mulAdd(power, p * f, power), byPowerOfTwo: rounded - shift)
+        #else
         let scale = DoubleVector(bits: lookup(powers, n & 15).bits &+ ((n &>> 4) &<< 52))
         return mulAdd(scale, p * f, scale)
+        #endif
     }
 }

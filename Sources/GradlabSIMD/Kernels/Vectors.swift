@@ -142,6 +142,15 @@ func lookup(_ table: SIMD16<Double>, _ index: DoubleBits) -> DoubleVector {
     #endif
 }
 
+#if GRADLAB_SIMD_AVX512
+/// x 2^floor(e) per lane, rounded once (vscalefpd): the same bits as
+/// scaling by a power of two built from integer bits (exact in the normal
+/// range, one rounding below it), in one instruction. AVX-512 only: the
+/// other sets build the power (FloatMath.powExp2, DoubleMath.powExp).
+@_transparent
+func scaled(_ x: DoubleVector, byPowerOfTwo e: DoubleVector) -> DoubleVector { gradlab_scalef_double8(x, e) }
+#endif
+
 /// Same-width integer vectors, for bit manipulation.
 typealias FloatBits = FloatVector.MaskStorage
 typealias DoubleBits = DoubleVector.MaskStorage
