@@ -164,16 +164,23 @@ enum DoubleKernels: LaneKernels {
         _ a: LaneOperand<Double>, _ b: LaneOperand<Double>, _ kind: PowerExponent, _ r: UnsafeMutablePointer<Double>, _ n: Int
     ) {
         let y = b.vector(at: 0, as: V.self)
-        // One loop per clamping (a constant in each).
-        @inline(__always) func loop(small: Bool) {
-            var i = 0
-            while i < n {
-                let x = a.vector(at: i, as: V.self)
-                store(DoubleMath.isRegularBase(x) ? DoubleMath.pow(regular: x, uniform: y, kind, small: small) : generalPower(x, y), r + i)
-                i &+= V.scalarCount
-            }
+        if kind.small { uniformPowerLoop(SmallExponent.self, a, y, kind, r, n) } else { uniformPowerLoop(AnyExponent.self, a, y, kind, r, n) }
+    }
+
+    /// ``uniformPowerLanes(_:_:_:_:_:)``'s loop, specialized per exponent
+    /// range (``ExponentRange``: a Bool argument was not folded, and the
+    /// loop tested it per vector).
+    @inline(never)
+    static func uniformPowerLoop<Range: ExponentRange>(
+        _: Range.Type,
+        _ a: LaneOperand<Double>, _ y: V, _ kind: PowerExponent, _ r: UnsafeMutablePointer<Double>, _ n: Int
+    ) {
+        var i = 0
+        while i < n {
+            let x = a.vector(at: i, as: V.self)
+            store(DoubleMath.isRegularBase(x) ? DoubleMath.pow(regular: x, uniform: y, kind, small: Range.small) : generalPower(x, y), r + i)
+            i &+= V.scalarCount
         }
-        if kind.small { loop(small: true) } else { loop(small: false) }
     }
 
     /// x^y for a uniform y = +-(m + 1/2) (``DoubleMath/powHalfInteger(_:_:m:reciprocal:)``),
@@ -215,19 +222,29 @@ enum DoubleKernels: LaneKernels {
             return
         }
         let y = b.vector(at: 0, as: V.self), z = c.vector(at: 0, as: V.self)
-        // One loop per clamping (a constant in each).
-        @inline(__always) func loop(small: Bool) {
-            var i = 0
-            while i < n {
-                let x = a.vector(at: i, as: V.self)
-                let (p, q) = DoubleMath.isRegularBase(x) ? DoubleMath.pow(regular: x, uniform: y, yKind, and: z, zKind, small: small)
-                    : (generalPower(x, y), generalPower(x, z))
-                store(p, r + i)
-                store(q, s + i)
-                i &+= V.scalarCount
-            }
+        if yKind.small && zKind.small {
+            powerPairLoop(SmallExponent.self, a, y, yKind, z, zKind, r, s, n)
+        } else {
+            powerPairLoop(AnyExponent.self, a, y, yKind, z, zKind, r, s, n)
         }
-        if yKind.small && zKind.small { loop(small: true) } else { loop(small: false) }
+    }
+
+    /// ``powerPair(_:_:_:_:_:_:)``'s loop, specialized per exponent range.
+    @inline(never)
+    static func powerPairLoop<Range: ExponentRange>(
+        _: Range.Type,
+        _ a: LaneOperand<Double>, _ y: V, _ yKind: PowerExponent, _ z: V, _ zKind: PowerExponent,
+        _ r: UnsafeMutablePointer<Double>, _ s: UnsafeMutablePointer<Double>, _ n: Int
+    ) {
+        var i = 0
+        while i < n {
+            let x = a.vector(at: i, as: V.self)
+            let (p, q) = DoubleMath.isRegularBase(x) ? DoubleMath.pow(regular: x, uniform: y, yKind, and: z, zKind, small: Range.small)
+                : (generalPower(x, y), generalPower(x, z))
+            store(p, r + i)
+            store(q, s + i)
+            i &+= V.scalarCount
+        }
     }
 
     static func binary(

@@ -254,3 +254,19 @@ struct PowerExponent {
         return whole ? magnitude : magnitude.replacing(with: .nan, where: x .< 0)
     }
 }
+
+/// Whether pow's exponential may skip its clamp (``PowerExponent/small``),
+/// as a type: the uniform pow loops are specialized for each.
+protocol ExponentRange {
+    static var small: Bool { get }
+}
+
+/// Every exponent of the loop is ``PowerExponent/small``.
+enum SmallExponent: ExponentRange {
+    @_transparent static var small: Bool { true }
+}
+
+/// Some exponent of the loop is not.
+enum AnyExponent: ExponentRange {
+    @_transparent static var small: Bool { false }
+}
