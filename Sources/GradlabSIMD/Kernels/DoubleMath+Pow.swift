@@ -69,11 +69,13 @@ extension DoubleMath {
         return powExp(t, tail, clamped: clamped)
     }
 
-    /// Whether every lane of `x` has a normal, finite magnitude.
+    /// Whether every lane of `x` has a normal, finite magnitude: |x|'s bits
+    /// minus those of the least normal Double below the span of normal
+    /// ones, compared unsigned (by offsetting both by 2^63): one comparison.
     @_transparent
     static func isRegularBase(_ x: DoubleVector) -> Bool {
-        let ax = DoubleVector(bits: x.bits & Int64.max)
-        return !anyLane(.!((ax .>= Double.leastNormalMagnitude) .& (ax .< .infinity)))
+        let offset = (x.bits & Int64.max) &+ (Int64.min &- 0x0010_0000_0000_0000)
+        return !anyLane(offset .>= DoubleBits(repeating: Int64(bitPattern: 0xFFE0_0000_0000_0000)))
     }
 
     /// m where y = +-(m + 1/2) with m in 0...3, else nil: a constant

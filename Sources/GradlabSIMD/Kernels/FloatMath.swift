@@ -283,11 +283,13 @@ enum FloatMath {
                 zKind.finish(narrow(powExp2(z.1 * l0, clamped: !small), powExp2(z.2 * l1, clamped: !small)), base: x))
     }
 
-    /// Whether every lane of `x` is finite and nonzero (NaN is not).
+    /// Whether every lane of `x` is finite and nonzero (NaN is not): |x|'s
+    /// bits minus 1 below those of the largest finite Float, compared
+    /// unsigned (by offsetting both by 2^31): one comparison, not four.
     @_transparent
     static func isRegularBase(_ x: FloatVector) -> Bool {
-        let ax = FloatVector(bits: x.bits & Int32.max)
-        return !anyLane(.!((ax .> 0) .& (ax .< .infinity)))
+        let offset = (x.bits & Int32.max) &+ Int32.max  // |x| bits - 1, its top bit flipped
+        return !anyLane(offset .>= FloatBits(repeating: Int32(bitPattern: 0xFF7F_FFFF)))
     }
 
     /// `y` and its two halves widened, for ``pow(_:uniform:whole:odd:)``.
