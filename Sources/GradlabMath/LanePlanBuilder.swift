@@ -19,7 +19,8 @@ enum UniformStep: Sendable {
 ///   pair, and so does any user function with sin and cos of one value).
 /// - `x^c` and `x^d` of one per-lane `x` with constant exponents become one
 ///   `powerPair` step: one logarithm of x for both (a power and its
-///   derivative's, `x^1.3` and `x^0.3`).
+///   derivative's, `x^1.3` and `x^0.3`), and an `abs(x)` read only by the
+///   two is folded in.
 /// - An arithmetic step whose result only one other arithmetic step reads
 ///   is folded into that step (a compound step, ``LaneStep/inner``): one
 ///   pass instead of two, no store and reload of the value between, and
@@ -94,6 +95,35 @@ enum LanePlanBuilder {
         // Compound steps: `foldInto[x] = y` when y is x's only reader and
         // both are arithmetic; x's operands then live until y.
         var lastUse = program.lastUse
+        // An abs read only by the two powers of a pair (`abs(x)^1.3`, and
+        // the derivative's `abs(x)^0.3`): the pair reads x and takes |x|
+        // itself (``LaneStep/absoluteBase``); x lives until the pair.
+        var absoluteBase: [Int: Int] = [:]  // first power -> the abs's operand
+        var foldedAbs = Set<Int>()
+        if fusing, !powerPartner.isEmpty {
+            var readers = Array(repeating: 0, count: instructions.count)
+            var varying = Array(repeating: false, count: instructions.count)
+            for (id, instruction) in instructions.enumerated() {
+                switch instruction {
+                case .input(let index): varying[id] = lanes[index]
+                case .constant: break
+                case .unary(_, let a):
+                    readers[a] += 1
+                    varying[id] = varying[a]
+                case .binary(_, let a, let b):
+                    readers[a] += 1
+                    readers[b] += 1
+                    varying[id] = varying[a] || varying[b]
+                }
+            }
+            for first in powerPartner.keys.sorted() {
+                guard case .binary(_, let base, _) = instructions[first], case .unary(.abs, let x) = instructions[base],
+                      varying[x], readers[base] == 2, !isOutput[base] else { continue }
+                absoluteBase[first] = x
+                foldedAbs.insert(base)
+                lastUse[x] = max(lastUse[x], first)
+            }
+        }
         // Double angles: `halfAngle[a] = h` when the Program has sin and cos
         // of both a and h = a/2 (as `0.5*a`, `a*0.5` or `a/2`: the same
         // value, halving being exact). sin a and cos a are then computed
@@ -222,6 +252,10 @@ enum LanePlanBuilder {
             case .constant(let value):
                 homes[id] = uniform(.constant(value))
             case .unary(let op, let a):
+                if foldedAbs.contains(id) {
+                    // Read only by a power pair, which takes |a| itself.
+                    continue
+                }
                 if foldedNegations.contains(id) {
                     // The compound step it reads wrote -value into its home.
                     continue
@@ -275,6 +309,18 @@ enum LanePlanBuilder {
             case .binary(let op, let a, let b):
                 if homes[id] != nil {  // computed by its power partner
                     release([a, b], at: id)
+                    continue
+                }
+                if let x = absoluteBase[id], let base = homes[x], let exponent = homes[b], let partner = powerPartner[id],
+                   case .binary(_, _, let second) = instructions[partner], case .constant(let value) = instructions[second] {
+                    // A pair of powers of |x| (the abs folded in); x stays live until here.
+                    release([x, b], at: id)
+                    let destination = newDestination(id, at: id)
+                    let other = newDestination(partner, at: id)
+                    homes[id] = destination
+                    homes[partner] = other
+                    steps.append(LaneStep(powersOf: base, exponent, homes[second] ?? uniform(.constant(value)), absolute: true,
+                                          into: destination, second: other))
                     continue
                 }
                 if let folded = pending[a] ?? pending[b] {

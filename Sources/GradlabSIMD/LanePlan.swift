@@ -110,6 +110,8 @@ public struct LaneStep: Sendable {
     /// A compound step that stores its result negated (a `negate` folded in:
     /// exact, as negation is).
     public var negated: Bool
+    /// A `powerPair` of |a| (an `abs` read only by the two powers, folded in).
+    public var absoluteBase = false
     /// A fused step's kernel (``LaneFusion``), in place of the other fields:
     /// its operands and then its results are the plan's
     /// ``LanePlan/fusedSlots`` from ``fusedStart`` on. (Indices rather than
@@ -152,10 +154,15 @@ public struct LaneStep: Sendable {
         self.negated = negated
     }
 
-    /// `base^first` into `destination` and `base^second` into `other` (``LaneOperation/powerPair``).
-    public init(powersOf base: LaneSlot, _ first: LaneSlot, _ second: LaneSlot, into destination: LaneSlot, second other: LaneSlot) {
+    /// `base^first` into `destination` and `base^second` into `other`, or
+    /// `|base|`'s where `absolute` (``LaneOperation/powerPair``).
+    public init(
+        powersOf base: LaneSlot, _ first: LaneSlot, _ second: LaneSlot, absolute: Bool = false, into destination: LaneSlot,
+        second other: LaneSlot
+    ) {
         self.init(.powerPair, base, first, into: destination, second: other)
         self.c = second
+        self.absoluteBase = absolute
     }
 
     /// sin and cos of `inner(a, b)` into `sine` and `cosine` (``LaneOperation/sincos``

@@ -232,17 +232,23 @@ struct VectorPowerTests {
     @Test func doubleUniformExponentIsTheGeneralPow() { Self.checkUniformIsGeneral(Double.self) }
 
     /// A power with a real exponent and its derivative's power of the same
-    /// base are one step that takes the base's logarithm once; its values
+    /// base are one step that takes the base's logarithm once (and the
+    /// base's abs, where only the two read it); its values
     /// are the bits of the unpaired plan's two power steps, at every level
     /// and thread count, in Float and Double, for ordinary and special bases.
     @Test func aPowerAndItsDerivativeArePaired() throws {
-        let expression = try Expression.parse("abs(x1)^1.3 + x2^-2.7 - x1/(1 + x2^2)", variables: ["x1", "x2"])
+        let expression = try Expression.parse("abs(x1)^1.3 + x2^-2.7 - x1/(1 + x2^2) + abs(x2 - x1)^2.5", variables: ["x1", "x2"])
         let program = Program.valueAndGradient(of: expression, inputs: ["x1", "x2"], respect: ["x1", "x2"])
         let paired = LanePlanBuilder.build(program, lanes: [true, true], stored: [true, true, true]).plan
-        #expect(paired.steps.filter { $0.operation == .powerPair }.count == 2)
+        #expect(paired.steps.filter { $0.operation == .powerPair }.count == 3)
         #expect(paired.steps.filter { $0.operation == .power }.isEmpty)
+        // Both abs values are read only by their pairs (2.5 and 1.5, both
+        // half-integer, take the unpaired loops from |a|).
+        #expect(paired.steps.filter(\.absoluteBase).count == 2)
+        #expect(!paired.steps.contains { $0.operation == .abs })
         let unpaired = LanePlanBuilder.build(program, lanes: [true, true], stored: [true, true, true], fusing: false).plan
-        #expect(unpaired.steps.filter { $0.operation == .power }.count == 4)
+        #expect(unpaired.steps.filter { $0.operation == .power }.count == 6)
+        #expect(unpaired.steps.filter { $0.operation == .abs }.count == 2)
 
         let x1f = Self.constantExponentBases(Float.self), x2f = x1f.reversed().map { $0 * 3 }
         let x1d = Self.constantExponentBases(Double.self), x2d = x1d.reversed().map { $0 * 3 }

@@ -57,9 +57,9 @@ protocol LaneKernels {
     static func doubleAngle(
         _ a: LaneOperand<Scalar>, _ b: LaneOperand<Scalar>, _ sine: UnsafeMutablePointer<Scalar>,
         _ cosine: UnsafeMutablePointer<Scalar>, _ n: Int)
-    /// `r = a^b` and `s = a^c` (``LaneOperation/powerPair``).
+    /// `r = a^b` and `s = a^c`, or |a|'s where `absolute` (``LaneOperation/powerPair``).
     static func powerPair(
-        _ a: LaneOperand<Scalar>, _ b: LaneOperand<Scalar>, _ c: LaneOperand<Scalar>, _ r: UnsafeMutablePointer<Scalar>,
+        _ a: LaneOperand<Scalar>, _ b: LaneOperand<Scalar>, _ c: LaneOperand<Scalar>, absolute: Bool, _ r: UnsafeMutablePointer<Scalar>,
         _ s: UnsafeMutablePointer<Scalar>, _ n: Int)
     /// The sum of `n` values in Double, in the fixed order ``LaneRun/chunkSums`` describes.
     static func sum(_ x: UnsafePointer<Scalar>, _ n: Int) -> Double
@@ -166,7 +166,8 @@ extension LaneKernels {
                         continue
                     }
                     if op == .powerPair {
-                        powerPair(value(step.pointee.a), value(step.pointee.b), value(step.pointee.c), result, destination(step.pointee.second), n)
+                        powerPair(value(step.pointee.a), value(step.pointee.b), value(step.pointee.c), absolute: step.pointee.absoluteBase,
+                                  result, destination(step.pointee.second), n)
                         continue
                     }
                     if op == .doubleAngle {

@@ -205,27 +205,34 @@ enum DoubleKernels: LaneKernels {
     @inline(never)
     static func generalPower(_ x: V, _ y: V) -> V { DoubleMath.pow(x, y) }
 
-    /// x^y into `r` and x^z into `s` (``LaneOperation/powerPair``): for
-    /// uniform y and z that both take the uniform pow, one loop computing
-    /// the base's logarithm once for both; else each through
-    /// ``powerLanes(_:_:_:_:)``. The same bits either way.
+    /// x^y into `r` and x^z into `s`, x = a or |a| (`absolute`;
+    /// ``LaneOperation/powerPair``): for uniform y and z that both take the
+    /// uniform pow, one loop computing the base's logarithm once for both;
+    /// else each through ``powerLanes(_:_:_:_:)``. The same bits either way.
     @inline(never)
     static func powerPair(
-        _ a: LaneOperand<Double>, _ b: LaneOperand<Double>, _ c: LaneOperand<Double>, _ r: UnsafeMutablePointer<Double>,
+        _ a: LaneOperand<Double>, _ b: LaneOperand<Double>, _ c: LaneOperand<Double>, absolute: Bool, _ r: UnsafeMutablePointer<Double>,
         _ s: UnsafeMutablePointer<Double>, _ n: Int
     ) {
         guard b.isUniform, c.isUniform, DoubleMath.halfIntegerPower(Double(b[0])) == nil,
               DoubleMath.halfIntegerPower(Double(c[0])) == nil, let yKind = PowerExponent(b[0], oddBelow: 0x1p53, small: 1.9),
               let zKind = PowerExponent(c[0], oddBelow: 0x1p53, small: 1.9) else {
-            powerLanes(a, b, r, n)
-            powerLanes(a, c, s, n)
+            var base = a
+            if absolute {  // |a| into s, both powers from there (the second in place)
+                absLanes(a.base, s, n)
+                base = LaneOperand(base: UnsafePointer(s), mask: -1)
+            }
+            powerLanes(base, b, r, n)
+            powerLanes(base, c, s, n)
             return
         }
+        // x's bits ANDed with this: |x| where the pair is of |a|.
+        let keep = DoubleBits(repeating: absolute ? Int64.max : -1)
         let y = b.vector(at: 0, as: V.self), z = c.vector(at: 0, as: V.self)
         if yKind.small && zKind.small {
-            powerPairLoop(SmallExponent.self, a, y, yKind, z, zKind, r, s, n)
+            powerPairLoop(SmallExponent.self, a, keep, y, yKind, z, zKind, r, s, n)
         } else {
-            powerPairLoop(AnyExponent.self, a, y, yKind, z, zKind, r, s, n)
+            powerPairLoop(AnyExponent.self, a, keep, y, yKind, z, zKind, r, s, n)
         }
     }
 
@@ -233,12 +240,12 @@ enum DoubleKernels: LaneKernels {
     @inline(never)
     static func powerPairLoop<Range: ExponentRange>(
         _: Range.Type,
-        _ a: LaneOperand<Double>, _ y: V, _ yKind: PowerExponent, _ z: V, _ zKind: PowerExponent,
+        _ a: LaneOperand<Double>, _ keep: DoubleBits, _ y: V, _ yKind: PowerExponent, _ z: V, _ zKind: PowerExponent,
         _ r: UnsafeMutablePointer<Double>, _ s: UnsafeMutablePointer<Double>, _ n: Int
     ) {
         var i = 0
         while i < n {
-            let x = a.vector(at: i, as: V.self)
+            let x = V(bits: a.vector(at: i, as: V.self).bits & keep)
             let (p, q) = DoubleMath.isRegularBase(x) ? DoubleMath.pow(regular: x, uniform: y, yKind, and: z, zKind, small: Range.small)
                 : (generalPower(x, y), generalPower(x, z))
             store(p, r + i)

@@ -196,27 +196,34 @@ enum FloatKernels: LaneKernels {
     @inline(never)
     static func generalPower(_ x: V, _ y: V) -> V { FloatMath.pow(x, y) }
 
-    /// x^y into `r` and x^z into `s` (``LaneOperation/powerPair``): for
-    /// uniform y and z that both take the uniform pow, one loop computing
-    /// the base's logarithm once for both; else each through
-    /// ``powerLanes(_:_:_:_:)``. The same bits either way.
+    /// x^y into `r` and x^z into `s`, x = a or |a| (`absolute`;
+    /// ``LaneOperation/powerPair``): for uniform y and z that both take the
+    /// uniform pow, one loop computing the base's logarithm once for both;
+    /// else each through ``powerLanes(_:_:_:_:)``. The same bits either way.
     @inline(never)
     static func powerPair(
-        _ a: LaneOperand<Float>, _ b: LaneOperand<Float>, _ c: LaneOperand<Float>, _ r: UnsafeMutablePointer<Float>,
+        _ a: LaneOperand<Float>, _ b: LaneOperand<Float>, _ c: LaneOperand<Float>, absolute: Bool, _ r: UnsafeMutablePointer<Float>,
         _ s: UnsafeMutablePointer<Float>, _ n: Int
     ) {
         guard b.isUniform, c.isUniform, DoubleMath.halfIntegerPower(Double(b[0])) == nil,
               DoubleMath.halfIntegerPower(Double(c[0])) == nil, let yKind = PowerExponent(Double(b[0]), oddBelow: 0x1p24, small: 6),
               let zKind = PowerExponent(Double(c[0]), oddBelow: 0x1p24, small: 6) else {
-            powerLanes(a, b, r, n)
-            powerLanes(a, c, s, n)
+            var base = a
+            if absolute {  // |a| into s, both powers from there (the second in place)
+                absLanes(a.base, s, n)
+                base = LaneOperand(base: UnsafePointer(s), mask: -1)
+            }
+            powerLanes(base, b, r, n)
+            powerLanes(base, c, s, n)
             return
         }
+        // x's bits ANDed with this: |x| where the pair is of |a|.
+        let keep = FloatBits(repeating: absolute ? Int32.max : -1)
         let y = FloatMath.withHalves(b.vector(at: 0, as: V.self)), z = FloatMath.withHalves(c.vector(at: 0, as: V.self))
         if yKind.small && zKind.small {
-            powerPairLoop(SmallExponent.self, a, y, yKind, z, zKind, r, s, n)
+            powerPairLoop(SmallExponent.self, a, keep, y, yKind, z, zKind, r, s, n)
         } else {
-            powerPairLoop(AnyExponent.self, a, y, yKind, z, zKind, r, s, n)
+            powerPairLoop(AnyExponent.self, a, keep, y, yKind, z, zKind, r, s, n)
         }
     }
 
@@ -224,12 +231,12 @@ enum FloatKernels: LaneKernels {
     @inline(never)
     static func powerPairLoop<Range: ExponentRange>(
         _: Range.Type,
-        _ a: LaneOperand<Float>, _ y: (V, DoubleVector, DoubleVector), _ yKind: PowerExponent, _ z: (V, DoubleVector, DoubleVector), _ zKind: PowerExponent,
+        _ a: LaneOperand<Float>, _ keep: FloatBits, _ y: (V, DoubleVector, DoubleVector), _ yKind: PowerExponent, _ z: (V, DoubleVector, DoubleVector), _ zKind: PowerExponent,
         _ r: UnsafeMutablePointer<Float>, _ s: UnsafeMutablePointer<Float>, _ n: Int
     ) {
         var i = 0
         while i < n {
-            let x = a.vector(at: i, as: V.self)
+            let x = V(bits: a.vector(at: i, as: V.self).bits & keep)
             let (p, q) = FloatMath.isRegularBase(x) ? FloatMath.pow(regular: x, uniform: y, yKind, and: z, zKind, small: Range.small)
                 : (generalPower(x, y.0), generalPower(x, z.0))
             store(p, r + i)
