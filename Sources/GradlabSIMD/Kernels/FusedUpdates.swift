@@ -1,3 +1,4 @@
+import CGradlabVector
 #if GRADLAB_SIMD_VARIANT
 import GradlabSIMD
 #endif
@@ -407,6 +408,11 @@ extension FusedUpdates {
         let (r0, r1, r2, r3) = (r[0], r[1], r[2], four ? r[3] : r[2])
         var i = 0
         while i < n {
+            // The next chunk's state and parameter, a chunk ahead: read only
+            // here, after the gradient's steps, they were still in L3.
+            gradlab_prefetch(UnsafeRawPointer(b.base + ((i &+ n) & b.mask)))
+            gradlab_prefetch(UnsafeRawPointer(c.base + ((i &+ n) & c.mask)))
+            if four { gradlab_prefetch(UnsafeRawPointer(d.base + ((i &+ n) & d.mask))) }
             x.a = Fused(a.vector(at: i, as: V.Vector.self), ())
             x.b = Fused(b.vector(at: i, as: V.Vector.self), ())
             x.c = Fused(c.vector(at: i, as: V.Vector.self), ())
