@@ -70,6 +70,10 @@ static inline __attribute__((always_inline)) gradlab_double8 gradlab_lookup16_do
     gradlab_double8 high = __builtin_shufflevector(table, table, 8, 9, 10, 11, 12, 13, 14, 15);
     return (gradlab_double8)__builtin_ia32_vpermi2varpd512((gradlab_v8df)low, (gradlab_v8di)index, (gradlab_v8df)high);
 }
+// 64-bit integers as Doubles (vcvtqq2pd, AVX-512DQ).
+static inline __attribute__((always_inline)) gradlab_double8 gradlab_long8_to_double8(gradlab_long8 k) {
+    return __builtin_convertvector(k, gradlab_double8);
+}
 // x * 2^floor(e) per lane, rounded once (vscalefpd): one instruction for
 // what takes an exponent built from integer bits, and two multiplies near
 // the ends of the range, elsewhere.

@@ -295,7 +295,7 @@ enum DoubleMath {
         let bv = rh - a1
         let rl = (a1 - (rh - bv)) + (b1 - bv)
         #endif
-        let dk = DoubleVector(bits: k &+ 0x4338_0000_0000_0000) - 6_755_399_441_055_744  // k as a Double
+        let dk = asDouble(k)
         let t1 = mulAdd(dk, DoubleVector(repeating: 6.93147180369123816490e-01), lookup(logHighs, index))  // exact
         let high = t1 + rh
         let lo2 = (t1 - high) + rh

@@ -359,7 +359,7 @@ enum FloatMath {
         let k = offset &>> 52
         let z = DoubleVector(bits: a.bits &- (offset & -0x0010_0000_0000_0000))
         let r = mulAdd(z, lookup(inverses, index), DoubleVector(repeating: -1))
-        let dk = DoubleVector(bits: k &+ 0x4338_0000_0000_0000) - 6_755_399_441_055_744  // k as a Double
+        let dk = asDouble(k)
         // log2(1 + r) = r (1/ln2 - r/(2 ln2) + r^2/(3 ln2) - ...).
         // Pairs, then powers of r^2 (Estrin): three roundings deep, not five.
         let r2 = r * r

@@ -151,6 +151,17 @@ func lookup(_ table: SIMD16<Double>, _ index: DoubleBits) -> DoubleVector {
 func scaled(_ x: DoubleVector, byPowerOfTwo e: DoubleVector) -> DoubleVector { gradlab_scalef_double8(x, e) }
 #endif
 
+/// Integers of magnitude below 2^51 as Doubles, exactly: one conversion
+/// (vcvtqq2pd) in the AVX-512 build, a magic-number add elsewhere.
+@_transparent
+func asDouble(_ k: DoubleBits) -> DoubleVector {
+    #if GRADLAB_SIMD_AVX512
+    gradlab_long8_to_double8(k)
+    #else
+    DoubleVector(bits: k &+ 0x4338_0000_0000_0000) - 6_755_399_441_055_744
+    #endif
+}
+
 /// Same-width integer vectors, for bit manipulation.
 typealias FloatBits = FloatVector.MaskStorage
 typealias DoubleBits = DoubleVector.MaskStorage
