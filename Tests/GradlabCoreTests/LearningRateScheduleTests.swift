@@ -73,6 +73,19 @@ struct LearningRateScheduleTests {
         #expect(rates.allSatisfy { $0.isFinite })
     }
 
+    /// A T_max so large that 2 T_max is past Int.max (FuzzSchedule found it
+    /// trapping): the rates stay finite and near the base, and the closed
+    /// form agrees, rather than an arithmetic overflow.
+    @Test func aHugeTMaxDoesNotOverflow() throws {
+        let schedule = try LearningRateSchedule.parse("cos:5777777777777777777")
+        var scheduler = LearningRateScheduler(schedule, base: 0.1)
+        for epoch in 1...300 {
+            let rate = scheduler.step()
+            #expect(rate.isFinite && abs(rate - 0.1) < 1e-12, "epoch \(epoch): \(rate)")
+            #expect(abs(schedule.closedFormLearningRate(base: 0.1, epoch: epoch) - rate) < 1e-12)
+        }
+    }
+
     @Test func aRateSetByHandIsCarriedOn() {
         // As after `group["lr"] = 0.5` between PyTorch scheduler steps.
         var scheduler = LearningRateScheduler(.exponential(gamma: 0.5), base: 0.1)

@@ -50,7 +50,12 @@ public enum LearningRateSchedule: Codable, Sendable, Equatable, CustomStringConv
             return previous * gamma
         case .cosine(let tMax, let etaMin):
             let period = Double(tMax)
-            if (epoch - 1 - tMax) % (2 * tMax) == 0 {
+            // Every 2 T_max epochs from T_max + 1; a 2 T_max past Int.max
+            // (`cos:5777777777777777777`, found by FuzzSchedule) has no
+            // multiple but 0 in reach.
+            let offset = epoch - 1 - tMax
+            let (cycle, overflow) = tMax.multipliedReportingOverflow(by: 2)
+            if overflow ? offset == 0 : offset % cycle == 0 {
                 // The step past the bottom: the ratio below would divide by
                 // 1 + cos(pi) = 0, so PyTorch adds the first rise instead.
                 return previous + (base - etaMin) * (1 - cos(Double.pi / period)) / 2
