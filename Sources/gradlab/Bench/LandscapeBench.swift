@@ -70,24 +70,30 @@ enum LandscapeBench {
     static func fused<T: ProgramScalar>(
         _ type: T.Type, function: String, points: Int, steps: Int, storingGradients: Bool = false
     ) throws -> Double {
-        let expression = try Expression.parse(function, variables: ["x1", "x2"])
-        let program = Program.valueAndGradient(of: expression, inputs: ["x1", "x2"], respect: ["x1", "x2"])
-        let parameters = UnsafeMutablePointer<T>.allocate(capacity: 2 * points)
-        let gradients = UnsafeMutablePointer<T>.allocate(capacity: 2 * points)
-        defer { parameters.deallocate(); gradients.deallocate() }
-        BenchTimer.startPoints(points, into: parameters)
-        gradients.initialize(repeating: 0, count: 2 * points)
-        let outputs: [UnsafeMutablePointer<T>?] = storingGradients ? [nil, gradients, gradients + points] : [nil, nil, nil]
-        let descent = ProgramDescent(step: T(-1e-3), pairs: [(0, 1), (1, 2)])
-        var sums = [0.0, 0.0, 0.0]
-        func step() {
-            program.run(count: points, inputs: [.lanes(parameters), .lanes(parameters + points)], outputs: outputs,
-                        sums: &sums, descent: descent)
+        try fused(T.self, functions: [function], points: points, steps: steps, storingGradients: storingGradients)[0]
+    }
+
+    /// The same for several functions, in ``rounds`` interleaved rounds as
+    /// ``sessions(function:dtype:points:steps:optimizers:)`` measures: each
+    /// round times every function once (starting one later each round), each
+    /// keeps its best round, so a slow moment of the machine falls on one
+    /// round of every function rather than on one function's every run.
+    static func fused<T: ProgramScalar>(
+        _ type: T.Type, functions: [String], points: Int, steps: Int, storingGradients: Bool = false
+    ) throws -> [Double] {
+        let sweeps = try functions.map { try FusedSweep<T>(function: $0, points: points, storingGradients: storingGradients) }
+        for sweep in sweeps { sweep.step() }
+        var best = Array(repeating: Double.infinity, count: sweeps.count)
+        for round in 0..<rounds {
+            for offset in sweeps.indices {
+                let k = (round + offset) % sweeps.count
+                let start = ContinuousClock.now
+                for _ in 0..<steps { sweeps[k].step() }
+                best[k] = min(best[k], (ContinuousClock.now - start).seconds)
+            }
         }
-        step()
-        let seconds = BenchTimer.seconds { for _ in 0..<steps { step() } }
-        precondition(sums[0].isFinite, "landscape bench diverged")
-        return Double(points) * Double(steps) / seconds
+        precondition(sweeps.allSatisfy(\.converged), "landscape bench diverged")
+        return best.map { Double(points) * Double(steps) / $0 }
     }
 
     /// sin x and cos x of 4,096 lanes (one sincos step), again and again on
@@ -113,3 +119,43 @@ enum LandscapeBench {
 @_silgen_name("malloc_trim")
 private func glibcMallocTrim(_ pad: Int) -> Int32
 #endif
+
+/// One function's fused landscape sweep (``LandscapeBench/fused(_:functions:points:steps:storingGradients:)``):
+/// its program, its points and its sums, owned until it is released.
+final class FusedSweep<T: ProgramScalar> {
+    private let program: Program
+    private let points: Int
+    private let parameters: UnsafeMutablePointer<T>
+    private let gradients: UnsafeMutablePointer<T>?
+    private let descent = ProgramDescent(step: T(-1e-3), pairs: [(0, 1), (1, 2)])
+    private var sums = [0.0, 0.0, 0.0]
+
+    init(function: String, points: Int, storingGradients: Bool) throws {
+        let expression = try Expression.parse(function, variables: ["x1", "x2"])
+        program = Program.valueAndGradient(of: expression, inputs: ["x1", "x2"], respect: ["x1", "x2"])
+        self.points = points
+        parameters = UnsafeMutablePointer<T>.allocate(capacity: 2 * points)
+        BenchTimer.startPoints(points, into: parameters)
+        if storingGradients {
+            let buffer = UnsafeMutablePointer<T>.allocate(capacity: 2 * points)
+            buffer.initialize(repeating: 0, count: 2 * points)
+            gradients = buffer
+        } else {
+            gradients = nil
+        }
+    }
+
+    deinit {
+        parameters.deallocate()
+        gradients?.deallocate()
+    }
+
+    /// Whether f's mean stayed finite.
+    var converged: Bool { sums[0].isFinite }
+
+    func step() {
+        let outputs: [UnsafeMutablePointer<T>?] = gradients.map { [nil, $0, $0 + points] } ?? [nil, nil, nil]
+        program.run(count: points, inputs: [.lanes(parameters), .lanes(parameters + points)], outputs: outputs,
+                    sums: &sums, descent: descent)
+    }
+}

@@ -164,15 +164,14 @@ struct BenchCommand: AsyncParsableCommand {
         try fused(functions, into: &landscape, points: points, steps: steps)
     }
 
-    /// `functions` through the fused run (LandscapeBench.fused), in Float and Double.
+    /// `functions` through the fused run (LandscapeBench.fused), in Float and
+    /// Double, in interleaved rounds per type.
     static func fused(_ functions: [(String, String)], into landscape: inout [String: Any], points: Int, steps: Int) throws {
-        for (name, function) in functions {
-            for dtype in [DType.f32, .f64] {
-                let key = "\(name)_\(dtype.rawValue)"
-                landscape["fused_" + key] = dtype == .f32
-                    ? try LandscapeBench.fused(Float.self, function: function, points: points, steps: steps)
-                    : try LandscapeBench.fused(Double.self, function: function, points: points, steps: steps)
-            }
+        for dtype in [DType.f32, .f64] {
+            let speeds = dtype == .f32
+                ? try LandscapeBench.fused(Float.self, functions: functions.map(\.1), points: points, steps: steps)
+                : try LandscapeBench.fused(Double.self, functions: functions.map(\.1), points: points, steps: steps)
+            for ((name, _), speed) in zip(functions, speeds) { landscape["fused_\(name)_\(dtype.rawValue)"] = speed }
         }
     }
 
