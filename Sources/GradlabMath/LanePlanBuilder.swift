@@ -92,33 +92,34 @@ enum LanePlanBuilder {
             }
         }
 
-        // Compound steps: `foldInto[x] = y` when y is x's only reader and
-        // both are arithmetic; x's operands then live until y.
         var lastUse = program.lastUse
+        // Each value's readers (how many, and the last), and whether it has
+        // lanes: what the folds below look at.
+        var uses = Array(repeating: 0, count: instructions.count)
+        var reader = Array(repeating: -1, count: instructions.count)
+        var varying = Array(repeating: false, count: instructions.count)
+        for (id, instruction) in instructions.enumerated() {
+            switch instruction {
+            case .input(let index): varying[id] = lanes[index]
+            case .constant: break
+            case .unary(_, let a):
+                uses[a] += 1; reader[a] = id
+                varying[id] = varying[a]
+            case .binary(_, let a, let b):
+                uses[a] += 1; reader[a] = id
+                uses[b] += 1; reader[b] = id
+                varying[id] = varying[a] || varying[b]
+            }
+        }
         // An abs read only by the two powers of a pair (`abs(x)^1.3`, and
         // the derivative's `abs(x)^0.3`): the pair reads x and takes |x|
         // itself (``LaneStep/absoluteBase``); x lives until the pair.
         var absoluteBase: [Int: Int] = [:]  // first power -> the abs's operand
         var foldedAbs = Set<Int>()
-        if fusing, !powerPartner.isEmpty {
-            var readers = Array(repeating: 0, count: instructions.count)
-            var varying = Array(repeating: false, count: instructions.count)
-            for (id, instruction) in instructions.enumerated() {
-                switch instruction {
-                case .input(let index): varying[id] = lanes[index]
-                case .constant: break
-                case .unary(_, let a):
-                    readers[a] += 1
-                    varying[id] = varying[a]
-                case .binary(_, let a, let b):
-                    readers[a] += 1
-                    readers[b] += 1
-                    varying[id] = varying[a] || varying[b]
-                }
-            }
+        if fusing {
             for first in powerPartner.keys.sorted() {
                 guard case .binary(_, let base, _) = instructions[first], case .unary(.abs, let x) = instructions[base],
-                      varying[x], readers[base] == 2, !isOutput[base] else { continue }
+                      varying[x], uses[base] == 2, !isOutput[base] else { continue }
                 absoluteBase[first] = x
                 foldedAbs.insert(base)
                 lastUse[x] = max(lastUse[x], first)
@@ -151,21 +152,12 @@ enum LanePlanBuilder {
                 lastUse[ch] = max(lastUse[ch], min(s, c))
             }
         }
+        // Compound steps: `foldInto[x] = y` when y is x's only reader and
+        // both are arithmetic; x's operands then live until y.
         var foldInto: [Int: Int] = [:]
         /// A compound step whose only reader is a negation: step id -> negation id.
         var negationReading: [Int: Int] = [:]
         if fusing {
-            var uses = Array(repeating: 0, count: instructions.count)
-            var reader = Array(repeating: -1, count: instructions.count)
-            for (id, instruction) in instructions.enumerated() {
-                switch instruction {
-                case .input, .constant: break
-                case .unary(_, let a): uses[a] += 1; reader[a] = id
-                case .binary(_, let a, let b):
-                    uses[a] += 1; reader[a] = id
-                    uses[b] += 1; reader[b] = id
-                }
-            }
             var absorbs = Set<Int>()
             for (x, instruction) in instructions.enumerated() {
                 guard case .binary(let op, let a, let b) = instruction, LaneOperation(op).isArithmetic,
