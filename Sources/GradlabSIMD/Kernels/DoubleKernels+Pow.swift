@@ -1,0 +1,123 @@
+#if GRADLAB_SIMD_VARIANT
+import GradlabSIMD
+#endif
+
+/// ``DoubleKernels``' pow loops: the general pow, a constant exponent's (half-integer
+/// or any other) and a power pair's (``LaneOperation/powerPair``), each its
+/// own function so that no loop grows past what the compiler inlines the
+/// loads and stores into. `FloatKernels+Pow.swift` mirrors this file.
+extension DoubleKernels {
+    /// x^y lane by lane (``DoubleMath/pow(_:_:)``; a constant exponent
+    /// +-(m + 1/2), m in 0...3, through ``DoubleMath/powHalfInteger(_:_:m:reciprocal:)``).
+    @inline(never)
+    static func powerLanes(_ a: LaneOperand<Double>, _ b: LaneOperand<Double>, _ r: UnsafeMutablePointer<Double>, _ n: Int) {
+        if b.isUniform, let m = DoubleMath.halfIntegerPower(Double(b[0])) {
+            return halfIntegerPowerLanes(a, b, m: m, r, n)
+        }
+        if b.isUniform, let kind = PowerExponent(b[0], oddBelow: 0x1p53, small: 1.9) {
+            return uniformPowerLanes(a, b, kind, r, n)
+        }
+        var i = 0
+        while i < n {
+            store(DoubleMath.pow(a.vector(at: i, as: V.self), b.vector(at: i, as: V.self)), r + i)
+            i &+= V.scalarCount
+        }
+    }
+
+    /// x^y for a uniform, finite, nonzero y (``DoubleMath/pow(regular:uniform:_:small:)``; a vector with a
+    /// zero, subnormal, infinite or NaN x through ``generalPower(_:_:)``), y loaded once.
+    @inline(never)
+    static func uniformPowerLanes(
+        _ a: LaneOperand<Double>, _ b: LaneOperand<Double>, _ kind: PowerExponent, _ r: UnsafeMutablePointer<Double>, _ n: Int
+    ) {
+        let y = b.vector(at: 0, as: V.self)
+        if kind.small { uniformPowerLoop(SmallExponent.self, a, y, kind, r, n) } else { uniformPowerLoop(AnyExponent.self, a, y, kind, r, n) }
+    }
+
+    /// ``uniformPowerLanes(_:_:_:_:_:)``'s loop, specialized per exponent
+    /// range (``ExponentRange``: a Bool argument was not folded, and the
+    /// loop tested it per vector).
+    @inline(never)
+    static func uniformPowerLoop<Range: ExponentRange>(
+        _: Range.Type,
+        _ a: LaneOperand<Double>, _ y: V, _ kind: PowerExponent, _ r: UnsafeMutablePointer<Double>, _ n: Int
+    ) {
+        var i = 0
+        while i < n {
+            let x = a.vector(at: i, as: V.self)
+            store(DoubleMath.isRegularBase(x) ? DoubleMath.pow(regular: x, uniform: y, kind, small: Range.small) : generalPower(x, y), r + i)
+            i &+= V.scalarCount
+        }
+    }
+
+    /// x^y for a uniform y = +-(m + 1/2) (``DoubleMath/powHalfInteger(_:_:m:reciprocal:)``),
+    /// a function of its own so that neither loop grows past what the
+    /// compiler inlines the loads and stores into.
+    @inline(never)
+    static func halfIntegerPowerLanes(
+        _ a: LaneOperand<Double>, _ b: LaneOperand<Double>, m: Int, _ r: UnsafeMutablePointer<Double>, _ n: Int
+    ) {
+        let reciprocal = b[0] < 0
+        var i = 0
+        while i < n {
+            store(DoubleMath.powHalfInteger(a.vector(at: i, as: V.self), b.vector(at: i, as: V.self), m: m, reciprocal: reciprocal), r + i)
+            i &+= V.scalarCount
+        }
+    }
+
+    /// ``DoubleMath/pow(_:_:)`` out of line: the uniform loops' rare vectors
+    /// (inlined, the general pow made those loops too large for the
+    /// compiler to inline their loads and stores, which then became shared
+    /// symbols; see Benchmarks/check-kernel-symbols.sh).
+    @inline(never)
+    static func generalPower(_ x: V, _ y: V) -> V { DoubleMath.pow(x, y) }
+
+    /// x^y into `r` and x^z into `s`, x = a or |a| (`absolute`;
+    /// ``LaneOperation/powerPair``): for uniform y and z that both take the
+    /// uniform pow, one loop computing the base's logarithm once for both;
+    /// else each through ``powerLanes(_:_:_:_:)``. The same bits either way.
+    @inline(never)
+    static func powerPair(
+        _ a: LaneOperand<Double>, _ b: LaneOperand<Double>, _ c: LaneOperand<Double>, absolute: Bool, _ r: UnsafeMutablePointer<Double>,
+        _ s: UnsafeMutablePointer<Double>, _ n: Int
+    ) {
+        guard b.isUniform, c.isUniform, DoubleMath.halfIntegerPower(Double(b[0])) == nil,
+              DoubleMath.halfIntegerPower(Double(c[0])) == nil, let yKind = PowerExponent(b[0], oddBelow: 0x1p53, small: 1.9),
+              let zKind = PowerExponent(c[0], oddBelow: 0x1p53, small: 1.9) else {
+            var base = a
+            if absolute {  // |a| into s, both powers from there (the second in place)
+                absLanes(a.base, s, n)
+                base = LaneOperand(base: UnsafePointer(s), mask: -1)
+            }
+            powerLanes(base, b, r, n)
+            powerLanes(base, c, s, n)
+            return
+        }
+        // x's bits ANDed with this: |x| where the pair is of |a|.
+        let keep = DoubleBits(repeating: absolute ? Int64.max : -1)
+        let y = b.vector(at: 0, as: V.self), z = c.vector(at: 0, as: V.self)
+        if yKind.small && zKind.small {
+            powerPairLoop(SmallExponent.self, a, keep, y, yKind, z, zKind, r, s, n)
+        } else {
+            powerPairLoop(AnyExponent.self, a, keep, y, yKind, z, zKind, r, s, n)
+        }
+    }
+
+    /// ``powerPair(_:_:_:_:_:_:)``'s loop, specialized per exponent range.
+    @inline(never)
+    static func powerPairLoop<Range: ExponentRange>(
+        _: Range.Type,
+        _ a: LaneOperand<Double>, _ keep: DoubleBits, _ y: V, _ yKind: PowerExponent, _ z: V, _ zKind: PowerExponent,
+        _ r: UnsafeMutablePointer<Double>, _ s: UnsafeMutablePointer<Double>, _ n: Int
+    ) {
+        var i = 0
+        while i < n {
+            let x = V(bits: a.vector(at: i, as: V.self).bits & keep)
+            let (p, q) = DoubleMath.isRegularBase(x) ? DoubleMath.pow(regular: x, uniform: y, yKind, and: z, zKind, small: Range.small)
+                : (generalPower(x, y), generalPower(x, z))
+            store(p, r + i)
+            store(q, s + i)
+            i &+= V.scalarCount
+        }
+    }
+}

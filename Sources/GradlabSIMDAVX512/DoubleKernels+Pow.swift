@@ -1,0 +1,1 @@
+../GradlabSIMD/Kernels/DoubleKernels+Pow.swift

@@ -1,0 +1,1 @@
+../GradlabSIMD/Kernels/FloatKernels+Pow.swift
