@@ -14,7 +14,7 @@ extension DoubleKernels {
         if b.isUniform, let m = DoubleMath.halfIntegerPower(Double(b[0])) {
             return halfIntegerPowerLanes(a, b, m: m, r, n)
         }
-        if b.isUniform, let kind = PowerExponent(b[0], oddBelow: 0x1p53, small: 1.9) {
+        if let kind = uniformExponent(b) {
             return uniformPowerLanes(a, b, kind, r, n)
         }
         var i = 0
@@ -22,6 +22,15 @@ extension DoubleKernels {
             store(DoubleMath.pow(a.vector(at: i, as: V.self), b.vector(at: i, as: V.self)), r + i)
             i &+= V.scalarCount
         }
+    }
+
+    /// The kind of an exponent that takes the uniform pow: one value in
+    /// every lane, finite, nonzero and not +-(m + 1/2) (those have
+    /// ``halfIntegerPowerLanes(_:_:m:_:_:)``).
+    @_transparent
+    static func uniformExponent(_ b: LaneOperand<Double>) -> PowerExponent? {
+        guard b.isUniform, DoubleMath.halfIntegerPower(Double(b[0])) == nil else { return nil }
+        return PowerExponent(b[0])
     }
 
     /// x^y for a uniform, finite, nonzero y (``DoubleMath/pow(regular:uniform:_:small:)``; a vector with a
@@ -81,9 +90,7 @@ extension DoubleKernels {
         _ a: LaneOperand<Double>, _ b: LaneOperand<Double>, _ c: LaneOperand<Double>, absolute: Bool, _ r: UnsafeMutablePointer<Double>,
         _ s: UnsafeMutablePointer<Double>, _ n: Int
     ) {
-        guard b.isUniform, c.isUniform, DoubleMath.halfIntegerPower(Double(b[0])) == nil,
-              DoubleMath.halfIntegerPower(Double(c[0])) == nil, let yKind = PowerExponent(b[0], oddBelow: 0x1p53, small: 1.9),
-              let zKind = PowerExponent(c[0], oddBelow: 0x1p53, small: 1.9) else {
+        guard let yKind = uniformExponent(b), let zKind = uniformExponent(c) else {
             var base = a
             if absolute {  // |a| into s, both powers from there (the second in place)
                 absLanes(a.base, s, n)

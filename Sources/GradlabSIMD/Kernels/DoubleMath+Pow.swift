@@ -220,7 +220,7 @@ extension DoubleMath {
 }
 
 /// A constant exponent's kind, for pow's uniform path
-/// (``FloatMath/pow(_:uniform:whole:odd:)``, ``DoubleMath/pow(_:uniform:whole:odd:)``):
+/// (``FloatMath/pow(regular:uniform:_:small:)``, ``DoubleMath/pow(regular:uniform:_:small:)``):
 /// whether it is an integer, and an odd one, as the general pow tells per lane.
 struct PowerExponent {
     var whole: Bool
@@ -232,10 +232,18 @@ struct PowerExponent {
     /// Double: |y| <= 1.9, |log x| <= 709.8, e^t within +-1400).
     var small: Bool
 
-    /// nil for a zero or non-finite y (those take the general pow); `limit`
-    /// the least magnitude with no odd integer (2^24 for Float, 2^53 for Double).
+    /// A Float exponent's kind; nil for a zero or non-finite y (those take
+    /// the general pow).
     @inline(__always)
-    init?(_ y: Double, oddBelow limit: Double, small: Double) {
+    init?(_ y: Float) { self.init(Double(y), oddBelow: 0x1p24, small: 6) }
+
+    /// A Double exponent's kind; nil for a zero or non-finite y.
+    @inline(__always)
+    init?(_ y: Double) { self.init(y, oddBelow: 0x1p53, small: 1.9) }
+
+    /// `limit` the least magnitude with no odd integer, `small` the bound of ``small``.
+    @inline(__always)
+    private init?(_ y: Double, oddBelow limit: Double, small: Double) {
         guard y.isFinite, y != 0 else { return nil }
         whole = y.rounded(.towardZero) == y
         odd = whole && y.magnitude < limit && Int64(y) & 1 != 0

@@ -14,7 +14,7 @@ extension FloatKernels {
         if b.isUniform, let m = DoubleMath.halfIntegerPower(Double(b[0])) {
             return halfIntegerPowerLanes(a, b, m: m, r, n)
         }
-        if b.isUniform, let kind = PowerExponent(Double(b[0]), oddBelow: 0x1p24, small: 6) {
+        if let kind = uniformExponent(b) {
             return uniformPowerLanes(a, b, kind, r, n)
         }
         var i = 0
@@ -22,6 +22,15 @@ extension FloatKernels {
             store(FloatMath.pow(a.vector(at: i, as: V.self), b.vector(at: i, as: V.self)), r + i)
             i &+= V.scalarCount
         }
+    }
+
+    /// The kind of an exponent that takes the uniform pow: one value in
+    /// every lane, finite, nonzero and not +-(m + 1/2) (those have
+    /// ``halfIntegerPowerLanes(_:_:m:_:_:)``).
+    @_transparent
+    static func uniformExponent(_ b: LaneOperand<Float>) -> PowerExponent? {
+        guard b.isUniform, DoubleMath.halfIntegerPower(Double(b[0])) == nil else { return nil }
+        return PowerExponent(b[0])
     }
 
     /// x^y for a uniform, finite, nonzero y (``FloatMath/pow(regular:uniform:_:small:)``; a vector with a zero,
@@ -82,9 +91,7 @@ extension FloatKernels {
         _ a: LaneOperand<Float>, _ b: LaneOperand<Float>, _ c: LaneOperand<Float>, absolute: Bool, _ r: UnsafeMutablePointer<Float>,
         _ s: UnsafeMutablePointer<Float>, _ n: Int
     ) {
-        guard b.isUniform, c.isUniform, DoubleMath.halfIntegerPower(Double(b[0])) == nil,
-              DoubleMath.halfIntegerPower(Double(c[0])) == nil, let yKind = PowerExponent(Double(b[0]), oddBelow: 0x1p24, small: 6),
-              let zKind = PowerExponent(Double(c[0]), oddBelow: 0x1p24, small: 6) else {
+        guard let yKind = uniformExponent(b), let zKind = uniformExponent(c) else {
             var base = a
             if absolute {  // |a| into s, both powers from there (the second in place)
                 absLanes(a.base, s, n)

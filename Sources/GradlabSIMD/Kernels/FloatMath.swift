@@ -224,7 +224,7 @@ enum FloatMath {
     /// a NaN; a negative finite x with a finite non-integer y gives NaN; an
     /// odd integer y keeps x's sign; zeros and infinities as C99 Annex F):
     /// |x|^y = 2^(y log2|x|) in Double for each half of the vector
-    /// (``powLog2(_:)``, ``powExp2(_:)``, no division), rounded once to
+    /// (``powLog2(_:)``, ``powExp2(_:clamped:)``, no division), rounded once to
     /// Float. Before that rounding it is within ln2 |t| 1.3e-10 + 4.2e-11
     /// relative of the true value, t = y log2|x| (the logarithm's series,
     /// relative to log2|x|, and exp2's): at most 1.4e-8 wherever the result
@@ -292,7 +292,7 @@ enum FloatMath {
         return !anyLane(offset .>= FloatBits(repeating: Int32(bitPattern: 0xFF7F_FFFF)))
     }
 
-    /// `y` and its two halves widened, for ``pow(_:uniform:whole:odd:)``.
+    /// `y` and its two halves widened, for ``pow(regular:uniform:_:small:)``.
     @_transparent
     static func withHalves(_ y: FloatVector) -> (FloatVector, DoubleVector, DoubleVector) {
         let (low, high) = widen(y)
