@@ -14,6 +14,22 @@ enum LandscapeBench {
     /// than when each row takes its runs one after another.
     static let rounds = 5
 
+    /// Each of `count` rows' best time in seconds over ``rounds`` rounds,
+    /// every round running each row once (`run(k)`), starting one row later
+    /// than the round before.
+    static func interleavedBest(count: Int, _ run: (Int) async throws -> Void) async rethrows -> [Double] {
+        var best = Array(repeating: Double.infinity, count: count)
+        for round in 0..<rounds {
+            for offset in 0..<count {
+                let k = (round + offset) % count
+                let start = ContinuousClock.now
+                try await run(k)
+                best[k] = min(best[k], (ContinuousClock.now - start).seconds)
+            }
+        }
+        return best
+    }
+
     static func sessions(
         function: String, dtype: DType, points: Int, steps: Int, optimizers: [OptimizerConfig]
     ) async throws -> [Double] {
@@ -42,15 +58,7 @@ enum LandscapeBench {
             await session.step(1)  // warm: caches, lazily allocated optimizer state
             sessions.append(session)
         }
-        var best = Array(repeating: Double.infinity, count: sessions.count)
-        for round in 0..<rounds {
-            for offset in sessions.indices {
-                let k = (round + offset) % sessions.count
-                let start = ContinuousClock.now
-                await sessions[k].step(steps)
-                best[k] = min(best[k], (ContinuousClock.now - start).seconds)
-            }
-        }
+        let best = await interleavedBest(count: sessions.count) { k in await sessions[k].step(steps) }
         for session in sessions { await session.finish(status: "completed") }
         sessions = []
         #if os(Linux)
@@ -69,8 +77,8 @@ enum LandscapeBench {
     /// `Program.run(count:inputs:outputs:sums:threads:descent:afterChunk:)`.
     static func fused<T: ProgramScalar>(
         _ type: T.Type, function: String, points: Int, steps: Int, storingGradients: Bool = false
-    ) throws -> Double {
-        try fused(T.self, functions: [function], points: points, steps: steps, storingGradients: storingGradients)[0]
+    ) async throws -> Double {
+        try await fused(T.self, functions: [function], points: points, steps: steps, storingGradients: storingGradients)[0]
     }
 
     /// The same for several functions, in ``rounds`` interleaved rounds as
@@ -80,18 +88,10 @@ enum LandscapeBench {
     /// round of every function rather than on one function's every run.
     static func fused<T: ProgramScalar>(
         _ type: T.Type, functions: [String], points: Int, steps: Int, storingGradients: Bool = false
-    ) throws -> [Double] {
+    ) async throws -> [Double] {
         let sweeps = try functions.map { try FusedSweep<T>(function: $0, points: points, storingGradients: storingGradients) }
         for sweep in sweeps { sweep.step() }
-        var best = Array(repeating: Double.infinity, count: sweeps.count)
-        for round in 0..<rounds {
-            for offset in sweeps.indices {
-                let k = (round + offset) % sweeps.count
-                let start = ContinuousClock.now
-                for _ in 0..<steps { sweeps[k].step() }
-                best[k] = min(best[k], (ContinuousClock.now - start).seconds)
-            }
-        }
+        let best = await interleavedBest(count: sweeps.count) { k in for _ in 0..<steps { sweeps[k].step() } }
         precondition(sweeps.allSatisfy(\.converged), "landscape bench diverged")
         return best.map { Double(points) * Double(steps) / $0 }
     }
@@ -127,6 +127,7 @@ final class FusedSweep<T: ProgramScalar> {
     private let points: Int
     private let parameters: UnsafeMutablePointer<T>
     private let gradients: UnsafeMutablePointer<T>?
+    private let outputs: [UnsafeMutablePointer<T>?]
     private let descent = ProgramDescent(step: T(-1e-3), pairs: [(0, 1), (1, 2)])
     private var sums = [0.0, 0.0, 0.0]
 
@@ -140,8 +141,10 @@ final class FusedSweep<T: ProgramScalar> {
             let buffer = UnsafeMutablePointer<T>.allocate(capacity: 2 * points)
             buffer.initialize(repeating: 0, count: 2 * points)
             gradients = buffer
+            outputs = [nil, buffer, buffer + points]
         } else {
             gradients = nil
+            outputs = [nil, nil, nil]
         }
     }
 
@@ -154,7 +157,6 @@ final class FusedSweep<T: ProgramScalar> {
     var converged: Bool { sums[0].isFinite }
 
     func step() {
-        let outputs: [UnsafeMutablePointer<T>?] = gradients.map { [nil, $0, $0 + points] } ?? [nil, nil, nil]
         program.run(count: points, inputs: [.lanes(parameters), .lanes(parameters + points)], outputs: outputs,
                     sums: &sums, descent: descent)
     }

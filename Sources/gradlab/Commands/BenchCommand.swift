@@ -103,7 +103,7 @@ struct BenchCommand: AsyncParsableCommand {
             return
         }
         if kernelsOnly {
-            try Self.fused(functions, into: &landscape, points: count, steps: stepCount)
+            try await Self.fused(functions, into: &landscape, points: count, steps: stepCount)
         } else {
             try await Self.functions(functions, into: &landscape, points: count, steps: stepCount)
         }
@@ -113,9 +113,9 @@ struct BenchCommand: AsyncParsableCommand {
             }
         }
         if !kernelsOnly { try await Self.optimizers(into: &landscape, points: count, steps: stepCount) }
-        landscape["fusedStoringGradients_default_f32"] = try LandscapeBench.fused(
+        landscape["fusedStoringGradients_default_f32"] = try await LandscapeBench.fused(
             Float.self, function: LabConfig.tutorialFunction, points: count, steps: stepCount, storingGradients: true)
-        landscape["fusedStoringGradients_default_f64"] = try LandscapeBench.fused(
+        landscape["fusedStoringGradients_default_f64"] = try await LandscapeBench.fused(
             Double.self, function: LabConfig.tutorialFunction, points: count, steps: stepCount, storingGradients: true)
         // One core's sin and cos of one value (one sincos step, in cache):
         // the floor under the tutorial's four pairs per point.
@@ -161,16 +161,16 @@ struct BenchCommand: AsyncParsableCommand {
             let speeds = try await LandscapeBench.sessions(functions: functions.map(\.1), dtype: dtype, points: points, steps: steps)
             for ((name, _), speed) in zip(functions, speeds) { landscape["session_\(name)_\(dtype.rawValue)"] = speed }
         }
-        try fused(functions, into: &landscape, points: points, steps: steps)
+        try await fused(functions, into: &landscape, points: points, steps: steps)
     }
 
     /// `functions` through the fused run (LandscapeBench.fused), in Float and
     /// Double, in interleaved rounds per type.
-    static func fused(_ functions: [(String, String)], into landscape: inout [String: Any], points: Int, steps: Int) throws {
+    static func fused(_ functions: [(String, String)], into landscape: inout [String: Any], points: Int, steps: Int) async throws {
         for dtype in [DType.f32, .f64] {
             let speeds = dtype == .f32
-                ? try LandscapeBench.fused(Float.self, functions: functions.map(\.1), points: points, steps: steps)
-                : try LandscapeBench.fused(Double.self, functions: functions.map(\.1), points: points, steps: steps)
+                ? try await LandscapeBench.fused(Float.self, functions: functions.map(\.1), points: points, steps: steps)
+                : try await LandscapeBench.fused(Double.self, functions: functions.map(\.1), points: points, steps: steps)
             for ((name, _), speed) in zip(functions, speeds) { landscape["fused_\(name)_\(dtype.rawValue)"] = speed }
         }
     }
