@@ -82,6 +82,35 @@ static inline __attribute__((always_inline)) gradlab_double8 gradlab_scalef_doub
 }
 #endif
 
+// The AVX2 build's 16-entry table lookup (its AVX-512 form is above):
+// four vpermps, one per quarter of the table, each moving entry (j & 3) of
+// its quarter into every lane as two dwords, then two levels of vblendvpd
+// on bits 2 and 3 of j. No memory: the lane-by-lane form copied the whole
+// table to the stack for every lookup (AVX2 on Zen 5: pow 8-10% faster,
+// Double log 8%).
+#if defined(__AVX2__) && !defined(__AVX512F__)
+typedef double gradlab_double16 __attribute__((ext_vector_type(16)));
+typedef long long gradlab_long4 __attribute__((ext_vector_type(4)));
+typedef float gradlab_v8sf __attribute__((__vector_size__(32)));
+typedef int gradlab_v8si __attribute__((__vector_size__(32)));
+typedef double gradlab_v4df __attribute__((__vector_size__(32)));
+static inline __attribute__((always_inline)) gradlab_double4 gradlab_lookup16_double4(gradlab_double16 table, gradlab_long4 index) {
+    gradlab_long4 q = (index & 3) << 1;
+    gradlab_v8si dwords = (gradlab_v8si)(q | (q << 32) | (1LL << 32));
+    gradlab_v8sf t0 = (gradlab_v8sf)__builtin_shufflevector(table, table, 0, 1, 2, 3);
+    gradlab_v8sf t1 = (gradlab_v8sf)__builtin_shufflevector(table, table, 4, 5, 6, 7);
+    gradlab_v8sf t2 = (gradlab_v8sf)__builtin_shufflevector(table, table, 8, 9, 10, 11);
+    gradlab_v8sf t3 = (gradlab_v8sf)__builtin_shufflevector(table, table, 12, 13, 14, 15);
+    gradlab_v4df p0 = (gradlab_v4df)__builtin_ia32_permvarsf256(t0, dwords);
+    gradlab_v4df p1 = (gradlab_v4df)__builtin_ia32_permvarsf256(t1, dwords);
+    gradlab_v4df p2 = (gradlab_v4df)__builtin_ia32_permvarsf256(t2, dwords);
+    gradlab_v4df p3 = (gradlab_v4df)__builtin_ia32_permvarsf256(t3, dwords);
+    gradlab_v4df bit2 = (gradlab_v4df)(index << 61), bit3 = (gradlab_v4df)(index << 60);
+    gradlab_v4df low = __builtin_ia32_blendvpd256(p0, p1, bit2), high = __builtin_ia32_blendvpd256(p2, p3, bit2);
+    return (gradlab_double4)__builtin_ia32_blendvpd256(low, high, bit3);
+}
+#endif
+
 // A hint that the cache line at `p` is read soon (prefetcht0).
 static inline __attribute__((always_inline)) void gradlab_prefetch(const void *p) {
     __builtin_prefetch(p, 0, 3);

@@ -130,11 +130,16 @@ func divide(_ x: DoubleVector, by b: DoubleVector, reciprocal y: DoubleVector) -
 }
 
 /// Entry `index[l]` (0...15) of `table` in every lane: one two-register
-/// permute (vpermt2pd) in the AVX-512 build, lane by lane elsewhere.
+/// permute (vpermt2pd) in the AVX-512 build, four permutes and three
+/// blends in the AVX2 build (`gradlab_lookup16_double4`; a gather from a
+/// copy of the table measured no faster on Zen 5, and gathers are slow on
+/// the Intel cores with the GDS mitigation), lane by lane on the baseline.
 @_transparent
 func lookup(_ table: SIMD16<Double>, _ index: DoubleBits) -> DoubleVector {
     #if GRADLAB_SIMD_AVX512
     gradlab_lookup16_double8(table, index)
+    #elseif GRADLAB_SIMD_AVX2
+    gradlab_lookup16_double4(table, index)
     #else
     var result = DoubleVector()
     for lane in 0..<DoubleVector.scalarCount { result[lane] = table[Int(truncatingIfNeeded: index[lane] & 15)] }
