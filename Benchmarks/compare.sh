@@ -106,6 +106,10 @@ if sgd_speed:
         name = key[len("session_optimizer_"):-len("_f32")]
         share = land[key] / sgd_speed
         print(f"    {name:14} {land[key]:>16,.0f}  {share:5.2f} {'' if name == 'sgd' else mark(share >= 0.7)}")
+late_sgd, late_adam = land.get("session_late_sgd_f32"), land.get("session_late_adam_f32")
+if late_sgd and late_adam:
+    print(f"  after 2,000 epochs (subnormal Floats near x2 = 0; no target): sgd {late_sgd:,.0f}, adam {late_adam:,.0f} "
+          f"pt-steps/s, {late_adam / late_sgd:.2f} of SGD's")
 
 if "sincosLanesPerSecondOneCore" in ours:
     sc, cores = ours["sincosLanesPerSecondOneCore"], machine["cores"]

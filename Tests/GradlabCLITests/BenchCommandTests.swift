@@ -4,7 +4,8 @@ import GradlabTestSupport
 
 /// `gradlab bench --optimizers-only` (small sizes: this checks what it
 /// reports, not how fast): a row for every optimizer the TUI's `o` key
-/// cycles besides Newton, each a positive speed.
+/// cycles besides Newton, each a positive speed, and plain SGD's and
+/// Adam's after a long run.
 @Suite("Bench command")
 struct BenchCommandTests {
     @Test func everyOptimizerHasARow() throws {
@@ -19,6 +20,10 @@ struct BenchCommandTests {
             let speed = speeds["session_optimizer_\(name)_f32"]
             #expect(speed.map { $0 > 0 && $0.isFinite } == true, "\(name): \(String(describing: speed))")
         }
-        #expect(speeds.count == names.count, "\(speeds.keys.sorted())")
+        for name in ["sgd", "adam"] {
+            let speed = speeds["session_late_\(name)_f32"]
+            #expect(speed.map { $0 > 0 && $0.isFinite } == true, "late \(name): \(String(describing: speed))")
+        }
+        #expect(speeds.count == names.count + 2, "\(speeds.keys.sorted())")
     }
 }

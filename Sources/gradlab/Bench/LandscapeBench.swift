@@ -30,11 +30,19 @@ enum LandscapeBench {
         return best
     }
 
+    /// With `warmup`, each session first runs that many epochs untimed:
+    /// the speed of a long run's later epochs (see ``lateEpochs``).
     static func sessions(
-        function: String, dtype: DType, points: Int, steps: Int, optimizers: [OptimizerConfig]
+        function: String, dtype: DType, points: Int, steps: Int, optimizers: [OptimizerConfig], warmup: Int = 1
     ) async throws -> [Double] {
-        try await sessions(optimizers.map { (function, $0) }, dtype: dtype, points: points, steps: steps)
+        try await sessions(optimizers.map { (function, $0) }, dtype: dtype, points: points, steps: steps, warmup: warmup)
     }
+
+    /// Epochs before the bench's late rows (`session_late_*`): by then Adam
+    /// has driven some of the tutorial's points so close to x2 = 0 that
+    /// subnormal Floats slow every kernel that reads them (docs/performance.md,
+    /// "Subnormals in long runs").
+    static let lateEpochs = 2_000
 
     /// The same for several functions with the default optimizer.
     static func sessions(functions: [String], dtype: DType, points: Int, steps: Int) async throws -> [Double] {
@@ -42,7 +50,7 @@ enum LandscapeBench {
     }
 
     private static func sessions(
-        _ runs: [(function: String, optimizer: OptimizerConfig?)], dtype: DType, points: Int, steps: Int
+        _ runs: [(function: String, optimizer: OptimizerConfig?)], dtype: DType, points: Int, steps: Int, warmup: Int = 1
     ) async throws -> [Double] {
         var sessions: [Session] = []
         for (function, optimizer) in runs {
@@ -51,11 +59,11 @@ enum LandscapeBench {
             config.function = function
             config.dtype = dtype
             config.points = points
-            config.epochs = rounds * steps + 1
+            config.epochs = rounds * steps + warmup
             config.device = "cpu"
             let session = try Session(config: config, streaming: false)  // as --headless runs it
             await session.start()
-            await session.step(1)  // warm: caches, lazily allocated optimizer state
+            await session.step(warmup)  // warm: caches, lazily allocated optimizer state
             sessions.append(session)
         }
         let best = await interleavedBest(count: sessions.count) { k in await sessions[k].step(steps) }

@@ -182,6 +182,13 @@ struct BenchCommand: AsyncParsableCommand {
         let speeds = try await LandscapeBench.sessions(function: LabConfig.tutorialFunction, dtype: .f32, points: points,
                                                        steps: steps, optimizers: rows.map(\.1))
         for ((name, _), speed) in zip(rows, speeds) { landscape["session_optimizer_\(name)_f32"] = speed }
+        // Plain SGD and Adam after a long run (no target: what a user who
+        // leaves Adam running meets).
+        let late = rows.filter { ["sgd", "adam"].contains($0.0) }
+        let lateSpeeds = try await LandscapeBench.sessions(
+            function: LabConfig.tutorialFunction, dtype: .f32, points: points, steps: steps, optimizers: late.map(\.1),
+            warmup: LandscapeBench.lateEpochs)
+        for ((name, _), speed) in zip(late, lateSpeeds) { landscape["session_late_\(name)_f32"] = speed }
     }
 
     /// The frame benchmark's figures, in milliseconds (medians).
