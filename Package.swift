@@ -100,7 +100,7 @@ let package = Package(
         .target(
             name: "GradlabCore",
             dependencies: [
-                "GradlabMath", "GradlabDevice", "GradlabCUDA",
+                "GradlabMath", "GradlabDevice", "GradlabCUDA", "GradlabPlot",
                 .product(name: "RealModule", package: "swift-numerics"),
             ],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]

@@ -33,7 +33,7 @@ do {
         print(Gradlab.fullMessage(for: error))
         exit(0)
     }
-    let message = Gradlab.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+    let message = oneLine(Gradlab.message(for: error))
     writeError("gradlab: error: \(message) (see 'gradlab --help')\n")
     exit(code.rawValue == 0 ? 2 : code.rawValue)
 }

@@ -37,6 +37,12 @@ struct BadInputTests {
         (["--compare", "adam:="], "--compare: an empty option in 'adam:='"),
         (["--compare", "sgd,,adam"], "--compare: an empty item"),
         (["--compare", "adam:lr="], "needs a number"),
+        // ArgumentParser's list of six or more values, folded into the one line.
+        (["--optimizer", "foo"], "'foo' is invalid for '--optimizer <optimizer>'. Please provide one of the following: sgd, adam, adamw"),
+        (["--points", "-3"], "--points must be at least 1, got -3"),
+        (["--seed", "-1"], "'-1' is invalid for '--seed <seed>'"),
+        // Said before the run, not after it (headless uses a theme only for --plot).
+        (["--theme", "nosuch"], "--theme: no theme named 'nosuch' (known: dark,"),
     ]
 
     @Test(arguments: cases)

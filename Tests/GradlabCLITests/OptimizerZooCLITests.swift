@@ -24,6 +24,22 @@ struct OptimizerZooCLITests {
         #expect(run.config.function == TestFunction.named("rosenbrock")?.expression)
     }
 
+    /// `--optimizer` knows `--compare`'s shorthands (any case): SGD with
+    /// momentum 0.9, and Nesterov's; `--momentum` still says how much.
+    @Test func momentumAndNesterovAreOptimizerNames() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        for (arguments, momentum, nesterov) in [(["--optimizer", "momentum"], 0.9, false),
+                                                (["--optimizer", "Nesterov"], 0.9, true),
+                                                (["--optimizer", "momentum", "--momentum", "0.5"], 0.5, false)] {
+            let path = directory.appendingPathComponent("run.json").path
+            let result = try Gradlab.run(["--headless", "--quiet", "--points", "5", "--epochs", "1", "--record", path] + arguments)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            let run = try RunFile.load(path: path)
+            #expect(run.config.optimizer.kind == .sgd && run.config.optimizer.momentum == momentum
+                    && run.config.optimizer.nesterov == nesterov, "\(arguments)")
+        }
+    }
+
     @Test func compareRecordsEveryGroupFromTheSameStarts() throws {
         let directory = try Fixtures.temporaryDirectory()
         let path = directory.appendingPathComponent("run.json").path

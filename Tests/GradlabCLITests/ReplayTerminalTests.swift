@@ -31,9 +31,9 @@ struct ReplayTerminalTests {
         try waitForStatus(tmux, "REPLAY", "epoch 0 ", "1/frame", "replay run.json")
 
         for _ in 0..<3 { try tmux.send(".") }
-        try waitForStatus(tmux, "REPLAY", "epoch 3 ")
+        try waitForStatus(tmux, "REPLAY paused", "epoch 3 ")
         try tmux.send("End")
-        try waitForStatus(tmux, "REPLAY", "epoch 30 ")
+        try waitForStatus(tmux, "REPLAY at end", "epoch 30 ")
         try tmux.send("g")
         try waitForStatus(tmux, "go to epoch: ")
         try tmux.send("1", "2")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import GradlabCore
+import GradlabMath
 import GradlabUI
 import GradlabTestSupport
 @testable import gradlab
@@ -35,6 +36,34 @@ struct TUITruthTests {
         }
     }
 
+    /// The selected point's f and ∂f are where the point is now (after the
+    /// epoch's step), not where the epoch's gradient was taken.
+    @Test func theSelectedPointsGradientIsWhereItIsNow() async throws {
+        var config = LabConfig(lab: .landscape)
+        config.points = 1
+        config.optimizer.lr = 0.1
+        let session = try Session(config: config, streaming: false)
+        await session.start()
+        await session.step(3)
+        let inspection = await session.inspect(selectedPoint: 0)
+        let position = inspection.parameters.map(\.value)
+        let expression = try Expression.parse(config.function, variables: ["x1", "x2"])
+        let program = Program.valueAndGradient(of: expression, inputs: ["x1", "x2"], respect: ["x1", "x2"])
+        let here = program.evaluate(position)
+        #expect(inspection.valueAtSelected == here[0])
+        #expect(inspection.parameters.map(\.gradient) == [here[1], here[2]])
+        // The step just taken used the gradient before it: a different one.
+        let before = program.evaluate(zip(position, inspection.parameters.map { $0.lastStep ?? 0 }).map { $0 - $1 })
+        #expect(before[1] != here[1])
+    }
+
+    /// The basin legend is largest first, the points in no basin included.
+    @Test func theBasinLegendPutsTheLargestFirstNoneIncluded() {
+        let labels = FrameBuilder.basinLegend(perMinimum: [0, 3, 0, 5], none: 52).map(\.label)
+        #expect(labels == ["none: 52", "min 4: 5", "min 2: 3", "min 1: 0", "min 3: 0"])
+        #expect(FrameBuilder.basinLegend(perMinimum: [2, 2], none: 0).map(\.label) == ["min 1: 2", "min 2: 2"])
+    }
+
     /// `x` restarts from the seed in use: the same starts as the first run.
     @Test func aRestartReturnsToTheSameStarts() async throws {
         var config = LabConfig(lab: .landscape)
@@ -53,6 +82,12 @@ struct NegativeValueTests {
     @Test func aNegativeDomainIsAValue() throws {
         let result = try Gradlab.run(["--headless", "--quiet", "--domain", "-5,5,-4,4", "--points", "20", "--epochs", "1"])
         #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    @Test func aNegativeCountIsAValueAndSaidToBeWrong() throws {
+        let result = try Gradlab.run(["--headless", "--quiet", "--points", "-3"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--points must be at least 1, got -3"), "\(result.stderr)")
     }
 
     @Test func anExpressionStartingWithAMinusIsAValue() throws {

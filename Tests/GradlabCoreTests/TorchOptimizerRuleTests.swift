@@ -279,7 +279,7 @@ struct TorchOptimizerOptionTests {
         var rprop = OptimizerConfig(kind: .rprop)
         (rprop.etaMinus, rprop.etaPlus, rprop.stepSizeMax) = (0.3, 1.5, 1)
         rprop.weightDecay = 0.5  // ignored: Rprop has none
-        #expect(rprop.summary == "rprop lr=0.01 etas=0.3,1.5 step_sizes=1e-06,1")
+        #expect(rprop.summary == "rprop lr=0.01 etas=0.3,1.5 step_sizes=1e-6,1")
         var adadelta = OptimizerConfig(kind: .adadelta)
         adadelta.rho = 0.5
         #expect(adadelta.summary == "adadelta lr=1 rho=0.5")

@@ -41,6 +41,31 @@ import Testing
         }
     }
 
+    /// At 60×20 the keys do not fit: the columns stay readable (no help
+    /// text cut), the footer says which lines show, and scrolling through
+    /// shows every binding.
+    @Test func theHelpScrollsOnASmallTerminal() {
+        let area = Rect(x: 0, y: 0, width: 60, height: 19)
+        var overlay = HelpOverlay()
+        let overflow = overlay.overflow(area: area, caps: .full)
+        #expect(overflow > 0)
+        var seen = ""
+        for scroll in 0...overflow + 3 {
+            overlay.scroll = scroll
+            var screen = Screen(width: 60, height: 20)
+            overlay.render(into: &screen, area: area, theme: .dark, caps: .full)
+            let text = screen.lines.joined(separator: "\n")
+            #expect(text.contains("j/k scroll"), "scroll \(scroll): \(text)")
+            #expect(!text.contains("…"), "a help text cut at scroll \(scroll): \(text)")
+            seen += text
+        }
+        for binding in Keymap.default {
+            #expect(seen.contains(binding.help), "help for \(binding.action) never shown")
+        }
+        // Where everything fits, nothing scrolls and the footer is the plain one.
+        #expect(HelpOverlay().overflow(area: Rect(x: 0, y: 0, width: 120, height: 40), caps: .full) == 0)
+    }
+
     @Test func controlCodesDecode() {
         #expect(Terminal.characterKey(3) == .ctrl("c"))
         #expect(Terminal.characterKey(13) == .enter)

@@ -41,6 +41,16 @@ import Testing
         #expect(header.contains("more") && cut > 0 && shown + cut == 8, "\(header)")
     }
 
+    /// One entry that does not fit is its own text shortened, not "+1 more".
+    @Test func aSingleLegendEntryThatDoesNotFitIsShortened() {
+        var plane = Self.plane()
+        plane.legend = [LegendEntry("a legend entry far too long for this header line", role: .series(0))]
+        var screen = Screen(width: 60, height: 20)
+        plane.render(into: &screen, area: screen.bounds, theme: .dark, caps: .full)
+        let header = screen.lines[1]
+        #expect(header.contains("a legend") && header.contains("…") && !header.contains("more"), "\(header)")
+    }
+
     @Test func parameterPlaneAsciiMonochrome() {
         var screen = Screen(width: 60, height: 20)
         Self.plane().render(into: &screen, area: screen.bounds, theme: .dark, caps: .plain)

@@ -29,7 +29,9 @@ public enum Devices {
             do {
                 return .success(try CUDADevice.open(ordinal: 0))
             } catch {
-                return .success(CPUDevice(note: "no CUDA (\(CUDADevice.discover().problem ?? error.message)); using cpu"))
+                // "no CUDA driver (...)" says what it is; a path's error needs the word.
+                let problem = CUDADevice.discover().problem ?? error.message
+                return .success(CPUDevice(note: "\(problem.hasPrefix("no ") ? problem : "CUDA unavailable: " + problem); using cpu"))
             }
         case .exactly(.cuda(let ordinal)):
             do {

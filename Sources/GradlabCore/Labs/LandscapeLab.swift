@@ -16,9 +16,6 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     /// Points per group.
     private let count: Int
     private let groupCount: Int
-    /// The tracked points' gradients at the last sweep, per group (the
-    /// inspector shows them): x1 then x2 components.
-    private var trackedGradients: [(x1: [T], x2: [T])]
     /// The norm of every point's gradient at the last sweep, for the
     /// inspector; NaN when the lab does not measure it (headless runs).
     private var gradientNorm = Double.nan
@@ -32,7 +29,6 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         try Self.checkMemory(points: n, groups: groups, device: device)
         count = n
         groupCount = groups
-        trackedGradients = Array(repeating: ([], []), count: groups)
         try super.init(config: config, parameterCount: 2 * n * groups,
                        groupRanges: (0..<groups).map { ($0 * 2 * n)..<(($0 + 1) * 2 * n) }, device: device)
         try writeStarts()
@@ -147,9 +143,9 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
                 sweep.summed += [positions.0, positions.1]
             }
             if measuring { sweep.squaresOf = [1, 2] }
-            // The tracked points' gradients, then their positions (after the
-            // step): what the inspector and each epoch's record read.
-            sweep.copied = [1, 2, positions.0, positions.1]
+            // The tracked points' positions (after the step): each epoch's
+            // record reads them.
+            sweep.copied = [positions.0, positions.1]
             sweep.copiedLanes = tracked
         }
         guard stepping else {
@@ -238,9 +234,8 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
                     summary = PointSummary.combining(extremes: result.extremes,
                                                      positionSums: SIMD2(result.sums[swept.summed[1]], result.sums[swept.summed[2]]), count: count)
                 }
-                let (x1, x2) = (result.copied[2], result.copied[3])
+                let (x1, x2) = (result.copied[0], result.copied[1])
                 for i in 0..<tracked { points.append(SIMD2(Double(x1[i]), Double(x2[i]))) }
-                if e == epochs - 1 { trackedGradients[g] = (result.copied[0], result.copied[1]) }
             }
             if e == epochs - 1 { gradientNorm = measuresForInspector ? norm.squareRoot() : .nan }
             records.append(record(epoch: numbers[e], groupLoss: groupLoss, points: points, lr: rates[e], summary: summary))
@@ -290,19 +285,20 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         let index = min(max(selectedPoint, 0), max(total - 1, 0))
         let g = index / max(count, 1), i = index % max(count, 1)
         let start = g * 2 * count
-        let tracked = trackedGradients[g]
-        let gradients = i < tracked.x1.count ? [Double(tracked.x1[i]), Double(tracked.x2[i])] : [0, 0]
-        let parameters = inspect([start + i, start + count + i], names: ["x1", "x2"], gradients: gradients, group: g)
-        // The position as read for the rows (a Double holds the T exactly).
-        let position = parameters.map { T($0.value) }
+        // f and ∂f where the point is now (after the last step; the sweep's
+        // gradient was taken before it), under the function of now (`:f`).
+        let indices = [start + i, start + count + i]
+        let position = indices.map { (try? device.read(parameters, at: $0)) ?? T.nan }
+        let evaluated = program.evaluate(position)
+        let inspected = inspect(indices, names: ["x1", "x2"], gradients: [Double(evaluated[1]), Double(evaluated[2])], group: g)
         return LabInspection(
             epoch: epoch,
-            parameters: parameters,
+            parameters: inspected,
             gradientNorm: gradientNorm,
             optimizerSteps: groups[g].stepCount,
             selectedPoint: index,
             pointCount: total,
-            valueAtSelected: Double(program.evaluate(position)[0]),
+            valueAtSelected: Double(evaluated[0]),
             group: groupCount > 1 ? groups[g].config.summary : nil,
             learningRate: groups[g].config.lr
         )

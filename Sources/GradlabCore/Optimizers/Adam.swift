@@ -19,7 +19,7 @@ public enum Adam: OptimizerRule {
     public static func summary(_ config: OptimizerConfig, defaults: OptimizerConfig) -> [String] {
         var parts: [String] = []
         if config.beta1 != defaults.beta1 || config.beta2 != defaults.beta2 {
-            parts.append("betas=\(formatNumber(config.beta1)),\(formatNumber(config.beta2))")
+            parts.append("betas=\(displayNumber(config.beta1)),\(displayNumber(config.beta2))")
         }
         return parts + OptimizerConfig.options([("eps", config.eps, defaults.eps)]) + (config.amsgrad ? ["amsgrad"] : [])
     }

@@ -1,3 +1,5 @@
+import GradlabPlot
+
 /// An optimizer's name, as torch.optim and gradlab's CLI spell it. The
 /// known ones are the kinds of ``OptimizerRules/all``.
 public struct OptimizerKind: RawRepresentable, Hashable, Codable, Sendable, CaseIterable, CustomStringConvertible {
@@ -149,15 +151,16 @@ public struct OptimizerConfig: Codable, Sendable, Equatable {
     /// `name=value` for each option that differs from its default, in order
     /// (for ``OptimizerRule/summary(_:defaults:)``).
     public static func options(_ options: [(name: String, value: Double, base: Double)]) -> [String] {
-        options.filter { $0.value != $0.base }.map { "\($0.name)=\(formatNumber($0.value))" }
+        options.filter { $0.value != $0.base }.map { "\($0.name)=\(displayNumber($0.value))" }
     }
 
-    /// A short text such as `sgd lr=0.05 momentum=0.9` (only non-default options).
+    /// A short text such as `sgd lr=0.05 momentum=0.9` (only non-default
+    /// options), its numbers as the screen writes them (``displayNumber(_:)``).
     public var summary: String {
         let defaults = OptimizerConfig(kind: kind)
-        var parts = ["\(kind.rawValue) lr=\(formatNumber(lr))"]
+        var parts = ["\(kind.rawValue) lr=\(displayNumber(lr))"]
         func add(_ name: String, _ value: Double, _ base: Double) {
-            if value != base { parts.append("\(name)=\(formatNumber(value))") }
+            if value != base { parts.append("\(name)=\(displayNumber(value))") }
         }
         func flag(_ name: String, _ value: Bool) {
             if value { parts.append(name) }
@@ -169,7 +172,13 @@ public struct OptimizerConfig: Codable, Sendable, Equatable {
     }
 }
 
-/// Shortest text that reads back to the same Double (`1e-05`, `0.05`).
+/// A number as the screen and the summaries write it: six significant
+/// digits (`0.01` for the lr `[` leaves at 0.010000000000000002, `1e-8`),
+/// as the inspector (GradlabPlot's `NumberText.long`).
+public func displayNumber(_ value: Double) -> String { NumberText.long(value) }
+
+/// Shortest text that reads back to the same Double (`1e-05`, `0.05`): for
+/// run files and specs that are read back.
 public func formatNumber(_ value: Double) -> String {
     if value == value.rounded(), abs(value) < 1e15 {
         return String(Int64(value))

@@ -38,10 +38,10 @@ public enum Rprop: OptimizerRule {
     public static func summary(_ config: OptimizerConfig, defaults: OptimizerConfig) -> [String] {
         var parts: [String] = []
         if config.etaMinus != defaults.etaMinus || config.etaPlus != defaults.etaPlus {
-            parts.append("etas=\(formatNumber(config.etaMinus)),\(formatNumber(config.etaPlus))")
+            parts.append("etas=\(displayNumber(config.etaMinus)),\(displayNumber(config.etaPlus))")
         }
         if config.stepSizeMin != defaults.stepSizeMin || config.stepSizeMax != defaults.stepSizeMax {
-            parts.append("step_sizes=\(formatNumber(config.stepSizeMin)),\(formatNumber(config.stepSizeMax))")
+            parts.append("step_sizes=\(displayNumber(config.stepSizeMin)),\(displayNumber(config.stepSizeMax))")
         }
         return parts
     }

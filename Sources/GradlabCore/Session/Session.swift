@@ -137,7 +137,7 @@ public actor Session {
                 publish(.epoch(record))
                 if record.diverged, !divergenceReported {
                     divergenceReported = true
-                    publish(.divergence(epoch: record.epoch, message: "loss or parameters became NaN or infinite at epoch \(record.epoch) (lr \(formatNumber(config.optimizer.lr)))"))
+                    publish(.divergence(epoch: record.epoch, message: "loss or parameters became NaN or infinite at epoch \(record.epoch) (lr \(displayNumber(config.optimizer.lr)))"))
                 }
                 if isDiverged { break }
             }

@@ -34,6 +34,8 @@ public struct DashboardModel: Sendable {
     public var lastMessage: String?
     /// The help's page: 0 the keys, 1 the mouse and the `:` prompt's keys, 2 the `:` commands.
     public var helpPage = 0
+    /// The help's first line shown, where its keys do not fit (``HelpOverlay/scroll``).
+    public var helpScroll = 0
     /// The `:` commands, listed on the help's third page (the app's table).
     public var commandHelp: [KeyBinding] = []
 
@@ -126,17 +128,27 @@ public enum Dashboard {
         inspector.focused = model.focus == .inspector
         inspector.render(into: &screen, area: panes.inspector, theme: theme, caps: caps)
         model.status.render(into: &screen, area: panes.status, theme: theme, caps: caps)
-        if model.showHelp {
-            var overlay: HelpOverlay
-            switch model.helpPage {
-            case 0: overlay = HelpOverlay(title: "Keys (1/3)", lastMessage: model.lastMessage)
-            case 1: overlay = HelpOverlay(bindings: Keymap.mouse + Keymap.commandLine, title: "Mouse and the : prompt (2/3)")
-            default: overlay = HelpOverlay(bindings: model.commandHelp, title: "Commands (3/3)")
-            }
-            if model.helpPage < 2 { overlay.footer = "? next page, Esc closes" }
-            overlay.render(into: &screen, area: screen.bounds.inset(top: 0, bottom: 1), theme: theme, caps: caps)
+        if let overlay = helpOverlay(for: model) {
+            overlay.render(into: &screen, area: helpArea(of: screen.bounds), theme: theme, caps: caps)
         }
     }
+
+    /// The help the model shows (its page, scrolled), or nil.
+    public static func helpOverlay(for model: DashboardModel) -> HelpOverlay? {
+        guard model.showHelp else { return nil }
+        var overlay: HelpOverlay
+        switch model.helpPage {
+        case 0: overlay = HelpOverlay(title: "Keys (1/3)", lastMessage: model.lastMessage)
+        case 1: overlay = HelpOverlay(bindings: Keymap.mouse + Keymap.commandLine, title: "Mouse and the : prompt (2/3)")
+        default: overlay = HelpOverlay(bindings: model.commandHelp, title: "Commands (3/3)")
+        }
+        if model.helpPage < 2 { overlay.footer = "? next page, Esc closes" }
+        overlay.scroll = model.helpScroll
+        return overlay
+    }
+
+    /// Where the help goes on a screen: all of it but the status bar.
+    public static func helpArea(of bounds: Rect) -> Rect { bounds.inset(top: 0, bottom: 1) }
 
     /// A new screen of the given size holding the frame.
     public static func render(_ model: DashboardModel, width: Int, height: Int, theme: Theme,

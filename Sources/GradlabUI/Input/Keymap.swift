@@ -43,7 +43,7 @@ public enum Keymap {
     public static let commandLine: [KeyBinding] = [
         KeyBinding([.enter], .submitLine, "run the command", group: .commandLine),
         KeyBinding([.escape, .ctrl("c")], .cancelLine, "cancel (changes nothing)", group: .commandLine),
-        KeyBinding([.tab], .complete, "complete a command or function name", group: .commandLine),
+        KeyBinding([.tab], .complete, "complete a command or its argument", group: .commandLine),
         KeyBinding([.up], .historyPrevious, "previous command", group: .commandLine),
         KeyBinding([.down], .historyNext, "next command", group: .commandLine),
         KeyBinding([.left], .cursorLeft, "cursor left", group: .commandLine),

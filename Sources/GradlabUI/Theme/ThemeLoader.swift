@@ -12,8 +12,9 @@ public enum ThemeLoadError: Error, Equatable, Sendable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .notFound(let name, let searched):
-            let places = searched.isEmpty ? "" : " (looked in \(searched.joined(separator: ", ")))"
-            return "no theme named '\(name)'\(places)"
+            guard !searched.isEmpty else { return "no theme named '\(name)'" }
+            let known = Theme.names(in: searched).joined(separator: ", ")
+            return "no theme named '\(name)' (known: \(known); looked in \(searched.joined(separator: ", ")))"
         case .unreadable(let path, let reason): return "\(path): cannot read theme: \(reason)"
         case .malformed(let error): return error.description
         }
@@ -59,8 +60,13 @@ extension Theme {
 
     /// The names of the themes found in the search folders, sorted, always including the built-in `dark` and `light`.
     public static func availableNames(searchPaths: [String] = []) -> [String] {
+        names(in: themeFolders(searchPaths: searchPaths))
+    }
+
+    /// The built-in `dark` and `light` and the themes in `folders`, sorted.
+    static func names(in folders: [String]) -> [String] {
         var names: Set<String> = ["dark", "light"]
-        for folder in themeFolders(searchPaths: searchPaths) {
+        for folder in folders {
             let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
             for file in files where file.hasSuffix(".theme") { names.insert(themeName(of: file)) }
         }

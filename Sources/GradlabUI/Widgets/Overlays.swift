@@ -11,6 +11,9 @@ public struct HelpOverlay: Sendable {
 
     /// What the footer says closes (or turns) the help.
     public var footer = "press ? or Esc to close"
+    /// The first line shown when the keys do not fit the height (j/k
+    /// scroll): clamped to ``overflow(area:caps:)``.
+    public var scroll = 0
 
     public init(bindings: [KeyBinding] = Keymap.default, title: String = "Keys", lastMessage: String? = nil) {
         self.bindings = bindings
@@ -24,11 +27,23 @@ public struct HelpOverlay: Sendable {
         case blank
     }
 
-    public func render(into screen: inout Screen, area: Rect, theme: Theme, caps: Capabilities) {
-        // The panes behind go blank: a half-covered label (the loss axis's
-        // `-0.5` cut to `-`) would read as some other value.
-        screen.fill(area, style: theme.text)
-        // One block per group, in keymap order of first appearance.
+    /// How the keys are laid out in an area: the columns, the lines of
+    /// each shown at once, and the widths.
+    private struct Layout {
+        var columns: [[Line]]
+        var visible: Int
+        var keyWidth: Int
+        var contentWidth: Int
+        /// The last message, wrapped, under the keys.
+        var message: [String]
+        /// Lines below the visible ones in the tallest column.
+        var overflow: Int { max(0, (columns.map(\.count).max() ?? 0) - visible) }
+    }
+
+    /// The fewest columns whose tallest fits the height, but never so many
+    /// that a key's text is cut below `readableHelp` characters: past that,
+    /// the lines scroll instead (a small terminal).
+    private func layout(area: Rect, caps: Capabilities) -> Layout {
         var blocks: [[Line]] = []
         for group in KeyGroup.allCases {
             let members = bindings.filter { $0.group == group }
@@ -37,18 +52,47 @@ public struct HelpOverlay: Sendable {
         }
         let keyWidth = bindings.map { $0.keyText(glyphs: caps.glyphs).unicodeScalars.count }.max() ?? 0
         let helpWidth = bindings.map { $0.help.count }.max() ?? 0
-
-        // Fewest columns whose tallest column fits the height available.
-        let maxContentHeight = max(1, area.height - 4)
-        var columns: [[Line]] = []
-        for count in 1...max(1, blocks.count) {
-            columns = Self.flow(blocks, into: count)
-            if (columns.map(\.count).max() ?? 0) <= maxContentHeight { break }
-        }
+        let readableHelp = min(helpWidth, 24)
+        // The box's border and padding take 4 columns, each gap between columns 3.
+        let fitting = max(1, (area.width - 4 + 3) / (keyWidth + 2 + readableHelp + 3))
         let columnWidth = keyWidth + 2 + helpWidth
-        let contentWidth = columns.count * columnWidth + (columns.count - 1) * 3
-        // The last message, word-wrapped to the keys' width, under them.
-        let message = (lastMessage?.isEmpty == false ? lastMessage : nil).map { Self.wrap("Last message: " + $0, width: max(contentWidth, 20)) } ?? []
+        func columns(height: Int) -> [[Line]] {
+            var columns: [[Line]] = []
+            for count in 1...max(1, min(blocks.count, fitting)) {
+                columns = Self.flow(blocks, into: count)
+                if (columns.map(\.count).max() ?? 0) <= height { break }
+            }
+            return columns
+        }
+        // The last message, word-wrapped to the keys' width, under them
+        // (the keys then have that much less height).
+        let keysOnly = columns(height: max(1, area.height - 4))
+        let message = (lastMessage?.isEmpty == false ? lastMessage : nil).map {
+            Self.wrap("Last message: " + $0, width: max(keysOnly.count * columnWidth + (keysOnly.count - 1) * 3, 20))
+        } ?? []
+        let maxContentHeight = max(1, area.height - 4 - (message.isEmpty ? 0 : message.count + 1))
+        let columns = message.isEmpty ? keysOnly : columns(height: maxContentHeight)
+        return Layout(columns: columns, visible: min(maxContentHeight, columns.map(\.count).max() ?? 0), keyWidth: keyWidth,
+                      contentWidth: columns.count * columnWidth + (columns.count - 1) * 3, message: message)
+    }
+
+    /// Lines of keys that do not fit `area` at once (0 when all fit): how
+    /// far ``scroll`` goes.
+    public func overflow(area: Rect, caps: Capabilities) -> Int { layout(area: area, caps: caps).overflow }
+
+    public func render(into screen: inout Screen, area: Rect, theme: Theme, caps: Capabilities) {
+        // The panes behind go blank: a half-covered label (the loss axis's
+        // `-0.5` cut to `-`) would read as some other value.
+        screen.fill(area, style: theme.text)
+        let layout = layout(area: area, caps: caps)
+        let (keyWidth, contentWidth) = (layout.keyWidth, layout.contentWidth)
+        let first = min(max(0, scroll), layout.overflow)
+        let columns = layout.columns.map { Array($0.dropFirst(first).prefix(layout.visible)) }
+        // Keys that do not all fit say so in the footer, with where the view is.
+        let tallest = layout.columns.map(\.count).max() ?? 0
+        let footer = layout.overflow == 0 ? self.footer
+            : "lines \(first + 1)-\(first + layout.visible) of \(tallest), j/k scroll; " + self.footer
+        let message = layout.message
         let height = (columns.map(\.count).max() ?? 0) + 4 + (message.isEmpty ? 0 : message.count + 1)
         let width = max(contentWidth, footer.count, title.count + 4, message.isEmpty ? 0 : 20) + 4
         let box = area.centered(width: width, height: height)

@@ -322,6 +322,16 @@ public struct ParameterPlane: Sendable {
                 if width(shown + [bar]) + "+\(cut) more  ".count <= room { break }
             }
         }
+        if cut == 1, let last = groups.last, last.count == 2 {
+            // One entry cut: its own text, shortened, says more than "+1 more".
+            let labelRoom = room - width(shown + [bar]) - last[0].text.unicodeScalars.count - 3
+            if labelRoom >= 4 {
+                let label = TextFit.truncate(last[1].text.trimmingCharacters(in: .whitespaces), to: labelRoom,
+                                             ellipsis: caps.glyphs.ellipsis)
+                shown.append([last[0], (" \(label)  ", last[1].style)])
+                cut = 0
+            }
+        }
         if cut > 0 { shown.append([("+\(cut) more  ", theme.mutedText)]) }
         if !bar.isEmpty { shown.append(bar) }
         HeaderText.putRight(shown, in: header, reserved: reserved, into: &screen)

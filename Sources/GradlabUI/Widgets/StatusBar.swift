@@ -16,6 +16,9 @@ public enum RunMode: String, Hashable, Sendable, CaseIterable {
 /// ```
 public struct StatusBar: Sendable {
     public var mode: RunMode
+    /// After the badge's word, in the badge: a replay's `playing`,
+    /// `paused` or `at end`.
+    public var modeDetail: String?
     public var lab: String
     public var epoch: Int
     public var learningRate: Double
@@ -70,7 +73,7 @@ public struct StatusBar: Sendable {
         let badgeStyle = caps.isMonochrome
             ? Style(bold: true, reverse: mode == .live, underline: mode == .replay)
             : Style(fg: theme.statusBackground, bg: modeColor, bold: true)
-        var segments: [Segment] = [Segment(text: " \(mode.badge) ", style: badgeStyle, priority: 9)]
+        var segments: [Segment] = [Segment(text: " \(mode.badge)\(modeDetail.map { " " + $0 } ?? "") ", style: badgeStyle, priority: 9)]
         let value = base.bolded
         let separator = Segment(text: " \(caps.glyphs.separator) ", style: base.fg(theme.muted), priority: 0)
         var items: [Segment] = []

@@ -31,7 +31,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write the run's figures as SVG files into this directory.", valueName: "dir"))
     var svg: String?
 
-    @Option(help: ArgumentHelp("Figures at this epoch instead of the last one.", valueName: "K"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Figures at this epoch instead of the last one.", valueName: "K"))
     var epoch: Int?
 
     @Flag(help: "Figures: the loss on a log axis (the TUI's l).")
@@ -46,7 +46,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The cast's terminal size.", valueName: "COLUMNSxROWS"))
     var size: String = "120x40"
 
-    @Option(help: ArgumentHelp("The cast's speed in epochs per second.", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The cast's speed in epochs per second.", valueName: "N"))
     var speed: Double = 10
 
     @Option(help: ArgumentHelp("Colours: dark, light, high-contrast, or a .theme file (default: light for figures, dark for a cast, as the TUI).", valueName: "name|path"))
@@ -65,7 +65,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file.csv"))
     var output: String?
 
-    @Option(help: "Landscape: columns for at most this many tracked points.")
+    @Option(parsing: .unconditional, help: "Landscape: columns for at most this many tracked points.")
     var points: Int = 10
 
     func run() async throws {

@@ -13,7 +13,7 @@ struct Gradlab: AsyncParsableCommand {
           gradlab                                  # the landscape, in the TUI
           gradlab --lab linear --headless          # the tutorial's loss table
           gradlab --headless --record run.json     # record a run to replay later
-          gradlab --replay run.json                # play, seek and fork (f) a recording
+          gradlab --replay run.json                # play, seek and fork a recording
           gradlab export run.json --csv            # a recording's per-epoch table
         """,
         version: GradlabVersion.current,

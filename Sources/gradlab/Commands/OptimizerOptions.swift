@@ -4,8 +4,8 @@ import GradlabCore
 
 /// Optimizer options, named as torch.optim names them.
 struct OptimizerOptions: ParsableArguments {
-    @Option(help: "sgd, adam, adamw, rmsprop, adagrad, nadam, radam, adamax, adadelta, rprop or newton (docs/curvature.md).")
-    var optimizer: OptimizerKind = .sgd
+    @Option(help: "sgd, adam, adamw, rmsprop, adagrad, nadam, radam, adamax, adadelta, rprop or newton (docs/curvature.md); momentum and nesterov are SGD with momentum 0.9 (and Nesterov's), as in --compare.")
+    var optimizer = OptimizerChoice(kind: .sgd)
 
     @Option(parsing: .unconditional, help: "Learning rate (default: the lab's, as in the tutorial).")
     var lr: Double?
@@ -67,11 +67,12 @@ struct OptimizerOptions: ParsableArguments {
     /// The optimizer config, starting from torch's defaults for the kind and
     /// the lab's learning rate.
     func config(labDefaultLR: Double) throws(GradlabError) -> OptimizerConfig {
-        var config = OptimizerConfig(kind: optimizer)
-        config.lr = lr ?? (optimizer == .sgd ? labDefaultLR : config.lr)
+        var config = OptimizerConfig(kind: optimizer.kind)
+        config.lr = lr ?? (optimizer.kind == .sgd ? labDefaultLR : config.lr)
+        if optimizer.shorthand != nil { config.momentum = 0.9 }
         if let momentum { config.momentum = momentum }
         if let dampening { config.dampening = dampening }
-        config.nesterov = nesterov
+        config.nesterov = nesterov || optimizer.shorthand == "nesterov"
         if let weightDecay { config.weightDecay = weightDecay }
         config.maximize = maximize
         if let betas { (config.beta1, config.beta2) = try Self.pair(betas, flag: "--betas", example: "0.9,0.999") }
@@ -99,4 +100,32 @@ struct OptimizerOptions: ParsableArguments {
         }
         return (first, second)
     }
+}
+
+/// `--optimizer`'s value: a registered optimizer's name (any case), or
+/// `momentum` or `nesterov`, the shorthands `--compare` and the `:` prompt
+/// know (SGD with momentum 0.9; with Nesterov's momentum).
+struct OptimizerChoice: ExpressibleByArgument, Equatable {
+    var kind: OptimizerKind
+    /// "momentum" or "nesterov" where the value was one of them.
+    var shorthand: String?
+
+    init(kind: OptimizerKind) {
+        self.kind = kind
+    }
+
+    init?(argument: String) {
+        let name = argument.lowercased()
+        if ["momentum", "nesterov"].contains(name) {
+            kind = .sgd
+            shorthand = name
+            return
+        }
+        guard let kind = OptimizerKind(rawValue: name) else { return nil }
+        self.kind = kind
+    }
+
+    static var allValueStrings: [String] { OptimizerKind.allCases.map(\.rawValue) + ["momentum", "nesterov"] }
+
+    var defaultValueDescription: String { shorthand ?? kind.rawValue }
 }

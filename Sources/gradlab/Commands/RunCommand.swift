@@ -13,7 +13,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup(title: "Lab") var labOptions: LabOptions
     @OptionGroup(title: "Optimizer") var optimizerOptions: OptimizerOptions
 
-    @Option(help: "Epochs to run headless (default: the lab's, as in the tutorial).")
+    @Option(parsing: .unconditional, help: "Epochs to run headless (default: the lab's, as in the tutorial).")
     var epochs: Int?
 
     @Flag(help: "Run without the TUI: progress on stderr, the loss table and a summary on stdout.")
@@ -62,12 +62,15 @@ struct RunCommand: AsyncParsableCommand {
             // The tutorial's 5 points at lr 1e-3 barely move on screen: the
             // TUI opens on many points and a visible step unless told otherwise.
             if labOptions.points == nil, labOptions.starts == nil { config.points = TerminalRun.defaultPoints }
-            if optimizerOptions.lr == nil, optimizerOptions.optimizer == .sgd { config.optimizer.lr = TerminalRun.defaultLandscapeLR }
+            if optimizerOptions.lr == nil, optimizerOptions.optimizer.kind == .sgd { config.optimizer.lr = TerminalRun.defaultLandscapeLR }
         }
         // Optimizer flags on the command line, told apart from the defaults.
         let flagsGiven = (try? optimizerOptions.config(labDefaultLR: 1)) != (try? OptimizerOptions.parse([]).config(labDefaultLR: 1))
         if plot != nil, !headless { throw GradlabError("--plot needs --headless (in the TUI, e writes the figures)") }
         if headless {
+            // A theme that does not load is said before the run, not after it.
+            let figureTheme: Theme
+            do { figureTheme = try Theme.load(nameOrPath: theme ?? "light") } catch { throw GradlabError("--theme: \(error.description)") }
             // Figures come from the run's recording: the one asked for, or a temporary one.
             let temporary = plot != nil && record == nil
                 ? FileManager.default.temporaryDirectory.appendingPathComponent("gradlab-plot-\(getpid()).json").path : nil
@@ -75,8 +78,6 @@ struct RunCommand: AsyncParsableCommand {
             let code = try await HeadlessRun(config: config, recordPath: record ?? temporary, quiet: quiet, savePath: save, loadPath: load,
                                              optimizerFlagsGiven: flagsGiven, recordingIsTemporary: temporary != nil).run()
             if let plot, let recording = record ?? temporary, code == 0 || code == 130 || code == 143 {
-                let figureTheme: Theme
-                do { figureTheme = try Theme.load(nameOrPath: theme ?? "light") } catch { throw GradlabError("--theme: \(error.description)") }
                 let file = try RunFile.load(path: recording)
                 let written = try FigureSet.write(try await FigureSet.of(file: file, epoch: nil, theme: figureTheme), to: plot, what: "--plot")
                 writeError("gradlab: figures in \(plot): \(written.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))\n")

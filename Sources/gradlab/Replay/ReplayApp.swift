@@ -151,11 +151,12 @@ final class ReplayApp {
         let model = frames.model(player: player, view: view, builder: &builder, status: file.status,
                                  message: message, width: width, height: height)
         var screen = Dashboard.render(model, width: width, height: height, theme: theme, caps: terminal.capabilities)
-        inspectorExtent = InspectorExtent(model: model, width: width, height: height)
-        if view.showHelp, Dashboard.layout(for: model, width: width, height: height) != nil {
-            HelpOverlay(bindings: Keymap.replay, title: "Replay keys")
-                .render(into: &screen, area: screen.bounds.inset(top: 0, bottom: 1), theme: theme, caps: terminal.capabilities)
-        }
+        var help = HelpOverlay(bindings: Keymap.replay, title: "Replay keys")
+        help.scroll = view.helpScroll
+        let showsHelp = view.showHelp && Dashboard.layout(for: model, width: width, height: height) != nil
+        inspectorExtent = InspectorExtent(model: model, width: width, height: height, help: showsHelp ? help : nil,
+                                          caps: terminal.capabilities)
+        if showsHelp { help.render(into: &screen, area: Dashboard.helpArea(of: screen.bounds), theme: theme, caps: terminal.capabilities) }
         terminal.draw(screen)
         lastScreen = screen
     }

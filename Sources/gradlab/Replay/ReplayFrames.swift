@@ -145,6 +145,7 @@ extension ReplayFrames {
         }
         var view = view
         view.replay = true
+        view.replayState = player.playing ? "playing" : (player.position >= player.lastPosition ? "at end" : "paused")
         view.epochsPerFrame = player.speed
         view.showHelp = false
         var model = builder.model(run: run, view: view, width: width, height: height)

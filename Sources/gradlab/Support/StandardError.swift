@@ -28,3 +28,13 @@ func writeOutput(_ text: String, what: String) throws(GradlabError) {
         remaining = remaining.dropFirst(written)
     }
 }
+
+/// ArgumentParser's error message on one line: its first line, with a
+/// bullet list of valid values after it ("  - sgd" on lines of their own,
+/// as it lists six or more) folded in as "sgd, adam, ...".
+func oneLine(_ message: String) -> String {
+    let lines = message.split(separator: "\n").map(String.init)
+    guard let first = lines.first else { return message }
+    let values = lines.dropFirst().compactMap { $0.hasPrefix("  - ") ? String($0.dropFirst(4)) : nil }
+    return values.isEmpty ? first : first + " " + values.joined(separator: ", ") + "."
+}

@@ -65,6 +65,7 @@ struct FrameBuilder {
                                    showHelp: view.showHelp, focus: view.focus)
         model.lastMessage = run.message.isEmpty ? nil : run.message
         model.helpPage = view.helpPage
+        model.helpScroll = view.helpScroll
         model.commandHelp = LabCommand.helpLines
         if let warning = curvature?.warning, model.status.message == warning {
             model.lastMessage = run.message.isEmpty || run.message == warning ? warning : warning + " — also: " + run.message
@@ -132,10 +133,7 @@ struct FrameBuilder {
                 return .series(basin % Theme.seriesCount)
             }
             let counts = basins.counts(run.paths.compactMap(\.last))
-            // Every basin, largest first (the plane says "+k more" when they do not fit).
-            legend = counts.perMinimum.enumerated().sorted { $0.element > $1.element || ($0.element == $1.element && $0.offset < $1.offset) }
-                .map { LegendEntry("min \($0.offset + 1): \($0.element)", role: .series($0.offset % Theme.seriesCount)) }
-            if counts.none > 0 { legend.append(LegendEntry("none: \(counts.none)", role: .muted)) }
+            legend = Self.basinLegend(perMinimum: counts.perMinimum, none: counts.none)
             title += "  (basins)"
         }
         let trajectories = zip(run.paths, roles).map { Trajectory(points: $0, role: $1) }
@@ -149,6 +147,16 @@ struct FrameBuilder {
         plane.outsideHint = view.planeRange == nil ? "z zooms out" : "z refits, Z domain"
         if view.showGuides { plane.guides = guides(run, selected: view.selected, range: (range.x, range.y)) }
         return plane
+    }
+
+    /// The basin view's legend: every basin and the points in none, largest
+    /// first (the plane says "+k more" when they do not fit), ties in
+    /// minimum order, none after the basins.
+    static func basinLegend(perMinimum: [Int], none: Int) -> [LegendEntry] {
+        let entries = perMinimum.enumerated().map {
+            (count: $0.element, order: $0.offset, entry: LegendEntry("min \($0.offset + 1): \($0.element)", role: .series($0.offset % Theme.seriesCount)))
+        } + (none > 0 ? [(count: none, order: perMinimum.count, entry: LegendEntry("none: \(none)", role: .muted))] : [])
+        return entries.sorted { $0.count > $1.count || ($0.count == $1.count && $0.order < $1.order) }.map(\.entry)
     }
 
     /// The ranges `z` zooms out to: the domain and every drawn point's
@@ -236,6 +244,8 @@ struct FrameBuilder {
                        InspectorRow(groupLR == nil ? "lr" : "lr (this group)", compact(groupLR ?? run.lr))]
         if config.compare == nil { runRows.append(InspectorRow("optimizer", run.optimizer)) }
         if let last = run.latest {
+            // Since `:f`, no epoch has run under the new f: its loss is not known yet.
+            let stale = run.functionChangedAt.map { last.epoch <= $0 } ?? false
             switch config.lab {
             case .linear:
                 runRows.append(InspectorRow("train loss", compact(last.trainLoss ?? .nan), emphasis: last.diverged ? .error : .normal))
@@ -244,18 +254,22 @@ struct FrameBuilder {
                 runRows.append(InspectorRow("MSE", compact(last.loss), emphasis: last.diverged ? .error : .normal))
             case .landscape:
                 // Under --compare, the selected point's group: the value its loss legend shows.
+                // The epoch's loss, as the tutorial takes it: at the points
+                // before the epoch's step (the point rows below are after it).
                 let perGroup = max(1, config.starts?.count ?? config.points)
                 if config.compare != nil, let groupLoss = last.groupLoss, let point = run.inspection?.selectedPoint,
                    groupLoss.indices.contains(point / perGroup) {
-                    runRows.append(InspectorRow("mean f (this group)", compact(groupLoss[point / perGroup]),
+                    runRows.append(InspectorRow("group f, pre-step", stale ? "–" : compact(groupLoss[point / perGroup]),
                                                 emphasis: last.diverged ? .error : .normal))
                 } else {
-                    runRows.append(InspectorRow("mean f", compact(last.loss), emphasis: last.diverged ? .error : .normal))
+                    runRows.append(InspectorRow("mean f, pre-step", stale ? "–" : compact(last.loss), emphasis: last.diverged ? .error : .normal))
                 }
             }
         }
         if let inspection = run.inspection {
-            runRows.append(InspectorRow("‖grad‖", compact(inspection.gradientNorm)))
+            // NaN before any step measured it (a fresh lab, a new f), unless the run diverged.
+            let norm = inspection.gradientNorm.isNaN && run.latest?.diverged != true ? "–" : compact(inspection.gradientNorm)
+            runRows.append(InspectorRow(config.lab == .landscape ? "‖grad‖, pre-step" : "‖grad‖", norm))
             runRows.append(InspectorRow("steps", "\(inspection.optimizerSteps)"))
         }
         sections.append(InspectorSection("Run", rows: runRows))
@@ -299,6 +313,7 @@ struct FrameBuilder {
                             message: run.message.isEmpty ? "? help  q quit" : run.message,
                             messageEmphasis: run.messageIsWarning ? .warning : .normal)
         bar.learningRateText = Self.learningRateText(compare: config.compare, now: run.groupLearningRates)
+        if view.replay { bar.modeDetail = view.replayState }
         // Above the limit beats any message but a divergence and fresh news
         // (a key's effect or explanation, a failure): those get 4 s first (the help shows both).
         let fresh = !run.message.isEmpty && run.messageTime.map { ContinuousClock.now - $0 < .seconds(4) } == true

@@ -44,6 +44,7 @@ final class LabApp {
         initial.lr = config.optimizer.lr
         initial.optimizer = config.optimizer.summary
         initial.optimizerConfig = config.optimizer
+        initial.startSeed = config.seed
         continuing = history != nil
         live = LiveRun(history ?? initial)
         driver = TrainingDriver(session: session, live: live)
@@ -132,7 +133,8 @@ final class LabApp {
                 terminal.draw(screen)
                 lastScreen = screen
                 drawn = (model, terminal.size.width, terminal.size.height)
-                inspectorExtent = InspectorExtent(model: model, width: terminal.size.width, height: terminal.size.height)
+                inspectorExtent = InspectorExtent(model: model, width: terminal.size.width, height: terminal.size.height,
+                                                  caps: terminal.capabilities)
                 drawnVersion = version
                 lastDraw = now
                 viewChanged = false

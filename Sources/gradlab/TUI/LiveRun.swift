@@ -5,6 +5,9 @@ import Synchronization
 /// What the screen shows of a run, accumulated from the Session's events;
 /// written by the event task, read by the UI thread each frame.
 struct RunView: Sendable {
+    /// The seed the run's starts were drawn with: a reset with it is `x`'s
+    /// restart from the same starts.
+    var startSeed: UInt32?
     /// Loss by epoch since the start or the last reset (index = epoch).
     var loss: [Double] = []
     var trainLoss: [Double] = []
@@ -46,6 +49,8 @@ struct RunView: Sendable {
     var config: LabConfig?
     /// The landscape's f when `:f` changed it (nil: the config's).
     var function: FunctionChange?
+    /// The epoch `:f` last changed f at: the losses up to it are the old f's.
+    var functionChangedAt: Int?
     /// Points dropped on the plane since the start or the last reset.
     var droppedPoints = 0
     /// Points per group in the latest record (tracked, then dropped).
@@ -154,15 +159,20 @@ struct RunView: Sendable {
             diverged = false
             droppedPoints = 0
             guard rewindTarget == nil else { break }
-            message = "reset with seed \(seed)"
+            if let startSeed {
+                message = seed == startSeed ? "restarted from the same starts (seed \(seed))" : "reset: new starts (seed \(seed))"
+            } else {
+                message = "reset with seed \(seed)"
+            }
             messageIsWarning = false
         case .divergence(_, let text):
             // What to do next, with the keys that do it.
             message = text.hasPrefix("the run stopped") ? text : text + ": lower the lr (- or [), then u rewinds to the last finite epoch, x restarts from the same starts, R resets"
             messageIsWarning = true
             diverged = true
-        case .function(_, let expression, let name, let domain):
+        case .function(let epoch, let expression, let name, let domain):
             function = FunctionChange(expression: expression, name: name, domain: domain)
+            functionChangedAt = epoch
             message = "f → " + (name ?? expression) + " (the points stay; fresh optimizer state)"
             messageIsWarning = false
         case .pointAdded(_, let point):

@@ -9,10 +9,12 @@ enum ViewKeyResult: Equatable {
     case notView
 }
 
-/// The inspector's size in the last frame, for scrolling.
+/// The inspector's size in the last frame, for scrolling, and how far the
+/// help scrolls (its lines that did not fit).
 struct InspectorExtent {
     var lines: Int
     var visible: Int
+    var helpOverflow = 0
 }
 
 extension FrameBuilder {
@@ -65,8 +67,13 @@ extension FrameBuilder {
             nextParameterPair()
             return done()
         case .scrollDown, .scrollUp, .pageDown, .pageUp:
-            let page = max(1, inspector.visible - 1)
+            // Open over a terminal too small for its keys, the help scrolls.
+            let page = view.showHelp ? 10 : max(1, inspector.visible - 1)
             let delta = [Action.scrollDown: 1, .scrollUp: -1, .pageDown: page, .pageUp: -page][action] ?? 0
+            if view.showHelp {
+                view.helpScroll = min(max(0, view.helpScroll + delta), inspector.helpOverflow)
+                return done()
+            }
             view.focus = .inspector
             view.inspectorScroll = min(max(0, view.inspectorScroll + delta), max(0, inspector.lines - inspector.visible))
             return done()
@@ -85,9 +92,11 @@ extension FrameBuilder {
                 view.showHelp.toggle()
                 view.helpPage = 0
             }
+            view.helpScroll = 0
         case .dismiss:
             view.showHelp = false
             view.helpPage = 0
+            view.helpScroll = 0
         default: return .notView
         }
         return done()
@@ -115,8 +124,11 @@ extension FrameBuilder {
 
 extension InspectorExtent {
     /// The inspector of a drawn frame.
-    init(model: DashboardModel, width: Int, height: Int) {
+    /// `help`, the overlay drawn over the frame (nil: the model's own, if any).
+    init(model: DashboardModel, width: Int, height: Int, help: HelpOverlay? = nil, caps: Capabilities) {
         let visible = Dashboard.layout(for: model, width: width, height: height).map { max(0, $0.inspector.height - 2) } ?? 0
-        self.init(lines: model.inspector.lineCount, visible: visible)
+        let overflow = (help ?? Dashboard.helpOverlay(for: model))
+            .map { $0.overflow(area: Dashboard.helpArea(of: Rect(x: 0, y: 0, width: width, height: height)), caps: caps) } ?? 0
+        self.init(lines: model.inspector.lineCount, visible: visible, helpOverflow: overflow)
     }
 }

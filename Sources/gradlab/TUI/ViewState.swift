@@ -17,12 +17,16 @@ struct ViewState {
     var showHelp = false
     /// The help's page (`?` turns it: keys, the mouse and the `:` prompt, the commands).
     var helpPage = 0
+    /// The help's first line shown, where its keys do not fit (j/k scroll it).
+    var helpScroll = 0
     /// Landscape: colour each trajectory by the minimum it is heading to.
     var showBasins = false
     var running = false
     var epochsPerFrame = 1
     var recording = false
     var replay = false
+    /// A replay's state for the status badge: `playing`, `paused` or `at end`.
+    var replayState: String?
     /// The landscape's shading; nil while gradlab picks it (log for a huge range).
     var shading: FieldShading?
     /// The plane's ranges after `z` (zoomed out to every point); nil: the domain.
