@@ -39,6 +39,8 @@ struct InspectCommandTests {
         (["inspect", "--lab", "quadratic", "--at", "1,1"], "--at applies to the landscape"),
         (["inspect", "--lab", "linear", "--init", "w=1"], "--init: unknown parameter 'w'"),
         (["inspect", "--f", "x1^", "--at", "1,1"], "--f:"),
+        // f undefined there, its derivatives' formulas finite: no curvature to report.
+        (["inspect", "--f", "log(x1) + x2^2", "--at", "-1,0"], "--at -1,0: f is NaN there"),
     ])
     func badInputIsOneClearLine(arguments: [String], message: String) throws {
         let result = try Gradlab.run(arguments)

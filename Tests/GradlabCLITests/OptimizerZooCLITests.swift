@@ -100,6 +100,40 @@ struct OptimizerZooCLITests {
         #expect(a.optimizer?.buffers == b.optimizer?.buffers)
     }
 
+    /// A resumed landscape takes its point count from the checkpoint, and
+    /// its table goes on as the uninterrupted run's: no line for the loaded
+    /// epoch (whose start record is the next epoch's loss).
+    @Test func aResumedLandscapePrintsTheUninterruptedRunsLines() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let half = directory.appendingPathComponent("half.safetensors").path
+        let common = ["--headless", "--domain", "-5,5,-5,5", "--seed", "3", "--optimizer", "adam", "--lr", "0.1"]
+        func lines(_ output: String) -> [String] { output.split(separator: "\n").map(String.init).filter { $0.hasPrefix("Epoch ") } }
+        let straight = try Gradlab.run(common + ["--points", "60", "--epochs", "6"])
+        #expect(try Gradlab.run(common + ["--points", "60", "--epochs", "4", "--save", half]).status == 0)
+        let resumed = try Gradlab.run(common + ["--epochs", "2", "--load", half])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(lines(resumed.stdout) == Array(lines(straight.stdout).suffix(2)), "\(resumed.stdout)")
+        #expect(lines(resumed.stdout).first?.hasPrefix("Epoch 5,") == true)
+    }
+
+    /// A landscape checkpoint names its f: eval and --load use it without
+    /// --f, and refuse another one, rather than evaluating the wrong f.
+    @Test func aLandscapeCheckpointKeepsItsFunction() throws {
+        let checkpoint = try Fixtures.temporaryDirectory().appendingPathComponent("rosen.safetensors").path
+        #expect(try Gradlab.run(["--headless", "--quiet", "--f", "rosenbrock", "--points", "10", "--epochs", "3", "--save", checkpoint]).status == 0)
+        let implicit = try Gradlab.run(["eval", "--load", checkpoint])
+        let explicit = try Gradlab.run(["eval", "--load", checkpoint, "--f", "rosenbrock"])
+        #expect(implicit.status == 0 && implicit.stdout == explicit.stdout, "\(implicit.stdout)\(implicit.stderr)")
+        let resumed = try Gradlab.run(["--headless", "--quiet", "--load", checkpoint, "--epochs", "1"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let wrong = try Gradlab.run(["--headless", "--quiet", "--load", checkpoint, "--epochs", "1", "--f", "himmelblau"])
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("trained on f = rosenbrock, but this run's f is himmelblau; run with --f rosenbrock to resume it"),
+                "\(wrong.stderr)")
+        let evalWrong = try Gradlab.run(["eval", "--load", checkpoint, "--f", "x1^2"])
+        #expect(evalWrong.status == 1 && evalWrong.stderr.contains("trained on f = rosenbrock"), "\(evalWrong.stderr)")
+    }
+
     @Test func evalPrintsPredictionsAndTheTestLoss() throws {
         let directory = try Fixtures.temporaryDirectory()
         let checkpoint = directory.appendingPathComponent("linear.safetensors").path

@@ -57,6 +57,32 @@ struct TUITruthTests {
         #expect(before[1] != here[1])
     }
 
+    /// After `:f` the losses on screen are the old f's until an epoch runs
+    /// under the new one: the inspector's rows and the legend say `–`.
+    @Test func afterANewFunctionTheOldLossIsNotShownAsItsLoss() async throws {
+        var config = LabConfig(lab: .landscape)
+        config.points = 20
+        let session = try Session(config: config)
+        await session.start()
+        await session.step(2)
+        try await session.setFunction("x1^2 + x2^2", name: nil, domain: [-5, 5, -5, 5])
+        var view = RunView()
+        view.inspection = await session.inspect(selectedPoint: 0)
+        await session.finish(status: "completed")
+        for await event in session.events { view.apply(event, groups: 1, pathOf: FrameBuilder.pathPoint) }
+        var builder = FrameBuilder(config: config, dataset: .empty)
+        func rows(_ model: DashboardModel) -> [String: String] {
+            Dictionary(model.inspector.sections.flatMap(\.rows).map { ($0.label, $0.value) }, uniquingKeysWith: { a, _ in a })
+        }
+        let model = builder.model(run: view, view: ViewState(main: .plane), width: 120, height: 40)
+        #expect(rows(model)["mean f, pre-step"] == "–")
+        #expect(model.loss.series.allSatisfy { $0.latestIsStale })
+        // The point's own f is the new f's, where it is.
+        let position = try #require(view.inspection?.parameters.map(\.value))
+        let expected = position[0] * position[0] + position[1] * position[1]
+        #expect(abs((view.inspection?.valueAtSelected ?? .nan) - expected) <= 1e-12 * expected)
+    }
+
     /// The basin legend is largest first, the points in no basin included.
     @Test func theBasinLegendPutsTheLargestFirstNoneIncluded() {
         let labels = FrameBuilder.basinLegend(perMinimum: [0, 3, 0, 5], none: 52).map(\.label)
@@ -138,6 +164,9 @@ struct GroupLearningRateTests {
         #expect(FrameBuilder.learningRateText(compare: nil, now: []) == nil)
         #expect(FrameBuilder.learningRateText(compare: compare, now: []) == "lr: per group")
         #expect(FrameBuilder.learningRateText(compare: compare, now: [0.001 * 1.7782794100389228, 0.05 * 1.7782794100389228]) == "lr ×1.778 each")
+        // `:lr 0.05` sets every group's rate: no one factor moved them all.
+        #expect(FrameBuilder.learningRateText(compare: compare, now: [0.05, 0.05]) == "lr 0.05 all")
+        #expect(FrameBuilder.learningRateText(compare: compare, now: [0.002, 0.07]) == "lr: per group")
     }
 
     /// A recording keeps each group's rates, and a fork replays them.

@@ -71,6 +71,15 @@ import Testing
         #expect(encode(screen).hasSuffix("1;1H⣿é"))
     }
 
+    /// The labels' symbols have look-alikes, one cell each: `|grad|`,
+    /// `df/dx1`, `lmax`, an arrow key's `>`, not a row of `?`.
+    @Test func asciiTerminalsGetLookAlikesForTheLabelsSymbols() {
+        var screen = Screen(width: 16, height: 1)
+        screen.put("‖∇‖ ∂f/∂x λ→–×", x: 0, y: 0, style: .plain)
+        let text = encode(screen, ascii: true)
+        #expect(text.contains("|V|") && text.contains("df/dx") && text.contains("l>-x") && !text.contains("?"), "\(text)")
+    }
+
     @Test func aFrameIsClippedToTheTerminal() {
         var screen = Screen(width: 5, height: 3)
         screen.fill(screen.bounds, with: "#", style: .plain)

@@ -104,6 +104,19 @@ import Testing
         #expect(screen.lines[1].contains("mean f NaN diverged"), "\(screen.lines[1])")
     }
 
+    /// A loss legend too wide for its pane counts what it leaves out
+    /// (`--compare` at 80×24 showed one group of three, silently).
+    @Test func aLossLegendThatDoesNotFitSaysHowManyItCut() {
+        let names = ["sgd lr=0.001", "sgd+momentum lr=0.001", "adam lr=0.05"]
+        let chart = LossChart(series: names.enumerated().map { LossSeries(name: $1, values: [1, 0.5], role: .series($0)) })
+        var screen = Screen(width: 40, height: 12)
+        chart.render(into: &screen, area: screen.bounds, theme: .dark, caps: .full)
+        let header = screen.lines[1]
+        let shown = names.filter { header.contains($0) }.count
+        let cut = header.components(separatedBy: "+").dropFirst().compactMap { $0.split(separator: " ").first.flatMap { Int($0) } }.first ?? 0
+        #expect(shown < 3 && cut > 0 && shown + cut == 3, "\(header)")
+    }
+
     /// Nothing of the panes shows around the help box: a label cut in half
     /// (`-0.5` as `-`) would read as another value.
     @Test func theHelpOverlayLeavesNoHalfHiddenData() {

@@ -24,6 +24,12 @@ import Testing
         #expect(try Theme.load(nameOrPath: "light", searchPaths: ["/nonexistent"]).name == "light")
     }
 
+    @Test func builtInHighContrastMatchesTheFile() throws {
+        let file = try String(contentsOfFile: Self.themesFolder + "/high-contrast.theme", encoding: .utf8)
+        #expect(file.trimmingCharacters(in: .newlines) == BuiltinThemes.highContrast.trimmingCharacters(in: .newlines))
+        #expect(Theme.highContrast.name == "high-contrast" && Theme.highContrast.background == .rgb(0, 0, 0))
+    }
+
     @Test(arguments: ["dark", "light", "high-contrast"])
     func shippedThemesLoadByName(name: String) throws {
         let theme = try Theme.load(nameOrPath: name, searchPaths: [Self.themesFolder])

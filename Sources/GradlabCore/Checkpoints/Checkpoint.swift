@@ -30,6 +30,24 @@ public struct OptimizerCheckpoint: Sendable, Equatable {
     }
 }
 
+/// A landscape's f as a checkpoint records it: the expression and, for a
+/// named function, its name (which also gives its domain).
+public struct LandscapeFunction: Sendable, Equatable {
+    public var expression: String
+    public var name: String?
+
+    public init(expression: String, name: String?) {
+        self.expression = expression
+        self.name = name
+    }
+
+    /// A config's f (nil for a data lab).
+    public init?(_ config: LabConfig) {
+        guard config.lab == .landscape else { return nil }
+        self.init(expression: config.function, name: config.functionName)
+    }
+}
+
 /// What ``Checkpoint/load(path:)`` found.
 public struct LoadedCheckpoint: Sendable, Equatable {
     public var lab: LabKind
@@ -42,6 +60,11 @@ public struct LoadedCheckpoint: Sendable, Equatable {
     public var metadata: [String: String]
     /// The companion optimizer file's state, when the checkpoint has one.
     public var optimizer: OptimizerCheckpoint?
+    /// The landscape's f it was trained on (nil: the file does not say,
+    /// as one saved before 2026-12-07 or by PyTorch).
+    public var function: LandscapeFunction? {
+        metadata["function"].map { LandscapeFunction(expression: $0, name: metadata["function_name"]) }
+    }
     /// The file it was loaded from (named in errors when it does not fit the run).
     public var path: String? = nil
 }
@@ -79,7 +102,8 @@ public enum Checkpoint {
     ///     per parameter as `<param>.<buffer>`; the two files are one unit
     ///     (a `pair` id in both, renamed in a recoverable order: see the body).
     public static func save(params: [NamedValues], dtype: DType, lab: LabKind, epoch: Int,
-                            optimizer: OptimizerCheckpoint? = nil, path: String) throws(GradlabError) {
+                            optimizer: OptimizerCheckpoint? = nil, function: LandscapeFunction? = nil,
+                            path: String) throws(GradlabError) {
         let tensorType = TensorDType(dtype)
         let names = LabConfig(lab: lab).parameterNames
         guard params.map(\.name) == names else {
@@ -93,6 +117,10 @@ public enum Checkpoint {
             "format": "pt", "gradlab": gradlabVersion, "lab": lab.rawValue,
             "epoch": String(epoch), "dtype": dtype.rawValue,
         ]
+        if let function {
+            metadata["function"] = function.expression
+            if let name = function.name { metadata["function_name"] = name }
+        }
         let companion = optimizerPath(for: path)
         FileBytes.removeStaleTemporaries(beside: path)
         FileBytes.removeStaleTemporaries(beside: companion)

@@ -86,7 +86,7 @@ public struct TestFunction: Sendable, Equatable {
     }
 
     /// Levenshtein distance.
-    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+    public static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
         var previous = Array(0...b.count)
         for (i, x) in a.enumerated() {
             var row = [i + 1] + Array(repeating: 0, count: b.count)

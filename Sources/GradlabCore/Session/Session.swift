@@ -308,6 +308,11 @@ public actor Session {
         guard checkpoint.lab == config.lab else {
             throw GradlabError("--load: the checkpoint is for the \(checkpoint.lab.rawValue) lab, not \(config.lab.rawValue)")
         }
+        if let trained = checkpoint.function, trained.expression != config.function {
+            let named = trained.name ?? "'\(trained.expression)'"
+            throw GradlabError("--load \(checkpoint.path ?? "checkpoint"): trained on f = \(trained.name ?? trained.expression), but this run's f is "
+                               + "\(config.functionName ?? config.function); run with --f \(named) to resume it")
+        }
         try lab.restore(checkpoint)
         config.optimizer = lab.optimizerConfig
         rerun = RerunLog(base: config, checkpoint: checkpoint)

@@ -88,3 +88,42 @@ struct BoxGlyphs: Sendable {
         topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
         horizontal: "-", vertical: "|", leftTick: "+", bottomTick: "+", axisCorner: "+")
 }
+
+extension GlyphSet {
+    /// What an ASCII-only terminal shows for a non-ASCII scalar that reached
+    /// a cell (a label's `‖grad‖`, `∂f/∂x1`, `λmax`, an arrow key's name):
+    /// a look-alike where there is one, `?` otherwise. One cell for one.
+    public static func asciiStandIn(for scalar: Unicode.Scalar) -> UInt8 {
+        switch scalar {
+        case "‖", "│", "┃", "║": return UInt8(ascii: "|")
+        case "∂": return UInt8(ascii: "d")
+        case "λ": return UInt8(ascii: "l")
+        case "∇", "√": return UInt8(ascii: "V")
+        case "–", "—", "−", "─", "━", "═": return UInt8(ascii: "-")
+        case "×", "✘", "✗": return UInt8(ascii: "x")
+        case "→", "▸", "▶", "›", "≥": return UInt8(ascii: ">")
+        case "←", "◂", "◀", "‹", "≤": return UInt8(ascii: "<")
+        case "↑", "▴", "▲": return UInt8(ascii: "^")
+        case "↓", "▾", "▼", "✔", "✓": return UInt8(ascii: "v")
+        case "²": return UInt8(ascii: "2")
+        case "³": return UInt8(ascii: "3")
+        case "·", "•": return UInt8(ascii: ".")
+        case "≈", "…", "∼": return UInt8(ascii: "~")
+        case "●", "○", "°": return UInt8(ascii: "o")
+        case "◉": return UInt8(ascii: "@")
+        case "✕": return UInt8(ascii: "X")
+        case "◌", "±", "┼", "╭", "╮", "╰", "╯", "┌", "┐", "└", "┘", "┬", "┴", "├", "┤": return UInt8(ascii: "+")
+        case "π": return UInt8(ascii: "p")
+        case "μ": return UInt8(ascii: "u")
+        case "σ": return UInt8(ascii: "s")
+        case "η": return UInt8(ascii: "n")
+        case "β": return UInt8(ascii: "b")
+        case "ε": return UInt8(ascii: "e")
+        case "ρ": return UInt8(ascii: "r")
+        case "α": return UInt8(ascii: "a")
+        case "θ": return UInt8(ascii: "t")
+        case "\u{00A0}": return UInt8(ascii: " ")
+        default: return UInt8(ascii: "?")
+        }
+    }
+}

@@ -149,7 +149,7 @@ public struct FrameEncoder: Sendable {
         if value < 0x80 {
             output.append(value < 0x20 || value == 0x7F ? 0x20 : UInt8(value))
         } else if asciiOnly {
-            output.append(0x3F)
+            output.append(GlyphSet.asciiStandIn(for: scalar))
         } else if value < 0xA0 {
             output.append(0x20)
         } else if value < 0x800 {

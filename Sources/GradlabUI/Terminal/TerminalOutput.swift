@@ -82,9 +82,9 @@ extension Terminal {
                             (lastAttributes, lastPair) = resolve(cell.style)
                         }
                         // A non-UTF-8 locale cannot show non-ASCII text (ncurses
-                        // drops it): show a placeholder rather than a hole.
+                        // drops it): a look-alike, or `?`, rather than a hole.
                         let value = cell.scalar.value
-                        codepoints.append(asciiOnly && value > 0x7E ? 0x3F : value)
+                        codepoints.append(asciiOnly && value > 0x7E ? UInt32(GlyphSet.asciiStandIn(for: cell.scalar)) : value)
                         attributes.append(lastAttributes)
                         pairs.append(lastPair)
                         column += 1

@@ -98,4 +98,46 @@ marker  = #000000
 warning = #9a6700
 error   = #cf222e
 """
+
+    /// A copy of `themes/high-contrast.theme` (a test keeps the two
+    /// identical): offered everywhere (`--theme`, `:theme`), so it works
+    /// without a themes folder too.
+    static let highContrast = """
+# gradlab high-contrast theme: black background, saturated colours,
+# few and widely spaced shading levels. See docs/themes.md.
+
+background = #000000
+foreground = #ffffff
+muted      = #c0c0c0
+border     = #ffffff
+title      = #00ffff
+accent     = #ffff00
+
+status.bg   = #ffffff
+status.fg   = #000000
+mode.live   = #00ff00
+mode.paused = #ffff00
+mode.replay = #ff00ff
+
+ramp.0 = #000000
+ramp.1 = #1c1c3a
+ramp.2 = #303060
+ramp.3 = #404080
+ramp.4 = #5050a0
+
+series.0 = #ff0000
+series.1 = #00ffff
+series.2 = #00ff00
+series.3 = #ffff00
+series.4 = #ff00ff
+series.5 = #ff8000
+series.6 = #ffffff
+series.7 = #80c0ff
+
+train   = #00ffff
+test    = #ff8000
+marker  = #ffffff
+warning = #ffff00
+error   = #ff0000
+"""
 }

@@ -118,6 +118,16 @@ extension Theme {
         }
     }()
 
+    /// The built-in high-contrast theme.
+    public static let highContrast: Theme = {
+        do {
+            return try parse(BuiltinThemes.highContrast, name: "high-contrast", base: .dark)
+        } catch {
+            // A compile-time constant, checked by a test; never user input.
+            fatalError("the built-in high-contrast theme is malformed: \(error)")
+        }
+    }()
+
     /// A theme with every colour `.default`: the base the built-in dark
     /// theme is parsed onto, so that theme must set every key itself.
     static let blank = Theme(

@@ -27,8 +27,9 @@ extension Theme {
     /// A value containing `/` or ending in `.theme` is a path. A name is looked
     /// up as `NAME.theme` in `searchPaths`, then `themes/` beside the
     /// executable, `../share/gradlab/themes` beside it, and `themes/` in the
-    /// current directory. `dark` always resolves: the built-in copy is the last
-    /// resort, so gradlab works when no themes folder is installed.
+    /// current directory. `dark`, `light` and `high-contrast` always resolve:
+    /// the built-in copies are the last resort, so gradlab works when no
+    /// themes folder is installed.
     /// - Parameters:
     ///   - nameOrPath: a theme name or a file path.
     ///   - searchPaths: folders searched before the default ones.
@@ -55,17 +56,18 @@ extension Theme {
         }
         if !isPath, name == "dark" { return .dark }
         if !isPath, name == "light" { return .light }
+        if !isPath, name == "high-contrast" { return .highContrast }
         throw .notFound(name: nameOrPath, searched: isPath ? [] : themeFolders(searchPaths: searchPaths))
     }
 
-    /// The names of the themes found in the search folders, sorted, always including the built-in `dark` and `light`.
+    /// The names of the themes found in the search folders, sorted, always including the built-in ones.
     public static func availableNames(searchPaths: [String] = []) -> [String] {
         names(in: themeFolders(searchPaths: searchPaths))
     }
 
-    /// The built-in `dark` and `light` and the themes in `folders`, sorted.
+    /// The built-in `dark`, `light` and `high-contrast` and the themes in `folders`, sorted.
     static func names(in folders: [String]) -> [String] {
-        var names: Set<String> = ["dark", "light"]
+        var names: Set<String> = ["dark", "light", "high-contrast"]
         for folder in folders {
             let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
             for file in files where file.hasSuffix(".theme") { names.insert(themeName(of: file)) }

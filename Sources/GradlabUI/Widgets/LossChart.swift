@@ -6,6 +6,9 @@ public struct LossSeries: Sendable, Equatable {
     /// `values[i]` belongs to epoch `LossChart.firstEpoch + i`.
     public var values: [Double]
     public var role: ThemeRole
+    /// The latest value is not this series' now (the landscape's f changed
+    /// since it was taken): the legend shows `–` for it.
+    public var latestIsStale = false
 
     public init(name: String, values: [Double], role: ThemeRole) {
         self.name = name
@@ -79,7 +82,7 @@ public struct LossChart: Sendable {
         func legend(withValues: Bool) -> [[HeaderText.Part]] {
             series.map { line in
                 // The latest value, as the inspector shows it (NaN once diverged).
-                let value = line.values.last.map { " " + NumberText.short($0) } ?? ""
+                let value = line.latestIsStale ? " –" : line.values.last.map { " " + NumberText.short($0) } ?? ""
                 var group: [HeaderText.Part] = [
                     ("  " + caps.glyphs.legendLine, Style(fg: theme.color(line.role), bg: theme.background, bold: true)),
                     (" \(line.name)\(withValues ? value : "")", theme.text),
@@ -94,7 +97,8 @@ public struct LossChart: Sendable {
         let full = legend(withValues: true)
         let fullWidth = full.joined().reduce(0) { $0 + $1.text.unicodeScalars.count }
         let groups = fullWidth <= layout.header.width - yName.count - 1 ? full : legend(withValues: false)
-        HeaderText.putRight(groups, in: layout.header, reserved: yName.count + 1, into: &screen)
+        HeaderText.putRight(groups, in: layout.header, reserved: yName.count + 1, into: &screen,
+                            cutNote: { ("  +\($0) more", theme.mutedText) })
     }
 
     /// The longest series' length: the x axis spans this many epochs.

@@ -31,16 +31,29 @@ enum HeaderText {
 
     /// Writes groups of parts right-aligned in `row`, keeping clear of the
     /// first `reserved` columns; drops whole groups from the front while they
-    /// do not fit, so the last group (the most important) goes last.
+    /// do not fit, so the last group (the most important) goes last. With
+    /// `cutNote`, what was dropped is counted in front (`+2 more`), never
+    /// silently.
     /// - Returns: the first column written (or `row.maxX` if nothing fit).
     @discardableResult
-    static func putRight(_ groups: [[Part]], in row: Rect, reserved: Int, into screen: inout Screen) -> Int {
+    static func putRight(_ groups: [[Part]], in row: Rect, reserved: Int, into screen: inout Screen,
+                         cutNote: ((Int) -> Part)? = nil) -> Int {
         var groups = groups
         let room = row.width - reserved
         func width(_ groups: [[Part]]) -> Int {
             groups.reduce(0) { total, group in total + group.reduce(0) { $0 + $1.text.unicodeScalars.count } }
         }
-        while !groups.isEmpty, width(groups) > room { groups.removeFirst() }
+        var cut = 0
+        func noted(_ groups: [[Part]]) -> [[Part]] {
+            guard cut > 0, let cutNote else { return groups }
+            return [[cutNote(cut)]] + groups
+        }
+        while !groups.isEmpty, width(noted(groups)) > room {
+            groups.removeFirst()
+            cut += 1
+        }
+        groups = noted(groups)
+        if width(groups) > room { groups = [] }
         guard !groups.isEmpty, row.height > 0 else { return row.maxX }
         var x = row.maxX - width(groups)
         let start = x

@@ -25,9 +25,7 @@ struct EvalCommand: AsyncParsableCommand {
         guard checkpoint.lab == config.lab else {
             throw GradlabError("\(load): the checkpoint is for the \(checkpoint.lab.rawValue) lab; pass --lab \(checkpoint.lab.rawValue)")
         }
-        if config.lab == .landscape, config.starts == nil, let x1 = checkpoint.params.first?.values {
-            config.points = x1.count
-        }
+        config.adopt(checkpoint, pointsGiven: false, functionGiven: selection.function != nil, domainGiven: false)
         let session = try Session(config: config)
         try await session.restore(checkpoint)
         let record = await session.start()

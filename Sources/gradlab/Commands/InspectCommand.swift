@@ -41,6 +41,12 @@ struct InspectCommand: AsyncParsableCommand {
             let point = try LabOptions.numbers(at, count: 2, flag: "--at")
             curvature = try Curvature.landscape(function: config.function, at: point)
             place = "f = \(config.functionName ?? config.function) at (x1, x2) = (\(point.map(NumberText.long).joined(separator: ", ")))"
+            // Outside where f is defined (log of a negative, ...) its
+            // derivatives' formulas can still give numbers: they mean nothing.
+            guard curvature.value.isFinite else {
+                throw GradlabError("--at \(at): f is \(NumberText.long(curvature.value)) there (outside where it is defined?); "
+                                   + "its gradient and Hessian would mean nothing")
+            }
         case .quadratic, .linear:
             guard at == nil else { throw GradlabError("--at applies to the landscape; a data lab takes --init \(config.parameterNames.map { "\($0)=.." }.joined(separator: ","))") }
             if let initial { config.initial = try LabOptions.assignments(initial, allowed: config.parameterNames, flag: "--init") }

@@ -64,6 +64,12 @@ struct RunCommand: AsyncParsableCommand {
             if labOptions.points == nil, labOptions.starts == nil { config.points = TerminalRun.defaultPoints }
             if optimizerOptions.lr == nil, optimizerOptions.optimizer.kind == .sgd { config.optimizer.lr = TerminalRun.defaultLandscapeLR }
         }
+        // A landscape checkpoint resumes its own points and f unless flags say
+        // otherwise (a file that does not load is said by the load itself).
+        if let load, let checkpoint = try? Checkpoint.load(path: load) {
+            config.adopt(checkpoint, pointsGiven: labOptions.points != nil, functionGiven: labOptions.selection.function != nil,
+                         domainGiven: labOptions.domain != nil)
+        }
         // Optimizer flags on the command line, told apart from the defaults.
         let flagsGiven = (try? optimizerOptions.config(labDefaultLR: 1)) != (try? OptimizerOptions.parse([]).config(labDefaultLR: 1))
         if plot != nil, !headless { throw GradlabError("--plot needs --headless (in the TUI, e writes the figures)") }

@@ -49,7 +49,9 @@ struct CastExport {
     func text(dataset: LabDataset) -> String {
         var builder = FrameBuilder(config: file.config, dataset: dataset)
         var encoder = ANSIFrames()
-        let title = "gradlab replay of \(name): \(file.config.lab.rawValue), \(file.config.optimizer.summary)"
+        let optimizers = file.config.compare == nil ? file.config.optimizer.summary
+            : file.config.groups.map(FrameBuilder.label).joined(separator: " vs ")
+        let title = "gradlab replay of \(name): \(file.config.lab.rawValue), \(optimizers)"
         var out = "{\"version\": 2, \"width\": \(width), \"height\": \(height), \"title\": \(JSONLiteral.string(title)), "
             + "\"env\": {\"TERM\": \"xterm-256color\", \"SHELL\": \"/bin/sh\"}}\n"
         for position in positions {

@@ -9,11 +9,15 @@ import GradlabCore
 struct EpochTable: Sendable {
     let lab: LabKind
     let total: Int
+    /// The epoch the run starts at (a resumed checkpoint's): its start
+    /// record is not an epoch's loss (that of the epoch after it, taken
+    /// before its step), so the table begins after it, as at epoch 0.
+    var first = 0
     let quiet: Bool
 
     /// Every epoch up to 1,000 epochs, else about 100 evenly spaced lines and the last.
     func shouldPrint(_ epoch: Int) -> Bool {
-        guard !quiet, epoch >= 1 else { return false }
+        guard !quiet, epoch > first else { return false }
         if total <= 1000 { return true }
         return epoch % (total / 100) == 0 || epoch == total
     }

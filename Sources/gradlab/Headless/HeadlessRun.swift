@@ -36,7 +36,7 @@ struct HeadlessRun {
             await session.attach(made)
             recorder = made
         }
-        let table = EpochTable(lab: config.lab, total: lastEpoch, quiet: quiet)
+        let table = EpochTable(lab: config.lab, total: lastEpoch, first: firstEpoch, quiet: quiet)
         let progress = ProgressBar(total: config.epochs, offset: firstEpoch)
         await session.attach(EpochPrinter(table: table, progress: progress))
         let start = await session.start()
@@ -70,7 +70,7 @@ struct HeadlessRun {
         if let savePath {
             let state = try await session.checkpoint()
             try Checkpoint.save(params: state.params, dtype: config.dtype, lab: config.lab, epoch: state.epoch,
-                                optimizer: state.optimizer, path: savePath)
+                                optimizer: state.optimizer, function: LandscapeFunction(await session.config), path: savePath)
         }
         let summary = Summary(config: await session.config, device: await session.device,
                               last: await session.latest, status: status, recordPath: recordingIsTemporary ? nil : recorder?.path, savePath: savePath)

@@ -15,3 +15,20 @@ extension Checkpoint {
         return checkpoint
     }
 }
+
+extension LabConfig {
+    /// What a landscape checkpoint says of the run that made it, where the
+    /// command line does not: its point count and its f (a named one's
+    /// domain too), so `--load` and `eval` need no flags to match it.
+    mutating func adopt(_ checkpoint: LoadedCheckpoint, pointsGiven: Bool, functionGiven: Bool, domainGiven: Bool) {
+        guard lab == .landscape, checkpoint.lab == .landscape else { return }
+        if !pointsGiven, starts == nil, let count = checkpoint.params.first(where: { $0.name == "x1" })?.values.count, count > 0 {
+            points = count
+        }
+        if !functionGiven, let trained = checkpoint.function {
+            function = trained.expression
+            functionName = trained.name
+            if !domainGiven, let name = trained.name, let named = TestFunction.named(name) { domain = named.domain }
+        }
+    }
+}

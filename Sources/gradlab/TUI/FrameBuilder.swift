@@ -220,6 +220,10 @@ struct FrameBuilder {
             series = [LossSeries(name: "mean f", values: run.loss, role: .series(0))]
         }
         series = series.filter { !$0.values.isEmpty }
+        // Since `:f`, no epoch has run under the new f: the legend's values are the old f's.
+        if let changed = run.functionChangedAt, let latest = run.latest?.epoch, latest <= changed {
+            for index in series.indices { series[index].latestIsStale = true }
+        }
         // A log axis shows f − f_min (f is negative on most landscapes), named so.
         var title = view.logScale ? "Loss (log)" : "Loss"
         if view.logScale, let shift = logShift {
@@ -308,7 +312,8 @@ struct FrameBuilder {
     private func status(_ run: RunView, _ view: ViewState, warning: String?) -> StatusBar {
         let mode: RunMode = view.replay ? .replay : (view.running ? .live : .paused)
         var bar = StatusBar(mode: mode, lab: config.lab.rawValue, epoch: run.epoch, learningRate: run.lr,
-                            optimizer: run.optimizer.split(separator: " ").first.map(String.init) ?? "",
+                            optimizer: config.compare == nil ? run.optimizer.split(separator: " ").first.map(String.init) ?? ""
+                                : config.groups.map(Self.label).joined(separator: " vs "),
                             device: run.device, epochsPerFrame: view.epochsPerFrame, recording: view.recording,
                             message: run.message.isEmpty ? "? help  q quit" : run.message,
                             messageEmphasis: run.messageIsWarning ? .warning : .normal)
@@ -330,7 +335,14 @@ struct FrameBuilder {
     static func learningRateText(compare: [OptimizerConfig]?, now: [Double]) -> String? {
         guard let compare, let start = compare.first?.lr else { return nil }
         guard let current = now.first, current != start else { return "lr: per group" }
-        return "lr ×\(NumberText.short(current / start)) each"
+        // One factor only where every group's rate moved by it (`+`, `-`);
+        // `:lr` sets them all to one value instead.
+        let factor = current / start
+        let scaled = now.count == compare.count
+            && zip(now, compare).allSatisfy { abs($0 - $1.lr * factor) <= 1e-9 * abs($0) }
+        if scaled { return "lr ×\(NumberText.short(factor)) each" }
+        if Set(now).count == 1 { return "lr \(NumberText.short(current)) all" }
+        return "lr: per group"
     }
 }
 

@@ -105,7 +105,10 @@ extension LabCommand {
         }
         guard !name.isEmpty else { throw fail("type a command (Tab lists them, :help shows them)", at: 0) }
         guard let spec = specs.first(where: { $0.name == name }) else {
-            let near = specs.map(\.name).filter { $0.hasPrefix(String(name.prefix(1))) }
+            // Commands it starts, or a few typos away from (not every one sharing a letter).
+            let near = specs.map(\.name).filter {
+                $0.hasPrefix(name) || TestFunction.editDistance(Array(name), Array($0)) <= max(1, min(3, name.count / 3))
+            }
             throw fail("unknown command '\(name)'" + (near.isEmpty ? "" : " (did you mean \(near.joined(separator: ", "))?)")
                        + "; Tab completes", at: nameStart)
         }

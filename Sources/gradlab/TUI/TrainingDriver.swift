@@ -167,7 +167,7 @@ final class TrainingDriver: Sendable {
                         let state = try await session.checkpoint()
                         let config = await session.config
                         try Checkpoint.save(params: state.params, dtype: config.dtype, lab: config.lab, epoch: state.epoch,
-                                            optimizer: state.optimizer, path: path)
+                                            optimizer: state.optimizer, function: LandscapeFunction(config), path: path)
                         live.say("saved \(path) at epoch \(state.epoch)", warning: false)
                     } catch {
                         note(error.message)
