@@ -62,9 +62,17 @@ struct OptimizerZooCLITests {
         // Basins of the named function's minima are in the end line.
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.contains("\"basins\":["))
-        // The CSV export has one loss column per group.
+        // The CSV export has one loss column per group, and each group's points, named so.
         let csv = try Gradlab.run(["export", path, "--csv"])
-        #expect(csv.stdout.hasPrefix("epoch,loss,loss.g0,loss.g1,loss.g2,p0.x1"), "\(csv.stdout.prefix(80))")
+        #expect(csv.stdout.hasPrefix("epoch,loss,loss.g0,loss.g1,loss.g2,g0.p0.x1"), "\(csv.stdout.prefix(80))")
+        let rows = csv.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = try #require(rows.first)
+        for g in 0..<3 {
+            let column = try #require(header.firstIndex(of: "g\(g).p0.x1"), "group \(g)'s first point")
+            // The same start in every group, at epoch 0; each group's own point afterwards.
+            #expect(rows[1][column] == rows[1][try #require(header.firstIndex(of: "g0.p0.x1"))])
+            #expect(Double(rows[rows.count - 1][column]) == run.epochs.last?.points?[g * 10].x)
+        }
     }
 
     @Test func badCompareAndScheduleAreOneLineErrors() throws {

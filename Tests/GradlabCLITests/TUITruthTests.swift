@@ -83,6 +83,20 @@ struct TUITruthTests {
         #expect(abs((view.inspection?.valueAtSelected ?? .nan) - expected) <= 1e-12 * expected)
     }
 
+    /// A reset says what it was for: `x`'s restart, `R`'s new starts, or
+    /// the command that asked for it (`:points`, `:domain`, `:record`).
+    @Test func aResetSaysWhatItWasFor() {
+        var view = RunView()
+        view.startSeed = 0
+        view.apply(.reset(epoch: 0, seed: 0), groups: 1, pathOf: FrameBuilder.pathPoint)
+        #expect(view.message == "restarted from the same starts (seed 0)")
+        view.apply(.reset(epoch: 0, seed: 1), groups: 1, pathOf: FrameBuilder.pathPoint)
+        #expect(view.message == "reset: new starts (seed 1)")
+        view.resetReason = "120 points, new starts (seed 0)"
+        view.apply(.reset(epoch: 0, seed: 0), groups: 1, pathOf: FrameBuilder.pathPoint)
+        #expect(view.message == "120 points, new starts (seed 0)" && view.resetReason == nil)
+    }
+
     /// The basin legend is largest first, the points in no basin included.
     @Test func theBasinLegendPutsTheLargestFirstNoneIncluded() {
         let labels = FrameBuilder.basinLegend(perMinimum: [0, 3, 0, 5], none: 52).map(\.label)

@@ -10,7 +10,8 @@
 /// - one column per parameter value: `weight`, `bias` / `a`, `b`, `c`
 ///   (`name.i` for a parameter with several values)
 /// - landscape: `p0.x1`, `p0.x2`, `p1.x1`, … for the first `points` tracked
-///   points, then `fMin`, `fMax`, `mean.x1`, `mean.x2` when the recording has
+///   points (under `--compare`, each group's: `g0.p0.x1`, …, `g1.p0.x1`, …),
+///   then `fMin`, `fMax`, `mean.x1`, `mean.x2` when the recording has
 ///   per-epoch summary statistics (more points than it tracked)
 ///
 /// Numbers are the run file's own text (shortest round trip; Float's for
@@ -43,8 +44,15 @@ public enum RunCSV {
         for (name, width) in parameters {
             header += width == 1 ? [name] : (0..<width).map { "\(name).\($0)" }
         }
-        let tracked = min(max(points, 0), records.map { $0.points?.count ?? 0 }.max() ?? 0)
-        for i in 0..<tracked { header += ["p\(i).x1", "p\(i).x2"] }
+        // Tracked points come group after group under --compare: each group's first ones.
+        let pointGroups = max(groups, 1)
+        let perGroup = (records.map { $0.points?.count ?? 0 }.max() ?? 0) / pointGroups
+        let tracked = min(max(points, 0), perGroup)
+        let columns = (0..<pointGroups).flatMap { g in (0..<tracked).map { (g, $0, g * perGroup + $0) } }
+        for (g, i, _) in columns {
+            let name = groups > 1 ? "g\(g).p\(i)" : "p\(i)"
+            header += ["\(name).x1", "\(name).x2"]
+        }
         let summaries = records.contains { $0.summary != nil }
         if summaries { header += ["fMin", "fMax", "mean.x1", "mean.x2"] }
 
@@ -63,9 +71,9 @@ public enum RunCSV {
                 for i in 0..<width { row.number(i < values.count ? values[i] : nil) }
             }
             let recordPoints = record.points ?? []
-            for i in 0..<tracked {
-                row.number(i < recordPoints.count ? recordPoints[i].x : nil)
-                row.number(i < recordPoints.count ? recordPoints[i].y : nil)
+            for (_, _, k) in columns {
+                row.number(k < recordPoints.count ? recordPoints[k].x : nil)
+                row.number(k < recordPoints.count ? recordPoints[k].y : nil)
             }
             if summaries {
                 let summary = record.summary

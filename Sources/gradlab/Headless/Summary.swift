@@ -12,7 +12,9 @@ struct Summary {
     var text: String {
         var lines: [String] = []
         let functionNote = config.lab == .landscape ? " f=\(config.functionName ?? config.function)," : ""
-        lines.append("gradlab \(config.lab.rawValue):\(functionNote) \(config.optimizer.summary), \(config.dtype.rawValue), \(device.kind == .cpu ? device.name : device.detail)\(device.note.map { " (\($0))" } ?? "")")
+        // Under --compare each group's line below says its optimizer.
+        let optimizers = config.compare == nil ? config.optimizer.summary : config.groups.map(FrameBuilder.label).joined(separator: " vs ")
+        lines.append("gradlab \(config.lab.rawValue):\(functionNote) \(optimizers), \(config.dtype.rawValue), \(device.kind == .cpu ? device.name : device.detail)\(device.note.map { " (\($0))" } ?? "")")
         guard let last else { return lines.joined(separator: "\n") + "\n" }
         lines.append("\(status) at epoch \(last.epoch)\(last.diverged ? " (diverged: NaN or infinite values)" : "")")
         switch config.lab {

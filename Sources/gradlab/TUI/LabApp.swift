@@ -183,9 +183,11 @@ final class LabApp {
         case .optimizer(let optimizer): driver.send(.setOptimizer(optimizer))
         case .points(let n):
             builder.resetRange()
+            live.update { $0.resetReason = "\(n) points, new starts (seed \(config.seed))" }
             driver.send(.reconfigure(points: n, domain: nil))
         case .domain(let domain):
             builder.resetRange()
+            live.update { $0.resetReason = "domain → \(domain.map(NumberText.short).joined(separator: ",")), new starts (seed \(config.seed))" }
             driver.send(.reconfigure(points: nil, domain: domain))
         case .seed(let seed):
             builder.resetRange()
@@ -193,6 +195,7 @@ final class LabApp {
         case .epochsPerFrame(let n):
             view.epochsPerFrame = n
             driver.send(.epochsPerFrame(n))
+            live.say("\(n) epoch\(n == 1 ? "" : "s") per frame", warning: false)
         case .save(let path): driver.send(.save(path))
         case .record(let path):
             if let recorder {
@@ -204,8 +207,9 @@ final class LabApp {
                 recorder = made
                 view.recording = true
                 builder.resetRange()
+                // Said when the recording's reset comes (the reset's own message would replace it).
+                live.update { $0.resetReason = "recording to \(path), from the same starts (epoch 0)" }
                 driver.send(.startRecording(made))
-                live.say("recording to \(path), from the same starts (epoch 0)", warning: false)
             } catch {
                 prompt.reject(line, error: CommandLineError(message: error.message, column: argumentColumn))
                 return
@@ -222,6 +226,7 @@ final class LabApp {
         case .theme(let name):
             do {
                 theme = try Theme.load(nameOrPath: name)
+                live.say("theme → \(theme.name)", warning: false)
             } catch {
                 prompt.reject(line, error: CommandLineError(message: error.description, column: argumentColumn))
                 return

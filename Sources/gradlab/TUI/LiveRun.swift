@@ -8,6 +8,9 @@ struct RunView: Sendable {
     /// The seed the run's starts were drawn with: a reset with it is `x`'s
     /// restart from the same starts.
     var startSeed: UInt32?
+    /// What the next reset is for (`:points`, `:domain`, `:record`), said
+    /// instead of the plain reset message when it comes.
+    var resetReason: String?
     /// Loss by epoch since the start or the last reset (index = epoch).
     var loss: [Double] = []
     var trainLoss: [Double] = []
@@ -159,7 +162,10 @@ struct RunView: Sendable {
             diverged = false
             droppedPoints = 0
             guard rewindTarget == nil else { break }
-            if let startSeed {
+            if let reason = resetReason {
+                message = reason
+                resetReason = nil
+            } else if let startSeed {
                 message = seed == startSeed ? "restarted from the same starts (seed \(seed))" : "reset: new starts (seed \(seed))"
             } else {
                 message = "reset with seed \(seed)"
