@@ -40,8 +40,8 @@ enum LandscapeBench {
 
     /// Epochs before the bench's late rows (`session_late_*`): by then Adam
     /// has driven some of the tutorial's points so close to x2 = 0 that
-    /// subnormal Floats slow every kernel that reads them (docs/performance.md,
-    /// "Subnormals in long runs").
+    /// products underflow, which is slow (docs/performance.md, "Subnormals
+    /// in long runs").
     static let lateEpochs = 2_000
 
     /// The same for several functions with the default optimizer.
