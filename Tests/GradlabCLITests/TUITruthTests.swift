@@ -97,6 +97,18 @@ struct TUITruthTests {
         #expect(view.message == "120 points, new starts (seed 0)" && view.resetReason == nil)
     }
 
+    /// ←/→ step through the paths; ↑/↓ under --compare go to the same
+    /// point of the neighbouring group (wrapping), else step as ←/→.
+    @Test func upAndDownChangeGroupUnderCompare() {
+        func after(_ action: Action, _ selected: Int, groups: Int) -> Int {
+            ViewState.selection(after: action, from: selected, paths: 399, groups: groups)
+        }
+        #expect(after(.selectNext, 0, groups: 3) == 1 && after(.selectPrevious, 0, groups: 3) == 398)
+        #expect(after(.selectNextGroup, 5, groups: 3) == 138 && after(.selectNextGroup, 271, groups: 3) == 5)
+        #expect(after(.selectPreviousGroup, 5, groups: 3) == 271)
+        #expect(after(.selectNextGroup, 5, groups: 1) == 6 && after(.selectPreviousGroup, 0, groups: 1) == 398)
+    }
+
     /// The basin legend is largest first, the points in no basin included.
     @Test func theBasinLegendPutsTheLargestFirstNoneIncluded() {
         let labels = FrameBuilder.basinLegend(perMinimum: [0, 3, 0, 5], none: 52).map(\.label)

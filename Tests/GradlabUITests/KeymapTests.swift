@@ -22,7 +22,8 @@ import Testing
             (.character("o"), .nextOptimizer), (.character("d"), .nextDevice),
             (.character("v"), .switchView), (.character("l"), .toggleLogScale),
             (.character("R"), .resetNewSeed), (.tab, .focusNext), (.backTab, .focusPrevious),
-            (.right, .selectNext), (.left, .selectPrevious), (.character("?"), .help),
+            (.right, .selectNext), (.left, .selectPrevious), (.down, .selectNextGroup), (.up, .selectPreviousGroup),
+            (.character("?"), .help),
             (.character("q"), .quit), (.ctrl("c"), .quit), (.escape, .dismiss),
         ]
         for (key, action) in expected { #expect(Keymap.action(for: key) == action, "\(key)") }

@@ -117,6 +117,22 @@ import Testing
         #expect(shown < 3 && cut > 0 && shown + cut == 3, "\(header)")
     }
 
+    /// Without colour, --compare's groups differ in shape: on the plane
+    /// and in both legends.
+    @Test func monochromeGroupsHaveTheirOwnMarkers() {
+        let glyphs = GlyphSet.braille
+        let shapes = (0..<3).map { glyphs.marker(for: .series($0), monochrome: true) }
+        #expect(Set(shapes).count == 3)
+        #expect(glyphs.marker(for: .series(2), monochrome: false) == glyphs.currentMarker)
+        let chart = LossChart(series: ["sgd", "adam", "rmsprop"].enumerated().map { LossSeries(name: $1, values: [1, 0.5], role: .series($0)) })
+        var screen = Screen(width: 60, height: 12)
+        chart.render(into: &screen, area: screen.bounds, theme: .dark, caps: .plain)
+        let asciiShapes = (0..<3).map { GlyphSet.ascii.marker(for: .series($0), monochrome: true) }
+        for (shape, name) in zip(asciiShapes, ["sgd", "adam", "rmsprop"]) {
+            #expect(screen.lines[1].contains("\(shape) \(name)"), "\(screen.lines[1])")
+        }
+    }
+
     /// Nothing of the panes shows around the help box: a label cut in half
     /// (`-0.5` as `-`) would read as another value.
     @Test func theHelpOverlayLeavesNoHalfHiddenData() {

@@ -74,6 +74,9 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     case focusPrevious
     case selectNext
     case selectPrevious
+    /// Under `--compare`: the same point of the next (previous) group.
+    case selectNextGroup
+    case selectPreviousGroup
     case save
     case toggleBasins
     case nextParameterPair

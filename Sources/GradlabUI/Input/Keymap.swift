@@ -28,8 +28,10 @@ public enum Keymap {
 
         KeyBinding([.tab], .focusNext, "focus next panel", group: .navigation),
         KeyBinding([.backTab], .focusPrevious, "focus previous panel", group: .navigation),
-        KeyBinding([.right, .down], .selectNext, "select next point", group: .navigation),
-        KeyBinding([.left, .up], .selectPrevious, "select previous point", group: .navigation),
+        KeyBinding([.right], .selectNext, "select next point", group: .navigation),
+        KeyBinding([.left], .selectPrevious, "select previous point", group: .navigation),
+        KeyBinding([.down], .selectNextGroup, "same point, next group", group: .navigation),
+        KeyBinding([.up], .selectPreviousGroup, "same point, group before", group: .navigation),
     ] + scrollKeys + [
 
         KeyBinding([.character(":")], .commandLine, "command line (:help lists commands)", group: .app),

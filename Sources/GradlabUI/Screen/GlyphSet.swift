@@ -40,6 +40,14 @@ public enum GlyphSet: String, Hashable, Sendable, CaseIterable {
 
     /// The marker for a trajectory's current position.
     public var currentMarker: Unicode.Scalar { self == .ascii ? "o" : "●" }
+    /// The marker of a trajectory of `role`: on a monochrome terminal,
+    /// where colour cannot tell `--compare`'s groups apart, each series
+    /// has its own shape; elsewhere ``currentMarker``.
+    public func marker(for role: ThemeRole, monochrome: Bool) -> Unicode.Scalar {
+        guard monochrome, case .series(let index) = role else { return currentMarker }
+        let shapes: [Unicode.Scalar] = self == .ascii ? ["o", "#", "^", "*", "v", "%", "&", "="] : ["●", "■", "▲", "◆", "▼", "◀", "▶", "◼"]
+        return shapes[index % shapes.count]
+    }
     /// The marker for the selected trajectory's current position.
     public var selectedMarker: Unicode.Scalar { self == .ascii ? "@" : "◉" }
     /// A scatter-plot point of the first kind (training data).

@@ -78,13 +78,18 @@ public struct LossChart: Sendable {
         canvas.render(into: &screen, area: layout.plot)
         frame.draw(layout, canvas: canvas, into: &screen, area: inner, theme: theme, caps: caps)
 
+        // Monochrome, several series of --compare's groups: the plane's marker
+        // of each, the one thing that tells the groups apart.
+        let groupMarkers = caps.isMonochrome && series.count > 1
+            && series.allSatisfy { if case .series = $0.role { true } else { false } }
         // Names with last values; when that is too wide, names only.
         func legend(withValues: Bool) -> [[HeaderText.Part]] {
             series.map { line in
                 // The latest value, as the inspector shows it (NaN once diverged).
                 let value = line.latestIsStale ? " –" : line.values.last.map { " " + NumberText.short($0) } ?? ""
                 var group: [HeaderText.Part] = [
-                    ("  " + caps.glyphs.legendLine, Style(fg: theme.color(line.role), bg: theme.background, bold: true)),
+                    ("  " + (groupMarkers ? "\(caps.glyphs.marker(for: line.role, monochrome: true))" : caps.glyphs.legendLine),
+                     Style(fg: theme.color(line.role), bg: theme.background, bold: true)),
                     (" \(line.name)\(withValues ? value : "")", theme.text),
                 ]
                 if line.diverged {

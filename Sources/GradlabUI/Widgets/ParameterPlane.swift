@@ -28,6 +28,9 @@ public struct ParameterPlane: Sendable {
     public var shading: FieldShading?
     /// Known minima (or a data lab's optimum), marked ✕ and named in the legend.
     public var markers: [SIMD2<Double>] = []
+    /// The trajectories' roles are `--compare`'s groups: on a monochrome
+    /// terminal each group's markers get their own shape.
+    public var rolesAreGroups = false
     public var markerLabel = "minimum"
     /// When set, points whose position is outside the ranges are counted in
     /// the title, with this hint (`z zooms out`), and marked on the edge
@@ -263,7 +266,8 @@ public struct ParameterPlane: Sendable {
             }
         }
         for (index, trajectory) in trajectories.enumerated() where index != selected {
-            mark(trajectory, glyph: caps.glyphs.currentMarker, color: theme.color(trajectory.role), reverse: false)
+            mark(trajectory, glyph: caps.glyphs.marker(for: trajectory.role, monochrome: caps.isMonochrome && rolesAreGroups),
+                 color: theme.color(trajectory.role), reverse: false)
         }
         if let s = selected, trajectories.indices.contains(s) {
             mark(trajectories[s], glyph: caps.glyphs.selectedMarker, color: theme.marker, reverse: caps.isMonochrome)
@@ -304,7 +308,7 @@ public struct ParameterPlane: Sendable {
             reserved += 1 + text.unicodeScalars.count + 2
         }
         var groups: [[HeaderText.Part]] = legend.map { entry in
-            [("\(caps.glyphs.currentMarker)", Style(fg: theme.color(entry.role), bg: theme.background, bold: true)),
+            [("\(caps.glyphs.marker(for: entry.role, monochrome: caps.isMonochrome && rolesAreGroups))", Style(fg: theme.color(entry.role), bg: theme.background, bold: true)),
              (" \(entry.label)  ", theme.text)]
         }
         if markers.contains(where: isShown) {

@@ -142,6 +142,7 @@ struct FrameBuilder {
                                    selected: run.paths.isEmpty ? nil : min(view.selected, run.paths.count - 1), legend: legend,
                                    trailCache: trails)
         plane.shading = view.shading
+        plane.rolesAreGroups = groups.count > 1 && !view.showBasins
         plane.markers = knownFunction?.allMinima ?? []
         plane.markerLabel = (knownFunction?.allMinima.count ?? 0) > 1 ? "minima" : "minimum"
         plane.outsideHint = view.planeRange == nil ? "z zooms out" : "z refits, Z domain"

@@ -294,9 +294,9 @@ final class LabApp {
         case .restartSameStarts:
             builder.resetRange()
             driver.send(.restart)
-        case .selectNext, .selectPrevious:
-            let count = max(1, live.pathCount)
-            view.selected = (view.selected + (action == .selectNext ? 1 : count - 1)) % count
+        case .selectNext, .selectPrevious, .selectNextGroup, .selectPreviousGroup:
+            view.selected = ViewState.selection(after: action, from: view.selected, paths: live.pathCount,
+                                                groups: builder.config.groups.count)
             // The inspector shows the point marked ◉: the lab's index of that path.
             let perGroup = builder.config.starts?.count ?? builder.config.points
             driver.send(.select(live.labPoint(forPath: view.selected, pointsPerGroup: perGroup)))

@@ -47,3 +47,15 @@ struct ViewState {
         return ladder.last { $0 < n } ?? n
     }
 }
+
+extension ViewState {
+    /// The path selected after an arrow key: ←/→ the previous/next path,
+    /// ↑/↓ under `--compare` the same point of the previous/next group
+    /// (paths come group after group), else as ←/→; both wrap around.
+    static func selection(after action: Action, from selected: Int, paths: Int, groups: Int) -> Int {
+        let count = max(1, paths)
+        let step = groups > 1 && [.selectNextGroup, .selectPreviousGroup].contains(action) ? max(1, count / groups) : 1
+        let forward = action == .selectNext || action == .selectNextGroup
+        return (selected + (forward ? step : count - step % count)) % count
+    }
+}
