@@ -43,6 +43,8 @@ struct BadInputTests {
         (["--seed", "-1"], "'-1' is invalid for '--seed <seed>'"),
         // Said before the run, not after it (headless uses a theme only for --plot).
         (["--theme", "nosuch"], "--theme: no theme named 'nosuch' (known: dark,"),
+        // Before the run, naming the file asked for (not its optimizer file).
+        (["--save", "/nonexistent-dir/c.safetensors"], "--save /nonexistent-dir/c.safetensors: cannot write (no folder /nonexistent-dir)"),
     ]
 
     @Test(arguments: cases)

@@ -101,9 +101,26 @@ public enum Checkpoint {
     ///   - optimizer: written to ``optimizerPath(for:)``, its buffers split
     ///     per parameter as `<param>.<buffer>`; the two files are one unit
     ///     (a `pair` id in both, renamed in a recoverable order: see the body).
+    /// Whether a checkpoint (and its optimizer file) can be written at
+    /// `path`: its folder exists and is writable. Said before a run that
+    /// would save at its end, and by ``save(params:dtype:lab:epoch:optimizer:function:path:)``
+    /// naming the file asked for (not the optimizer file written first).
+    public static func checkWritable(path: String) throws(GradlabError) {
+        let folder = (path as NSString).deletingLastPathComponent
+        let directory = folder.isEmpty ? "." : folder
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw GradlabError("\(path): cannot write (no folder \(directory))")
+        }
+        guard FileManager.default.isWritableFile(atPath: directory) else {
+            throw GradlabError("\(path): cannot write (folder \(directory) is not writable)")
+        }
+    }
+
     public static func save(params: [NamedValues], dtype: DType, lab: LabKind, epoch: Int,
                             optimizer: OptimizerCheckpoint? = nil, function: LandscapeFunction? = nil,
                             path: String) throws(GradlabError) {
+        try checkWritable(path: path)
         let tensorType = TensorDType(dtype)
         let names = LabConfig(lab: lab).parameterNames
         guard params.map(\.name) == names else {

@@ -27,6 +27,10 @@ struct HeadlessRun {
         // What runs, as the recording will say: the checkpoint's optimizer when it resumes one.
         let config = await session.config
         if savePath != nil, config.compare != nil { throw GradlabError("--save cannot be combined with --compare") }
+        // A checkpoint that cannot be written is said before the run, not after it.
+        if let savePath {
+            do { try Checkpoint.checkWritable(path: savePath) } catch { throw GradlabError("--save " + error.message) }
+        }
         let signals = SignalFlag()
         let firstEpoch = await session.epoch
         let lastEpoch = firstEpoch + config.epochs
