@@ -102,6 +102,8 @@ struct DeviceTests {
         #expect(DeviceKind.cuda(ordinal: 1).description == "cuda:1")
         #expect(throws: GradlabError("--device must be auto, cpu or cuda, got 'gpu'")) { try Devices.open("gpu") }
         #expect(try Devices.open("cpu").description.detail.hasPrefix("cpu: "))
+        // The TUI's probe names no command-line flag; the command line's open does.
+        if case .failure(let error) = Devices.probe("gpu") { #expect(error.message == "must be auto, cpu or cuda, got 'gpu'") }
     }
 
     @Test func optimizerKindsAreTheRegisteredRules() throws {

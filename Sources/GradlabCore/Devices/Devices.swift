@@ -13,14 +13,17 @@ public enum Devices {
     public static func open(_ requested: String) throws(GradlabError) -> any ComputeDevice {
         switch probe(requested) {
         case .success(let device): return device
-        case .failure(let error): throw error
+        case .failure(let error):
+            // On the command line: the flag, and the way out.
+            throw GradlabError("--device \(error.message)" + (DeviceRequest(requested) == nil ? "" : "; --device cpu always works"))
         }
     }
 
-    /// Like ``open(_:)`` without throwing, for the TUI's `d` key.
+    /// Like ``open(_:)`` without throwing, for the TUI's `d` key and
+    /// `:device`: the error names no flag (`cuda: CUDA unavailable ...`).
     public static func probe(_ requested: String) -> Result<any ComputeDevice, GradlabError> {
         guard let request = DeviceRequest(requested) else {
-            return .failure(GradlabError("--device must be auto, cpu or cuda, got '\(requested)'"))
+            return .failure(GradlabError("must be auto, cpu or cuda, got '\(requested)'"))
         }
         switch request {
         case .exactly(.cpu):
@@ -37,9 +40,9 @@ public enum Devices {
             do {
                 return .success(try CUDADevice.open(ordinal: ordinal))
             } catch {
-                return .failure(GradlabError("--device \(request): \(error.message). "
+                return .failure(GradlabError("\(request): \(error.message). "
                     + "Set GRADLAB_CUDA_DRIVER or GRADLAB_NVRTC to a library's path, or install NVIDIA's driver and the "
-                    + "nvidia-cuda-nvrtc-cu12 wheel (docs/devices.md); --device cpu always works."))
+                    + "nvidia-cuda-nvrtc-cu12 wheel (docs/devices.md)"))
             }
         }
     }

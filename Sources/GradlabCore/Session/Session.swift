@@ -274,7 +274,7 @@ public actor Session {
                                 note: "\(device.description.name): \(error.message); staying on \(computeDevice.description.name)"))
             }
         case .failure(let error):
-            publish(.device(epoch: lab.epoch, name: device.name, note: error.message))
+            publish(.device(epoch: lab.epoch, name: device.name, note: "\(error.message); staying on \(device.name)"))
         }
     }
 

@@ -211,7 +211,9 @@ final class LabApp {
                 live.update { $0.resetReason = "recording to \(path), from the same starts (epoch 0)" }
                 driver.send(.startRecording(made))
             } catch {
-                prompt.reject(line, error: CommandLineError(message: error.message, column: argumentColumn))
+                // The prompt names the path itself; the command line's flag does not belong here.
+                let message = error.message.hasPrefix("--record ") ? String(error.message.dropFirst("--record ".count)) : error.message
+                prompt.reject(line, error: CommandLineError(message: message, column: argumentColumn))
                 return
             }
         case .recordStop:
