@@ -121,7 +121,7 @@ struct ViewKeyTests {
         let (run, dataset) = try await run(config, epochs: 5, selected: 13)
         var builder = FrameBuilder(config: config, dataset: dataset)
         let model = builder.model(run: run, view: ViewState(main: .plane), width: 120, height: 40)
-        let row = try #require(model.inspector.sections.first?.rows.first { $0.label == "group f, pre-step" })
+        let row = try #require(model.inspector.sections.first?.rows.first { $0.label == "group f pre-step" })
         let adam = try #require(model.loss.series.first { $0.name == "adam" }?.values.last)
         #expect(row.value == NumberText.long(adam))
         #expect(NumberText.short(Double(row.value) ?? .nan) == NumberText.short(adam))

@@ -311,9 +311,11 @@ public struct ParameterPlane: Sendable {
             [("\(caps.glyphs.marker(for: entry.role, monochrome: caps.isMonochrome && rolesAreGroups))", Style(fg: theme.color(entry.role), bg: theme.background, bold: true)),
              (" \(entry.label)  ", theme.text)]
         }
+        // The minima's key goes last: where the header is short it gives way
+        // before the legend's entries (a --compare run's groups, the basins).
         if markers.contains(where: isShown) {
-            groups.insert([("\(caps.glyphs.minimumMarker)", Style(fg: theme.foreground, bg: theme.background, bold: true)),
-                           (" \(markerLabel)  ", theme.text)], at: 0)
+            groups.append([("\(caps.glyphs.minimumMarker)", Style(fg: theme.foreground, bg: theme.background, bold: true)),
+                           (" \(markerLabel)  ", theme.text)])
         }
         // Entries come largest first: when they do not all fit, the last
         // ones give way to a count of them, never silently.

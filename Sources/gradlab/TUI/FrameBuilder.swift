@@ -264,7 +264,7 @@ struct FrameBuilder {
                 let perGroup = max(1, config.starts?.count ?? config.points)
                 if config.compare != nil, let groupLoss = last.groupLoss, let point = run.inspection?.selectedPoint,
                    groupLoss.indices.contains(point / perGroup) {
-                    runRows.append(InspectorRow("group f, pre-step", stale ? "–" : compact(groupLoss[point / perGroup]),
+                    runRows.append(InspectorRow("group f pre-step", stale ? "–" : compact(groupLoss[point / perGroup]),
                                                 emphasis: last.diverged ? .error : .normal))
                 } else {
                     runRows.append(InspectorRow("mean f, pre-step", stale ? "–" : compact(last.loss), emphasis: last.diverged ? .error : .normal))
