@@ -286,11 +286,11 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         let g = index / max(count, 1), i = index % max(count, 1)
         let start = g * 2 * count
         // f and ∂f where the point is now (after the last step; the sweep's
-        // gradient was taken before it), under the function of now (`:f`).
-        let indices = [start + i, start + count + i]
-        let position = indices.map { (try? device.read(parameters, at: $0)) ?? T.nan }
-        let evaluated = program.evaluate(position)
-        let inspected = inspect(indices, names: ["x1", "x2"], gradients: [Double(evaluated[1]), Double(evaluated[2])], group: g)
+        // gradient was taken before it), under the function of now (`:f`):
+        // at the position as read for the rows (a Double holds the T exactly).
+        var inspected = inspect([start + i, start + count + i], names: ["x1", "x2"], gradients: [.nan, .nan], group: g)
+        let evaluated = program.evaluate(inspected.map { T($0.value) })
+        for k in inspected.indices { inspected[k].gradient = Double(evaluated[1 + k]) }
         return LabInspection(
             epoch: epoch,
             parameters: inspected,

@@ -99,34 +99,27 @@ extension Theme {
     ]
 
     /// The built-in dark theme, also the fallback for keys a theme leaves out.
-    public static let dark: Theme = {
-        do {
-            return try parse(BuiltinThemes.dark, name: "dark", base: nil)
-        } catch {
-            // A compile-time constant, checked by a test; never user input.
-            fatalError("the built-in dark theme is malformed: \(error)")
-        }
-    }()
+    public static let dark = builtIn(BuiltinThemes.dark, name: "dark", base: nil)
 
     /// The built-in light theme (figures are drawn in it unless told otherwise).
-    public static let light: Theme = {
-        do {
-            return try parse(BuiltinThemes.light, name: "light", base: .dark)
-        } catch {
-            // A compile-time constant, checked by a test; never user input.
-            fatalError("the built-in light theme is malformed: \(error)")
-        }
-    }()
+    public static let light = builtIn(BuiltinThemes.light, name: "light", base: .dark)
 
     /// The built-in high-contrast theme.
-    public static let highContrast: Theme = {
+    public static let highContrast = builtIn(BuiltinThemes.highContrast, name: "high-contrast", base: .dark)
+
+    /// The built-in themes by name: what `--theme` and `:theme` find when no
+    /// file of that name is.
+    static var builtIns: [String: Theme] { ["dark": .dark, "light": .light, "high-contrast": .highContrast] }
+
+    /// A built-in theme's text, parsed.
+    private static func builtIn(_ text: String, name: String, base: Theme?) -> Theme {
         do {
-            return try parse(BuiltinThemes.highContrast, name: "high-contrast", base: .dark)
+            return try parse(text, name: name, base: base)
         } catch {
             // A compile-time constant, checked by a test; never user input.
-            fatalError("the built-in high-contrast theme is malformed: \(error)")
+            fatalError("the built-in \(name) theme is malformed: \(error)")
         }
-    }()
+    }
 
     /// A theme with every colour `.default`: the base the built-in dark
     /// theme is parsed onto, so that theme must set every key itself.

@@ -54,9 +54,7 @@ extension Theme {
                 throw .malformed(error)
             }
         }
-        if !isPath, name == "dark" { return .dark }
-        if !isPath, name == "light" { return .light }
-        if !isPath, name == "high-contrast" { return .highContrast }
+        if !isPath, let builtIn = builtIns[name] { return builtIn }
         throw .notFound(name: nameOrPath, searched: isPath ? [] : themeFolders(searchPaths: searchPaths))
     }
 
@@ -65,9 +63,9 @@ extension Theme {
         names(in: themeFolders(searchPaths: searchPaths))
     }
 
-    /// The built-in `dark`, `light` and `high-contrast` and the themes in `folders`, sorted.
+    /// The built-in themes and those in `folders`, sorted.
     static func names(in folders: [String]) -> [String] {
-        var names: Set<String> = ["dark", "light", "high-contrast"]
+        var names = Set(builtIns.keys)
         for folder in folders {
             let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
             for file in files where file.hasSuffix(".theme") { names.insert(themeName(of: file)) }

@@ -64,14 +64,18 @@ struct RunCommand: AsyncParsableCommand {
             if labOptions.points == nil, labOptions.starts == nil { config.points = TerminalRun.defaultPoints }
             if optimizerOptions.lr == nil, optimizerOptions.optimizer.kind == .sgd { config.optimizer.lr = TerminalRun.defaultLandscapeLR }
         }
-        // A landscape checkpoint resumes its own points and f unless flags say
-        // otherwise (a file that does not load is said by the load itself).
-        if let load, let checkpoint = try? Checkpoint.load(path: load) {
-            config.adopt(checkpoint, pointsGiven: labOptions.points != nil, functionGiven: labOptions.selection.function != nil,
+        // The checkpoint, read once: a landscape's resumes its own points and
+        // f unless flags say otherwise, and its optimizer refuses other flags.
+        var checkpoint: LoadedCheckpoint?
+        if let load {
+            let loaded = try Checkpoint.load(path: load)
+            config.adopt(loaded, pointsGiven: labOptions.points != nil, functionGiven: labOptions.selection.function != nil,
                          domainGiven: labOptions.domain != nil)
+            // Optimizer flags on the command line, told apart from the defaults.
+            let flagsGiven = (try? optimizerOptions.config(labDefaultLR: 1)) != (try? OptimizerOptions.parse([]).config(labDefaultLR: 1))
+            try Checkpoint.checkResumable(loaded, path: load, requested: flagsGiven ? config.optimizer : nil)
+            checkpoint = loaded
         }
-        // Optimizer flags on the command line, told apart from the defaults.
-        let flagsGiven = (try? optimizerOptions.config(labDefaultLR: 1)) != (try? OptimizerOptions.parse([]).config(labDefaultLR: 1))
         if plot != nil, !headless { throw GradlabError("--plot needs --headless (in the TUI, e writes the figures)") }
         if headless {
             // A theme that does not load is said before the run, not after it.
@@ -81,8 +85,8 @@ struct RunCommand: AsyncParsableCommand {
             let temporary = plot != nil && record == nil
                 ? FileManager.default.temporaryDirectory.appendingPathComponent("gradlab-plot-\(getpid()).json").path : nil
             defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
-            let code = try await HeadlessRun(config: config, recordPath: record ?? temporary, quiet: quiet, savePath: save, loadPath: load,
-                                             optimizerFlagsGiven: flagsGiven, recordingIsTemporary: temporary != nil).run()
+            let code = try await HeadlessRun(config: config, recordPath: record ?? temporary, quiet: quiet, savePath: save, checkpoint: checkpoint,
+                                             recordingIsTemporary: temporary != nil).run()
             if let plot, let recording = record ?? temporary, code == 0 || code == 130 || code == 143 {
                 let file = try RunFile.load(path: recording)
                 let written = try FigureSet.write(try await FigureSet.of(file: file, epoch: nil, theme: figureTheme), to: plot, what: "--plot")
@@ -90,8 +94,8 @@ struct RunCommand: AsyncParsableCommand {
             }
             if code != 0 { throw ExitCode(code) }
         } else {
-            let code = try await TerminalRun(config: config, recordPath: record, themeName: theme ?? "dark", savePath: save, loadPath: load,
-                                             optimizerFlagsGiven: flagsGiven, mouse: !noMouse).run()
+            let code = try await TerminalRun(config: config, recordPath: record, themeName: theme ?? "dark", savePath: save, checkpoint: checkpoint,
+                                             mouse: !noMouse).run()
             if code != 0 { throw ExitCode(code) }
         }
     }

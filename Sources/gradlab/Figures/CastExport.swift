@@ -50,7 +50,7 @@ struct CastExport {
         var builder = FrameBuilder(config: file.config, dataset: dataset)
         var encoder = ANSIFrames()
         let optimizers = file.config.compare == nil ? file.config.optimizer.summary
-            : file.config.groups.map(FrameBuilder.label).joined(separator: " vs ")
+            : FrameBuilder.groupsLabel(file.config)
         let title = "gradlab replay of \(name): \(file.config.lab.rawValue), \(optimizers)"
         var out = "{\"version\": 2, \"width\": \(width), \"height\": \(height), \"title\": \(JSONLiteral.string(title)), "
             + "\"env\": {\"TERM\": \"xterm-256color\", \"SHELL\": \"/bin/sh\"}}\n"

@@ -94,7 +94,7 @@ struct FigureSet {
         if function.count > 40 { function = String(function.prefix(39)) + "…" }
         let optimizer = config.compare == nil
             ? (run.optimizer.isEmpty ? config.optimizer.summary : run.optimizer)
-            : config.groups.map(FrameBuilder.label).joined(separator: " vs ")
+            : FrameBuilder.groupsLabel(config)
         return "\(config.lab.rawValue), \(function), \(optimizer), epoch \(run.epoch)"
     }
 

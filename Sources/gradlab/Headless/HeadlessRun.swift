@@ -11,10 +11,8 @@ struct HeadlessRun {
     let recordPath: String?
     let quiet: Bool
     var savePath: String? = nil
-    var loadPath: String? = nil
-    /// Whether the command line set optimizer options (refused with a
-    /// checkpoint that resumes its own optimizer).
-    var optimizerFlagsGiven = false
+    /// The checkpoint to continue from (`--load`, checked by RunCommand).
+    var checkpoint: LoadedCheckpoint? = nil
     /// The recording is gradlab's own (`--plot` without `--record`): not announced.
     var recordingIsTemporary = false
 
@@ -23,7 +21,7 @@ struct HeadlessRun {
         // Set-up (allocating the points, reading data) may take long; until the
         // flag exists a signal ends the process at once, as nothing is written yet.
         let session = try Session(config: config, streaming: false)
-        if let loadPath { try await session.restore(try Checkpoint.loadForResuming(path: loadPath, requested: optimizerFlagsGiven ? config.optimizer : nil)) }
+        if let checkpoint { try await session.restore(checkpoint) }
         // What runs, as the recording will say: the checkpoint's optimizer when it resumes one.
         let config = await session.config
         if savePath != nil, config.compare != nil { throw GradlabError("--save cannot be combined with --compare") }

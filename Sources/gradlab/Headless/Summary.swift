@@ -13,7 +13,7 @@ struct Summary {
         var lines: [String] = []
         let functionNote = config.lab == .landscape ? " f=\(config.functionName ?? config.function)," : ""
         // Under --compare each group's line below says its optimizer.
-        let optimizers = config.compare == nil ? config.optimizer.summary : config.groups.map(FrameBuilder.label).joined(separator: " vs ")
+        let optimizers = config.compare == nil ? config.optimizer.summary : FrameBuilder.groupsLabel(config)
         lines.append("gradlab \(config.lab.rawValue):\(functionNote) \(optimizers), \(config.dtype.rawValue), \(device.kind == .cpu ? device.name : device.detail)\(device.note.map { " (\($0))" } ?? "")")
         guard let last else { return lines.joined(separator: "\n") + "\n" }
         lines.append("\(status) at epoch \(last.epoch)\(last.diverged ? " (diverged: NaN or infinite values)" : "")")

@@ -179,6 +179,11 @@ struct FrameBuilder {
         return config.nesterov ? "sgd+nesterov" : "sgd+momentum"
     }
 
+    /// A `--compare` run's groups as titles name them: `sgd vs sgd+momentum vs adam`.
+    static func groupsLabel(_ config: LabConfig) -> String {
+        config.groups.map(label).joined(separator: " vs ")
+    }
+
     private func dataPlot(_ run: RunView) -> ScatterPlot {
         var sets = [PointSet(name: config.lab == .linear ? "train" : "data",
                              points: zip(dataset.trainInputs, dataset.trainTargets).map { SIMD2($0, $1) }, role: .train)]
@@ -314,7 +319,7 @@ struct FrameBuilder {
         let mode: RunMode = view.replay ? .replay : (view.running ? .live : .paused)
         var bar = StatusBar(mode: mode, lab: config.lab.rawValue, epoch: run.epoch, learningRate: run.lr,
                             optimizer: config.compare == nil ? run.optimizer.split(separator: " ").first.map(String.init) ?? ""
-                                : config.groups.map(Self.label).joined(separator: " vs "),
+                                : Self.groupsLabel(config),
                             device: run.device, epochsPerFrame: view.epochsPerFrame, recording: view.recording,
                             message: run.message.isEmpty ? "? help  q quit" : run.message,
                             messageEmphasis: run.messageIsWarning ? .warning : .normal)

@@ -8,8 +8,8 @@ struct TerminalRun {
     let recordPath: String?
     let themeName: String
     var savePath: String? = nil
-    var loadPath: String? = nil
-    var optimizerFlagsGiven = false
+    /// The checkpoint to continue from (`--load`, checked by RunCommand).
+    var checkpoint: LoadedCheckpoint? = nil
     /// Whether the terminal reports the mouse (`--no-mouse`: no).
     var mouse = true
 
@@ -25,7 +25,7 @@ struct TerminalRun {
             throw GradlabError("--theme: \(error.description)")
         }
         let session = try Session(config: config)
-        if let loadPath { try await session.restore(try Checkpoint.loadForResuming(path: loadPath, requested: optimizerFlagsGiven ? config.optimizer : nil)) }
+        if let checkpoint { try await session.restore(checkpoint) }
         let app = await LabApp(session: session, config: await session.config, dataset: await session.dataset,
                                theme: theme, recordPath: recordPath, savePath: savePath, mouse: mouse)
         return try await app.run()
