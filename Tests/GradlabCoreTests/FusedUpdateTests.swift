@@ -121,6 +121,42 @@ struct FusedUpdateTests {
         }
     }
 
+    /// A multiply is a fused multiply-add of -0 at the FMA levels (so that a
+    /// product that underflows does not take Zen 5's slow path): the same
+    /// bits as `*` for every pair, products that underflow, ±0, infinities
+    /// and NaN included, in both types, at every level.
+    @Test func multiplicationIsExact() throws {
+        try checkProducts(Float.self) { Float(bitPattern: UInt32(truncatingIfNeeded: $0)) }
+        try checkProducts(Double.self) { Double(bitPattern: $0) }
+    }
+
+    private func checkProducts<T: LaneScalar>(_: T.Type, random value: (UInt64) -> T) throws {
+        let expression = try Expression.parse("x * y", variables: ["x", "y"])
+        let program = Program.valueAndGradient(of: expression, inputs: ["x", "y"], respect: [])
+        var random = XorShift(seed: 11)
+        let count = 4099
+        let tiny: [T] = [T.leastNormalMagnitude, T.leastNonzeroMagnitude, T.leastNormalMagnitude * 3, T(0x1p-70), T(-0x1p-70), T(0x1p-40)]
+        let special = Self.edges.map { T($0) } + tiny
+        let x: [T] = (0..<count).map { i in i < special.count * special.count ? special[i / special.count] : value(random.next()) }
+        let y: [T] = (0..<count).map { i in i < special.count * special.count ? special[i % special.count] : value(random.next()) }
+        for level in SIMDLevel.available {
+            let lanes = x.withUnsafeBufferPointer { xs in
+                y.withUnsafeBufferPointer { ys -> [T] in
+                    let output = UnsafeMutablePointer<T>.allocate(capacity: count)
+                    defer { output.deallocate() }
+                    program.run(count: count, inputs: [.lanes(xs.baseAddress.unsafelyUnwrapped), .lanes(ys.baseAddress.unsafelyUnwrapped)],
+                                outputs: [output], sums: nil, threads: 1, level: level)
+                    return Array(UnsafeBufferPointer(start: output, count: count))
+                }
+            }
+            let wrong = (0..<count).filter { i in
+                let want = x[i] * y[i]
+                return !((lanes[i] == want && lanes[i].sign == want.sign) || (lanes[i].isNaN && want.isNaN))
+            }
+            #expect(wrong.isEmpty, "\(T.self) x * y at \(level): lanes \(wrong.prefix(5).map { (x[$0], y[$0], lanes[$0]) })")
+        }
+    }
+
     /// An optimizer's update of two parameters, as the landscape's sweep
     /// composes it: parameters, gradients and state with lanes, the step's
     /// scalars uniform, new parameters and state stored over the old.

@@ -346,8 +346,8 @@ enum SubtractLanes: LaneArithmetic {
 }
 
 enum MultiplyLanes: LaneArithmetic {
-    @_transparent static func apply(_ x: FloatVector, _ y: FloatVector) -> FloatVector { x * y }
-    @_transparent static func apply(_ x: DoubleVector, _ y: DoubleVector) -> DoubleVector { x * y }
+    @_transparent static func apply(_ x: FloatVector, _ y: FloatVector) -> FloatVector { product(x, y) }
+    @_transparent static func apply(_ x: DoubleVector, _ y: DoubleVector) -> DoubleVector { product(x, y) }
 }
 
 enum DivideLanes: LaneArithmetic {

@@ -35,7 +35,7 @@ enum DoubleMath {
         y = mulAdd(y, z, DoubleVector(repeating: -1.98412698295895385996e-4))
         y = mulAdd(y, z, DoubleVector(repeating: 8.33333333332211858878e-3))
         y = mulAdd(y, z, DoubleVector(repeating: -1.66666666666666307295e-1))
-        return mulAdd(r * z, y, r)  // r + r z P(z), the last step fused where the set has FMA
+        return mulAdd(product(r, z), y, r)  // r + r z P(z), the last step fused where the set has FMA
     }
 
     /// cos r = 1 - z/2 + z^2 P(z), with fdlibm's recovery of the rounding
@@ -47,7 +47,7 @@ enum DoubleMath {
         y = mulAdd(y, z, DoubleVector(repeating: 2.48015872888517045348e-5))
         y = mulAdd(y, z, DoubleVector(repeating: -1.38888888888730564116e-3))
         y = mulAdd(y, z, DoubleVector(repeating: 4.16666666666665929218e-2))
-        y = y * z * z
+        y = product(product(y, z), z)
         let half = z * 0.5
         let w = 1 - half
         return w + (((1 - w) - half) + y)
@@ -79,7 +79,7 @@ enum DoubleMath {
         let sign = x.bits & Int64.min
         let a = DoubleVector(bits: x.bits & Int64.max)
         let (r, q) = reduce(a)
-        let z = r * r
+        let z = product(r, r)
         let s = sinPolynomial(r, z)
         let c = cosPolynomial(z)
         let odd = (q & 1) .== DoubleBits(repeating: 1)
@@ -97,7 +97,7 @@ enum DoubleMath {
         let sign = x.bits & Int64.min
         let a = DoubleVector(bits: x.bits & Int64.max)
         let (r, q) = reduce(a)
-        let z = r * r
+        let z = product(r, r)
         let s = sinPolynomial(r, z)
         let c = cosPolynomial(z)
         let odd = (q & 1) .== DoubleBits(repeating: 1)

@@ -45,7 +45,7 @@ enum FloatMath {
     static func sinPolynomial(_ r: FloatVector, _ z: FloatVector) -> FloatVector {
         var p = mulAdd(z, FloatVector(repeating: -1.9515295891e-4), FloatVector(repeating: 8.3321608736e-3))
         p = mulAdd(p, z, FloatVector(repeating: -1.6666654611e-1))
-        return mulAdd(r * z, p, r)
+        return mulAdd(product(r, z), p, r)
     }
 
     /// cos r = (1 - z/2) + z^2 Q(z) for |r| <= pi/4 (z = r*r). 1 - z/2 is
@@ -56,7 +56,7 @@ enum FloatMath {
     static func cosPolynomial(_ z: FloatVector) -> FloatVector {
         var q = mulAdd(z, FloatVector(repeating: 2.443315711809948e-5), FloatVector(repeating: -1.388731625493765e-3))
         q = mulAdd(q, z, FloatVector(repeating: 4.166664568298827e-2))
-        return mulAdd(q, z * z, mulAdd(z, FloatVector(repeating: -0.5), FloatVector(repeating: 1)))
+        return mulAdd(q, product(z, z), mulAdd(z, FloatVector(repeating: -0.5), FloatVector(repeating: 1)))
     }
 
     /// sin x and cos x from one reduction.
@@ -86,7 +86,7 @@ enum FloatMath {
         let sign = x.bits & Int32.min
         let a = FloatVector(bits: x.bits & Int32.max)
         let (r, q) = reduce(a)
-        let z = r * r
+        let z = product(r, r)
         let s = sinPolynomial(r, z)
         let c = cosPolynomial(z)
         let odd = (q & 1) .== FloatBits(repeating: 1)
@@ -107,7 +107,7 @@ enum FloatMath {
         let sign = x.bits & Int32.min
         let a = FloatVector(bits: x.bits & Int32.max)
         let (r, q) = reduce(a)
-        let z = r * r
+        let z = product(r, r)
         let s = sinPolynomial(r, z)
         let c = cosPolynomial(z)
         let odd = (q & 1) .== FloatBits(repeating: 1)
@@ -151,7 +151,7 @@ enum FloatMath {
     /// e^r - 1 for |r| <= ln2/2 (Cephes expf's polynomial).
     @_transparent
     static func expm1Reduced(_ r: FloatVector) -> FloatVector {
-        let z = r * r
+        let z = product(r, r)
         var p = mulAdd(r, FloatVector(repeating: 1.9875691500e-4), FloatVector(repeating: 1.3981999507e-3))
         p = mulAdd(p, r, FloatVector(repeating: 8.3334519073e-3))
         p = mulAdd(p, r, FloatVector(repeating: 4.1665795894e-2))

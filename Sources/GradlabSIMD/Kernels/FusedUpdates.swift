@@ -85,7 +85,7 @@ enum FloatLanes: LaneVector {
         switch op {
         case .add: x + y
         case .subtract: x - y
-        case .multiply: x * y
+        case .multiply: product(x, y)
         case .maximum: y.replacing(with: x, where: (x .> y) .| (x .!= x))
         case .minimum: y.replacing(with: x, where: (x .< y) .| (x .!= x))
         default: x / y
@@ -122,7 +122,7 @@ enum DoubleLanes: LaneVector {
         switch op {
         case .add: x + y
         case .subtract: x - y
-        case .multiply: x * y
+        case .multiply: product(x, y)
         case .maximum: y.replacing(with: x, where: (x .> y) .| (x .!= x))
         case .minimum: y.replacing(with: x, where: (x .< y) .| (x .!= x))
         default: x / y
