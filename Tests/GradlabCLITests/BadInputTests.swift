@@ -25,7 +25,7 @@ struct BadInputTests {
         (["--lab", "linear", "--test-size", "1.5"], "--test-size must be in (0, 1)"),
         (["--optimizer", "sgd", "--nesterov"], "--nesterov needs --momentum > 0"),
         // A negative value is the value, not a missing one (issue 12).
-        (["--lr", "-1"], "--lr must be a positive number, got -1.0"),
+        (["--lr", "-1"], "--lr must be a positive number, got -1"),
         (["--momentum", "-0.5"], "--momentum must be >= 0"),
         // A misspelt name is a function's, not an expression with an unknown variable.
         (["--f", "rosenbrok"], "--f: unknown function 'rosenbrok'; did you mean 'rosenbrock'?"),

@@ -51,6 +51,31 @@ struct CommandLineTests {
             return
         }
         #expect(momentum.kind == .sgd && momentum.momentum == 0.9 && momentum.lr == 0.01)
+        // A flag given a value takes it: =false turns it off.
+        guard case .optimizer(let plain) = try LabCommand.parse("optimizer nesterov nesterov=false amsgrad=0 maximize=no", config: landscape),
+              case .optimizer(let on) = try LabCommand.parse("optimizer adam amsgrad=true maximize=1", config: landscape) else {
+            Issue.record("not an optimizer")
+            return
+        }
+        #expect(!plain.nesterov && !plain.amsgrad && !plain.maximize && plain.momentum == 0.9)
+        #expect(on.amsgrad && on.maximize)
+    }
+
+    /// `:optimizer`'s messages name options as the prompt writes them, not
+    /// as command-line flags or `--compare` items.
+    @Test func optimizerMessagesSpeakThePromptsSyntax() {
+        #expect(error("optimizer adam betas=0.8") == CommandLineError(
+            message: "betas must be two numbers like betas=0.9,0.999, got 'betas=0.8'", column: 15))
+        #expect(error("optimizer sgd nesterov")?.message == "invalid optimizer option: nesterov needs momentum > 0 and dampening 0")
+        #expect(error("optimizer adam amsgrad=maybe") == CommandLineError(
+            message: "'amsgrad=maybe': amsgrad is a flag: write amsgrad alone, or amsgrad=true or amsgrad=false", column: 15))
+        #expect(error("optimizer rprop etas=2,3")?.message
+            == "invalid optimizer option: etas=etaminus,etaplus must have 0 < etaminus < 1 < etaplus, got etas=2,3")
+        for line in ["optimizer adam betas=0.8", "optimizer sgd nesterov", "optimizer adam lr=x", "optimizer adam bogus=1", "optimizer lion"] {
+            let message = error(line)?.message ?? ""
+            #expect(!message.contains("--"), "\(line): \(message)")
+            #expect(!message.contains("'adam:"), "\(line): \(message)")
+        }
     }
 
     @Test func aBadLineSaysWhereItIsWrong() {

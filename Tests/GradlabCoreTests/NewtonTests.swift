@@ -90,6 +90,6 @@ struct NewtonTests {
         await #expect(throws: GradlabError.self) { try await session.setOptimizer(OptimizerConfig(kind: .newton)) }
         var bad = OptimizerConfig(kind: .newton)
         bad.damping = 0
-        #expect(throws: GradlabError("invalid optimizer option: --damping must be a positive number, got 0.0")) { try bad.validate() }
+        #expect(throws: GradlabError("invalid optimizer option: --damping must be a positive number, got 0")) { try bad.validate() }
     }
 }

@@ -80,7 +80,7 @@ struct OptimizerTests {
     @Test func invalidLearningRateIsRejected() {
         var config = OptimizerConfig(kind: .adam)
         config.lr = -1
-        #expect(throws: GradlabError("invalid optimizer option: --lr must be a positive number, got -1.0")) { try config.validate() }
+        #expect(throws: GradlabError("invalid optimizer option: --lr must be a positive number, got -1")) { try config.validate() }
     }
 
     @Test func summaryListsOnlyNonDefaults() {

@@ -252,19 +252,41 @@ struct TorchOptimizerOptionTests {
         #expect(OptimizerKind(rawValue: "rprop") == .rprop && OptimizerKind(rawValue: "lion") == nil)
     }
 
+    /// A `--compare` item's flag takes a value: `=false` (`0`, `no`, `off`)
+    /// turns it off; alone or `=true` turns it on.
+    @Test func compareFlagsTakeValues() throws {
+        let configs = try CompareList.parse("sgd:maximize=false:lr=0.1,nesterov:nesterov=0,adam:amsgrad=off,adam:amsgrad,rmsprop:centered=yes",
+                                            base: OptimizerConfig(kind: .sgd))
+        #expect(!configs[0].maximize && configs[0].lr == 0.1)
+        #expect(!configs[1].nesterov && configs[1].momentum == 0.9)
+        #expect(!configs[2].amsgrad && configs[3].amsgrad && configs[4].centered)
+    }
+
     @Test func badValuesAreOneLineNamingTheFlag() {
         func message(_ kind: OptimizerKind, _ change: (inout OptimizerConfig) -> Void) -> String? {
             var config = OptimizerConfig(kind: kind)
             change(&config)
             do { try config.validate(); return nil } catch { return error.message }
         }
-        #expect(message(.nadam) { $0.momentumDecay = -1 } == "invalid optimizer option: --momentum-decay must be >= 0, got -1.0")
+        #expect(message(.nadam) { $0.momentumDecay = -1 } == "invalid optimizer option: --momentum-decay must be >= 0, got -1")
         #expect(message(.adadelta) { $0.rho = 1.5 } == "invalid optimizer option: --rho must be in [0, 1], got 1.5")
-        #expect(message(.rprop) { $0.etaMinus = 1.5 }?.hasPrefix("invalid optimizer option: --etas must be etaminus,etaplus with 0 < etaminus < 1 < etaplus, got 1.5,1.2") == true)
+        #expect(message(.rprop) { $0.etaMinus = 1.5 } == "invalid optimizer option: --etas etaminus,etaplus must have 0 < etaminus < 1 < etaplus, got --etas 1.5,1.2")
         #expect(message(.rprop) { $0.etaPlus = 0.9 }?.contains("--etas") == true)
-        #expect(message(.rprop) { ($0.stepSizeMin, $0.stepSizeMax) = (1, 0.5) } == "invalid optimizer option: --step-sizes must be min,max with 0 <= min <= max, got 1,0.5")
+        #expect(message(.rprop) { ($0.stepSizeMin, $0.stepSizeMax) = (1, 0.5) } == "invalid optimizer option: --step-sizes min,max must have 0 <= min <= max, got --step-sizes 1,0.5")
         #expect(message(.radam) { $0.beta2 = 1 }?.contains("--betas") == true)
         #expect(message(.adamax) { $0.eps = -1 }?.contains("--eps") == true)
+        // As a --compare item's or the prompt's options.
+        func spelled(_ spelling: OptionSpelling, _ kind: OptimizerKind, _ change: (inout OptimizerConfig) -> Void) -> String? {
+            var config = OptimizerConfig(kind: kind)
+            change(&config)
+            do { try config.validate(spelling: spelling); return nil } catch { return error.message }
+        }
+        #expect(spelled(.compareItem, .rprop) { $0.etaMinus = 1.5 }
+            == "invalid optimizer option: etas=etaminus/etaplus must have 0 < etaminus < 1 < etaplus, got etas=1.5/1.2")
+        #expect(spelled(.prompt, .rprop) { $0.etaMinus = 1.5 }
+            == "invalid optimizer option: etas=etaminus,etaplus must have 0 < etaminus < 1 < etaplus, got etas=1.5,1.2")
+        #expect(spelled(.prompt, .sgd) { $0.nesterov = true } == "invalid optimizer option: nesterov needs momentum > 0 and dampening 0")
+        #expect(spelled(.prompt, .nadam) { $0.momentumDecay = -1 } == "invalid optimizer option: momentum_decay must be >= 0, got -1")
         // Options an optimizer does not use are not its concern.
         #expect(message(.adam) { $0.rho = 7 } == nil)
         #expect(message(.rprop) { $0.stepSizeMax = .infinity } == nil)

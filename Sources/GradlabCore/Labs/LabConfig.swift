@@ -124,9 +124,11 @@ public struct LabConfig: Codable, Sendable, Equatable {
     /// Checks ranges that the CLI and run files must both respect.
     /// Why Newton cannot run on `lab`, or nil: the linear lab's L1 loss has
     /// no curvature (its Hessian is 0 wherever it is defined).
-    public static func newtonRefusal(lab: LabKind, optimizer: OptimizerConfig) -> String? {
+    /// The message names `--optimizer` where `spelling` is `.flags`.
+    public static func newtonRefusal(lab: LabKind, optimizer: OptimizerConfig, spelling: OptionSpelling = .flags) -> String? {
         guard optimizer.kind == .newton, lab == .linear else { return nil }
-        return "--optimizer newton: the linear lab's L1 loss has no curvature (its Hessian is 0), so Newton has nothing to divide by; use the landscape or the quadratic lab"
+        return (spelling == .flags ? "--optimizer newton" : "newton")
+            + ": the linear lab's L1 loss has no curvature (its Hessian is 0), so Newton has nothing to divide by; use the landscape or the quadratic lab"
     }
 
     /// Whether `values` is a plane domain: `[x1 min, x1 max, x2 min, x2 max]`,

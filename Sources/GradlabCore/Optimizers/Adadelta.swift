@@ -20,9 +20,9 @@ public enum Adadelta: OptimizerRule {
         config.eps = 1e-6
     }
 
-    public static func validate(_ config: OptimizerConfig) throws(GradlabError) {
+    public static func validate(_ config: OptimizerConfig, spelling s: OptionSpelling) throws(GradlabError) {
         guard (0...1).contains(config.rho) else {
-            throw GradlabError("invalid optimizer option: --rho must be in [0, 1], got \(config.rho)")
+            throw GradlabError("invalid optimizer option: \(s.name("rho")) must be in [0, 1], got \(displayNumber(config.rho))")
         }
     }
 

@@ -14,29 +14,10 @@ public enum CompareList {
         var configs: [OptimizerConfig] = []
         for item in text.split(separator: ",", omittingEmptySubsequences: false) {
             let parts = item.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-            let name = (parts.first ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-            guard !name.isEmpty else {
+            if (parts.first ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
                 throw GradlabError("--compare: an empty item in '\(text)' (items are optimizer names separated by commas, like sgd,momentum,adam)")
             }
-            var config: OptimizerConfig
-            switch name {
-            case "momentum", "nesterov":
-                config = OptimizerConfig(kind: .sgd)
-                config.momentum = 0.9
-                config.nesterov = name == "nesterov"
-            default:
-                guard let kind = OptimizerKind(rawValue: name) else {
-                    let known = ["momentum", "nesterov"] + OptimizerKind.allCases.map(\.rawValue)
-                    throw GradlabError("--compare: unknown optimizer '\(name)' (known: \(known.joined(separator: ", ")); docs/optimizers.md, \"Comparing optimizers\")")
-                }
-                config = OptimizerConfig(kind: kind)
-            }
-            config.lr = base.lr
-            for option in parts.dropFirst() {
-                try apply(option, to: &config, item: String(item))
-            }
-            try config.validate()
-            configs.append(config)
+            configs.append(try optimizer(parts, base: base, spelling: .compareItem))
         }
         guard configs.count >= 1, configs.count <= 8 else {
             throw GradlabError("--compare takes 1 to 8 optimizers, got \(configs.count)")
@@ -44,25 +25,73 @@ public enum CompareList {
         return configs
     }
 
-    private static func apply(_ option: String, to config: inout OptimizerConfig, item: String) throws(GradlabError) {
+    /// One optimizer from its name and options (`["adam", "lr=0.05",
+    /// "amsgrad"]`), starting from `base`'s lr: a `--compare` item's parts
+    /// (pairs as `betas=0.9/0.999`), or the `:optimizer` command's words
+    /// (`spelling` `.prompt`: pairs as `betas=0.9,0.999`). Messages name the
+    /// options as `spelling` writes them.
+    public static func optimizer(_ parts: [String], base: OptimizerConfig, spelling: OptionSpelling) throws(GradlabError) -> OptimizerConfig {
+        let item = parts.joined(separator: spelling == .prompt ? " " : ":")
+        let prefix = spelling == .compareItem ? "--compare: " : ""
+        let name = (parts.first ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        var config: OptimizerConfig
+        switch name {
+        case "momentum", "nesterov":
+            config = OptimizerConfig(kind: .sgd)
+            config.momentum = 0.9
+            config.nesterov = name == "nesterov"
+        default:
+            guard let kind = OptimizerKind(rawValue: name) else {
+                let known = ["momentum", "nesterov"] + OptimizerKind.allCases.map(\.rawValue)
+                throw GradlabError("\(prefix)unknown optimizer '\(name)' (known: \(known.joined(separator: ", ")); docs/optimizers.md)")
+            }
+            config = OptimizerConfig(kind: kind)
+        }
+        config.lr = base.lr
+        for option in parts.dropFirst() {
+            try apply(option, to: &config, item: item, spelling: spelling)
+        }
+        do {
+            try config.validate(spelling: spelling)
+        } catch {
+            throw GradlabError(prefix + error.message)
+        }
+        return config
+    }
+
+    private static func apply(_ option: String, to config: inout OptimizerConfig, item: String,
+                              spelling: OptionSpelling) throws(GradlabError) {
         let pieces = option.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let (prefix, place) = spelling == .compareItem ? ("--compare: ", " in '\(item)'") : ("", "")
         guard let first = pieces.first, !first.isEmpty else {
-            throw GradlabError("--compare: an empty option in '\(item)' (options follow the name after colons, like adam:lr=0.05:amsgrad)")
+            throw GradlabError("\(prefix)an empty option\(place) (options follow the name, like adam\(spelling == .prompt ? " " : ":")lr=0.05)")
         }
         let key = first.lowercased().replacingOccurrences(of: "-", with: "_")
         func number() throws(GradlabError) -> Double {
             guard pieces.count == 2, !pieces[1].isEmpty, let value = Double(pieces[1]), value.isFinite else {
-                throw GradlabError("--compare: '\(option)' in '\(item)' needs a number, like \(key)=0.1")
+                throw GradlabError("\(prefix)'\(option)'\(place) needs a number, like \(key)=0.1")
             }
             return value
         }
-        /// Two numbers separated by a slash (the comma separates items).
-        func pair(example: String) throws(GradlabError) -> (Double, Double) {
-            let values = pieces.count == 2 ? pieces[1].split(separator: "/", omittingEmptySubsequences: false).map { Double($0) } : []
-            guard values.count == 2, let first = values[0], let second = values[1] else {
-                throw GradlabError("--compare: \(key) in '\(item)' must be like \(key)=\(example)")
+        /// Two numbers, separated by a slash in a `--compare` item (the comma
+        /// separates items there) and by a comma at the prompt.
+        func pair(_ first: String, _ second: String) throws(GradlabError) -> (Double, Double) {
+            let separator: Character = spelling == .compareItem ? "/" : ","
+            let values = pieces.count == 2 ? pieces[1].split(separator: separator, omittingEmptySubsequences: false).map { Double($0) } : []
+            guard values.count == 2, let a = values[0], let b = values[1] else {
+                throw GradlabError("\(prefix)\(key) must be two numbers like \(spelling.pair(key, first, second)), got '\(option)'\(place)")
             }
-            return (first, second)
+            return (a, b)
+        }
+        /// A flag: on when named alone or `=true` (`yes`, `on`, `1`), off with
+        /// `=false` (`no`, `off`, `0`).
+        func flag() throws(GradlabError) -> Bool {
+            guard pieces.count == 2 else { return true }
+            switch pieces[1].lowercased() {
+            case "true", "yes", "on", "1": return true
+            case "false", "no", "off", "0": return false
+            default: throw GradlabError("\(prefix)'\(option)'\(place): \(key) is a flag: write \(key) alone, or \(key)=true or \(key)=false")
+            }
         }
         switch key {
         case "lr": config.lr = try number()
@@ -76,16 +105,16 @@ public enum CompareList {
         case "momentum_decay": config.momentumDecay = try number()
         case "rho": config.rho = try number()
         case "damping": config.damping = try number()
-        case "decoupled_weight_decay": config.decoupledWeightDecay = true
-        case "nesterov": config.nesterov = true
-        case "amsgrad": config.amsgrad = true
-        case "centered": config.centered = true
-        case "maximize": config.maximize = true
-        case "betas": (config.beta1, config.beta2) = try pair(example: "0.9/0.999")
-        case "etas": (config.etaMinus, config.etaPlus) = try pair(example: "0.5/1.2")
-        case "step_sizes": (config.stepSizeMin, config.stepSizeMax) = try pair(example: "1e-6/50")
+        case "decoupled_weight_decay": config.decoupledWeightDecay = try flag()
+        case "nesterov": config.nesterov = try flag()
+        case "amsgrad": config.amsgrad = try flag()
+        case "centered": config.centered = try flag()
+        case "maximize": config.maximize = try flag()
+        case "betas": (config.beta1, config.beta2) = try pair("0.9", "0.999")
+        case "etas": (config.etaMinus, config.etaPlus) = try pair("0.5", "1.2")
+        case "step_sizes": (config.stepSizeMin, config.stepSizeMax) = try pair("1e-6", "50")
         default:
-            throw GradlabError("--compare: unknown option '\(key)' in '\(item)' (lr, momentum, dampening, nesterov, weight_decay, betas, eps, amsgrad, alpha, centered, lr_decay, initial_accumulator_value, momentum_decay, decoupled_weight_decay, rho, etas, step_sizes, damping, maximize)")
+            throw GradlabError("\(prefix)unknown option '\(key)'\(place) (lr, momentum, dampening, nesterov, weight_decay, betas, eps, amsgrad, alpha, centered, lr_decay, initial_accumulator_value, momentum_decay, decoupled_weight_decay, rho, etas, step_sizes, damping, maximize)")
         }
     }
 }

@@ -29,9 +29,9 @@ public enum NAdam: OptimizerRule {
 
     public static func defaults(_ config: inout OptimizerConfig) { config.lr = 2e-3 }
 
-    public static func validate(_ config: OptimizerConfig) throws(GradlabError) {
+    public static func validate(_ config: OptimizerConfig, spelling s: OptionSpelling) throws(GradlabError) {
         guard config.momentumDecay >= 0 && config.momentumDecay.isFinite else {
-            throw GradlabError("invalid optimizer option: --momentum-decay must be >= 0, got \(config.momentumDecay)")
+            throw GradlabError("invalid optimizer option: \(s.name("momentum_decay")) must be >= 0, got \(displayNumber(config.momentumDecay))")
         }
     }
 

@@ -21,12 +21,12 @@ public enum Newton: OptimizerRule {
         config.damping = 0.1
     }
 
-    public static func validate(_ config: OptimizerConfig) throws(GradlabError) {
+    public static func validate(_ config: OptimizerConfig, spelling s: OptionSpelling) throws(GradlabError) {
         guard config.damping > 0, config.damping.isFinite else {
-            throw GradlabError("invalid optimizer option: --damping must be a positive number, got \(config.damping)")
+            throw GradlabError("invalid optimizer option: \(s.name("damping")) must be a positive number, got \(displayNumber(config.damping))")
         }
         if config.momentum != 0 || config.maximize || config.weightDecay != 0 {
-            throw GradlabError("invalid optimizer option: newton takes --lr and --damping only")
+            throw GradlabError("invalid optimizer option: newton takes \(s.name("lr")) and \(s.name("damping")) only")
         }
     }
 

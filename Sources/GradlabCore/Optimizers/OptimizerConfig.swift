@@ -133,19 +133,24 @@ public struct OptimizerConfig: Codable, Sendable, Equatable {
     }
 
     /// Checks every hyperparameter's range as `torch.optim` does.
-    public func validate() throws(GradlabError) {
-        func require(_ ok: Bool, _ what: String) throws(GradlabError) {
-            if !ok { throw GradlabError("invalid optimizer option: \(what)") }
+    /// Checks the ranges torch.optim's constructors check; the message
+    /// names the options as `spelling` writes them (command-line flags
+    /// unless given).
+    public func validate(spelling s: OptionSpelling = .flags) throws(GradlabError) {
+        func require(_ ok: Bool, _ key: String, _ what: String, _ value: Double) throws(GradlabError) {
+            if !ok { throw GradlabError("invalid optimizer option: \(s.name(key)) must be \(what), got \(displayNumber(value))") }
         }
-        try require(lr > 0 && lr.isFinite, "--lr must be a positive number, got \(lr)")
-        try require(momentum >= 0 && momentum.isFinite, "--momentum must be >= 0, got \(momentum)")
-        try require(weightDecay >= 0 && weightDecay.isFinite, "--weight-decay must be >= 0, got \(weightDecay)")
-        try require(eps >= 0 && eps.isFinite, "--eps must be >= 0, got \(eps)")
-        try require((0..<1).contains(beta1) && (0..<1).contains(beta2), "--betas must each be in [0, 1), got \(beta1),\(beta2)")
-        try require(alpha >= 0 && alpha.isFinite, "--alpha must be >= 0, got \(alpha)")
-        try require(lrDecay >= 0 && lrDecay.isFinite, "--lr-decay must be >= 0, got \(lrDecay)")
-        try require(initialAccumulatorValue >= 0, "--initial-accumulator-value must be >= 0, got \(initialAccumulatorValue)")
-        try kind.rule.validate(self)
+        try require(lr > 0 && lr.isFinite, "lr", "a positive number", lr)
+        try require(momentum >= 0 && momentum.isFinite, "momentum", ">= 0", momentum)
+        try require(weightDecay >= 0 && weightDecay.isFinite, "weight_decay", ">= 0", weightDecay)
+        try require(eps >= 0 && eps.isFinite, "eps", ">= 0", eps)
+        guard (0..<1).contains(beta1) && (0..<1).contains(beta2) else {
+            throw GradlabError("invalid optimizer option: \(s.name("betas")) must each be in [0, 1), got \(s.pair("betas", displayNumber(beta1), displayNumber(beta2)))")
+        }
+        try require(alpha >= 0 && alpha.isFinite, "alpha", ">= 0", alpha)
+        try require(lrDecay >= 0 && lrDecay.isFinite, "lr_decay", ">= 0", lrDecay)
+        try require(initialAccumulatorValue >= 0, "initial_accumulator_value", ">= 0", initialAccumulatorValue)
+        try kind.rule.validate(self, spelling: s)
     }
 
     /// `name=value` for each option that differs from its default, in order

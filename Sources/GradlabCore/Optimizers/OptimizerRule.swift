@@ -23,8 +23,9 @@ public protocol OptimizerRule: Sendable {
     /// torch.optim's defaults for this optimizer (the config starts from
     /// gradlab's neutral values: no momentum, betas 0.9/0.999, eps 1e-8, ...).
     static func defaults(_ config: inout OptimizerConfig)
-    /// Checks what torch.optim's constructor checks beyond the shared ranges.
-    static func validate(_ config: OptimizerConfig) throws(GradlabError)
+    /// Checks what torch.optim's constructor checks beyond the shared ranges,
+    /// naming the options as `spelling` writes them.
+    static func validate(_ config: OptimizerConfig, spelling: OptionSpelling) throws(GradlabError)
     /// The options that differ from the defaults, as `name=value` parts.
     static func summary(_ config: OptimizerConfig, defaults: OptimizerConfig) -> [String]
     /// The value a state buffer starts at (torch creates state lazily, at
@@ -42,7 +43,7 @@ public protocol OptimizerRule: Sendable {
 
 extension OptimizerRule {
     public static var hasWeightDecay: Bool { true }
-    public static func validate(_ config: OptimizerConfig) throws(GradlabError) {}
+    public static func validate(_ config: OptimizerConfig, spelling: OptionSpelling) throws(GradlabError) {}
     public static func initialValue(of state: String, _ config: OptimizerConfig) -> Double { 0 }
     public static func variant(_ config: OptimizerConfig, step: Int) -> Int { 0 }
 }

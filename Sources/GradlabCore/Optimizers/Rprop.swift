@@ -26,12 +26,12 @@ public enum Rprop: OptimizerRule {
 
     public static func defaults(_ config: inout OptimizerConfig) { config.lr = 1e-2 }
 
-    public static func validate(_ config: OptimizerConfig) throws(GradlabError) {
+    public static func validate(_ config: OptimizerConfig, spelling s: OptionSpelling) throws(GradlabError) {
         guard 0 < config.etaMinus && config.etaMinus < 1 && 1 < config.etaPlus && config.etaPlus.isFinite else {
-            throw GradlabError("invalid optimizer option: --etas must be etaminus,etaplus with 0 < etaminus < 1 < etaplus, got \(formatNumber(config.etaMinus)),\(formatNumber(config.etaPlus))")
+            throw GradlabError("invalid optimizer option: \(s.pair("etas", "etaminus", "etaplus")) must have 0 < etaminus < 1 < etaplus, got \(s.pair("etas", displayNumber(config.etaMinus), displayNumber(config.etaPlus)))")
         }
         guard 0 <= config.stepSizeMin && config.stepSizeMin <= config.stepSizeMax && !config.stepSizeMax.isNaN else {
-            throw GradlabError("invalid optimizer option: --step-sizes must be min,max with 0 <= min <= max, got \(formatNumber(config.stepSizeMin)),\(formatNumber(config.stepSizeMax))")
+            throw GradlabError("invalid optimizer option: \(s.pair("step_sizes", "min", "max")) must have 0 <= min <= max, got \(s.pair("step_sizes", displayNumber(config.stepSizeMin), displayNumber(config.stepSizeMax)))")
         }
     }
 

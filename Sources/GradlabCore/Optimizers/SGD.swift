@@ -12,9 +12,9 @@ public enum SGD: OptimizerRule {
 
     public static func defaults(_ config: inout OptimizerConfig) { config.lr = 1e-3 }
 
-    public static func validate(_ config: OptimizerConfig) throws(GradlabError) {
+    public static func validate(_ config: OptimizerConfig, spelling s: OptionSpelling) throws(GradlabError) {
         if config.nesterov && (config.momentum <= 0 || config.dampening != 0) {
-            throw GradlabError("invalid optimizer option: --nesterov needs --momentum > 0 and --dampening 0")
+            throw GradlabError("invalid optimizer option: \(s.name("nesterov")) needs \(s.name("momentum")) > 0 and \(s.name("dampening")) 0")
         }
     }
 

@@ -229,10 +229,11 @@ public actor Session {
         publish(.groupLearningRates(epoch: lab.epoch, lrs: lrs))
     }
 
-    /// Replaces the optimizer (fresh state) from the next step on.
+    /// Replaces the optimizer (fresh state) from the next step on (the
+    /// `:optimizer` command's; messages name options as it writes them).
     public func setOptimizer(_ optimizer: OptimizerConfig) throws(GradlabError) {
-        try optimizer.validate()
-        if let refusal = LabConfig.newtonRefusal(lab: config.lab, optimizer: optimizer) { throw GradlabError(refusal) }
+        try optimizer.validate(spelling: .prompt)
+        if let refusal = LabConfig.newtonRefusal(lab: config.lab, optimizer: optimizer, spelling: .prompt) { throw GradlabError(refusal) }
         guard config.compare == nil else {
             throw GradlabError("each group keeps its optimizer under --compare")
         }

@@ -137,11 +137,8 @@ extension LabCommand {
         case "optimizer":
             try needArgument("a name: sgd, momentum, adam, ... and options k=v")
             let parts = argument.split(separator: " ").map(String.init)
-            // CompareList's item syntax: options after colons, pairs with `/` (`,` separates items there).
-            let item = parts.map { $0.replacingOccurrences(of: ",", with: "/") }.joined(separator: ":")
-            let made: OptimizerConfig?
             do {
-                made = try CompareList.parse(item, base: config.optimizer).first
+                return .optimizer(try CompareList.optimizer(parts, base: config.optimizer, spelling: .prompt))
             } catch {
                 // The caret goes under the word the message names, if it names one.
                 var column = argumentStart, offset = argumentStart
@@ -150,11 +147,8 @@ extension LabCommand {
                     if error.message.contains("'\(part)'") || error.message.contains("'\(key)'") { column = offset; break }
                     offset += part.count + 1
                 }
-                throw fail(error.message.replacingOccurrences(of: "--compare: ", with: "")
-                                        .replacingOccurrences(of: "--compare", with: ":optimizer"), at: column)
+                throw fail(error.message, at: column)
             }
-            guard let made else { throw fail("no optimizer named") }
-            return .optimizer(made)
         case "points":
             try needArgument("a count, like :points 200")
             guard config.lab == .landscape else { throw fail(":points: only the landscape has points", at: nameStart) }
