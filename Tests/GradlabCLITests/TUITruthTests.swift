@@ -83,6 +83,54 @@ struct TUITruthTests {
         #expect(abs((view.inspection?.valueAtSelected ?? .nan) - expected) <= 1e-12 * expected)
     }
 
+    /// A restart after `:f` starts the records over under the new f: the
+    /// epoch-0 loss is the new f's and is shown.
+    @Test func aRestartAfterANewFunctionShowsTheNewLoss() async throws {
+        var config = LabConfig(lab: .landscape)
+        config.points = 20
+        let session = try Session(config: config)
+        await session.start()
+        await session.step(2)
+        try await session.setFunction("x1^2 + x2^2", name: nil, domain: [-5, 5, -5, 5])
+        try await session.reset(seed: 0)
+        var view = RunView()
+        view.inspection = await session.inspect(selectedPoint: 0)
+        await session.finish(status: "completed")
+        for await event in session.events { view.apply(event, groups: 1, pathOf: FrameBuilder.pathPoint) }
+        #expect(view.latest?.epoch == 0 && !view.lossIsStale)
+        var builder = FrameBuilder(config: config, dataset: .empty)
+        let model = builder.model(run: view, view: ViewState(main: .plane), width: 120, height: 40)
+        let rows = Dictionary(model.inspector.sections.flatMap(\.rows).map { ($0.label, $0.value) }, uniquingKeysWith: { a, _ in a })
+        #expect(rows["mean f, pre-step"] != "–" && rows["mean f, pre-step"] != nil)
+        #expect(model.loss.series.allSatisfy { !$0.latestIsStale })
+    }
+
+    /// A click that sets a data lab's parameters leaves the loss and the
+    /// gradients unknown until the next epoch: `–`, not the old values.
+    @Test func afterAClickOnTheParametersTheOldLossAndGradientsAreNotShown() async throws {
+        let config = LabConfig(lab: .quadratic)
+        let session = try Session(config: config)
+        await session.start()
+        await session.step(3)
+        try await session.setParameters([NamedValues("a", [-2.688]), NamedValues("b", [0.787])])
+        var view = RunView()
+        view.inspection = await session.inspect()
+        var builder = FrameBuilder(config: config, dataset: await session.dataset)
+        func rows() -> [String: String] {
+            let model = builder.model(run: view, view: ViewState(main: .plane), width: 120, height: 40)
+            return Dictionary(model.inspector.sections.flatMap(\.rows).map { ($0.label, $0.value) }, uniquingKeysWith: { a, _ in a })
+        }
+        await session.finish(status: "completed")
+        for await event in session.events { view.apply(event, groups: 1, pathOf: FrameBuilder.pathPoint) }
+        var after = rows()
+        #expect(after["MSE"] == "–" && after["‖grad‖"] == "–" && after["  grad"] == "–", "\(after)")
+        #expect(after["a"] == "-2.688", "the new value is shown at once")
+        // The next epoch measures them.
+        view.apply(.epoch(EpochRecord(epoch: 4, loss: 5, params: view.latest?.params ?? [])), groups: 1, pathOf: FrameBuilder.pathPoint)
+        after = rows()
+        #expect(after["MSE"] == "5" && after["‖grad‖"] != "–", "\(after)")
+    }
+
     /// A reset says what it was for: `x`'s restart, `R`'s new starts, or
     /// the command that asked for it (`:points`, `:domain`, `:record`).
     @Test func aResetSaysWhatItWasFor() {

@@ -226,8 +226,8 @@ struct FrameBuilder {
             series = [LossSeries(name: "mean f", values: run.loss, role: .series(0))]
         }
         series = series.filter { !$0.values.isEmpty }
-        // Since `:f`, no epoch has run under the new f: the legend's values are the old f's.
-        if let changed = run.functionChangedAt, let latest = run.latest?.epoch, latest <= changed {
+        // Since `:f` or a click on the parameters, no epoch has run: the legend's values are from before.
+        if run.lossIsStale {
             for index in series.indices { series[index].latestIsStale = true }
         }
         // A log axis shows f − f_min (f is negative on most landscapes), named so.
@@ -254,14 +254,14 @@ struct FrameBuilder {
                        InspectorRow(groupLR == nil ? "lr" : "lr (this group)", compact(groupLR ?? run.lr))]
         if config.compare == nil { runRows.append(InspectorRow("optimizer", run.optimizer)) }
         if let last = run.latest {
-            // Since `:f`, no epoch has run under the new f: its loss is not known yet.
-            let stale = run.functionChangedAt.map { last.epoch <= $0 } ?? false
+            // Since `:f` or a click on the parameters, no epoch has run: the loss is not known yet.
+            let stale = run.lossIsStale
             switch config.lab {
             case .linear:
-                runRows.append(InspectorRow("train loss", compact(last.trainLoss ?? .nan), emphasis: last.diverged ? .error : .normal))
-                runRows.append(InspectorRow("test loss", compact(last.testLoss ?? .nan)))
+                runRows.append(InspectorRow("train loss", stale ? "–" : compact(last.trainLoss ?? .nan), emphasis: last.diverged ? .error : .normal))
+                runRows.append(InspectorRow("test loss", stale ? "–" : compact(last.testLoss ?? .nan)))
             case .quadratic:
-                runRows.append(InspectorRow("MSE", compact(last.loss), emphasis: last.diverged ? .error : .normal))
+                runRows.append(InspectorRow("MSE", stale ? "–" : compact(last.loss), emphasis: last.diverged ? .error : .normal))
             case .landscape:
                 // Under --compare, the selected point's group: the value its loss legend shows.
                 // The epoch's loss, as the tutorial takes it: at the points
@@ -278,7 +278,8 @@ struct FrameBuilder {
         }
         if let inspection = run.inspection {
             // NaN before any step measured it (a fresh lab, a new f), unless the run diverged.
-            let norm = inspection.gradientNorm.isNaN && run.latest?.diverged != true ? "–" : compact(inspection.gradientNorm)
+            let norm = (inspection.gradientNorm.isNaN && run.latest?.diverged != true) || run.gradientsAreStale
+                ? "–" : compact(inspection.gradientNorm)
             runRows.append(InspectorRow(config.lab == .landscape ? "‖grad‖, pre-step" : "‖grad‖", norm))
             runRows.append(InspectorRow("steps", "\(inspection.optimizerSteps)"))
         }
@@ -303,7 +304,7 @@ struct FrameBuilder {
             var rows: [InspectorRow] = []
             for parameter in inspection.parameters {
                 rows.append(InspectorRow(parameter.name, compact(parameter.value), emphasis: .strong))
-                rows.append(InspectorRow("  grad", compact(parameter.gradient)))
+                rows.append(InspectorRow("  grad", run.gradientsAreStale ? "–" : compact(parameter.gradient)))
                 if let step = parameter.lastStep { rows.append(InspectorRow("  last step", compact(step))) }
                 for state in parameter.state { rows.append(InspectorRow("  \(state.name)", compact(state.values.first ?? .nan))) }
             }

@@ -54,6 +54,23 @@ struct RunView: Sendable {
     var function: FunctionChange?
     /// The epoch `:f` last changed f at: the losses up to it are the old f's.
     var functionChangedAt: Int?
+    /// The epoch a click last set a data lab's parameters at: the loss and
+    /// gradients up to it are those of the parameters before.
+    var parametersSetAt: Int?
+
+    /// Whether no epoch has run since `:f` or a click changed what the
+    /// latest record's loss measured (the screen shows `–` for it).
+    var lossIsStale: Bool {
+        guard let epoch = latest?.epoch else { return false }
+        return [functionChangedAt, parametersSetAt].contains { $0.map { epoch <= $0 } ?? false }
+    }
+
+    /// Whether no epoch has run since a click set the parameters: the
+    /// gradients shown are those of the parameters before.
+    var gradientsAreStale: Bool {
+        guard let epoch = latest?.epoch, let set = parametersSetAt else { return false }
+        return epoch <= set
+    }
     /// Points dropped on the plane since the start or the last reset.
     var droppedPoints = 0
     /// Points per group in the latest record (tracked, then dropped).
@@ -161,6 +178,9 @@ struct RunView: Sendable {
         case .reset(_, let seed):
             diverged = false
             droppedPoints = 0
+            // The records from here on are the new start's, under the current f and parameters.
+            functionChangedAt = nil
+            parametersSetAt = nil
             guard rewindTarget == nil else { break }
             if let reason = resetReason {
                 message = reason
@@ -192,7 +212,8 @@ struct RunView: Sendable {
             }
             message = "new point at (\(NumberText.short(point.x)), \(NumberText.short(point.y))): it descends from the next step"
             messageIsWarning = false
-        case .parameters(_, let values):
+        case .parameters(let epoch, let values):
+            parametersSetAt = epoch
             // Shown at once; the next epoch's record follows from here.
             if var record = latest {
                 for value in values {
