@@ -52,12 +52,13 @@ struct CommandLineTests {
         }
         #expect(momentum.kind == .sgd && momentum.momentum == 0.9 && momentum.lr == 0.01)
         // A flag given a value takes it: =false turns it off.
-        guard case .optimizer(let plain) = try LabCommand.parse("optimizer nesterov nesterov=false amsgrad=0 maximize=no", config: landscape),
+        guard case .optimizer(let plain) = try LabCommand.parse("optimizer nesterov nesterov=false maximize=no", config: landscape),
+              case .optimizer(let off) = try LabCommand.parse("optimizer adam amsgrad=0", config: landscape),
               case .optimizer(let on) = try LabCommand.parse("optimizer adam amsgrad=true maximize=1", config: landscape) else {
             Issue.record("not an optimizer")
             return
         }
-        #expect(!plain.nesterov && !plain.amsgrad && !plain.maximize && plain.momentum == 0.9)
+        #expect(!plain.nesterov && !plain.maximize && plain.momentum == 0.9 && !off.amsgrad)
         #expect(on.amsgrad && on.maximize)
     }
 
@@ -71,7 +72,9 @@ struct CommandLineTests {
             message: "'amsgrad=maybe': amsgrad is a flag: write amsgrad alone, or amsgrad=true or amsgrad=false", column: 15))
         #expect(error("optimizer rprop etas=2,3")?.message
             == "invalid optimizer option: etas=etaminus,etaplus must have 0 < etaminus < 1 < etaplus, got etas=2,3")
-        for line in ["optimizer adam betas=0.8", "optimizer sgd nesterov", "optimizer adam lr=x", "optimizer adam bogus=1", "optimizer lion"] {
+        #expect(error("optimizer adam momentum=0.9")?.message
+            == "adam takes no momentum (its options: lr, betas, eps, weight_decay, amsgrad, maximize)")
+        for line in ["optimizer adam betas=0.8", "optimizer adam momentum=0.9", "optimizer sgd nesterov", "optimizer adam lr=x", "optimizer adam bogus=1", "optimizer lion"] {
             let message = error(line)?.message ?? ""
             #expect(!message.contains("--"), "\(line): \(message)")
             #expect(!message.contains("'adam:"), "\(line): \(message)")

@@ -61,7 +61,7 @@ struct NewtonCLITests {
         #expect(compare.status == 0 && compare.stdout.contains("newton lr=0.001 damping=0.5"), "\(compare.stdout)\(compare.stderr)")
         for (arguments, fragment) in [
             (["--optimizer", "newton", "--damping", "0"], "--damping must be a positive number, got 0"),
-            (["--optimizer", "newton", "--momentum", "0.9"], "newton takes --lr and --damping only"),
+            (["--optimizer", "newton", "--momentum", "0.9"], "--optimizer newton takes no --momentum (its options: --lr, --damping)"),
             (["--lab", "linear", "--optimizer", "newton"], "the linear lab's L1 loss has no curvature"),
             (["--compare", "sgd,newton:damping=-1"], "--compare: invalid optimizer option: damping must be a positive number, got -1"),
         ] {

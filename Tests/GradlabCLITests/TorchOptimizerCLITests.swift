@@ -78,6 +78,12 @@ struct TorchOptimizerCLITests {
             (["--compare", "nadam:momentum_decay=x"], "--compare: 'momentum_decay=x' in 'nadam:momentum_decay=x' needs a number"),
             (["--compare", "adadelta:rho=2"], "--compare: invalid optimizer option: rho must be in [0, 1], got 2"),
             (["--compare", "adam:amsgrad=maybe"], "--compare: 'amsgrad=maybe' in 'adam:amsgrad=maybe': amsgrad is a flag: write amsgrad alone, or amsgrad=true or amsgrad=false"),
+            (["--optimizer", "adam", "--momentum", "0.9"],
+             "--optimizer adam takes no --momentum (its options: --lr, --betas, --eps, --weight-decay, --amsgrad, --maximize)"),
+            (["--optimizer", "rprop", "--weight-decay", "0.1"], "--optimizer rprop takes no --weight-decay"),
+            (["--optimizer", "newton", "--maximize"], "--optimizer newton takes no --maximize (its options: --lr, --damping)"),
+            (["--compare", "adam:momentum=0.9"], "--compare: adam takes no momentum (its options: lr, betas, eps, weight_decay, amsgrad, maximize)"),
+            (["--compare", "sgd,adam", "--betas", "0.8,0.9"], "--betas applies to --optimizer, not to --compare's items"),
             (["--compare", "sgd:nesterov"], "--compare: invalid optimizer option: nesterov needs momentum > 0 and dampening 0"),
             (["--compare", "adam,lion"], "(known: momentum, nesterov, sgd, adam, adamw, rmsprop, adagrad, nadam, radam, adamax, adadelta, rprop, newton;"),
         ] {

@@ -14,6 +14,7 @@
 public enum Adadelta: OptimizerRule {
     public static let kind = OptimizerKind.adadelta
     public static let stateNames = ["square_avg", "acc_delta"]
+    public static let options = ["rho", "eps", "weight_decay", "maximize"]
 
     public static func defaults(_ config: inout OptimizerConfig) {
         config.lr = 1.0

@@ -5,6 +5,7 @@
 public enum Adagrad: OptimizerRule {
     public static let kind = OptimizerKind.adagrad
     public static let stateNames = ["sum"]
+    public static let options = ["lr_decay", "weight_decay", "initial_accumulator_value", "eps", "maximize"]
 
     public static func defaults(_ config: inout OptimizerConfig) {
         config.lr = 1e-2

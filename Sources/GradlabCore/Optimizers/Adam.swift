@@ -13,6 +13,7 @@ import Foundation
 public enum Adam: OptimizerRule {
     public static let kind = OptimizerKind.adam
     public static let stateNames = ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"]
+    public static let options = ["betas", "eps", "weight_decay", "amsgrad", "maximize"]
 
     public static func defaults(_ config: inout OptimizerConfig) { config.lr = 1e-3 }
 
@@ -71,6 +72,7 @@ public enum Adam: OptimizerRule {
 public enum AdamW: OptimizerRule {
     public static let kind = OptimizerKind.adamw
     public static let stateNames = Adam.stateNames
+    public static let options = Adam.options
 
     public static func defaults(_ config: inout OptimizerConfig) {
         config.lr = 1e-3

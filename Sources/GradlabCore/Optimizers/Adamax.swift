@@ -19,6 +19,7 @@ import Foundation
 public enum Adamax: OptimizerRule {
     public static let kind = OptimizerKind.adamax
     public static let stateNames = ["exp_avg", "exp_inf"]
+    public static let options = ["betas", "eps", "weight_decay", "maximize"]
 
     public static func defaults(_ config: inout OptimizerConfig) { config.lr = 2e-3 }
 

@@ -48,10 +48,12 @@ public enum CompareList {
             config = OptimizerConfig(kind: kind)
         }
         config.lr = base.lr
+        var given: [String] = []
         for option in parts.dropFirst() {
-            try apply(option, to: &config, item: item, spelling: spelling)
+            given.append(try apply(option, to: &config, item: item, spelling: spelling))
         }
         do {
+            try config.checkTakes(given, spelling: spelling)
             try config.validate(spelling: spelling)
         } catch {
             throw GradlabError(prefix + error.message)
@@ -59,8 +61,9 @@ public enum CompareList {
         return config
     }
 
+    /// Applies one `key=value` option; returns its key (snake_case).
     private static func apply(_ option: String, to config: inout OptimizerConfig, item: String,
-                              spelling: OptionSpelling) throws(GradlabError) {
+                              spelling: OptionSpelling) throws(GradlabError) -> String {
         let pieces = option.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         let (prefix, place) = spelling == .compareItem ? ("--compare: ", " in '\(item)'") : ("", "")
         guard let first = pieces.first, !first.isEmpty else {
@@ -116,5 +119,6 @@ public enum CompareList {
         default:
             throw GradlabError("\(prefix)unknown option '\(key)'\(place) (lr, momentum, dampening, nesterov, weight_decay, betas, eps, amsgrad, alpha, centered, lr_decay, initial_accumulator_value, momentum_decay, decoupled_weight_decay, rho, etas, step_sizes, damping, maximize)")
         }
+        return key
     }
 }

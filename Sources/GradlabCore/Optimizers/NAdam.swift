@@ -26,6 +26,7 @@ import Synchronization
 public enum NAdam: OptimizerRule {
     public static let kind = OptimizerKind.nadam
     public static let stateNames = ["exp_avg", "exp_avg_sq"]
+    public static let options = ["betas", "eps", "weight_decay", "momentum_decay", "decoupled_weight_decay", "maximize"]
 
     public static func defaults(_ config: inout OptimizerConfig) { config.lr = 2e-3 }
 

@@ -15,6 +15,7 @@
 public enum Newton: OptimizerRule {
     public static let kind = OptimizerKind.newton
     public static let stateNames: [String] = []
+    public static let options = ["damping"]
 
     public static func defaults(_ config: inout OptimizerConfig) {
         config.lr = 1

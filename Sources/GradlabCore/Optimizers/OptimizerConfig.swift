@@ -133,6 +133,17 @@ public struct OptimizerConfig: Codable, Sendable, Equatable {
     }
 
     /// Checks every hyperparameter's range as `torch.optim` does.
+    /// Refuses an option this optimizer does not take (torch.optim's
+    /// constructors raise a TypeError): `given`, in snake_case, is what the
+    /// user set besides `lr`. The message names options as `spelling` writes them.
+    public func checkTakes(_ given: [String], spelling s: OptionSpelling = .flags) throws(GradlabError) {
+        let takes = kind.rule.options
+        if let extra = given.first(where: { $0 != "lr" && !takes.contains($0) }) {
+            let list = (["lr"] + takes).map { s.name($0) }.joined(separator: ", ")
+            throw GradlabError("\(kind.rawValue) takes no \(s.name(extra)) (its options: \(list))")
+        }
+    }
+
     /// Checks the ranges torch.optim's constructors check; the message
     /// names the options as `spelling` writes them (command-line flags
     /// unless given).

@@ -20,6 +20,10 @@ public protocol OptimizerRule: Sendable {
     static var kind: OptimizerKind { get }
     /// The state buffers torch keeps per parameter, in `state_dict` order.
     static var stateNames: [String] { get }
+    /// The options torch.optim's constructor takes besides `lr`, in its
+    /// order, named in snake_case: what the command line, `--compare` and
+    /// `:optimizer` accept for this optimizer (Newton: `damping`).
+    static var options: [String] { get }
     /// torch.optim's defaults for this optimizer (the config starts from
     /// gradlab's neutral values: no momentum, betas 0.9/0.999, eps 1e-8, ...).
     static func defaults(_ config: inout OptimizerConfig)

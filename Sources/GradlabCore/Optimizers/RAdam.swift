@@ -27,6 +27,7 @@ import Foundation
 public enum RAdam: OptimizerRule {
     public static let kind = OptimizerKind.radam
     public static let stateNames = ["exp_avg", "exp_avg_sq"]
+    public static let options = ["betas", "eps", "weight_decay", "decoupled_weight_decay", "maximize"]
 
     public static func defaults(_ config: inout OptimizerConfig) { config.lr = 1e-3 }
 

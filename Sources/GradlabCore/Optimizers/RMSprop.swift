@@ -6,6 +6,7 @@
 public enum RMSprop: OptimizerRule {
     public static let kind = OptimizerKind.rmsprop
     public static let stateNames = ["square_avg", "momentum_buffer", "grad_avg"]
+    public static let options = ["alpha", "eps", "weight_decay", "momentum", "centered", "maximize"]
 
     public static func defaults(_ config: inout OptimizerConfig) { config.lr = 1e-2 }
 

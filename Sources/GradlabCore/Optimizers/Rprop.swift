@@ -22,6 +22,7 @@
 public enum Rprop: OptimizerRule {
     public static let kind = OptimizerKind.rprop
     public static let stateNames = ["prev", "step_size"]
+    public static let options = ["etas", "step_sizes", "maximize"]
     public static var hasWeightDecay: Bool { false }
 
     public static func defaults(_ config: inout OptimizerConfig) { config.lr = 1e-2 }

@@ -9,6 +9,7 @@
 public enum SGD: OptimizerRule {
     public static let kind = OptimizerKind.sgd
     public static let stateNames = ["momentum_buffer"]
+    public static let options = ["momentum", "dampening", "weight_decay", "nesterov", "maximize"]
 
     public static func defaults(_ config: inout OptimizerConfig) { config.lr = 1e-3 }
 

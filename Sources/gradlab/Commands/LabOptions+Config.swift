@@ -50,6 +50,9 @@ extension LabOptions {
     func labConfig(optimizer: OptimizerOptions, epochs: Int?) throws(GradlabError) -> LabConfig {
         var config = try selection.config()
         let lab = selection.lab
+        if compare != nil, let flag = optimizer.given.first {
+            throw GradlabError("--\(flag.replacingOccurrences(of: "_", with: "-")) applies to --optimizer, not to --compare's items: give them their options, like adam:betas=0.8/0.99")
+        }
         config.optimizer = try optimizer.config(labDefaultLR: config.optimizer.lr)
         if let epochs { config.epochs = epochs }
         config.seed = seed

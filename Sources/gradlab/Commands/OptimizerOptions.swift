@@ -64,8 +64,21 @@ struct OptimizerOptions: ParsableArguments {
     @Option(name: .customLong("step-sizes"), parsing: .unconditional, help: ArgumentHelp("Rprop least and largest step size.", valueName: "min,max"))
     var stepSizes: String?
 
+    /// The options given besides `--lr`, in torch's snake_case names.
+    var given: [String] {
+        let numbers: [(String, Double?)] = [
+            ("momentum", momentum), ("dampening", dampening), ("weight_decay", weightDecay), ("eps", eps), ("alpha", alpha),
+            ("lr_decay", lrDecay), ("initial_accumulator_value", initialAccumulatorValue), ("momentum_decay", momentumDecay),
+            ("rho", rho), ("damping", damping),
+        ]
+        let flags = [("nesterov", nesterov), ("maximize", maximize), ("amsgrad", amsgrad), ("centered", centered),
+                     ("decoupled_weight_decay", decoupledWeightDecay)]
+        let pairs: [(String, String?)] = [("betas", betas), ("etas", etas), ("step_sizes", stepSizes)]
+        return numbers.filter { $0.1 != nil }.map(\.0) + flags.filter(\.1).map(\.0) + pairs.filter { $0.1 != nil }.map(\.0)
+    }
+
     /// The optimizer config, starting from torch's defaults for the kind and
-    /// the lab's learning rate.
+    /// the lab's learning rate; an option the optimizer does not take is an error.
     func config(labDefaultLR: Double) throws(GradlabError) -> OptimizerConfig {
         var config = OptimizerConfig(kind: optimizer.kind)
         config.lr = lr ?? (optimizer.kind == .sgd ? labDefaultLR : config.lr)
@@ -88,6 +101,11 @@ struct OptimizerOptions: ParsableArguments {
         if let damping { config.damping = damping }
         if let etas { (config.etaMinus, config.etaPlus) = try Self.pair(etas, flag: "--etas", example: "0.5,1.2") }
         if let stepSizes { (config.stepSizeMin, config.stepSizeMax) = try Self.pair(stepSizes, flag: "--step-sizes", example: "1e-6,50") }
+        do {
+            try config.checkTakes(given)
+        } catch {
+            throw GradlabError("--optimizer " + error.message)
+        }
         try config.validate()
         return config
     }
