@@ -83,6 +83,8 @@ struct TorchOptimizerCLITests {
             (["--optimizer", "rprop", "--weight-decay", "0.1"], "--optimizer rprop takes no --weight-decay"),
             (["--optimizer", "newton", "--maximize"], "--optimizer newton takes no --maximize (its options: --lr, --damping)"),
             (["--compare", "adam:momentum=0.9"], "--compare: adam takes no momentum (its options: lr, betas, eps, weight_decay, amsgrad, maximize)"),
+            (["--lab", "linear", "--points", "5"], "--points applies to the landscape lab only (the linear lab fits its data)"),
+            (["--lab", "quadratic", "--domain", "0,1,0,1"], "--domain applies to the landscape lab only"),
             (["--compare", "sgd,adam", "--betas", "0.8,0.9"], "--betas applies to --optimizer, not to --compare's items"),
             (["--compare", "sgd:nesterov"], "--compare: invalid optimizer option: nesterov needs momentum > 0 and dampening 0"),
             (["--compare", "adam,lion"], "(known: momentum, nesterov, sgd, adam, adamw, rmsprop, adagrad, nadam, radam, adamax, adadelta, rprop, newton;"),

@@ -64,6 +64,9 @@ struct CurvatureTests {
         #expect(bowl.eigenvalues == [2, 20])
         #expect(bowl.criticalLearningRate == 0.1)
         #expect(bowl.conditionNumber == 10)
+        // A flat direction: infinite; no curvature at all: undefined.
+        #expect(Curvature(value: 0, gradient: [0, 0], hessian: [[1, 0], [0, 0]]).conditionNumber == .infinity)
+        #expect(Curvature(value: 0, gradient: [0, 0], hessian: [[0, 0], [0, 0]]).conditionNumber.isNaN)
         let saddle = try Curvature.landscape(function: "-(x1^2) - x2^2", at: [0, 0])
         #expect(saddle.criticalLearningRate == nil, "λmax ≤ 0: no critical rate")
         let three = SymmetricEigen.decompose([[4, 1, 0], [1, 3, 1], [0, 1, 2]]).0

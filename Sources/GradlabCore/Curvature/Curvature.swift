@@ -27,10 +27,12 @@ public struct Curvature: Sendable, Equatable {
         return top > 0 && top.isFinite ? 2 / top : nil
     }
 
-    /// |λ|max / |λ|min (infinite when a direction is flat).
+    /// |λ|max / |λ|min (infinite when a direction is flat; NaN, undefined,
+    /// where every direction is: a zero Hessian).
     public var conditionNumber: Double {
         let magnitudes = eigenvalues.map(abs)
         guard let high = magnitudes.max(), let low = magnitudes.min() else { return .nan }
+        if high == 0 { return .nan }
         return low == 0 ? .infinity : high / low
     }
 

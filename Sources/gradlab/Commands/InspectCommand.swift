@@ -82,7 +82,8 @@ struct InspectCommand: AsyncParsableCommand {
         for (value, v) in zip(c.eigenvalues, c.eigenvectors) {
             lines.append("  λ = \(NumberText.long(value)): direction \(vector(v))")
         }
-        lines.append("condition number  \(NumberText.long(c.conditionNumber))")
+        let condition = c.conditionNumber
+        lines.append("condition number  " + (condition.isNaN ? "undefined (the Hessian is 0 here)" : NumberText.long(condition)))
         if let critical = c.criticalLearningRate {
             lines.append("critical lr       2/λmax = \(NumberText.long(critical)): plain gradient descent diverges here above it")
         } else {

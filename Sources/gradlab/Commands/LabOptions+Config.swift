@@ -56,6 +56,10 @@ extension LabOptions {
         config.optimizer = try optimizer.config(labDefaultLR: config.optimizer.lr)
         if let epochs { config.epochs = epochs }
         config.seed = seed
+        // The data labs have no points or plane domain: say so rather than ignore them.
+        for (flag, given) in [("--points", points != nil), ("--track", track != nil), ("--domain", domain != nil)] where given && lab != .landscape {
+            throw GradlabError("\(flag) applies to the landscape lab only (the \(lab.rawValue) lab fits its data)")
+        }
         if let points { config.points = points }
         if let track { config.trackedPoints = track }
         if let domain { config.domain = try Self.numbers(domain, count: 4, flag: "--domain") }

@@ -98,7 +98,7 @@ extension FrameBuilder {
         let critical = Curvature.criticalRate(optimizer, lambdaMax: c.maxEigenvalue)
         let over = critical.map { optimizer.lr > $0 } ?? false
         var rows = [InspectorRow("λmin", compact(c.minEigenvalue)), InspectorRow("λmax", compact(c.maxEigenvalue)),
-                    InspectorRow("condition", compact(c.conditionNumber))]
+                    InspectorRow("condition", c.conditionNumber.isNaN ? "– (H = 0)" : compact(c.conditionNumber))]
         rows.append(InspectorRow("2/λmax", c.criticalLearningRate.map(compact) ?? "none (λmax ≤ 0)",
                                  emphasis: over ? .warning : .normal))
         if let critical, critical != c.criticalLearningRate {
