@@ -60,16 +60,7 @@ struct TUITruthTests {
     /// After `:f` the losses on screen are the old f's until an epoch runs
     /// under the new one: the inspector's rows and the legend say `–`.
     @Test func afterANewFunctionTheOldLossIsNotShownAsItsLoss() async throws {
-        var config = LabConfig(lab: .landscape)
-        config.points = 20
-        let session = try Session(config: config)
-        await session.start()
-        await session.step(2)
-        try await session.setFunction("x1^2 + x2^2", name: nil, domain: [-5, 5, -5, 5])
-        var view = RunView()
-        view.inspection = await session.inspect(selectedPoint: 0)
-        await session.finish(status: "completed")
-        for await event in session.events { view.apply(event, groups: 1, pathOf: FrameBuilder.pathPoint) }
+        let (config, view) = try await Self.runAfterANewFunction(restarting: false)
         var builder = FrameBuilder(config: config, dataset: .empty)
         func rows(_ model: DashboardModel) -> [String: String] {
             Dictionary(model.inspector.sections.flatMap(\.rows).map { ($0.label, $0.value) }, uniquingKeysWith: { a, _ in a })
@@ -86,23 +77,30 @@ struct TUITruthTests {
     /// A restart after `:f` starts the records over under the new f: the
     /// epoch-0 loss is the new f's and is shown.
     @Test func aRestartAfterANewFunctionShowsTheNewLoss() async throws {
-        var config = LabConfig(lab: .landscape)
-        config.points = 20
-        let session = try Session(config: config)
-        await session.start()
-        await session.step(2)
-        try await session.setFunction("x1^2 + x2^2", name: nil, domain: [-5, 5, -5, 5])
-        try await session.reset(seed: 0)
-        var view = RunView()
-        view.inspection = await session.inspect(selectedPoint: 0)
-        await session.finish(status: "completed")
-        for await event in session.events { view.apply(event, groups: 1, pathOf: FrameBuilder.pathPoint) }
+        let (config, view) = try await Self.runAfterANewFunction(restarting: true)
         #expect(view.latest?.epoch == 0 && !view.lossIsStale)
         var builder = FrameBuilder(config: config, dataset: .empty)
         let model = builder.model(run: view, view: ViewState(main: .plane), width: 120, height: 40)
         let rows = Dictionary(model.inspector.sections.flatMap(\.rows).map { ($0.label, $0.value) }, uniquingKeysWith: { a, _ in a })
         #expect(rows["mean f, pre-step"] != "–" && rows["mean f, pre-step"] != nil)
         #expect(model.loss.series.allSatisfy { !$0.latestIsStale })
+    }
+
+    /// Two epochs on the landscape, then `:f x1^2 + x2^2` (then `x`'s
+    /// restart if `restarting`): the config and the view of its events.
+    static func runAfterANewFunction(restarting: Bool) async throws -> (LabConfig, RunView) {
+        var config = LabConfig(lab: .landscape)
+        config.points = 20
+        let session = try Session(config: config)
+        await session.start()
+        await session.step(2)
+        try await session.setFunction("x1^2 + x2^2", name: nil, domain: [-5, 5, -5, 5])
+        if restarting { try await session.reset(seed: 0) }
+        var view = RunView()
+        view.inspection = await session.inspect(selectedPoint: 0)
+        await session.finish(status: "completed")
+        for await event in session.events { view.apply(event, groups: 1, pathOf: FrameBuilder.pathPoint) }
+        return (config, view)
     }
 
     /// A click that sets a data lab's parameters leaves the loss and the

@@ -34,38 +34,23 @@ static inline __attribute__((always_inline)) gradlab_double8 gradlab_sqrt_double
 // Two empty asms hide the -0 (LLVM folds `fma(a, b, -0)` back into the
 // multiply) and the result (LLVM turns a negated FMA into `vfnmsub`,
 // which gives +0 where -(+0) is -0).
+#define GRADLAB_PRODUCT(name, type, zero, constraint)                                   \
+    static inline __attribute__((always_inline)) type name(type a, type b) {            \
+        type z = zero;                                                                  \
+        __asm__("" : "+" constraint(z));                                                \
+        type p = __builtin_elementwise_fma(a, b, z);                                    \
+        __asm__("" : "+" constraint(p));                                                \
+        return p;                                                                       \
+    }
 #if defined(__AVX2__)
-static inline __attribute__((always_inline)) gradlab_float8 gradlab_product_float8(gradlab_float8 a, gradlab_float8 b) {
-    gradlab_float8 z = -0.0f;
-    __asm__("" : "+x"(z));
-    gradlab_float8 p = __builtin_elementwise_fma(a, b, z);
-    __asm__("" : "+x"(p));
-    return p;
-}
-static inline __attribute__((always_inline)) gradlab_double4 gradlab_product_double4(gradlab_double4 a, gradlab_double4 b) {
-    gradlab_double4 z = -0.0;
-    __asm__("" : "+x"(z));
-    gradlab_double4 p = __builtin_elementwise_fma(a, b, z);
-    __asm__("" : "+x"(p));
-    return p;
-}
+GRADLAB_PRODUCT(gradlab_product_float8, gradlab_float8, -0.0f, "x")
+GRADLAB_PRODUCT(gradlab_product_double4, gradlab_double4, -0.0, "x")
 #endif
 #if defined(__AVX512F__)
-static inline __attribute__((always_inline)) gradlab_float16 gradlab_product_float16(gradlab_float16 a, gradlab_float16 b) {
-    gradlab_float16 z = -0.0f;
-    __asm__("" : "+v"(z));
-    gradlab_float16 p = __builtin_elementwise_fma(a, b, z);
-    __asm__("" : "+v"(p));
-    return p;
-}
-static inline __attribute__((always_inline)) gradlab_double8 gradlab_product_double8(gradlab_double8 a, gradlab_double8 b) {
-    gradlab_double8 z = -0.0;
-    __asm__("" : "+v"(z));
-    gradlab_double8 p = __builtin_elementwise_fma(a, b, z);
-    __asm__("" : "+v"(p));
-    return p;
-}
+GRADLAB_PRODUCT(gradlab_product_float16, gradlab_float16, -0.0f, "v")
+GRADLAB_PRODUCT(gradlab_product_double8, gradlab_double8, -0.0, "v")
 #endif
+#undef GRADLAB_PRODUCT
 
 // Float lanes to Double and back (vcvtps2pd / vcvtpd2ps): each half of a
 // Float vector is one Double vector at every level. Narrowing rounds to
