@@ -104,6 +104,17 @@ struct StrictInputTests {
         #expect(table.columns["x1"] == [0.5, 1000] && table.columns["x2"] == [-2, 0.425])
     }
 
+    /// A Double field past a Double's range; an integer field's is said by its name (RunFileIntegerRangeTests).
+    @Test func aDoubleTooLargeNamesTheNumberNotFoundationsEnum() throws {
+        let config = String(decoding: try JSONEncoder().encode(LabConfig(lab: .linear)), as: UTF8.self)
+            .replacingOccurrences(of: "\"testSize\":0.3", with: "\"testSize\":1e999")
+        let text = #"{"format":"gradlab.run","version":1,"config":"# + config + #","events":[]}"#
+        #expect { try RunFile.parse(Data(text.utf8), path: "r.json") } throws: { error in
+            let message = (error as? GradlabError)?.message ?? ""
+            return message.contains("number 1e999 is out of range") && !message.contains("numberIsNotRepresentable")
+        }
+    }
+
     @Test func anEmptyRunFileSaysSo() throws {
         let path = try Fixtures.write("", named: "empty.json", in: try Fixtures.temporaryDirectory())
         #expect(throws: GradlabError("\(path): empty file (0 bytes), not a gradlab run file")) { try RunFile.load(path: path) }
@@ -115,7 +126,8 @@ struct StrictInputTests {
         let text = #"{"format":"gradlab.run","version":1,"config":"# + config + #","events":[]}"#
         #expect { try RunFile.parse(Data(text.utf8), path: "r.json") } throws: { error in
             let message = (error as? GradlabError)?.message ?? ""
-            return message.contains("1e999 is out of range") && !message.contains("numberIsNotRepresentable")
+            return message.hasSuffix("\"seed\" must be an integer from 0 to 4294967295, got 1e999")
+                && !message.contains("numberIsNotRepresentable")
         }
     }
 

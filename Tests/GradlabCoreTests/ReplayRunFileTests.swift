@@ -173,6 +173,6 @@ struct RunFileDamageTests {
 
     @Test func aVersionBelowOneIsRefused() async throws {
         let text = (try await Self.lines()).joined(separator: "\n").replacingOccurrences(of: "\"version\":1", with: "\"version\":-1")
-        #expect(throws: GradlabError("run.json: run file version -1 is not a version (they start at 1)")) { try RunFile.parse(Data(text.utf8), path: "run.json") }
+        #expect(throws: GradlabError("run.json:1: run file version -1 is not a version (they start at 1)")) { try RunFile.parse(Data(text.utf8), path: "run.json") }
     }
 }

@@ -137,6 +137,13 @@ public struct LabConfig: Codable, Sendable, Equatable {
         values.count == 4 && values.allSatisfy(\.isFinite) && values[0] < values[1] && values[2] < values[3]
     }
 
+    /// The config's integer fields and the values a run file may give them
+    /// (counts from 0; seeds are 32-bit unsigned), which its reader checks.
+    static let integerRanges: [(String, ClosedRange<Int>)] = [
+        ("epochs", 0...Int.max), ("points", 0...Int.max), ("trackedPoints", 0...Int.max),
+        ("seed", 0...Int(UInt32.max)), ("splitSeed", 0...Int(UInt32.max)),
+    ]
+
     public func validate() throws(GradlabError) {
         for group in groups { try group.validate() }
         if let newton = Self.newtonRefusal(lab: lab, optimizer: optimizer) { throw GradlabError(newton) }

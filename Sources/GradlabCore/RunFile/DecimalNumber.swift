@@ -29,6 +29,9 @@ enum DecimalNumber {
         /// Double; nil otherwise (`1.5`, `1e-400`, `9223372036854775808`),
         /// and when the scan was not asked for it.
         var integer: Int?
+        /// The value is an integer, but beyond an Int's range
+        /// (`99999999999999999999999`, `1e300`), so ``integer`` is nil.
+        var integerBeyondInt = false
     }
 
     /// Why the text is not a JSON number, and where.
@@ -131,31 +134,32 @@ enum DecimalNumber {
         let magnitude = convert(w, exponent: exponent)
         var result = Scanned(value: negative ? -magnitude : magnitude, end: i,
                              representable: magnitude.isFinite && (magnitude != 0 || w == 0), plainInteger: plain)
-        if wanted { result.integer = integer(w, exponent: exponent, negative: negative) }
+        if wanted { (result.integer, result.integerBeyondInt) = integer(w, exponent: exponent, negative: negative) }
         return result
     }
 
     /// ±`w` × 10^`exponent` as an Int when it is exactly one: `w`'s trailing
-    /// zeros pay for a negative exponent, and the result must fit.
+    /// zeros pay for a negative exponent, and the result must fit (`beyond`
+    /// when it is an integer that does not).
     /// (JSONDecoder's Int goes through a rounded Double first: it reads
     /// `1.00000000000000000001` as 1 and `1e-400` as 0.)
-    private static func integer(_ w: UInt64, exponent: Int, negative: Bool) -> Int? {
-        if w == 0 { return 0 }
+    private static func integer(_ w: UInt64, exponent: Int, negative: Bool) -> (value: Int?, beyond: Bool) {
+        if w == 0 { return (0, false) }
         var magnitude = w
         var exponent = exponent
         while exponent < 0 {
-            guard magnitude % 10 == 0 else { return nil }
+            guard magnitude % 10 == 0 else { return (nil, false) }
             magnitude /= 10
             exponent += 1
         }
         while exponent > 0 {
             let (product, overflow) = magnitude.multipliedReportingOverflow(by: 10)
-            guard !overflow, product <= 1 << 63 else { return nil }
+            guard !overflow, product <= 1 << 63 else { return (nil, true) }
             magnitude = product
             exponent -= 1
         }
-        if negative { return magnitude == 1 << 63 ? .min : magnitude < 1 << 63 ? -Int(magnitude) : nil }
-        return magnitude < 1 << 63 ? Int(magnitude) : nil
+        if negative { return magnitude == 1 << 63 ? (.min, false) : magnitude < 1 << 63 ? (-Int(magnitude), false) : (nil, true) }
+        return magnitude < 1 << 63 ? (Int(magnitude), false) : (nil, true)
     }
 
     /// `w` × 10^`exponent`, correctly rounded (w has at most 19 digits).
@@ -223,21 +227,23 @@ enum DecimalNumber {
     private static func slow(_ p: UnsafePointer<UInt8>, from start: Int, end: Int, plain: Bool, integer wanted: Bool,
                              digitsStart: Int, exponent: Int) -> Scanned {
         let negative = p[start] == UInt8(ascii: "-")
-        let exact = wanted ? integer(p, digitsStart: digitsStart, end: end, exponent: exponent, negative: negative) : nil
+        let exact = wanted ? integer(p, digitsStart: digitsStart, end: end, exponent: exponent, negative: negative)
+            : (value: nil, beyond: false)
         let text = String(decoding: UnsafeBufferPointer(start: p + start, count: end - start), as: UTF8.self)
         guard let value = Double(text) else {
             // Double(String) refuses what strtod flags as out of range.
-            return Scanned(value: negative ? -0.0 : 0, end: end, representable: false, plainInteger: plain, integer: exact)
+            return Scanned(value: negative ? -0.0 : 0, end: end, representable: false, plainInteger: plain,
+                           integer: exact.value, integerBeyondInt: exact.beyond)
         }
         // Its significant digits are not all zero, so a zero is an underflow.
         return Scanned(value: value, end: end, representable: value.isFinite && value != 0, plainInteger: plain,
-                       integer: exact)
+                       integer: exact.value, integerBeyondInt: exact.beyond)
     }
 
     /// A long mantissa as an Int when it is exactly one: without its
     /// leading and trailing zeros, an integer has at most 19 digits.
     private static func integer(_ p: UnsafePointer<UInt8>, digitsStart: Int, end: Int, exponent: Int,
-                                negative: Bool) -> Int? {
+                                negative: Bool) -> (value: Int?, beyond: Bool) {
         var digits: [UInt8] = []
         var j = digitsStart
         while j < end, isDigit(p[j]) || p[j] == UInt8(ascii: ".") {
@@ -250,7 +256,8 @@ enum DecimalNumber {
             digits.removeLast()
             exponent += 1
         }
-        guard digits.count <= 19 else { return nil }
+        // More digits, the last not 0: past 10^19 when no fraction is left.
+        guard digits.count <= 19 else { return (nil, exponent >= 0) }
         return integer(digits.reduce(0) { $0 * 10 + UInt64($1) }, exponent: exponent, negative: negative)
     }
 }

@@ -30,6 +30,18 @@ extension EventLineReader {
         return try scanNumber(integer: true).integer
     }
 
+    /// An integer; for an integer past Int's range, nil and its text.
+    mutating func readIntegerOrText() throws(Failure) -> (Int?, String?) {
+        guard i < end, p[i] == UInt8(ascii: "-") || p[i] &- 0x30 < 10 else {
+            try skipValue()
+            return (nil, nil)
+        }
+        let start = i
+        let scanned = try scanNumber(integer: true)
+        guard scanned.integerBeyondInt else { return (scanned.integer, nil) }
+        return (nil, String(decoding: UnsafeBufferPointer(start: p + start, count: scanned.end - start), as: UTF8.self))
+    }
+
     @inline(__always)
     mutating func scanNumber(integer: Bool = false) throws(Failure) -> DecimalNumber.Scanned {
         do {

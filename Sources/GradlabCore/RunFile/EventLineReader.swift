@@ -95,6 +95,15 @@ struct EventLineReader {
         return try fields.outcome()
     }
 
+    /// Why an integer field holds no Int: `text` (an integer's JSON text)
+    /// is past Int's range. Both readers say it so.
+    static func beyondInt(_ field: String, of type: String, text: String) -> String {
+        let negative = text.hasPrefix("-")
+        let number = text.count > 40 ? text.prefix(39) + "…" : Substring(text)
+        return "\(type) event's \"\(field)\" \(number) is too \(negative ? "small" : "large") for an integer "
+            + (negative ? "(at least \(Int.min))" : "(at most \(Int.max))")
+    }
+
     // MARK: - Fields
 
     enum Key: Int {
@@ -111,6 +120,8 @@ struct EventLineReader {
         var seen: UInt32 = 0
         var type: String?, typeAt: Int?
         var epoch: Int?, epochAt: Int?
+        /// The epoch's text when it is an integer an Int cannot hold.
+        var epochBeyondInt: String?
         var loss: Double?, trainLoss: Double?, testLoss: Double?
         var params: [NamedValues]?
         var points: [SIMD2<Double>]?
@@ -135,7 +146,10 @@ struct EventLineReader {
             func fail(_ at: Int?, _ message: String) -> Failure { .field(offset: at ?? 0, message: message) }
             if type == "end" { return .end(status: status) }
             guard let type else { throw fail(typeAt, "event has no \"type\"") }
-            guard let epoch else { throw fail(epochAt, "\(type) event has no integer \"epoch\"") }
+            guard let epoch else {
+                if let text = epochBeyondInt { throw fail(epochAt, EventLineReader.beyondInt("epoch", of: type, text: text)) }
+                throw fail(epochAt, "\(type) event has no integer \"epoch\"")
+            }
             switch type {
             case "epoch":
                 var record = EpochRecord(epoch: epoch, loss: loss ?? .nan, trainLoss: trainLoss, testLoss: testLoss,
@@ -208,7 +222,9 @@ struct EventLineReader {
         }
         switch key {
         case .type: fields.type = try readString(); fields.typeAt = at
-        case .epoch: fields.epoch = try readInteger(); fields.epochAt = at
+        case .epoch:
+            (fields.epoch, fields.epochBeyondInt) = try readIntegerOrText()
+            fields.epochAt = at
         case .loss: fields.loss = try readLenientNumber()
         case .trainLoss: fields.trainLoss = try readLenientNumber()
         case .testLoss: fields.testLoss = try readLenientNumber()

@@ -60,7 +60,7 @@ extension RunFile {
 
     private static func parseLines(header: RunDocument, data: Data, lines: ArraySlice<Range<Data.Index>>,
                                    decoder: JSONDecoder, path: String) throws(GradlabError) -> RunFile {
-        var file = try parseHeader(header, path: path)
+        var file = try parseHeader(header, path: path, line: 1)
         var closed = false
         // Line `index + 1` is lines[index] (the header is line 1).
         for index in lines.indices {

@@ -65,7 +65,7 @@ public struct RunFile: Sendable {
     }
 
     private static func readEvents(header: RunDocument, lines: RunFileLines, path: String) throws(GradlabError) -> RunFile {
-        var file = try parseHeader(header, path: path)
+        var file = try parseHeader(header, path: path, line: 1)
         var reader = EventLineReader()
         var closed = false
         reading: while let raw = try lines.next() {
@@ -150,25 +150,31 @@ public struct RunFile: Sendable {
     /// The end of a header line.
     static let eventsOpening = Array("\"events\":[".utf8)
 
-    static func parseHeader(_ header: RunDocument, path: String) throws(GradlabError) -> RunFile {
+    /// - Parameter line: the header's line (1) in a line-structured file;
+    ///   nil for one JSON document, whose header has no line of its own.
+    static func parseHeader(_ header: RunDocument, path: String, line: Int? = nil) throws(GradlabError) -> RunFile {
+        let place = line.map { "\(path):\($0)" } ?? path
         guard header.format == RunFileFormat.format else {
             let found = header.format.map { "'\($0)'" } ?? "none"
-            throw GradlabError("\(path): not a gradlab run file (format is \(found), expected '\(RunFileFormat.format)')")
+            throw GradlabError("\(place): not a gradlab run file (format is \(found), expected '\(RunFileFormat.format)')")
         }
         guard let version = header.version else {
-            throw GradlabError("\(path): run file has no integer \"version\"")
+            throw GradlabError("\(place): run file has no integer \"version\"")
         }
         guard version >= 1 else {
-            throw GradlabError("\(path): run file version \(version) is not a version (they start at 1)")
+            throw GradlabError("\(place): run file version \(version) is not a version (they start at 1)")
         }
         guard version <= RunFileFormat.version else {
-            throw GradlabError("\(path): run file version \(version) is newer than this gradlab reads (\(RunFileFormat.version)); update gradlab")
+            throw GradlabError("\(place): run file version \(version) is newer than this gradlab reads (\(RunFileFormat.version)); update gradlab")
+        }
+        if let (key, text, range) = header.configInteger {
+            throw GradlabError("\(place): invalid \"config\": \"\(key)\" must be an integer from \(range.lowerBound) to \(range.upperBound), got \(text)")
         }
         switch header.config {
         case nil:
-            throw GradlabError("\(path): run file has no \"config\" object")
+            throw GradlabError("\(place): run file has no \"config\" object")
         case .failure(let error):
-            throw GradlabError("\(path): invalid \"config\": \(describe(error))")
+            throw GradlabError("\(place): invalid \"config\": \(describe(error))")
         case .success(let config):
             return RunFile(version: version, config: config, events: [], status: nil, warning: nil)
         }
@@ -187,10 +193,13 @@ public struct RunFile: Sendable {
             return "\(place(context))\(context.debugDescription)"
         default:
             // Foundation's own JSON errors are internal enums; never show their case names.
-            let text = String(describing: error)
-            if let start = text.range(of: "numberIsNotRepresentableInSwift(parsed: \"") {
-                let number = text[start.upperBound...].prefix { $0 != "\"" }
-                return "number \(number.prefix(40)) is out of range (a Double holds up to about 1.8e308)"
+            if let number = IntegerText.parsedNumber(error).map({ $0.prefix(40) }) {
+                // A Double's field refuses only what no Double holds; a finite
+                // one was refused by an integer field (a schedule's stepSize).
+                if let value = Double(number), value.isFinite {
+                    return "number \(number) is not an integer its field can hold"
+                }
+                return "number \(number) is out of range (a Double's magnitude is at most about 1.8e308, and a nonzero one at least about 4.9e-324)"
             }
             return "not valid JSON"
         }
@@ -199,7 +208,10 @@ public struct RunFile: Sendable {
     static func event(_ item: EventLine, place: String) throws(GradlabError) -> Event {
         func fail(_ what: String) -> GradlabError { GradlabError("\(place): \(what)") }
         guard let type = item.type else { throw fail("event has no \"type\"") }
-        guard let epoch = item.epoch else { throw fail("\(type) event has no integer \"epoch\"") }
+        guard let epoch = item.epoch else {
+            if let text = item.epochBeyondInt { throw fail(EventLineReader.beyondInt("epoch", of: type, text: text)) }
+            throw fail("\(type) event has no integer \"epoch\"")
+        }
         switch item.fields {
         case .epoch(var record):
             record.epoch = epoch

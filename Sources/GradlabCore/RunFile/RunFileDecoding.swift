@@ -33,16 +33,61 @@ struct LenientNumber: Decodable {
 /// reader, the reference, is less exact than the line reader).
 struct ExactInteger: Decodable {
     var value: Int?
+    /// The number's text when it is an integer past Int's range.
+    var beyondInt: String?
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
+        var beyond: String?
         if let decimal = try? container.decode(Decimal.self) {
             let digits = "\(decimal)"
             value = digits.contains(".") ? nil : Int(digits)
+            if value == nil, !digits.contains(".") { beyond = digits }
         } else {
-            // Past Decimal's exponents (1e-130, 1e200): only a zero is an integer.
-            value = (try? container.decode(Double.self)) == 0 ? 0 : nil
+            // Past Decimal's exponents (1e-130, 1e200): only a zero is an integer,
+            // and a Double that large (its text has too few digits for a fraction).
+            let double = try? container.decode(Double.self)
+            value = double == 0 ? 0 : nil
+            if let double, double.magnitude >= 0x1p63 { beyond = "\(double)" }
         }
+        if beyond != nil {
+            // The number as written, where Foundation's error holds it.
+            do { _ = try container.decode(Int.self) } catch {
+                if let text = IntegerText.parsedNumber(error) { beyond = String(text) }
+            }
+            beyondInt = beyond
+        }
+    }
+}
+
+/// A JSON number read for an integer field: the Int `JSONDecoder` reads
+/// from it (as the config's own fields are read), or nil with the number's
+/// text when it holds none (`1e300`, `1.5`); not a number at all: `text`
+/// is nil too (the config's decoding names that).
+struct IntegerText: Decodable {
+    var value: Int?
+    var text: String?
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        do {
+            let value = try container.decode(Int.self)
+            self.value = value
+            text = String(value)
+        } catch {
+            value = nil
+            text = Self.parsedNumber(error).map { String($0.prefix(40)) }
+                ?? (try? container.decode(Decimal.self)).map { "\($0)" }
+                ?? (try? container.decode(Double.self)).map { "\($0)" }
+        }
+    }
+
+    /// The number's own text in Foundation's error for a number that is
+    /// not a Swift value (an internal enum, known only by its description).
+    static func parsedNumber(_ error: any Error) -> Substring? {
+        let text = String(describing: error)
+        guard let start = text.range(of: "numberIsNotRepresentableInSwift(parsed: \"") else { return nil }
+        return text[start.upperBound...].prefix { $0 != "\"" }
     }
 }
 
@@ -53,6 +98,10 @@ struct RunDocument: Decodable {
     var version: Int?
     /// nil when there is no `config` key; the decoding error when it is invalid.
     var config: Result<LabConfig, any Error>?
+    /// The first of the config's integer fields that holds a number outside
+    /// its range (`"epochs":1e300`, `"seed":-1`), said as such: `JSONDecoder`
+    /// reports one only as a number it cannot represent, without its key.
+    var configInteger: (key: String, text: String, range: ClosedRange<Int>)?
     /// nil when `events` is missing or not an array of objects.
     var events: [EventLine]?
 
@@ -68,6 +117,15 @@ struct RunDocument: Decodable {
             } catch {
                 config = .failure(error)
             }
+            if let fields = try? container.nestedContainer(keyedBy: AnyKey.self, forKey: .config) {
+                for (name, range) in LabConfig.integerRanges {
+                    let key = AnyKey(stringValue: name)
+                    guard let field = try? fields.decode(IntegerText.self, forKey: key), let text = field.text else { continue }
+                    if let value = field.value, range.contains(value) { continue }
+                    configInteger = (name, text, range)
+                    break
+                }
+            }
         }
         events = try? container.decode([EventLine].self, forKey: .events)
     }
@@ -77,6 +135,8 @@ struct RunDocument: Decodable {
 struct EventLine: Decodable {
     var type: String?
     var epoch: Int?
+    /// The epoch's text when it is an integer an Int cannot hold.
+    var epochBeyondInt: String?
     var fields: Fields
 
     /// What the event carries, by type.
@@ -110,7 +170,8 @@ struct EventLine: Decodable {
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Keys.self)
         type = try? c.decode(String.self, forKey: .type)
-        epoch = (try? c.decode(ExactInteger.self, forKey: .epoch))?.value
+        let exactEpoch = try? c.decode(ExactInteger.self, forKey: .epoch)
+        (epoch, epochBeyondInt) = (exactEpoch?.value, exactEpoch?.beyondInt)
         switch type {
         case "epoch":
             fields = .epoch(Self.record(c, epoch: epoch ?? 0))
