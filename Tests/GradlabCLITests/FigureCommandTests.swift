@@ -76,6 +76,42 @@ struct FigureCommandTests {
         }
     }
 
+    @Test("--size is at least the dashboard's minimum, at most 1000x500", arguments: [
+        ("59x17", "--size 59x17: the replay's dashboard needs at least 60x18"),
+        ("60x17", "--size 60x17: the replay's dashboard needs at least 60x18"),
+        ("59x18", "--size 59x18: the replay's dashboard needs at least 60x18"),
+        ("1001x40", "--size 1001x40: a cast is at most 1000x500"),
+        ("120x", "--size: expected COLUMNSxROWS like 120x40, got '120x'"),
+    ])
+    func castSizeBounds(size: String, message: String) throws {
+        #expect(throws: GradlabError(message)) { try ExportCommand.parseSize(size) }
+        let smallest = try ExportCommand.parseSize("\(Dashboard.minimumWidth)x\(Dashboard.minimumHeight)")
+        #expect(smallest == (Dashboard.minimumWidth, Dashboard.minimumHeight))
+    }
+
+    @Test("--speed is 0.01 to 1000 epochs a second", arguments: [1e-300, 0.009, 1000.5, 1e300, 0, -1, .nan, .infinity])
+    func castSpeedBounds(speed: Double) throws {
+        #expect(throws: GradlabError("--speed must be from 0.01 to 1000 epochs per second, got \(formatNumber(speed))")) {
+            try ExportCommand.checkSpeed(speed)
+        }
+        try ExportCommand.checkSpeed(0.01)
+        try ExportCommand.checkSpeed(1000)
+    }
+
+    @Test("a cast's bad --size or --speed is refused before anything is written")
+    func castOptionsRefusedWithoutAFile() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try Self.record("quadratic", epochs: 2, in: directory)
+        let cast = directory.appendingPathComponent("c.cast").path
+        for (options, message) in [(["--size", "59x17"], "gradlab: error: --size 59x17: the replay's dashboard needs at least 60x18\n"),
+                                   (["--speed", "1e-300"], "gradlab: error: --speed must be from 0.01 to 1000 epochs per second, got 1e-300\n")] {
+            let result = try Gradlab.run(["export", run, "--cast", cast] + options)
+            #expect(result.status == 1 && result.stderr == message, "\(options): \(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: cast))
+        }
+    }
+
     @Test("the tutorial's three examples headless with --plot write their figures", arguments: ["landscape", "quadratic", "linear"])
     func headlessPlot(lab: String) throws {
         let directory = try Fixtures.temporaryDirectory()

@@ -15,7 +15,8 @@ struct ExportCommand: AsyncParsableCommand {
         --points tracked points, and fMin,fMax,mean.x1,mean.x2 when recorded.
         A recording cut short exports what it holds, with a warning on stderr.
         --cast FILE writes the replay as an asciicast (asciinema play FILE),
-        at --speed epochs a second in a --size terminal (120x40).
+        at --speed epochs a second (0.01 to 1000; 10) in a --size terminal
+        (120x40; at least the dashboard's \(Dashboard.minimumWidth)x\(Dashboard.minimumHeight)).
         --svg DIR writes the run's figures at its last epoch (or --epoch K) as
         SVG files: plane.svg and loss.svg, and for the data labs data.svg and
         data-start.svg (docs/figures.md).
@@ -52,14 +53,33 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Colours: dark, light, high-contrast, or a .theme file (default: light for figures, dark for a cast, as the TUI).", valueName: "name|path"))
     var theme: String?
 
-    /// `120x40` → (120, 40).
+    /// The largest cast terminal: a frame's text grows with its cells.
+    static let maximumSize = (columns: 1000, rows: 500)
+    /// Epochs per second a cast may play at: slower, a frame would wait
+    /// minutes; faster, a second would hold more frames than a player draws.
+    static let speeds = 0.01...1000.0
+
+    /// `120x40` → (120, 40); at least the size the dashboard draws in (below
+    /// it every frame would be the "terminal too small" notice).
     static func parseSize(_ text: String) throws(GradlabError) -> (Int, Int) {
         let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false)
-        guard parts.count == 2, let columns = Int(parts[0]), let rows = Int(parts[1]),
-              (40...1000).contains(columns), (12...500).contains(rows) else {
-            throw GradlabError("--size: expected COLUMNSxROWS like 120x40 (40-1000 by 12-500), got '\(text)'")
+        guard parts.count == 2, let columns = Int(parts[0]), let rows = Int(parts[1]) else {
+            throw GradlabError("--size: expected COLUMNSxROWS like 120x40, got '\(text)'")
+        }
+        guard columns >= Dashboard.minimumWidth, rows >= Dashboard.minimumHeight else {
+            throw GradlabError("--size \(text): the replay's dashboard needs at least \(Dashboard.minimumWidth)x\(Dashboard.minimumHeight)")
+        }
+        guard columns <= maximumSize.columns, rows <= maximumSize.rows else {
+            throw GradlabError("--size \(text): a cast is at most \(maximumSize.columns)x\(maximumSize.rows)")
         }
         return (columns, rows)
+    }
+
+    /// `--speed`, in ``speeds``.
+    static func checkSpeed(_ speed: Double) throws(GradlabError) {
+        guard speeds.contains(speed) else {
+            throw GradlabError("--speed must be from \(formatNumber(speeds.lowerBound)) to \(formatNumber(speeds.upperBound)) epochs per second, got \(formatNumber(speed))")
+        }
     }
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file.csv"))
@@ -71,14 +91,15 @@ struct ExportCommand: AsyncParsableCommand {
     func run() async throws {
         guard points >= 0 else { throw GradlabError("--points must be >= 0, got \(points)") }
         try DistinctPaths.check(outputs: [("--output", output)], inputs: [("run file", path)])
+        // The cast's options are checked before the file is read.
+        let castSize = cast == nil ? nil : try Self.parseSize(size)
+        if cast != nil { try Self.checkSpeed(speed) }
         let file = try RunFile.load(path: path)
         if let warning = file.warning { writeError("gradlab: warning: \(warning)\n") }
         if svg == nil, let flag = epoch.map({ _ in "--epoch" }) ?? (log ? "--log" : nil) ?? (basins ? "--basins" : nil) {
             throw GradlabError("\(flag) needs --svg")
         }
-        if let cast {
-            let (columns, rows) = try Self.parseSize(size)
-            guard speed.isFinite, speed > 0 else { throw GradlabError("--speed must be a number of epochs per second > 0, got \(speed)") }
+        if let cast, let (columns, rows) = castSize {
             try DistinctPaths.check(outputs: [("--cast", cast)], inputs: [("run file", path)])
             let index = RunIndex(file)
             guard index.count > 0 else { throw GradlabError("\(path): no epoch events to replay") }
