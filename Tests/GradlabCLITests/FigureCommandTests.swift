@@ -63,7 +63,7 @@ struct FigureCommandTests {
             (["export", run, "--epoch", "1"], "--epoch needs --svg"),
             (["export", run, "--cast", directory.appendingPathComponent("x.cast").path, "--size", "wide"], "--size: expected COLUMNSxROWS"),
             (["export", run, "--cast", directory.appendingPathComponent("x.cast").path, "--speed", "0"], "--speed must be"),
-            (["export", run, "--svg", run], "not a directory"),
+            (["export", run, "--svg", run], "--svg \(run): \(run) is not a folder"),
             (["run", "--lab", "linear", "--plot", directory.path], "--plot needs --headless"),
             (["export", run, "--log"], "--log needs --svg"),
             (["export", run, "--svg", directory.path, "--basins"], "--basins: basins belong to the landscape lab"),
@@ -74,6 +74,55 @@ struct FigureCommandTests {
             #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
             #expect(result.stderr.split(separator: "\n").count <= 2, "\(arguments): \(result.stderr)")
         }
+    }
+
+    @Test("a --plot folder that cannot be made is refused before the run, in plain words")
+    func plotFolderCheckedBeforeTheRun() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = try Fixtures.write("not a folder\n", named: "afile", in: directory)
+        let record = directory.appendingPathComponent("r.json").path
+        let cases: [(String, String)] = [
+            (file + "/sub", "--plot \(file)/sub: \(file) is not a folder"),
+            (file, "--plot \(file): \(file) is not a folder"),
+            ("", "--plot needs a folder path"),
+            ("/proc/gradlab-plot", "--plot /proc/gradlab-plot: no such folder /proc/gradlab-plot, and it cannot be created there"),
+        ]
+        for (plot, message) in cases {
+            let result = try Gradlab.run(["run", "--headless", "--quiet", "--epochs", "2", "--record", record, "--plot", plot])
+            #expect(result.status == 1 && result.stderr == "gradlab: error: \(message)\n", "\(plot): \(result.stderr)")
+            #expect(result.stdout.isEmpty, "no run: \(result.stdout)")
+            #expect(!FileManager.default.fileExists(atPath: record), "nothing recorded")
+        }
+    }
+
+    @Test("export --svg into a folder that cannot be made says why in plain words")
+    func svgFolderInPlainWords() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try Self.record("quadratic", epochs: 2, in: directory)
+        let file = try Fixtures.write("not a folder\n", named: "afile", in: directory)
+        for (svg, message) in [(file + "/sub/deeper", "--svg \(file)/sub/deeper: \(file) is not a folder"),
+                               ("", "--svg needs a folder path")] {
+            let result = try Gradlab.run(["export", run, "--svg", svg])
+            #expect(result.status == 1 && result.stderr == "gradlab: error: \(message)\n", "\(svg): \(result.stderr)")
+        }
+        // Folders above it that are missing are made.
+        let nested = directory.appendingPathComponent("a/b/c").path
+        #expect(try Gradlab.run(["export", run, "--svg", nested]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: nested + "/loss.svg"))
+    }
+
+    @Test("a relative --plot path names the relative file in the way")
+    func relativePlotPath() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try Fixtures.write("x", named: "afile", in: directory)
+        // In the folder, as a user types it (the test process's own directory is shared).
+        let script = "cd \"$1\" && exec \"$2\" run --headless --quiet --epochs 2 --record r.json --plot afile/sub"
+        let result = try Subprocess.run(["sh", "-c", script, "sh", directory.path, Gradlab.binary])
+        #expect(result.status == 1 && result.stderr == "gradlab: error: --plot afile/sub: afile is not a folder\n", "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/r.json"))
     }
 
     @Test("--size is at least the dashboard's minimum, at most 1000x500", arguments: [

@@ -81,6 +81,8 @@ struct RunCommand: AsyncParsableCommand {
             // A theme that does not load is said before the run, not after it.
             let figureTheme: Theme
             do { figureTheme = try Theme.load(nameOrPath: theme ?? "light") } catch { throw GradlabError("--theme: \(error.description)") }
+            // So is a --plot folder that cannot be made (made now, as --save's is checked).
+            if let plot { try FigureSet.makeFolder(plot, what: "--plot") }
             // Figures come from the run's recording: the one asked for, or a temporary one.
             let temporary = plot != nil && record == nil
                 ? FileManager.default.temporaryDirectory.appendingPathComponent("gradlab-plot-\(getpid()).json").path : nil

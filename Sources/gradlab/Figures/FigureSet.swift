@@ -101,16 +101,7 @@ struct FigureSet {
     /// Writes the figures into `directory` (created when missing).
     /// - Returns: the paths written.
     static func write(_ figures: [Figure], to directory: String, what: String) throws(GradlabError) -> [String] {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw GradlabError("\(what) \(directory): not a directory") }
-        } else {
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                throw GradlabError("\(what) \(directory): cannot create the directory (\(Self.reason(error)))")
-            }
-        }
+        try makeFolder(directory, what: what)
         var paths: [String] = []
         for figure in figures {
             let path = (directory as NSString).appendingPathComponent(figure.name)
@@ -120,10 +111,38 @@ struct FigureSet {
         return paths
     }
 
-    private static func reason(_ error: Error) -> String {
-        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-        if let underlying, underlying.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(underlying.code))) }
-        return (error as NSError).localizedDescription
+    /// Makes `directory` (and the folders above it) when missing, or
+    /// checks that it is a folder: before a run that writes figures at its
+    /// end (`--plot`), and by ``write(_:to:what:)``. Each failure is a plain
+    /// reason naming the path at fault (`--plot a/b: a is not a folder`),
+    /// never Foundation's "NSCocoaErrorDomain error 512".
+    /// - Parameter what: how messages name the folder's flag (`--plot`).
+    static func makeFolder(_ directory: String, what: String) throws(GradlabError) {
+        guard !directory.isEmpty else { throw GradlabError("\(what) needs a folder path") }
+        func fail(_ reason: String) -> GradlabError { GradlabError("\(what) \(directory): \(reason)") }
+        let absolute = directory.hasPrefix("/")
+        var path = ""
+        // Each folder from the top, so a file in the way is named.
+        for (index, component) in directory.split(separator: "/").enumerated() {
+            path = index == 0 && !absolute ? String(component) : path + "/" + component
+            var info = stat()
+            if stat(path, &info) == 0 {
+                guard info.st_mode & S_IFMT == S_IFDIR else { throw fail("\(path) is not a folder") }
+                continue
+            }
+            let looked = errno
+            guard looked == ENOENT else {
+                throw fail(looked == ENOTDIR ? "\(path) is not a folder" : "cannot reach \(path) (\(String(cString: strerror(looked))))")
+            }
+            if mkdir(path, 0o777) == 0 || errno == EEXIST { continue }
+            let made = errno
+            switch made {
+            case ENOENT: throw fail("no such folder \(path), and it cannot be created there")
+            case EACCES, EPERM: throw fail("cannot create the folder \(path) (permission denied)")
+            default: throw fail("cannot create the folder \(path) (\(String(cString: strerror(made))))")
+            }
+        }
+        guard access(directory, W_OK) == 0 else { throw fail("the folder is not writable (\(String(cString: strerror(errno))))") }
     }
 }
 
