@@ -14,8 +14,8 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure throughput (landscape, per-sample SGD, quadratic, frames) and print JSON.",
         discussion: """
         Examples:
-          gradlab bench                       # 1,000,000 points x 20 steps, and the rest
-          gradlab bench --quick               # a few seconds, smaller sizes
+          gradlab bench            # 1,000,000 points x 20 steps, and the rest
+          gradlab bench --quick    # a few seconds, smaller sizes
           gradlab bench --memory session --points 10000000   # peak memory only
         Set GRADLAB_SIMD=sse2|avx2|avx512 to run a narrower kernel set.
         """

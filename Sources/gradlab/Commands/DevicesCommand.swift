@@ -9,8 +9,8 @@ struct DevicesCommand: AsyncParsableCommand {
         abstract: "List the devices (cpu, cuda) and why each is usable or not; print the CUDA C a lab compiles.",
         discussion: """
         Examples:
-          gradlab devices                                    # each device, the libraries tried
-          gradlab devices --emit-source                      # the landscape's kernels, as CUDA C
+          gradlab devices                  # each device, the libraries tried
+          gradlab devices --emit-source    # the landscape's kernels, as CUDA C
           gradlab devices --emit-source --lab linear --optimizer adam --dtype f64
         docs/devices.md explains the search order and the kernels.
         """

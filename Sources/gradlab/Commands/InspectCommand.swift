@@ -11,7 +11,11 @@ struct InspectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
         abstract: "Curvature at a point: value, gradient, Hessian, eigenvalues, condition number and the critical lr 2/λmax.",
-        discussion: "On a quadratic, gradient descent with rate lr multiplies the error along each eigenvector of the Hessian by 1 - lr*λ per step, so it diverges exactly when lr > 2/λmax (docs/curvature.md)."
+        discussion: """
+        On a quadratic, gradient descent with rate lr multiplies the error along
+        each eigenvector of the Hessian by 1 - lr*λ per step, so it diverges
+        exactly when lr > 2/λmax (docs/curvature.md).
+        """
     )
 
     @OptionGroup(title: "Lab") var selection: LabSelection

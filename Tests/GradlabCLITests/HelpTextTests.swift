@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import Testing
+import GradlabTestSupport
+@testable import gradlab
+
+/// Every command's help as a user reads it on an 80-column terminal.
+@Suite("Help text: 80 columns, unknown topics refused")
+struct HelpTextTests {
+    /// The root and each subcommand, by the names `gradlab help` takes.
+    static let commands: [(name: String?, type: ParsableCommand.Type)] =
+        [(nil, Gradlab.self)] + Gradlab.configuration.subcommands.map { ($0.configuration.commandName, $0) }
+
+    /// ArgumentParser wraps a discussion line wider than the terminal (80
+    /// columns off a TTY), so an example's comment tail lands at column 0:
+    /// every line is written to fit, and comes out whole.
+    @Test(arguments: commands.map { $0.name ?? "" })
+    func discussionLinesFitAndComeOutWhole(name: String) throws {
+        let type = try #require(Self.commands.first { ($0.name ?? "") == name }).type
+        let result = try Gradlab.run(name.isEmpty ? ["--help"] : [name, "--help"], environment: ["COLUMNS": "80"])
+        #expect(result.status == 0)
+        let printed = Set(result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        for line in type.configuration.discussion.split(separator: "\n").map(String.init) {
+            #expect(line.count <= 80, "\(name): \(line.count) columns: \(line)")
+            #expect(printed.contains(line), "\(name): wrapped: \(line)")
+        }
+        // The rest (abstract, options) is wrapped by ArgumentParser; only its
+        // usage line may run long.
+        for line in printed where !line.hasPrefix("USAGE: ") {
+            #expect(line.count <= 80, "\(name): \(line.count) columns: \(line)")
+        }
+    }
+}
