@@ -14,6 +14,10 @@ installSignalHandlers()
 
 // Every failure leaves as one line on stderr and a non-zero exit; ArgumentParser's
 // own errors are folded to one line too.
+if let unknown = Gradlab.unknownHelpTopic(Array(CommandLine.arguments.dropFirst())) {
+    writeError("gradlab: error: \(unknown) (see 'gradlab --help')\n")
+    exit(ExitCode.validationFailure.rawValue)
+}
 do {
     let command = try Gradlab.parseAsRoot()
     if let asyncCommand = command as? any AsyncParsableCommand {

@@ -30,4 +30,22 @@ struct HelpTextTests {
             #expect(line.count <= 80, "\(name): \(line.count) columns: \(line)")
         }
     }
+
+    @Test(arguments: [
+        (["help", "nosuch"], "gradlab: error: help: no subcommand 'nosuch'; the subcommands are run, export, functions, eval, inspect, bench, devices (see 'gradlab --help')\n"),
+        (["help", "export", "nosuch"], "gradlab: error: help: 'export' has no subcommand 'nosuch' (see 'gradlab --help')\n"),
+    ])
+    func helpForAnUnknownSubcommandIsAnError(arguments: [String], message: String) throws {
+        let result = try Gradlab.run(arguments)
+        #expect(result.status == ExitCode.validationFailure.rawValue)
+        #expect(result.stderr == message)
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test(arguments: [["help"], ["help", "run"], ["help", "devices"], ["help", "--help"]])
+    func helpForKnownSubcommandsStillShowsIt(arguments: [String]) throws {
+        let result = try Gradlab.run(arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("USAGE: gradlab"))
+    }
 }

@@ -21,3 +21,28 @@ struct Gradlab: AsyncParsableCommand {
         defaultSubcommand: RunCommand.self
     )
 }
+
+extension Gradlab {
+    /// Why `gradlab help NAME...` names no command, or nil. ArgumentParser's
+    /// `help` stops at the first name it does not know and shows the help
+    /// of the command before it, exiting 0: `gradlab help nosuch` printed
+    /// the main help as if it had been asked for.
+    static func unknownHelpTopic(_ arguments: [String]) -> String? {
+        guard arguments.first == "help" else { return nil }
+        var parent: String?
+        var subcommands = configuration.subcommands
+        for name in arguments.dropFirst() where !name.hasPrefix("-") {
+            let match = subcommands.first { type in
+                type.configuration.commandName == name || type.configuration.aliases.contains(name)
+            }
+            guard let match else {
+                if let parent { return "help: '\(parent)' has no subcommand '\(name)'" }
+                let known = subcommands.compactMap { $0.configuration.commandName }
+                return "help: no subcommand '\(name)'; the subcommands are \(known.joined(separator: ", "))"
+            }
+            parent = name
+            subcommands = match.configuration.subcommands
+        }
+        return nil
+    }
+}
