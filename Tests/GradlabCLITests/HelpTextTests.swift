@@ -49,3 +49,23 @@ struct HelpTextTests {
         #expect(result.stdout.contains("USAGE: gradlab"))
     }
 }
+
+/// A count of one reads in the singular.
+@Suite("Counts of one are singular")
+struct SingularCountTests {
+    @Test func oneLandscapePointAndOneEpochEvent() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("one.json").path
+        let run = try Gradlab.run(["run", "--headless", "--quiet", "--epochs", "1", "--points", "1", "--record", path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains(" over 1 point\n"), "\(run.stdout)")
+        // The header, the device event and epoch 0: a recording cut after one epoch event.
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").prefix(3)
+        let cut = try Fixtures.write(lines.joined(separator: "\n") + "\n", named: "cut.json", in: directory)
+        let replay = try Gradlab.run(["run", "--replay", cut, "--headless"])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(replay.stderr == "gradlab: warning: \(cut): recording was cut short; recovered 1 epoch event (through epoch 0)\n")
+        #expect(replay.stdout.hasSuffix("cut short at epoch 0; 1 epoch event\n"), "\(replay.stdout)")
+    }
+}

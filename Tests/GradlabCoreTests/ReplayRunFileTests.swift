@@ -76,7 +76,8 @@ struct ReplayRunFileTests {
             previousEpochs = file.epochs.count
             if length < bytes.count - 1 {
                 let warning = try #require(file.warning, "\(length) bytes: no warning")
-                #expect(warning.contains("recovered \(file.epochs.count) epoch events"))
+                let count = file.epochs.count
+                #expect(warning.contains("recovered \(count) epoch event\(count == 1 ? "" : "s") (through"), "\(warning)")
             }
         }
         #expect(failed > 0 && loaded > 0)

@@ -149,7 +149,7 @@ class TrainableLab<T: ProgramScalar> {
                 let file = checkpoint.path.map { "--load \($0)" } ?? "checkpoint"
                 let found = checkpoint.params.first(where: { $0.name == name })?.values.count ?? 0
                 if names == ["x1", "x2"] {
-                    throw GradlabError("\(file): holds \(found) points but this run has --points \(perName); run with --points \(found) to resume it")
+                    throw GradlabError("\(file): holds \(found) point\(found == 1 ? "" : "s") but this run has --points \(perName); run with --points \(found) to resume it")
                 }
                 throw GradlabError("\(file): '\(name)' must have \(perName) values for this lab, it has \(found)")
             }

@@ -109,7 +109,7 @@ public struct RunFile: Sendable {
         }
         if !closed || file.status == nil {
             let count = file.epochs.last?.epoch ?? 0
-            file.warning = "\(path): recording was cut short; recovered \(file.epochs.count) epoch events (through epoch \(count))"
+            file.warning = "\(path): recording was cut short; recovered \(file.epochs.count) epoch event\(file.epochs.count == 1 ? "" : "s") (through epoch \(count))"
         }
         return file
     }

@@ -49,7 +49,7 @@ struct EvalCommand: AsyncParsableCommand {
                 print("loss (MSE): \(Float(record.loss))")
             }
         case .landscape:
-            print("mean f over \(config.points) points: \(fixed(record.loss, 10))")
+            print("mean f over \(config.points) point\(config.points == 1 ? "" : "s"): \(fixed(record.loss, 10))")
         }
     }
 

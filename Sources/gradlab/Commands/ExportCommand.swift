@@ -108,7 +108,7 @@ struct ExportCommand: AsyncParsableCommand {
             let export = CastExport(file: file, index: index, name: URL(fileURLWithPath: path).lastPathComponent, theme: castTheme,
                                     width: columns, height: rows, epochsPerSecond: speed)
             try OutputFile.write(export.text(dataset: try await ReplayRun.dataset(of: file.config)), to: cast, what: "--cast \(cast)")
-            writeError("gradlab: wrote \(cast) (\(export.positions.count) frames, \(columns)x\(rows))\n")
+            writeError("gradlab: wrote \(cast) (\(export.positions.count) frame\(export.positions.count == 1 ? "" : "s"), \(columns)x\(rows))\n")
             guard csv || output != nil || svg != nil else { return }
         }
         if let svg {

@@ -59,7 +59,8 @@ struct InspectCommand: AsyncParsableCommand {
             let parameters = await session.inspect().parameters.map(\.value)
             curvature = try Curvature.loss(config: config, dataset: await session.dataset, at: parameters)
             let assignments = zip(config.parameterNames, parameters).map { "\($0) = \(NumberText.long($1))" }
-            place = "the \(config.lab.rawValue) lab's loss (mean over \(await session.dataset.trainInputs.count) training samples) at \(assignments.joined(separator: ", "))"
+            let samples = await session.dataset.trainInputs.count
+            place = "the \(config.lab.rawValue) lab's loss (mean over \(samples) training sample\(samples == 1 ? "" : "s")) at \(assignments.joined(separator: ", "))"
         }
         print(json ? Self.json(curvature) : Self.text(curvature, place: place))
     }

@@ -23,7 +23,7 @@ struct Summary {
         case .quadratic:
             lines.append("loss \(Float(last.loss))")
         case .landscape:
-            lines.append("mean f \(fixed(last.loss, 10)) over \(config.points) points")
+            lines.append("mean f \(fixed(last.loss, 10)) over \(config.points) point\(config.points == 1 ? "" : "s")")
         }
         if !last.params.isEmpty {
             lines.append("params: " + last.params.map { "\($0.name) = \($0.values.map { String(Float($0)) }.joined(separator: ","))" }.joined(separator: ", "))

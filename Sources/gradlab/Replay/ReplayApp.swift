@@ -37,7 +37,7 @@ final class ReplayApp {
         if file.warning != nil {
             // RunFile's warning, short enough for the status bar (the file is named in the inspector).
             let last = index.records.last?.epoch ?? 0
-            player.note = ReplayPlayer.Note(text: "cut short: recovered \(index.count) epochs (through epoch \(last))",
+            player.note = ReplayPlayer.Note(text: "cut short: recovered \(index.count) epoch\(index.count == 1 ? "" : "s") (through epoch \(last))",
                                             isWarning: true)
         }
         self.theme = theme

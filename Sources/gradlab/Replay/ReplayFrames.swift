@@ -113,7 +113,7 @@ struct ReplayFrames {
             sections.append(InspectorSection("Parameters", rows: rows))
         }
         if let summary = record.summary {
-            sections.append(InspectorSection("All \(index.config.points) points", rows: [
+            sections.append(InspectorSection(index.config.points == 1 ? "The 1 point" : "All \(index.config.points) points", rows: [
                 InspectorRow("f min", compact(summary.fMin)), InspectorRow("f max", compact(summary.fMax)),
                 InspectorRow("mean x1", compact(summary.mean.x)), InspectorRow("mean x2", compact(summary.mean.y)),
             ]))

@@ -70,6 +70,6 @@ struct ReplayRun {
         let state = index.state(at: index.lastPosition)
         let optimizer = state?.optimizer.summary ?? file.config.optimizer.summary
         print("replay of \(path): \(file.config.lab.rawValue), \(optimizer), \(file.config.dtype.rawValue), \(state?.device ?? "cpu")")
-        print("\(file.status ?? "cut short") at epoch \(last.epoch); \(index.count) epoch events")
+        print("\(file.status ?? "cut short") at epoch \(last.epoch); \(index.count) epoch event\(index.count == 1 ? "" : "s")")
     }
 }

@@ -183,7 +183,7 @@ final class LabApp {
         case .optimizer(let optimizer): driver.send(.setOptimizer(optimizer))
         case .points(let n):
             builder.resetRange()
-            live.update { $0.resetReason = "\(n) points, new starts (seed \(config.seed))" }
+            live.update { $0.resetReason = "\(n) point\(n == 1 ? "" : "s"), new starts (seed \(config.seed))" }
             driver.send(.reconfigure(points: n, domain: nil))
         case .domain(let domain):
             builder.resetRange()

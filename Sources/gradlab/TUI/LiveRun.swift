@@ -226,7 +226,7 @@ struct RunView: Sendable {
             messageIsWarning = false
         case .configure(_, let points, let domain):
             var parts: [String] = []
-            if let points { parts.append("\(points) points") }
+            if let points { parts.append("\(points) point\(points == 1 ? "" : "s")") }
             if let domain { parts.append("domain " + domain.map { NumberText.short($0) }.joined(separator: ",")) }
             message = parts.joined(separator: ", ") + " from the reset"
             messageIsWarning = false
