@@ -84,6 +84,22 @@ struct ReplayCommandTests {
         #expect(replayed.stdout.contains("completed at epoch 4"))
     }
 
+    /// The summary names the device; a file with no device line (from before
+    /// `:record` wrote one) ends the line at the dtype, not at a comma.
+    @Test func headlessReplaySummaryNamesTheDeviceOrNothing() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = try record(["--lab", "quadratic", "--epochs", "2"], in: directory)
+        let replayed = try Gradlab.run(["--replay", path, "--headless", "--quiet"])
+        #expect(replayed.stdout.contains("replay of \(path): quadratic, sgd lr=1e-5, f32, cpu\n"), "\(replayed.stdout)")
+
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let older = text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("\"type\":\"device\"") }
+        let old = try Fixtures.write(older.joined(separator: "\n"), named: "old.json", in: directory)
+        let summary = try Gradlab.run(["--replay", old, "--headless", "--quiet"])
+        #expect(summary.status == 0, "\(summary.stderr)")
+        #expect(summary.stdout.contains("replay of \(old): quadratic, sgd lr=1e-5, f32\n"), "\(summary.stdout)")
+    }
+
     @Test func replayWithoutATerminalSaysSo() throws {
         let directory = try Fixtures.temporaryDirectory()
         let path = try record(["--lab", "linear", "--epochs", "2"], in: directory)

@@ -118,6 +118,39 @@ struct ReplayRunFileTests {
         }
     }
 
+    /// `:record` mid-run writes the device line a run from the start does
+    /// (a file without it replays with no device in its status bar).
+    @Test func aRecordingStartedMidRunNamesTheDeviceAsAStartedOneDoes() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        var config = LabConfig(lab: .landscape)
+        config.device = "cpu"
+        config.points = 4
+        let fromStart = directory.appendingPathComponent("start.json").path
+        let started = try Session(config: config, sinks: [try Recorder(path: fromStart, config: config)], streaming: false)
+        await started.start()
+        await started.step(2)
+        await started.finish(status: "completed")
+
+        let midRun = directory.appendingPathComponent("mid.json").path
+        let session = try Session(config: config, streaming: false)
+        await session.start()
+        await session.step(3)
+        try await session.startRecording(try Recorder(path: midRun, config: config))
+        await session.step(2)
+        await session.finish(status: "completed")
+
+        let first = try RunFile.load(path: fromStart), second = try RunFile.load(path: midRun)
+        let device = try #require(first.events.first)
+        guard case .device(0, "cpu", nil) = device else { Issue.record("\(device)"); return }
+        #expect(second.events.first == device)
+        #expect(second.events.dropFirst().first == .reset(epoch: 0, seed: config.seed))
+        #expect(second.epochs.map(\.epoch) == [0, 1, 2])
+        let index = RunIndex(second)
+        #expect(index.state(at: index.lastPosition)?.device == "cpu")
+        // The start's device line is no change in the replay: the reset is the last one.
+        #expect(index.state(at: index.lastPosition)?.lastChange == .reset(epoch: 0, seed: config.seed))
+    }
+
     @Test func aReIndentedDocumentReadsTheSame() async throws {
         let (path, file) = try await ReplayRecordings.linearWithChanges(in: try Fixtures.temporaryDirectory())
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))

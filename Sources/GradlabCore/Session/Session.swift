@@ -110,7 +110,7 @@ public actor Session {
     @discardableResult
     public func start() -> EpochRecord {
         rerun = RerunLog(base: config, checkpoint: rerun.checkpoint)
-        publish(.device(epoch: 0, name: device.name, note: Self.note(device)))
+        publish(startDevice)
         let record = recordOrStop { () throws(GradlabError) in try everyStartRecord() }
         latest = record
         publish(.epoch(record))
@@ -277,6 +277,21 @@ public actor Session {
         case .failure(let error):
             publish(.device(epoch: lab.epoch, name: device.name, note: "\(error.message); staying on \(device.name)"))
         }
+    }
+
+    /// Attaches `recorder` mid-run (`:record`) and restarts from the same
+    /// starts, so its file begins as a run from ``start()`` does: the device,
+    /// then epoch 0 (the device line goes to the recorder alone; the others
+    /// know the device already).
+    public func startRecording(_ recorder: any EventSink) throws(GradlabError) {
+        attach(recorder)
+        recorder.receive(startDevice, config: config)
+        try reset(seed: config.seed)
+    }
+
+    /// The device line a run file starts with.
+    private var startDevice: Event {
+        .device(epoch: 0, name: device.name, note: Self.note(device))
     }
 
     /// Rebuilds the lab from `seed` (new start points, default data and

@@ -69,7 +69,9 @@ struct ReplayRun {
         }
         let state = index.state(at: index.lastPosition)
         let optimizer = state?.optimizer.summary ?? file.config.optimizer.summary
-        print("replay of \(path): \(file.config.lab.rawValue), \(optimizer), \(file.config.dtype.rawValue), \(state?.device ?? "cpu")")
+        // An older file may name no device: then the line names none.
+        let fields = [file.config.lab.rawValue, optimizer, file.config.dtype.rawValue, state?.device ?? ""].filter { !$0.isEmpty }
+        print("replay of \(path): " + fields.joined(separator: ", "))
         print("\(file.status ?? "cut short") at epoch \(last.epoch); \(index.count) epoch event\(index.count == 1 ? "" : "s")")
     }
 }

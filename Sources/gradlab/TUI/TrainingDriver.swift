@@ -157,8 +157,7 @@ final class TrainingDriver: Sendable {
                 case .setDevice(let name):
                     await session.setDevice(name)
                 case .startRecording(let recorder):
-                    await session.attach(recorder)
-                    do { try await session.reset(seed: await session.config.seed) } catch { note(error.message) }
+                    do { try await session.startRecording(recorder) } catch { note(error.message) }
                 case .stopRecording(let recorder):
                     await session.detach(recorder)
                     recorder.finish(status: "quit")
