@@ -132,7 +132,12 @@ extension LabCommand {
             return .function(expression: argument, name: nil, domain: config.domain)
         case "lr":
             try needArgument("a learning rate, like :lr 0.01")
-            guard let lr = Double(argument), lr.isFinite, lr > 0 else { throw fail("'\(argument)' is not a positive number") }
+            if let space = argument.firstIndex(of: " ") {
+                let extra = argument[space...].drop { $0 == " " }
+                throw fail(":lr takes one number; remove '\(extra)'", at: argumentStart + argument.distance(from: argument.startIndex, to: extra.startIndex))
+            }
+            guard let lr = Double(argument) else { throw fail("'\(argument)' is not a number") }
+            guard lr.isFinite, lr > 0 else { throw fail("the learning rate must be finite and positive, not \(argument)") }
             return .learningRate(lr)
         case "optimizer":
             try needArgument("a name: sgd, momentum, adam, ... and options k=v")
