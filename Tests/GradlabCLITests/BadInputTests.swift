@@ -64,6 +64,30 @@ struct BadInputTests {
         #expect(result.stdout.isEmpty)
     }
 
+    /// A file where a folder should be is said one way by `--save` and
+    /// `--record` (and so by `:save` and `:record`), naming the path typed.
+    @Test func aFileWhereAFolderShouldBeIsSaidTheSameWay() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let file = try Fixtures.write("x", named: "afile", in: directory)
+        for (flag, name) in [("--save", "x"), ("--record", "x.json"), ("--save", "sub/x"), ("--record", "sub/x.json")] {
+            let path = file + "/" + name
+            let result = try Gradlab.run(["--headless", "--quiet", "--lab", "quadratic", "--epochs", "1", flag, path])
+            #expect(result.status != 0)
+            #expect(result.stderr == "gradlab: error: \(flag) \(path): cannot write (\(file) is not a folder)\n")
+        }
+    }
+
+    /// The checkpoint's optimizer file is written first, but a failure names
+    /// the file asked for.
+    @Test func aSaveThatCannotBeWrittenNamesTheCheckpoint() throws {
+        let result = try Gradlab.run(["--headless", "--quiet", "--lab", "quadratic", "--epochs", "1", "--save", "/proc/x.safetensors"])
+        #expect(result.status != 0)
+        #expect(result.stderr.hasPrefix("gradlab: error: --save /proc/x.safetensors: ") || result.stderr.hasPrefix("gradlab: error: /proc/x.safetensors: "),
+                "\(result.stderr)")
+        #expect(!result.stderr.contains(".optim"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
     @Test func malformedCSVNamesLineAndColumn() throws {
         let directory = try Fixtures.temporaryDirectory()
         let csv = try Fixtures.write("x1,x2\n1,2\n3,oops\n", named: "s.csv", in: directory)

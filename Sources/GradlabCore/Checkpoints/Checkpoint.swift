@@ -106,15 +106,7 @@ public enum Checkpoint {
     /// would save at its end, and by ``save(params:dtype:lab:epoch:optimizer:function:path:)``
     /// naming the file asked for (not the optimizer file written first).
     public static func checkWritable(path: String) throws(GradlabError) {
-        let folder = (path as NSString).deletingLastPathComponent
-        let directory = folder.isEmpty ? "." : folder
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw GradlabError("\(path): cannot write (no folder \(directory))")
-        }
-        guard FileManager.default.isWritableFile(atPath: directory) else {
-            throw GradlabError("\(path): cannot write (folder \(directory) is not writable)")
-        }
+        if let problem = FileBytes.folderProblem(for: path) { throw GradlabError("\(path): cannot write (\(problem))") }
     }
 
     public static func save(params: [NamedValues], dtype: DType, lab: LabKind, epoch: Int,
@@ -154,7 +146,13 @@ public enum Checkpoint {
         metadata["pair"] = pair
         let optimizerBytes = try optimizerFile(optimizer, params: params, dtype: tensorType, lab: lab, epoch: epoch,
                                                pair: pair, path: companion).encoded(path: companion)
-        let optimizerTemporary = try FileBytes.writeTemporary(optimizerBytes, beside: companion)
+        let optimizerTemporary: String
+        do {
+            optimizerTemporary = try FileBytes.writeTemporary(optimizerBytes, beside: companion)
+        } catch {
+            // Written first, but the file asked for is the checkpoint: name it.
+            throw error.message.hasPrefix(companion + ": ") ? GradlabError(path + error.message.dropFirst(companion.count)) : error
+        }
         let checkpointTemporary: String
         do {
             checkpointTemporary = try FileBytes.writeTemporary(SafeTensorsFile(tensors: tensors, metadata: metadata).encoded(path: path),

@@ -160,6 +160,30 @@ enum FileBytes {
         }
     }
 
+    /// Why no file can be made at `path` for want of its folder, said the same
+    /// for every file gradlab writes (`:save`, `:record`): `no folder d`,
+    /// `d is not a folder` (naming the part of the path that is a file),
+    /// `folder d is not writable`; nil when the folder is there to write in.
+    static func folderProblem(for path: String) -> String? {
+        let folder = split(path).directory
+        let directory = folder.isEmpty ? "/" : folder
+        var info = stat()
+        if stat(directory, &info) != 0 {
+            guard errno == ENOTDIR else { return "no folder \(directory)" }
+            // Some folder on the way is a file: name the first such.
+            var prefix = directory.hasPrefix("/") ? "" : nil as String?
+            for part in directory.split(separator: "/") {
+                let next = prefix.map { $0 + "/" + part } ?? String(part)
+                if stat(next, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR { return "\(next) is not a folder" }
+                prefix = next
+            }
+            return "no folder \(directory)"
+        }
+        guard (info.st_mode & S_IFMT) == S_IFDIR else { return "\(directory) is not a folder" }
+        guard access(directory, W_OK) == 0 else { return "folder \(directory) is not writable" }
+        return nil
+    }
+
     /// The directory (`.` when none) and the file name of `path`.
     static func split(_ path: String) -> (directory: String, name: String) {
         let slash = path.lastIndex(of: "/")

@@ -50,6 +50,9 @@ public final class Recorder: EventSink {
         }
         var info = stat()
         let special = lstat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG
+        if !special, let problem = FileBytes.folderProblem(for: path) {
+            throw GradlabError("--record \(path): cannot write (\(problem))")
+        }
         if !special { FileBytes.removeStaleTemporaries(beside: path) }
         let temporary = special ? nil : FileBytes.temporaryPath(for: path)
         guard let file = fopen(temporary ?? path, "w") else { throw failure(errno) }
