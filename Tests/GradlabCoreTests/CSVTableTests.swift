@@ -15,6 +15,14 @@ struct CSVTableTests {
         #expect(table.labels["split"] == ["train", "test"])
     }
 
+    /// A text column's bad value is at its file line and column, as every other CSV error.
+    @Test func aBadLabelNamesFileLineAndColumn() {
+        #expect(throws: GradlabError("d.csv:4:5: split must be 'train' or 'test', got 'Validate'")) {
+            try CSVTable.parse("x,y,split\n0,1,train\n\n1,2,Validate\n", path: "d.csv", required: ["x", "y"], textColumns: ["split"],
+                               labelValues: ["split": ["train", "test"]])
+        }
+    }
+
     @Test(arguments: [
         ("", "e.csv: empty file (expected a header with columns x1, x2)"),
         ("x1,x2\n", "e.csv:1: no data rows after the header"),

@@ -14,17 +14,21 @@ public struct CSVTable: Sendable {
 
     /// Loads `path`, requiring the numeric columns `required` and allowing the
     /// text columns `textColumns`; other columns are ignored.
-    public static func load(path: String, required: [String], textColumns: [String] = []) throws(GradlabError) -> CSVTable {
+    /// - Parameter labelValues: the values a text column may hold (lowercase,
+    ///   `["split": ["train", "test"]]`); another is an error at its cell.
+    public static func load(path: String, required: [String], textColumns: [String] = [],
+                            labelValues: [String: [String]] = [:]) throws(GradlabError) -> CSVTable {
         guard FileManager.default.fileExists(atPath: path) else { throw GradlabError("\(path): cannot read file (no such file)") }
         let data = Data(try FileBytes.read(path))
         guard let text = String(data: data, encoding: .utf8) else {
             throw GradlabError("\(path): not UTF-8 text")
         }
-        return try parse(text, path: path, required: required, textColumns: textColumns)
+        return try parse(text, path: path, required: required, textColumns: textColumns, labelValues: labelValues)
     }
 
     /// Parses CSV text; `path` is only used in error messages.
-    public static func parse(_ text: String, path: String, required: [String], textColumns: [String] = []) throws(GradlabError) -> CSVTable {
+    public static func parse(_ text: String, path: String, required: [String], textColumns: [String] = [],
+                             labelValues: [String: [String]] = [:]) throws(GradlabError) -> CSVTable {
         // "\r\n" is a single Character in Swift, so split on both forms.
         let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
         var lineNumber = 0
@@ -90,7 +94,12 @@ public struct CSVTable: Sendable {
                 columns[name, default: []].append(value)
             }
             for (name, index) in textIndex {
-                labels[name, default: []].append(cells[index].text.lowercased())
+                let cell = cells[index], label = cell.text.lowercased()
+                if let allowed = labelValues[name], !allowed.contains(label) {
+                    throw GradlabError.at(path, line: lineNumber, column: cell.column,
+                                          "\(name) must be \(allowed.map { "'\($0)'" }.joined(separator: " or ")), got '\(cell.text)'")
+                }
+                labels[name, default: []].append(label)
             }
             rows += 1
         }

@@ -27,14 +27,10 @@ extension LabSelection {
         }
         if let data {
             guard lab != .landscape else { throw GradlabError("--data applies to the quadratic and linear labs (the landscape takes --starts)") }
-            let table = try CSVTable.load(path: data, required: config.dataColumns, textColumns: ["split"])
+            let table = try CSVTable.load(path: data, required: config.dataColumns, textColumns: ["split"],
+                                          labelValues: ["split": ["train", "test"]])
             config.data = table.columns
-            if let labels = table.labels["split"] {
-                if let (row, bad) = labels.enumerated().first(where: { $0.element != "train" && $0.element != "test" }) {
-                    throw GradlabError("\(data): row \(row + 1): split must be 'train' or 'test', got '\(bad)'")
-                }
-                config.splitLabels = labels
-            }
+            if let labels = table.labels["split"] { config.splitLabels = labels }
             config.dataSource = data
         }
         config.testSize = testSize
