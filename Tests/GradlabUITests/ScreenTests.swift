@@ -60,4 +60,19 @@ import Testing
         #expect(TextFit.truncate("abcdef", to: 4, ellipsis: "~") == "abc~")
         #expect(TextFit.padLeft("12", to: 4) == "  12")
     }
+
+    /// A cut message ends at a word, never inside a number (`epoch 5…` of `50`).
+    @Test func wordTruncationEndsAtAWord() {
+        let message = "no epoch 999 in this recording (it ends at epoch 50)"
+        #expect(TextFit.truncateAtWord(message, to: 48) == "no epoch 999 in this recording (it ends at…")
+        #expect(TextFit.truncateAtWord(message, to: 51) == "no epoch 999 in this recording (it ends at epoch…")
+        // The cut falls just before a space: every word kept is whole.
+        #expect(TextFit.truncateAtWord("ab cd ef", to: 6) == "ab cd…")
+        #expect(TextFit.truncateAtWord("ab cd ef", to: 5) == "ab…")
+        #expect(TextFit.truncateAtWord(message, to: 52) == message)
+        // One word wider than the room is cut inside it.
+        #expect(TextFit.truncateAtWord("abcdefgh ij", to: 4) == "abc…")
+        #expect(TextFit.truncateAtWord("abc", to: 0) == "")
+        #expect(TextFit.truncateAtWord("ab cd", to: 3, ellipsis: "~") == "ab~")
+    }
 }

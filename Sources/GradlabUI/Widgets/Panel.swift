@@ -68,6 +68,24 @@ public enum TextFit {
         return String(view)
     }
 
+    /// The text cut to `width` columns at the end of a word, ending in an
+    /// ellipsis when cut: a message never shows part of a number as if whole
+    /// (`ends at epoch 5…` of `50`). A first word wider than `width` is cut
+    /// inside it, as ``truncate(_:to:ellipsis:)`` does.
+    public static func truncateAtWord(_ text: String, to width: Int, ellipsis: Unicode.Scalar = "…") -> String {
+        let scalars = Array(text.unicodeScalars)
+        guard width > 0 else { return "" }
+        guard scalars.count > width else { return text }
+        var end = width - 1
+        // Unless the cut falls just before a space, back up to the last one.
+        if scalars[end] != " ", let space = scalars[..<end].lastIndex(of: " ") { end = space }
+        while end > 0, scalars[end - 1] == " " { end -= 1 }
+        guard end > 0 else { return truncate(text, to: width, ellipsis: ellipsis) }
+        var view = String.UnicodeScalarView(scalars[..<end])
+        view.append(ellipsis)
+        return String(view)
+    }
+
     /// The text right-aligned in `width` columns (cut from the right when too long).
     public static func padLeft(_ text: String, to width: Int, ellipsis: Unicode.Scalar = "…") -> String {
         let cut = truncate(text, to: width, ellipsis: ellipsis)

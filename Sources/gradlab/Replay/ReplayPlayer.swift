@@ -121,8 +121,9 @@ struct ReplayPlayer {
         if let found = index.position(ofEpoch: epoch, near: position) {
             seek(found)
         } else {
-            let last = index.records.last?.epoch ?? 0
-            note = Note(text: "no epoch \(epoch) in this recording (it ends at epoch \(last))", isWarning: true)
+            // Short enough for an 80-column status bar; after a reset epochs start again, so the range covers every segment.
+            let epochs = index.records.map(\.epoch)
+            note = Note(text: "no epoch \(epoch): the recording has epochs \(epochs.min() ?? 0)-\(epochs.max() ?? 0)", isWarning: true)
         }
     }
 }
