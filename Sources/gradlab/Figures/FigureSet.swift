@@ -61,7 +61,8 @@ struct FigureSet {
         }
         if case .plane(let plane) = model.main {
             let field = fineField(builder: builder, plane: plane, run: run)
-            let name = config.lab == .landscape ? "Trajectories" : "Loss surface"
+            let fixed = config.lab == .landscape ? nil : FrameBuilder.fixedParameters(config.parameterNames, axes: builder.planeAxes)
+            let name = config.lab == .landscape ? "Trajectories" : "Loss surface" + (fixed.map { ", " + $0 } ?? "")
             out.append(Figure(name: "plane.svg", svg: plane.figure(title: "\(name): \(caption)", field: field, theme: theme)
                 .svg(style: theme.figureStyle)))
         }

@@ -100,8 +100,8 @@ struct FrameBuilder {
             let names = config.parameterNames
             let path = run.parameterPath.map { SIMD2($0[planeAxes.0], $0[planeAxes.1]) }
             let (x, y) = range.fit(path)
-            let fixedNames = names.indices.filter { $0 != planeAxes.0 && $0 != planeAxes.1 }.map { names[$0] }
-            let title = "Loss over (\(names[planeAxes.0]), \(names[planeAxes.1]))" + (fixedNames.isEmpty ? "" : ", \(fixedNames.joined(separator: ", ")) fixed  [p: next pair]")
+            let fixed = Self.fixedParameters(names, axes: planeAxes)
+            let title = "Loss over (\(names[planeAxes.0]), \(names[planeAxes.1]))" + (fixed.map { ", \($0)  [p: next pair]" } ?? "")
             var plane = ParameterPlane(title: title, xRange: x, yRange: y, xName: names[planeAxes.0], yName: names[planeAxes.1],
                                        fieldName: "loss", trajectories: [Trajectory(points: path, role: .series(0))], selected: 0)
             plane.shading = view.shading
@@ -112,6 +112,14 @@ struct FrameBuilder {
         case (_, .data):
             return .data(dataPlot(run))
         }
+    }
+
+    /// What a data lab's loss plane holds still: `c fixed` when it shows
+    /// (a, b) of the quadratic's (a, b, c); nil when it shows every parameter.
+    /// The pane's title and the figure's say it the same way.
+    static func fixedParameters(_ names: [String], axes: (Int, Int)) -> String? {
+        let fixed = names.indices.filter { $0 != axes.0 && $0 != axes.1 }.map { names[$0] }
+        return fixed.isEmpty ? nil : "\(fixed.joined(separator: ", ")) fixed"
     }
 
     /// The landscape: one colour per point, per optimizer group under
