@@ -103,7 +103,7 @@ struct ReplayFrameTests {
         #expect(player.position == 15 && player.prompt == nil)
         press(.character("g"), .character("9"), .character("9"), .enter)
         #expect(player.position == 15)
-        #expect(player.note?.text == "no epoch 99: the recording has epochs 0-30")
+        #expect(player.note?.text == "no epoch 99 (epochs 0-30)")
 
         // Play: speed 5 moves 5 epochs a frame and stops at the end.
         press(.character("+"), .character("+"), .character("-"))

@@ -97,6 +97,14 @@ public struct StatusBar: Sendable {
               let lowest = items.indices.min(by: { items[$0].priority < items[$1].priority }) {
             items.remove(at: lowest)
         }
+        // A warning or an error is read whole where it can be: the items that
+        // give way first (the lab, epochs per frame, the device) make room for it.
+        if messageEmphasis == .warning || messageEmphasis == .error {
+            while width(items) > area.width - message.unicodeScalars.count - 2,
+                  let lowest = items.indices.filter({ items[$0].priority < 5 }).min(by: { items[$0].priority < items[$1].priority }) {
+                items.remove(at: lowest)
+            }
+        }
         segments.append(Segment(text: " ", style: base, priority: 0))
         for (index, item) in items.enumerated() {
             if index > 0 { segments.append(separator) }

@@ -123,7 +123,7 @@ struct ReplayPlayer {
         } else {
             // Short enough for an 80-column status bar; after a reset epochs start again, so the range covers every segment.
             let epochs = index.records.map(\.epoch)
-            note = Note(text: "no epoch \(epoch): the recording has epochs \(epochs.min() ?? 0)-\(epochs.max() ?? 0)", isWarning: true)
+            note = Note(text: "no epoch \(epoch) (epochs \(epochs.min() ?? 0)-\(epochs.max() ?? 0))", isWarning: true)
         }
     }
 }
