@@ -61,18 +61,25 @@ import Testing
         #expect(TextFit.padLeft("12", to: 4) == "  12")
     }
 
-    /// A cut message ends at a word, never inside a number (`epoch 5…` of `50`).
-    @Test func wordTruncationEndsAtAWord() {
+    /// A cut message never ends inside a number (`epoch 5…` of `50`): it is
+    /// cut at the word before; other words are cut where the width falls.
+    @Test func truncationNeverCutsANumber() {
         let message = "no epoch 999 in this recording (it ends at epoch 50)"
-        #expect(TextFit.truncateAtWord(message, to: 48) == "no epoch 999 in this recording (it ends at…")
-        #expect(TextFit.truncateAtWord(message, to: 51) == "no epoch 999 in this recording (it ends at epoch…")
-        // The cut falls just before a space: every word kept is whole.
-        #expect(TextFit.truncateAtWord("ab cd ef", to: 6) == "ab cd…")
-        #expect(TextFit.truncateAtWord("ab cd ef", to: 5) == "ab…")
-        #expect(TextFit.truncateAtWord(message, to: 52) == message)
-        // One word wider than the room is cut inside it.
-        #expect(TextFit.truncateAtWord("abcdefgh ij", to: 4) == "abc…")
-        #expect(TextFit.truncateAtWord("abc", to: 0) == "")
-        #expect(TextFit.truncateAtWord("ab cd", to: 3, ellipsis: "~") == "ab~")
+        #expect(TextFit.truncateOutsideNumbers(message, to: 51) == "no epoch 999 in this recording (it ends at epoch…")
+        #expect(TextFit.truncateOutsideNumbers(message, to: 11) == "no epoch…")
+        #expect(TextFit.truncateOutsideNumbers(message, to: 12) == "no epoch…")
+        #expect(TextFit.truncateOutsideNumbers(message, to: 13) == "no epoch 999…")
+        #expect(TextFit.truncateOutsideNumbers(message, to: 52) == message)
+        // Not a number: cut where the width falls, as truncate does.
+        #expect(TextFit.truncateOutsideNumbers(message, to: 48) == "no epoch 999 in this recording (it ends at epoc…")
+        #expect(TextFit.truncateOutsideNumbers("saved to run.json now", to: 14) == "saved to run.…")
+        // Decimals and signs are part of the number.
+        #expect(TextFit.truncateOutsideNumbers("lr 0.0178 set", to: 6) == "lr…")
+        #expect(TextFit.truncateOutsideNumbers("lr 12.5 set", to: 6) == "lr…")
+        #expect(TextFit.truncateOutsideNumbers("x = -5 ok", to: 6) == "x =…")
+        // No space before the number: cut before it.
+        #expect(TextFit.truncateOutsideNumbers("screen-epoch12.svg", to: 14) == "screen-epoch…")
+        #expect(TextFit.truncateOutsideNumbers("abc", to: 0) == "")
+        #expect(TextFit.truncateOutsideNumbers("epoch 50", to: 7, ellipsis: "~") == "epoch~")
     }
 }

@@ -68,19 +68,29 @@ public enum TextFit {
         return String(view)
     }
 
-    /// The text cut to `width` columns at the end of a word, ending in an
-    /// ellipsis when cut: a message never shows part of a number as if whole
-    /// (`ends at epoch 5…` of `50`). A first word wider than `width` is cut
-    /// inside it, as ``truncate(_:to:ellipsis:)`` does.
-    public static func truncateAtWord(_ text: String, to width: Int, ellipsis: Unicode.Scalar = "…") -> String {
+    /// The text cut to `width` columns, ending in an ellipsis when cut, as
+    /// ``truncate(_:to:ellipsis:)`` does unless that would cut a number: then
+    /// at the space before the number's word, so a message never shows part
+    /// of a number as if whole (`ends at epoch 5…` of `50`). A word with no
+    /// space before it is cut before the number; spaces before `…` go.
+    public static func truncateOutsideNumbers(_ text: String, to width: Int, ellipsis: Unicode.Scalar = "…") -> String {
         let scalars = Array(text.unicodeScalars)
         guard width > 0 else { return "" }
         guard scalars.count > width else { return text }
+        func isDigit(_ index: Int) -> Bool { index >= 0 && index < scalars.count && ("0"..."9").contains(scalars[index]) }
+        func isPart(_ index: Int, of marks: String) -> Bool { index >= 0 && marks.unicodeScalars.contains(scalars[index]) }
         var end = width - 1
-        // Unless the cut falls just before a space, back up to the last one.
-        if scalars[end] != " ", let space = scalars[..<end].lastIndex(of: " ") { end = space }
+        // The first scalar dropped continues a number the last one kept is part of.
+        let continues = isDigit(end) || (isPart(end, of: ".,") && isDigit(end + 1))
+        let inside = isDigit(end - 1) || (isPart(end - 1, of: ".,-+") && (isDigit(end - 2) || isDigit(end)))
+        if continues && inside {
+            if let space = scalars[..<end].lastIndex(of: " ") {
+                end = space
+            } else {
+                while end > 0, isDigit(end - 1) || isPart(end - 1, of: ".,-+") { end -= 1 }
+            }
+        }
         while end > 0, scalars[end - 1] == " " { end -= 1 }
-        guard end > 0 else { return truncate(text, to: width, ellipsis: ellipsis) }
         var view = String.UnicodeScalarView(scalars[..<end])
         view.append(ellipsis)
         return String(view)

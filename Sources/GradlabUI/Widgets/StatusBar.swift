@@ -30,7 +30,7 @@ public struct StatusBar: Sendable {
     /// Epochs run per frame while live; nil hides it.
     public var epochsPerFrame: Int?
     public var recording: Bool
-    /// Right-aligned, cut at a word with `…` when the line is full.
+    /// Right-aligned, cut with `…` when the line is full (never inside a number).
     public var message: String
     public var messageEmphasis: Emphasis
 
@@ -117,7 +117,7 @@ public struct StatusBar: Sendable {
         // At least two spaces between the last segment and the message.
         let room = area.maxX - x - 3
         guard !message.isEmpty, room > 0 else { return }
-        let text = TextFit.truncateAtWord(message, to: room, ellipsis: caps.glyphs.ellipsis)
+        let text = TextFit.truncateOutsideNumbers(message, to: room, ellipsis: caps.glyphs.ellipsis)
         let style = messageEmphasis.style(theme, background: theme.statusBackground, caps: caps, base: theme.statusForeground)
         screen.put(text, x: area.maxX - 1 - text.unicodeScalars.count, y: area.y, style: style, clip: row)
     }

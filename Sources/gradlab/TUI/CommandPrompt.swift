@@ -198,7 +198,7 @@ struct CommandPrompt {
             } else {
                 // The caret stays under the fault; the message goes where it fits.
                 screen.put("^", x: x, y: lineRow + 1, style: errorStyle)
-                let rest = TextFit.truncateAtWord(error.message, to: max(0, width - 2), ellipsis: caps.glyphs.ellipsis)
+                let rest = TextFit.truncateOutsideNumbers(error.message, to: max(0, width - 2), ellipsis: caps.glyphs.ellipsis)
                 let start = x + 2 + rest.count <= width ? x + 2 : (x >= rest.count + 1 ? x - rest.count - 1 : 0)
                 if start != x { screen.put(rest, x: start, y: lineRow + 1, style: errorStyle) }
             }
