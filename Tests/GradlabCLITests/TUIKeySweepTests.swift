@@ -31,7 +31,9 @@ struct TUIKeySweepTests {
 
     /// The status line's epoch and badge.
     private static func status(_ screen: String) -> (badge: String, epoch: Int)? {
-        guard let line = screen.split(separator: "\n").last(where: { $0.contains("│ epoch ") }) else { return nil }
+        // The status bar: its badge, then `epoch N` (after the lab's name, which a warning may push out).
+        guard let line = screen.split(separator: "\n").last(where: { ($0.contains("LIVE") || $0.contains("PAUSED")) && $0.contains(" epoch ") })
+        else { return nil }
         let badge = line.contains("LIVE") ? "LIVE" : (line.contains("PAUSED") ? "PAUSED" : "?")
         let epoch = line.components(separatedBy: "epoch ").dropFirst().first?.split(separator: " ").first.flatMap { Int($0) }
         return epoch.map { (badge, $0) }
