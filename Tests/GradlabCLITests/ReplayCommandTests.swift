@@ -107,4 +107,19 @@ struct ReplayCommandTests {
         #expect(result.status == 1)
         #expect(result.stderr.contains("--headless") && result.stderr.split(separator: "\n").count == 1)
     }
+
+    /// A replay takes its lab and optimizer from the file: a flag that would
+    /// change them is refused, not silently ignored; a replay's own flags work.
+    @Test func replayRefusesTheFlagsItWouldIgnore() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = try record(["--lab", "linear", "--epochs", "2"], in: directory)
+        for (flags, named) in [(["--lr", "5"], "--lr"), (["--lab", "quadratic"], "--lab"), (["--epochs", "9"], "--epochs"),
+                               (["--momentum", "0.9"], "--momentum"), (["--seed", "3"], "--seed")] {
+            let result = try Gradlab.run(["--replay", path, "--headless"] + flags)
+            #expect(result.status == 1 && result.stderr.contains("\(named) does not apply to --replay"), "\(flags): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1)
+        }
+        let quiet = try Gradlab.run(["--replay", path, "--headless", "--quiet", "--theme", "light"])
+        #expect(quiet.status == 0, "\(quiet.stderr)")
+    }
 }

@@ -43,6 +43,23 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Open a recorded run to play, seek and fork (f); --record then records a fork; with --headless, print its table. Lab options are taken from the file.", valueName: "run.json"))
     var replay: String?
 
+    /// The lab, optimizer and run flags given beside `--replay`, which takes
+    /// all of them from the file (a flag given at its default value is not
+    /// told apart).
+    var replayIgnores: [String] {
+        let s = labOptions.selection
+        let lab: [(String, Bool)] = [
+            ("--lab", s.lab != .landscape), ("--f", s.function != nil), ("--data", s.data != nil), ("--test-size", s.testSize != 0.3),
+            ("--split-seed", s.splitSeed != 42), ("--dtype", s.dtype != nil), ("--device", s.device != "auto"),
+            ("--points", labOptions.points != nil), ("--seed", labOptions.seed != 0), ("--domain", labOptions.domain != nil),
+            ("--starts", labOptions.starts != nil), ("--track", labOptions.track != nil), ("--init", labOptions.initial != nil),
+            ("--compare", labOptions.compare != nil), ("--schedule", labOptions.schedule != nil),
+            ("--optimizer", optimizerOptions.optimizer != OptimizerChoice(kind: .sgd)), ("--lr", optimizerOptions.lr != nil),
+            ("--epochs", epochs != nil), ("--save", save != nil), ("--load", load != nil),
+        ]
+        return lab.filter(\.1).map(\.0) + optimizerOptions.given.map { "--" + $0.replacingOccurrences(of: "_", with: "-") }
+    }
+
     func run() async throws {
         try DistinctPaths.check(outputs: [("--record", record), ("--save", save)],
                                 inputs: [("--replay", replay), ("--load", load), ("--data", labOptions.selection.data),
@@ -52,6 +69,9 @@ struct RunCommand: AsyncParsableCommand {
             throw GradlabError("--plot does not apply to --replay; `gradlab export \(replay) --svg DIR` writes a recording's figures")
         }
         if let replay {
+            if let flag = replayIgnores.first {
+                throw GradlabError("\(flag) does not apply to --replay: the recording's lab and optimizer are its own (fork with f, then change them there)")
+            }
             let code = try await ReplayRun(path: replay, themeName: theme ?? "dark", recordPath: record, headless: headless, quiet: quiet,
                                            mouse: !noMouse).run()
             if code != 0 { throw ExitCode(code) }
