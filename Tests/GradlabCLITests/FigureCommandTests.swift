@@ -76,6 +76,26 @@ struct FigureCommandTests {
         }
     }
 
+    @Test("a recording that restarts holds an epoch twice: --epoch draws the last run's and says so")
+    func anEpochHeldTwiceIsSaid() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = directory.appendingPathComponent("run.json").path
+        let recorded = try Gradlab.run(["--headless", "--quiet", "--lab", "linear", "--epochs", "4", "--device", "cpu", "--record", path])
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        // The same run again after a reset: header, events, reset, the epochs again, end.
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        let epochs = lines.filter { $0.hasPrefix("{\"type\":\"epoch\"") }
+        let end = try #require(lines.firstIndex { $0.hasPrefix("{\"type\":\"end\"") })
+        let restarted = Array(lines[..<end]) + ["{\"type\":\"reset\",\"epoch\":0,\"seed\":0},"] + epochs + Array(lines[end...])
+        let twice = directory.appendingPathComponent("twice.json").path
+        try restarted.joined(separator: "\n").appending("\n").write(toFile: twice, atomically: true, encoding: .utf8)
+        let result = try Gradlab.run(["export", twice, "--svg", directory.appendingPathComponent("figs").path, "--epoch", "3"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("epoch 3 is in 2 runs of the recording (it restarts); drawing the last one's"), "\(result.stderr)")
+        let once = try Gradlab.run(["export", path, "--svg", directory.appendingPathComponent("figs1").path, "--epoch", "3"])
+        #expect(once.status == 0 && !once.stderr.contains("runs of the recording"), "\(once.stderr)")
+    }
+
     @Test("a --plot folder that cannot be made is refused before the run, in plain words")
     func plotFolderCheckedBeforeTheRun() throws {
         let directory = try Fixtures.temporaryDirectory()

@@ -163,6 +163,11 @@ extension FigureSet {
                 throw GradlabError("--epoch \(epoch): the recording holds epochs \(first) to \(last)")
             }
             position = found
+            // A recording that restarts (x, R, :points) may hold the epoch more than once.
+            let holding = index.segments.filter { segment in segment.contains { index.records[$0].epoch == epoch } }.count
+            if holding > 1 {
+                writeError("gradlab: epoch \(epoch) is in \(holding) runs of the recording (it restarts); drawing the last one's\n")
+            }
         } else {
             position = index.lastPosition
         }
