@@ -164,19 +164,24 @@ struct RampDepthTests {
         return try Theme.load(nameOrPath: name, searchPaths: [folder])
     }
 
-    @Test(arguments: ["dark", "light", "high-contrast"], [ColorMode.palette256, .palette16])
+    @Test(arguments: ["dark", "light", "high-contrast"], [ColorMode.palette256, .palette16, .palette8])
     func rampLightnessStaysMonotone(name: String, mode: ColorMode) throws {
         let theme = (name, try Self.theme(name))
         let truecolor = theme.1.ramp.map(Self.lightness)
         let rising = truecolor.last ?? 0 >= truecolor.first ?? 0
-        let mapped = Palette.ramp(theme.1.ramp, for: mode).map(Self.lightness)
-        #expect(mapped.count == truecolor.count)
+        let ramp = Palette.ramp(theme.1.ramp, for: mode)
+        let mapped = ramp.map(Self.lightness)
+        // 8 colours have 8 lightnesses: the ramp is resampled to them, in the terminal's own 8.
+        #expect(mapped.count == (mode == .palette8 ? min(8, truecolor.count) : truecolor.count))
+        if mode == .palette8 {
+            #expect(ramp.allSatisfy { if case .indexed(let i) = $0 { i < 8 } else { false } }, "\(ramp)")
+        }
         for (a, b) in zip(mapped, mapped.dropFirst()) {
             #expect(rising ? b > a : b < a, "\(theme.0) at \(mode): \(mapped.map { Int($0) })")
         }
     }
 
-    @Test(arguments: [ColorMode.palette256, .palette16])
+    @Test(arguments: [ColorMode.palette256, .palette16, .palette8])
     func theColourBarDrawsTheMappedRamp(mode: ColorMode) {
         let plane = WidgetSnapshotTests.plane()
         var screen = Screen(width: 70, height: 20)

@@ -32,6 +32,8 @@ import Testing
         #expect(orange.downgraded(to: .monochrome) == .default)
         #expect(Color.default.downgraded(to: .palette16) == .default)
         #expect(Color.indexed(196).downgraded(to: .palette16) == .indexed(9))
+        #expect(Color.indexed(196).downgraded(to: .palette8) == .indexed(1))
+        if case .indexed(let i) = orange.downgraded(to: .palette8) { #expect(i < 8) } else { Issue.record("not indexed") }
     }
 
     @Test func colorModeFromEnvironment() {
@@ -44,6 +46,11 @@ import Testing
         #expect(ColorMode.detect(environment: ["TERM": "xterm"]) == .palette16)
         #expect(ColorMode.detect(environment: ["TERM": "xterm"], terminalColors: 256) == .palette256)
         #expect(ColorMode.detect(environment: ["TERM": "vt100"], terminalColors: 0) == .monochrome)
+        // 8 colours are 8, not 16 (8-15 would show as 0-7); RGB only on a terminal of 256 or more.
+        #expect(ColorMode.detect(environment: ["TERM": "xterm"], terminalColors: 8) == .palette8)
+        #expect(ColorMode.detect(environment: ["TERM": "screen", "COLORTERM": "truecolor"], terminalColors: 8) == .palette8)
+        #expect(ColorMode.detect(environment: ["TERM": "xterm-16color", "COLORTERM": "truecolor"], terminalColors: 16) == .palette16)
+        #expect(ColorMode.detect(environment: ["TERM": "screen-256color", "COLORTERM": "truecolor"], terminalColors: 256) == .truecolor)
         #expect(ColorMode.detect(environment: [:]) == .monochrome)
     }
 

@@ -6,14 +6,20 @@ public enum ColorMode: String, Hashable, Sendable, CaseIterable {
     case palette256
     /// The 16 ANSI colours.
     case palette16
+    /// The 8 ANSI colours: a terminal whose terminfo has 8 (`TERM=xterm`,
+    /// `screen`, `linux`), where 8–15 would show as 0–7.
+    case palette8
     /// No colour: bold and reverse only (`NO_COLOR`, or a terminal without colour).
     case monochrome
 
     /// Picks a mode from the environment and what terminfo says.
     ///
     /// `NO_COLOR` (present and not empty, per no-color.org) wins; then
-    /// `COLORTERM=truecolor|24bit`; then the terminal's colour count (ncurses
-    /// `COLORS`, nil before ncurses starts, when `TERM` is consulted instead).
+    /// `COLORTERM=truecolor|24bit` on a terminal of 256 colours or more (GNU
+    /// screen with `TERM=screen` inherits `COLORTERM` from the terminal it
+    /// runs in, and cannot show RGB); then the terminal's colour count
+    /// (ncurses `COLORS`, nil before ncurses starts, when `TERM` is
+    /// consulted instead).
     /// - Parameters:
     ///   - environment: the process environment (injected so tests can vary it).
     ///   - terminalColors: ncurses `COLORS`, when known.
@@ -22,9 +28,9 @@ public enum ColorMode: String, Hashable, Sendable, CaseIterable {
         let colorTerm = environment["COLORTERM"]?.lowercased() ?? ""
         if let colors = terminalColors {
             if colors < 8 { return .monochrome }
-            if colorTerm == "truecolor" || colorTerm == "24bit" { return .truecolor }
+            if colors >= 256, colorTerm == "truecolor" || colorTerm == "24bit" { return .truecolor }
             if colors >= 256 { return .palette256 }
-            return .palette16
+            return colors >= 16 ? .palette16 : .palette8
         }
         if colorTerm == "truecolor" || colorTerm == "24bit" { return .truecolor }
         let term = environment["TERM"]?.lowercased() ?? ""

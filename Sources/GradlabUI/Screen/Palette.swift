@@ -38,9 +38,10 @@ public enum Palette {
     }
 
     /// The nearest of the 16 ANSI colours.
-    public static func ansi(r: UInt8, g: UInt8, b: UInt8) -> UInt8 {
+    /// - Parameter count: 16, or 8 for a terminal of 8 colours.
+    public static func ansi(r: UInt8, g: UInt8, b: UInt8, among count: Int = 16) -> UInt8 {
         var best = 0, bestDistance = Int.max
-        for (i, c) in ansi16.enumerated() {
+        for (i, c) in ansi16.prefix(count).enumerated() {
             let d = distance(c, (Int(r), Int(g), Int(b)))
             if d < bestDistance { (best, bestDistance) = (i, d) }
         }
@@ -76,6 +77,10 @@ extension Color {
         case (.indexed(let i), .palette16) where i >= 16:
             let c = Palette.rgb(ofIndex: i)
             return .indexed(Palette.ansi(r: c.r, g: c.g, b: c.b))
+        case (.rgb(let r, let g, let b), .palette8): return .indexed(Palette.ansi(r: r, g: g, b: b, among: 8))
+        case (.indexed(let i), .palette8) where i >= 8:
+            let c = Palette.rgb(ofIndex: i)
+            return .indexed(Palette.ansi(r: c.r, g: c.g, b: c.b, among: 8))
         case (.indexed, _): return self
         }
     }
@@ -97,9 +102,13 @@ extension Palette {
     /// chosen together so that lightness rises (or falls) strictly with the
     /// level, as it does in truecolor. Mapping each colour to its nearest
     /// on its own turned the dark theme's blues into greys and one teal that
-    /// read as the valley (issue 12).
+    /// read as the valley (issue 12). Where the palette has fewer distinct
+    /// lightnesses than the ramp has levels (8 colours), the ramp is first
+    /// resampled to that many, ends kept: fewer bands, never two levels in
+    /// one colour (8-colour terminals drew a mid level in the valley's black).
+    /// The contour's levels are this ramp's count.
     public static func ramp(_ colors: [Color], for mode: ColorMode) -> [Color] {
-        guard mode == .palette256 || mode == .palette16 else { return colors.map { $0.downgraded(to: mode) } }
+        guard [.palette256, .palette16, .palette8].contains(mode) else { return colors.map { $0.downgraded(to: mode) } }
         var rgb: [(Int, Int, Int)] = []
         for color in colors {
             guard case .rgb(let r, let g, let b) = color else { return colors.map { $0.downgraded(to: mode) } }
@@ -108,9 +117,13 @@ extension Palette {
         guard rgb.count > 1 else { return colors.map { $0.downgraded(to: mode) } }
         func L(_ c: (Int, Int, Int)) -> Double { lightness(r: UInt8(c.0), g: UInt8(c.1), b: UInt8(c.2)) }
         let rising = L(rgb[rgb.count - 1]) >= L(rgb[0])
-        let ordered = rising ? rgb : Array(rgb.reversed())
+        var ordered = rising ? rgb : Array(rgb.reversed())
         // Candidates by rising lightness, one per distinct lightness.
-        let indices: [Int] = mode == .palette256 ? Array(16...255) : Array(0...15)
+        let indices: [Int] = switch mode {
+        case .palette256: Array(16...255)
+        case .palette16: Array(0...15)
+        default: Array(0...7)
+        }
         var candidates: [(index: Int, rgb: (Int, Int, Int), lightness: Double)] = indices.map { i in
             let c = Palette.rgb(ofIndex: UInt8(i))
             let value = (Int(c.r), Int(c.g), Int(c.b))
@@ -128,7 +141,13 @@ extension Palette {
             }
             distinct.append(candidate)
         }
-        let n = ordered.count, m = distinct.count
+        let m = distinct.count
+        if ordered.count > m, m >= 2 {
+            // Evenly spaced levels of the ramp, both ends kept.
+            let count = ordered.count
+            ordered = (0..<m).map { k in ordered[(k * (count - 1) + (m - 1) / 2) / (m - 1)] }
+        }
+        let n = ordered.count
         guard n <= m else { return colors.map { $0.downgraded(to: mode) } }
         // cost[i][j]: the best strictly rising mapping of levels 0...i with level i on candidate j.
         var cost = Array(repeating: Array(repeating: Double.infinity, count: m), count: n)

@@ -81,7 +81,8 @@ public struct ParameterPlane: Sendable {
         var canvas = BrailleCanvas(width: plot.width, height: plot.height, glyphs: caps.glyphs,
                                    xRange: shownXRange, yRange: shownYRange)
 
-        let levels = caps.isMonochrome ? caps.glyphs.shades.count : theme.ramp.count
+        // The ramp as the terminal shows it: 8 colours give fewer bands.
+        let levels = caps.isMonochrome ? caps.glyphs.shades.count : Palette.ramp(theme.ramp, for: caps.colorMode).count
         let bands = field.flatMap { FieldBands(field: $0, shading: shading, levels: levels) }
         if let field, let bands { shade(field, bands: bands, plot: plot, into: &screen, theme: theme, caps: caps) }
 
