@@ -67,6 +67,29 @@ struct MouseTerminalTests {
         #expect(Set(tracks.map { "\($0)" }).count == 3)
     }
 
+    /// The help covers the panes: a click on it adds no point and a click
+    /// on the status bar under it does not run; the wheel scrolls the help.
+    @Test func theHelpTakesTheMouseItCovers() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = directory.appendingPathComponent("help.json").path
+        let tmux = try TmuxSession(width: 80, height: 24)
+        try tmux.enter("\(Gradlab.binary) --points 3 --record \(path); echo GRADLAB_EXIT=$?")
+        try tmux.waitFor("PAUSED")
+        try tmux.send("?")
+        let help = try tmux.waitFor("the help's footer") { $0.contains("lines 1-") }
+        try x10Click(tmux, column: 20, row: 10)
+        try x10Click(tmux, column: 3, row: 23)
+        try x10Click(tmux, column: 20, row: 10, button: 65)  // wheel down: the help scrolls
+        let scrolled = try tmux.waitFor("the help to scroll") { $0.contains("lines ") && !$0.contains("lines 1-") }
+        #expect(scrolled != help)
+        #expect(!scrolled.contains("new point at") && scrolled.contains("PAUSED"), "\(scrolled)")
+        try tmux.send("Escape")
+        try tmux.send("q")
+        try tmux.waitFor("GRADLAB_EXIT=0")
+        let file = try RunFile.load(path: path)
+        #expect(!file.events.contains { if case .pointAdded = $0 { return true } else { return false } })
+    }
+
     @Test func theCommandLineSwitchesTheFunctionAndShowsACaret() throws {
         let directory = try Fixtures.temporaryDirectory()
         let path = directory.appendingPathComponent("commands.json").path

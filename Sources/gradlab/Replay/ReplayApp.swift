@@ -92,6 +92,13 @@ final class ReplayApp {
     /// (a recording cannot take new points).
     private func handleMouse(_ mouse: MouseEvent, on terminal: any TerminalBackend) {
         if PlaneGestures.isIdleMotion(.mouse(mouse), pointer) { return }
+        // The help covers the panes: the wheel scrolls it, a click reaches nothing under it.
+        if view.showHelp {
+            if mouse.kind == .press, mouse.button == .wheelDown || mouse.button == .wheelUp {
+                apply(mouse.button == .wheelDown ? .scrollDown : .scrollUp)
+            }
+            return
+        }
         let run = frames.runView(at: player.position)
         let (width, height) = terminal.size
         let model = frames.model(player: player, view: view, builder: &builder, status: file.status, width: width, height: height)

@@ -243,6 +243,13 @@ final class LabApp {
 
     /// A mouse report: the plane's gestures, a click on the status bar or a pane.
     private func handle(_ report: MouseEvent) {
+        // The help covers the panes: the wheel scrolls it, a click reaches nothing under it.
+        if view.showHelp {
+            if report.kind == .press, report.button == .wheelDown || report.button == .wheelUp {
+                _ = handle(report.button == .wheelDown ? Action.scrollDown : .scrollUp)
+            }
+            return
+        }
         guard let drawn, let hits = HitMap(model: drawn.model, width: drawn.width, height: drawn.height) else { return }
         let run = live.snapshot
         var gesture = pointer
