@@ -73,7 +73,8 @@ import Testing
         ("title = #111111\ntitle = #222222", 2, 1, .duplicateKey("title", firstLine: 1)),
         ("= #111111", 1, 1, .missingKey),
         ("ramp.0 = #000000\nramp.2 = #111111", 2, 1, .rampGap(missing: 1)),
-        ("series.8 = #000000", 1, 1, .unknownKey("series.8")),
+        ("series.8 = #000000", 1, 1, .indexTooLarge("series.8", count: 8)),
+        ("ramp.32 = #000000", 1, 1, .indexTooLarge("ramp.32", count: 32)),
         ("ramp.01 = #000000", 1, 1, .unknownKey("ramp.01")),
     ])
     func malformedThemesReportLineAndColumn(text: String, line: Int, column: Int, reason: ThemeError.Reason) {
@@ -85,6 +86,26 @@ import Testing
             #expect(error.column == column)
             #expect(error.reason == reason)
             #expect(error.description.hasPrefix("themes/bad.theme:\(line):\(column): "))
+        }
+    }
+
+    /// A level past the last: how many there can be, not "unknown key".
+    @Test func aLevelPastTheLastSaysHowManyThereCanBe() {
+        do {
+            _ = try Theme.parse("ramp.32 = #000000", name: "bad", path: "bad.theme")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == "bad.theme:1:1: ramp.32: there are at most 32 (ramp.0 to ramp.31)")
+        }
+    }
+
+    /// A path that names no file says so (not "no theme named").
+    @Test func aMissingThemeFileIsNamedAsAFile() {
+        do {
+            _ = try Theme.load(nameOrPath: "./nope.theme")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == "no theme file './nope.theme'")
         }
     }
 

@@ -12,7 +12,8 @@ public enum ThemeLoadError: Error, Equatable, Sendable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .notFound(let name, let searched):
-            guard !searched.isEmpty else { return "no theme named '\(name)'" }
+            // A path (it has a '/' or ends in .theme): no file there.
+            guard !searched.isEmpty else { return "no theme file '\(name)'" }
             let known = Theme.names(in: searched).joined(separator: ", ")
             return "no theme named '\(name)' (known: \(known); looked in \(searched.joined(separator: ", ")))"
         case .unreadable(let path, let reason): return "\(path): cannot read theme: \(reason)"

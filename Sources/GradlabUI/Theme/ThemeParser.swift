@@ -15,6 +15,8 @@ public struct ThemeError: Error, Equatable, Sendable, CustomStringConvertible {
         case duplicateKey(String, firstLine: Int)
         /// `ramp.N` keys must run 0, 1, 2, … with no gaps.
         case rampGap(missing: Int)
+        /// `ramp.N` or `series.N` past the last one there can be.
+        case indexTooLarge(String, count: Int)
     }
 
     /// The file as the user named it (or the theme name for in-memory text).
@@ -56,6 +58,9 @@ public struct ThemeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .trailingText(let text): return "unexpected '\(Self.visible(text))' after the colour"
         case .duplicateKey(let key, let first): return "duplicate key '\(key)' (first set on line \(first))"
         case .rampGap(let missing): return "ramp.\(missing) is missing: ramp levels must be numbered 0, 1, 2, ... without gaps"
+        case .indexTooLarge(let key, let count):
+            let prefix = key.prefix { $0 != "." }
+            return "\(key): there are at most \(count) (\(prefix).0 to \(prefix).\(count - 1))"
         }
     }
 }
@@ -120,6 +125,10 @@ extension Theme {
                 ramp[n] = (color, lineNumber, keyStart + 1)
             } else if let n = indexedKey(key, prefix: "series.", below: seriesCount) {
                 theme.series[n] = color
+            } else if indexedKey(key, prefix: "ramp.", below: Int.max) != nil {
+                throw fail(keyStart, .indexTooLarge(key, count: maximumRampLevels))
+            } else if indexedKey(key, prefix: "series.", below: Int.max) != nil {
+                throw fail(keyStart, .indexTooLarge(key, count: seriesCount))
             } else {
                 throw fail(keyStart, .unknownKey(key))
             }

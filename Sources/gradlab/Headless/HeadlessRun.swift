@@ -52,7 +52,7 @@ struct HeadlessRun {
             if let number = signals.signal {
                 status = "interrupted"
                 progress.clear()
-                writeError("gradlab: stopped by \(number == SIGINT ? "Ctrl-C" : "signal \(number)") at epoch \(await session.epoch)\n")
+                writeError("gradlab: stopped by \(number == SIGINT ? "SIGINT (Ctrl-C)" : "signal \(number)") at epoch \(await session.epoch)\n")
                 break
             }
             let started = ContinuousClock.now
