@@ -206,6 +206,26 @@ struct MouseTests {
         }
     }
 
+    /// The data view has no plane: a click there says where clicks go.
+    @Test func aClickOnTheDataViewSaysWhereClicksGo() async throws {
+        var config = LabConfig(lab: .quadratic)
+        config.device = "cpu"
+        let session = try Session(config: config)
+        let app = await LabApp(session: session, config: config, dataset: await session.dataset, theme: .dark, recordPath: nil)
+        let backend = ScriptedBackend(width: 100, height: 30, script: [
+            .wait(milliseconds: 100),
+            // A data lab opens on its data view.
+            .event(.mouse(MouseEvent(.press, .left, column: 20, row: 8))),
+            .until(timeoutMilliseconds: 60_000) { $0.lines.last?.contains("the data view takes no clicks") == true },
+        ])
+        #expect(try await app.run(on: backend) == 0)
+        if backend.timedOut.isEmpty {
+            #expect(try #require(backend.lastFrame).lines.last?.contains("the data view takes no clicks") == true)
+        } else {
+            Issue.record("no message: \(backend.lastFrame?.lines.last ?? "")")
+        }
+    }
+
     @Test func theMouseInAReplayZoomsAndTakesNoPoints() async throws {
         let directory = try Fixtures.temporaryDirectory()
         let path = directory.appendingPathComponent("replayed.json").path

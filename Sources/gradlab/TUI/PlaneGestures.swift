@@ -57,7 +57,11 @@ enum PlaneGestures {
             if mouse.button == .left { view.focus = pane == .loss ? .loss : .inspector }
             return .none
         case .main:
-            break
+            // The data view (v) has no plane to click on: say where the clicks go.
+            if hits.plot == nil, [.left, .wheelUp, .wheelDown].contains(mouse.button) {
+                view.focus = .main
+                return .message("the data view takes no clicks: v shows the loss plane, where a click sets the parameters", warning: false)
+            }
         }
         let point = hits.dataPoint(column: column, row: row)
         switch mouse.button {
