@@ -1,5 +1,6 @@
 #include "gradlab_signals.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -20,6 +21,9 @@ static char restoreSequence[256];
 static atomic_int restoreLength;
 
 static struct sigaction previous[SIGNAL_SLOTS];
+
+static atomic_int suspendCaught;
+static atomic_int suspendPending;
 
 static const int stopSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 static const int crashSignals[] = {SIGSEGV, SIGILL, SIGABRT, SIGBUS, SIGFPE, SIGTRAP};
@@ -89,6 +93,22 @@ static void onCrash(int number, siginfo_t *info, void *context) {
     raise(number);
 }
 
+/// SIGTSTP while the full-screen interface is up: only recorded; the UI
+/// thread leaves full-screen mode and stops the process (gradlab_suspend_now).
+static void onSuspend(int number) {
+    (void)number;
+    atomic_store(&suspendPending, 1);
+}
+
+static void setSuspendAction(void (*handler)(int)) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    sigemptyset(&action.sa_mask);
+    action.sa_handler = handler;
+    action.sa_flags = handler == SIG_DFL ? 0 : SA_RESTART;
+    sigaction(SIGTSTP, &action, NULL);
+}
+
 void gradlab_signals_install(void) {
     if (atomic_exchange(&installed, 1)) return;
     struct sigaction action;
@@ -144,3 +164,43 @@ void gradlab_terminal_taken(const char *sequence) {
 }
 
 void gradlab_terminal_given_back(void) { atomic_store(&terminalActive, 0); }
+
+int gradlab_suspend_catch(void) {
+    struct sigaction current;
+    // Ignored by whoever started us (no job control there): left so.
+    if (sigaction(SIGTSTP, NULL, &current) == 0 && !(current.sa_flags & SA_SIGINFO)
+        && current.sa_handler == SIG_IGN) return 0;
+    atomic_store(&suspendPending, 0);
+    atomic_store(&suspendCaught, 1);
+    setSuspendAction(onSuspend);
+    return 1;
+}
+
+int gradlab_suspend_release(void) {
+    if (!atomic_exchange(&suspendCaught, 0)) return 0;
+    setSuspendAction(SIG_DFL);
+    return atomic_exchange(&suspendPending, 0);
+}
+
+int gradlab_suspend_take(void) { return atomic_exchange(&suspendPending, 0); }
+
+void gradlab_suspend_now(void) {
+    int caught = atomic_load(&suspendCaught);
+    // The default action, so the signal below stops the process instead of
+    // coming back to onSuspend.
+    setSuspendAction(SIG_DFL);
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTSTP);
+    pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+    // The whole process group, as the terminal's own Ctrl-Z: a parent in the
+    // same job (`swift run`) stops too, and the shell gets the terminal.
+    kill(0, SIGTSTP);
+    // Here after SIGCONT (fg or bg).
+    if (caught) {
+        // A SIGTSTP recorded while this suspension was under way asked for
+        // the same stop: it must not stop the process again right after fg.
+        atomic_store(&suspendPending, 0);
+        setSuspendAction(onSuspend);
+    }
+}

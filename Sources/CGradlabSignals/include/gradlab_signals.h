@@ -18,6 +18,13 @@
 /// terminal is restored, then the handler that was there before (the Swift
 /// runtime's backtracer) runs, or the default action.
 
+/// SIGTSTP (a `kill -TSTP`, or Ctrl-Z where the terminal sends it as a
+/// signal) while the full-screen interface is up: the handler only records
+/// it; the UI thread takes it (gradlab_suspend_take), leaves full-screen
+/// mode, stops the process (gradlab_suspend_now), and once continued (fg)
+/// takes the terminal again and repaints. Outside the interface SIGTSTP has
+/// its default action (a headless run just stops).
+
 /// Installs the handlers (idempotent).
 void gradlab_signals_install(void);
 
@@ -39,5 +46,23 @@ void gradlab_terminal_taken(const char *sequence);
 void gradlab_terminal_sequence(const char *sequence);
 /// The terminal was given back in the ordinary way.
 void gradlab_terminal_given_back(void);
+
+/// Catches SIGTSTP from now on (recorded for gradlab_suspend_take). Call
+/// before ncurses starts: ncurses installs its own handler only where the
+/// action is the default one, and that handler repaints ncurses' screen,
+/// not gradlab's. Returns 1, or 0 when SIGTSTP is ignored (whoever started
+/// gradlab has no job control): it is left ignored, and gradlab cannot be
+/// suspended.
+int gradlab_suspend_catch(void);
+/// SIGTSTP has its default action again; returns 1 when one was recorded
+/// and not taken (the caller then stops, the terminal given back).
+int gradlab_suspend_release(void);
+/// Takes the SIGTSTP recorded since the last call: 1, or 0 when none.
+int gradlab_suspend_take(void);
+/// Stops the process group with SIGTSTP's default action, as the terminal's
+/// Ctrl-Z does, and returns once it is continued (SIGCONT: fg or bg); then
+/// catches SIGTSTP again if it was caught before. The terminal must have
+/// been given back first.
+void gradlab_suspend_now(void);
 
 #endif

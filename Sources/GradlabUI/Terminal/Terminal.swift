@@ -28,7 +28,9 @@ public enum TerminalError: Error, Equatable, Sendable, CustomStringConvertible {
 ///
 /// Every call must come from the main thread (ncurses is not thread-safe),
 /// which the main-actor isolation enforces. Signals are caught off the main
-/// thread but only recorded; the main loop polls ``pendingSignal``.
+/// thread but only recorded; the main loop polls ``pendingSignal``, and
+/// ``nextEvent(timeoutMilliseconds:)`` acts on a recorded SIGTSTP (see
+/// ``suspend()``).
 ///
 /// ```swift
 /// let terminal = try Terminal.start()
@@ -52,6 +54,9 @@ public final class Terminal {
     private let files: [UnsafeMutablePointer<FILE>]
     private let signals: SignalMonitor?
     private let interactive: Bool
+    /// Whether Ctrl-Z and SIGTSTP suspend the app (SIGTSTP is caught: it is
+    /// not ignored by whoever started gradlab).
+    let suspendable: Bool
     /// Whether this is the user's terminal (not ``offscreen(width:height:term:colorMode:)``).
     var isInteractive: Bool { interactive }
     private var restored = false
@@ -69,11 +74,13 @@ public final class Terminal {
     public var writer: FrameWriter { encoder == nil ? .ncurses : .direct }
 
     private init(screen: OpaquePointer, files: [UnsafeMutablePointer<FILE>], capabilities: Capabilities,
-                 interactive: Bool, signals: SignalMonitor?, writer: FrameWriter, output: Int32) {
+                 interactive: Bool, suspendable: Bool = false, signals: SignalMonitor?, writer: FrameWriter,
+                 output: Int32) {
         screenHandle = screen
         self.files = files
         self.capabilities = capabilities
         self.interactive = interactive
+        self.suspendable = suspendable
         self.signals = signals
         size = (Int(gl_cols()), Int(gl_lines()))
         palette = TerminalPalette(mode: capabilities.colorMode)
@@ -96,6 +103,8 @@ public final class Terminal {
     /// Ctrl-C arrives as the key `.ctrl("c")` (raw mode), not as a signal.
     /// SIGINT, SIGTERM and SIGHUP sent from outside are reported by
     /// ``pendingSignal``; the app should then ``restore()`` and exit.
+    /// Ctrl-Z, and SIGTSTP sent from outside, suspend the app inside
+    /// ``nextEvent(timeoutMilliseconds:)`` (``suspend()``).
     /// - Parameter environment: the process environment (for `TERM`, `NO_COLOR`, `COLORTERM`).
     /// - Throws: ``TerminalError`` when there is no usable terminal.
     public static func start(
@@ -113,9 +122,14 @@ public final class Terminal {
         // terminal back: these modes, and the screen left (docs/reliability.md).
         gradlab_signals_install()
         gradlab_terminal_taken(Self.fallbackRestoreSequence)
+        // Before newterm: ncurses installs its own SIGTSTP handler where the
+        // action is the default, and that one repaints ncurses' (empty)
+        // screen on fg, not the frame the direct writer drew.
+        let suspendable = gradlab_suspend_catch() != 0
         // newterm, unlike initscr, returns nil instead of exiting the process.
         guard let screen = newterm(nil, gl_stdout(), gl_stdin()) else {
             gradlab_terminal_given_back()
+            if gradlab_suspend_release() != 0 { gradlab_suspend_now() }
             throw .initializationFailed(reason: "ncurses does not know TERM=\(term)")
         }
         set_term(screen)
@@ -123,7 +137,8 @@ public final class Terminal {
         let caps = setUp(environment: environment, utf8: utf8)
         gradlab_terminal_sequence(restoreSequence())
         let signals = SignalMonitor(signals: [SIGINT, SIGTERM, SIGHUP, SIGQUIT])
-        let terminal = Terminal(screen: screen, files: [], capabilities: caps, interactive: true, signals: signals,
+        let terminal = Terminal(screen: screen, files: [], capabilities: caps, interactive: true,
+                                suspendable: suspendable, signals: signals,
                                 writer: FrameWriter.choose(environment: environment), output: STDOUT_FILENO)
         terminal.setBracketedPaste(true)
         return terminal
@@ -215,10 +230,45 @@ public final class Terminal {
         if interactive { gl_bracketed_paste(0) }
         endwin()
         if interactive { gradlab_terminal_given_back() }
+        // A SIGTSTP not acted on yet is honoured now that the terminal is
+        // given back: the process stops before it ends, as asked.
+        if suspendable, gradlab_suspend_release() != 0 { gradlab_suspend_now() }
         if !interactive {
             delscreen(screenHandle)
             for file in files { fclose(file) }
         }
+    }
+
+    /// Suspends the app as Ctrl-Z suspends a program in a shell: gives the
+    /// terminal back (its modes, the normal screen, the cursor shown, mouse
+    /// reports and bracketed paste off), stops the process group, and once it
+    /// is continued (`fg`) takes the terminal again.
+    ///
+    /// Called on the main thread by ``nextEvent(timeoutMilliseconds:)`` for
+    /// the Ctrl-Z key and for a SIGTSTP the handler recorded. The screen the
+    /// terminal shows after `fg` is ncurses' own (cleared), so the last frame
+    /// is forgotten and ``size`` re-read (the terminal may have been resized
+    /// meanwhile): the returned resize event makes the app draw a whole frame
+    /// at once.
+    func suspend() -> InputEvent {
+        set_term(screenHandle)
+        gl_bracketed_paste(0)
+        // ncurses leaves its modes: the shell's modes back, the cursor shown,
+        // mouse reports off, the alternate screen left.
+        endwin()
+        gradlab_terminal_given_back()
+        gradlab_suspend_now()
+        // Continued. From here every way out restores the terminal again.
+        gradlab_terminal_taken(Self.restoreSequence())
+        // The first refresh after endwin takes the terminal again: program
+        // modes, the alternate screen (cleared), mouse reports, and the
+        // screen's size if it changed while stopped.
+        doupdate()
+        curs_set(0)
+        gl_bracketed_paste(1)
+        size = (Int(gl_cols()), Int(gl_lines()))
+        previous = nil
+        return .resize(width: size.width, height: size.height)
     }
 
     // MARK: - Input

@@ -1,3 +1,4 @@
+import CGradlabSignals
 import CNcurses
 import Foundation
 
@@ -23,7 +24,11 @@ public protocol TerminalBackend: AnyObject {
 }
 
 extension Terminal: TerminalBackend {
+    /// Also where Ctrl-Z (raw mode delivers it as a key) and a SIGTSTP sent
+    /// from outside suspend the app: the call returns once it is continued,
+    /// with a resize event so the app draws a whole frame (``suspend()``).
     public func nextEvent(timeoutMilliseconds: Int) -> InputEvent? {
+        if suspendable, gradlab_suspend_take() != 0 { return suspend() }
         guard let code = readCode(timeoutMilliseconds: timeoutMilliseconds) else { return nil }
         switch code {
         case .function(let value) where value == gl_key_mouse():
@@ -36,6 +41,8 @@ extension Terminal: TerminalBackend {
             guard let key = Self.functionKey(value) else { return nil }
             if key == .resize { return .resize(width: size.width, height: size.height) }
             return .key(key)
+        case .character(26) where suspendable:
+            return suspend()
         case .character(let value):
             return Self.characterKey(value).map(InputEvent.key)
         }
