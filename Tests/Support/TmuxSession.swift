@@ -88,6 +88,13 @@ public final class TmuxSession {
         try Subprocess.spawn(["tmux", "-L", socket] + arguments, captureOutput: readOutput).wait().stdout
     }
 
+    /// The value of a tmux format for the window's pane: `#{alternate_on}`
+    /// (1 on the alternate screen), `#{cursor_flag}` (1: cursor shown),
+    /// `#{mouse_any_flag}` (1: mouse reports on), ...
+    public func format(_ format: String) throws -> String {
+        try tmux(["display-message", "-p", "-t", name, format]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// The process id of the program running in the window's foreground
     /// (the shell's child), for sending it signals.
     public func foregroundChild(named name: String) throws -> Int32? {
