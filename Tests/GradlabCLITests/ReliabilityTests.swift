@@ -32,6 +32,40 @@ struct FullDiskTests {
 
     static func unmount(_ directory: String) { _ = try? Subprocess.run(["umount", directory]) }
 
+    /// `gradlab arguments` under a file size limit of `blocks` (`ulimit -f`,
+    /// SIGXFSZ ignored): the write that crosses it is cut short and the next
+    /// fails with EFBIG, as a full disk cuts one short and fails with ENOSPC.
+    /// Needs no root, unlike a tmpfs.
+    static func runLimited(_ arguments: [String], blocks: Int) throws -> ProcessResult {
+        let quoted = ([Gradlab.binary] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        return try Subprocess.run(["/bin/sh", "-c", "trap '' XFSZ; ulimit -f \(blocks) && exec \(quoted)"])
+    }
+
+    /// The epochs a write failure's message names: the one whose write failed
+    /// and the last one the file holds whole (nil: "holds no epochs").
+    static func claimed(_ message: String, path: String) -> (failed: Int, held: Int?)? {
+        func number(after marker: String, in text: Substring) -> (Int, Substring)? {
+            guard let range = text.range(of: marker) else { return nil }
+            let digits = text[range.upperBound...].prefix { $0.isNumber }
+            return Int(digits).map { ($0, text[digits.endIndex...]) }
+        }
+        guard let (failed, rest) = number(after: "--record \(path): writing stopped at epoch ", in: message[...]) else { return nil }
+        if rest.contains("); the file holds no epochs") { return (failed, nil) }
+        guard let (held, _) = number(after: "); the file holds the epochs through ", in: rest) else { return nil }
+        return (failed, held)
+    }
+
+    /// What the file recovers agrees with the message: its last epoch is the
+    /// one the message says the file holds through.
+    static func expectTheFileHoldsWhatIsClaimed(_ message: String, path: String) throws -> (failed: Int, held: Int?) {
+        let claim = try #require(claimed(message, path: path), "\(message)")
+        let file = try RunFile.load(path: path)
+        #expect(file.warning != nil)
+        #expect(file.epochs.last?.epoch == claim.held, "\(message); the file holds \(file.epochs.count) epochs")
+        #expect((claim.held ?? -1) <= claim.failed)
+        return claim
+    }
+
     @Test func devFullIsRefusedAtOnce() throws {
         let result = try Gradlab.run(["--headless", "--quiet", "--epochs", "50", "--record", "/dev/full"])
         #expect(result.status == 1)
@@ -54,6 +88,64 @@ struct FullDiskTests {
         // What was written still loads, up to the epoch the message names.
         let file = try RunFile.load(path: path)
         #expect(file.epochs.count > 10 && file.warning != nil)
+        _ = try Self.expectTheFileHoldsWhatIsClaimed(result.stderr, path: path)
+    }
+
+    /// The message said epochs that were buffered but never reached the file
+    /// (it named 499; the file held 493), and the run went on to the end of
+    /// its batch (511). Now the message names the last epoch the file holds,
+    /// and the run stops at the epoch whose write failed, in the state of
+    /// that epoch (a landscape run inside an epoch block too).
+    @Test(arguments: [["--lab", "quadratic", "--epochs", "100000"], ["--epochs", "5000"], ["--epochs", "5000", "--points", "300"]])
+    func aWriteThatFailsNamesTheLastEpochInTheFileAndStopsThere(run: [String]) throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = directory.appendingPathComponent("run.json").path
+        let saved = directory.appendingPathComponent("stopped.safetensors").path
+        let result = try Self.runLimited(["--headless", "--quiet"] + run + ["--record", path, "--save", saved], blocks: 64)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("(File too large)"), "\(result.stderr)")
+        #expect(!result.stdout.contains("recorded"))
+        let claim = try Self.expectTheFileHoldsWhatIsClaimed(result.stderr, path: path)
+        #expect(result.stdout.contains("stopped at epoch \(claim.failed)\n"), "\(result.stdout)")
+        // The state it stopped in is the failed epoch's, as a run of that many epochs ends.
+        let epochs = run.firstIndex(of: "--epochs").map { run.index(after: $0) } ?? run.endIndex
+        var plain = run
+        plain[epochs] = "\(claim.failed)"
+        let referenceSaved = directory.appendingPathComponent("reference.safetensors").path
+        let reference = try Gradlab.run(["--headless", "--quiet"] + plain + ["--save", referenceSaved])
+        #expect(reference.status == 0, "\(reference.stderr)")
+        #expect(result.stdout.split(separator: "\n").dropFirst(2).dropLast() == reference.stdout.split(separator: "\n").dropFirst(2).dropLast(),
+                "\(result.stdout)\n\(reference.stdout)")
+        let stopped = try Checkpoint.load(path: saved), expected = try Checkpoint.load(path: referenceSaved)
+        #expect(stopped.epoch == claim.failed)
+        #expect(stopped.params == expected.params && stopped.optimizer == expected.optimizer)
+    }
+
+    @Test(.enabled(if: TmuxSession.isAvailable))
+    func theTUISaysTheLastEpochTheFileHolds() throws {
+        let path = try Fixtures.temporaryDirectory().appendingPathComponent("run.json").path
+        let tmux = try TmuxSession(width: 140, height: 40)
+        try tmux.enter("/bin/sh -c \"trap '' XFSZ; ulimit -f 64 && exec '\(Gradlab.binary)' --points 200 --record '\(path)'\"; echo GRADLAB_EXIT=$?")
+        try tmux.waitFor("REC")
+        try tmux.send("r")
+        try tmux.waitFor("the write error, REC gone", timeout: 60) { screen in
+            let status = screen.split(separator: "\n").last { $0.contains("epoch") } ?? ""
+            return status.contains("--record") && !status.contains("REC")
+        }
+        try tmux.send("?")
+        let help = try tmux.waitFor("Last message")
+        // The message as the help wraps it, between the box's borders.
+        let lines = help.split(separator: "\n")
+        let first = try #require(lines.firstIndex { $0.contains("Last message: ") })
+        let message = lines[first...].prefix { !$0.contains("Esc closes") }.map { line in
+            let inner = line.split(separator: "│", omittingEmptySubsequences: false).dropFirst().dropLast().joined(separator: "│")
+            return inner.trimmingCharacters(in: .whitespaces)
+        }.joined(separator: " ")
+        try tmux.send("Escape")
+        try tmux.send("q")
+        try tmux.waitFor("GRADLAB_EXIT=0")
+        _ = try Self.expectTheFileHoldsWhatIsClaimed(message, path: path)
+        try tmux.expectUsable()
     }
 
     @Test(.enabled(if: TmuxSession.isAvailable))

@@ -1,6 +1,6 @@
 /// Re-running a run from its start: ``Session/rewind()`` after a
-/// divergence, and ``Session/settle(atDiverged:)`` after an epoch block
-/// that ran past one.
+/// divergence, and ``Session/settle(at:)`` after an epoch block that ran
+/// past the epoch at which the run stops.
 extension Session {
     /// After a divergence, goes back to the last finite epoch: rebuilds the
     /// lab as it was at the start (or the last reset) and re-runs the same
@@ -19,12 +19,13 @@ extension Session {
         return lab.epoch
     }
 
-    /// An epoch block diverged at `epoch` before its last epoch, so the lab
-    /// ran past the epoch at which the run stops. Re-runs the run to that
-    /// epoch unseen (nothing is published), leaving the state, the logs and
-    /// the lab as running epoch by epoch would have. It costs a re-run of
-    /// the run so far, once, when a run diverges.
-    func settle(atDiverged epoch: Int) {
+    /// An epoch block diverged at `epoch` before its last epoch, or the run
+    /// was stopped there (``step(_:until:)``), so the lab ran past the epoch
+    /// at which the run stops. Re-runs the run to that epoch unseen (nothing
+    /// is published), leaving the state, the logs and the lab as running
+    /// epoch by epoch would have. It costs a re-run of the run so far, once,
+    /// when a run diverges or stops.
+    func settle(at epoch: Int) {
         muted = true
         defer { muted = false }
         do {
@@ -32,7 +33,7 @@ extension Session {
         } catch {
             failure = error.message
         }
-        // The caller publishes the record and the divergence.
+        // The caller publishes the record (and the divergence, if any).
         divergenceReported = false
     }
 

@@ -50,7 +50,7 @@ public actor Session {
     public internal(set) var latest: EpochRecord?
     var divergenceReported = false
     /// While set, nothing is published: a re-run the observers do not see
-    /// (``settle(atDiverged:)``).
+    /// (``settle(at:)``).
     var muted = false
     private var finished = false
     /// What ``rewind()`` re-runs: the state since the start or the last reset.
@@ -117,21 +117,23 @@ public actor Session {
         return record
     }
 
-    /// Runs up to `epochs` epochs; stops early when training diverges.
-    /// Returns the last record (nil if none ran).
+    /// Runs up to `epochs` epochs; stops early when training diverges, or
+    /// once `stop` says so after an epoch is published (a headless run whose
+    /// recorder failed stops at that epoch). Returns the last record (nil if
+    /// none ran).
     ///
     /// The lab may run several epochs as one block (``Lab/runEpochs(upTo:)``);
-    /// each is published as it would be alone, and a divergence inside a
-    /// block leaves the state of the diverged epoch (``settle(atDiverged:)``).
+    /// each is published as it would be alone, and a divergence or a stop
+    /// inside a block leaves the state of that epoch (``settle(at:)``).
     @discardableResult
-    public func step(_ epochs: Int = 1) -> EpochRecord? {
+    public func step(_ epochs: Int = 1, until stop: @Sendable () -> Bool = { false }) -> EpochRecord? {
         var last: EpochRecord?
         var remaining = max(0, epochs)
         while remaining > 0, !isDiverged {
             let records = recordsOrStop { () throws(GradlabError) in try everyRecords(upTo: remaining) }
             for (index, record) in records.enumerated() {
                 remaining -= 1
-                if record.diverged, !divergenceReported, index < records.count - 1 { settle(atDiverged: record.epoch) }
+                if record.diverged, !divergenceReported, index < records.count - 1 { settle(at: record.epoch) }
                 last = record
                 latest = record
                 publish(.epoch(record))
@@ -140,6 +142,10 @@ public actor Session {
                     publish(.divergence(epoch: record.epoch, message: "loss or parameters became NaN or infinite at epoch \(record.epoch) (lr \(displayNumber(config.optimizer.lr)))"))
                 }
                 if isDiverged { break }
+                if stop() {
+                    if index < records.count - 1 { settle(at: record.epoch) }
+                    return last
+                }
             }
         }
         return last

@@ -32,11 +32,13 @@ struct HeadlessRun {
         let signals = SignalFlag()
         let firstEpoch = await session.epoch
         let lastEpoch = firstEpoch + config.epochs
-        var recorder: Recorder?
+        let recorder: Recorder?
         if let recordPath {
             let made = try Recorder(path: recordPath, config: config)
             await session.attach(made)
             recorder = made
+        } else {
+            recorder = nil
         }
         let table = EpochTable(lab: config.lab, total: lastEpoch, first: firstEpoch, quiet: quiet)
         let progress = ProgressBar(total: config.epochs, offset: firstEpoch)
@@ -57,7 +59,8 @@ struct HeadlessRun {
             }
             let started = ContinuousClock.now
             let remaining = lastEpoch - (await session.epoch)
-            await session.step(min(batch, remaining))
+            // A failed write stops the run at that epoch, not at the batch's end.
+            await session.step(min(batch, remaining)) { recorder?.failure != nil }
             if recorder?.failure != nil { break }
             if await session.isDiverged {
                 status = "diverged"
