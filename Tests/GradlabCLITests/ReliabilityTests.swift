@@ -121,6 +121,14 @@ struct FullDiskTests {
         #expect(stopped.params == expected.params && stopped.optimizer == expected.optimizer)
     }
 
+    /// Until the status line says the recording failed and REC has gone out.
+    static func waitForTheWriteError(_ tmux: TmuxSession) throws {
+        try tmux.waitFor("the write error, REC gone", timeout: 60) { screen in
+            let status = screen.split(separator: "\n").last { $0.contains("epoch") } ?? ""
+            return status.contains("--record") && !status.contains("REC")
+        }
+    }
+
     @Test(.enabled(if: TmuxSession.isAvailable))
     func theTUISaysTheLastEpochTheFileHolds() throws {
         let path = try Fixtures.temporaryDirectory().appendingPathComponent("run.json").path
@@ -128,10 +136,7 @@ struct FullDiskTests {
         try tmux.enter("/bin/sh -c \"trap '' XFSZ; ulimit -f 64 && exec '\(Gradlab.binary)' --points 200 --record '\(path)'\"; echo GRADLAB_EXIT=$?")
         try tmux.waitFor("REC")
         try tmux.send("r")
-        try tmux.waitFor("the write error, REC gone", timeout: 60) { screen in
-            let status = screen.split(separator: "\n").last { $0.contains("epoch") } ?? ""
-            return status.contains("--record") && !status.contains("REC")
-        }
+        try Self.waitForTheWriteError(tmux)
         try tmux.send("?")
         let help = try tmux.waitFor("Last message")
         // The message as the help wraps it, between the box's borders.
@@ -162,10 +167,7 @@ struct FullDiskTests {
         try tmux.send("n")
         try tmux.send("r")
         // The status line says so (cut to fit; the help shows it whole) and REC goes out.
-        try tmux.waitFor("the write error, REC gone", timeout: 60) { screen in
-            let status = screen.split(separator: "\n").last { $0.contains("epoch") } ?? ""
-            return status.contains("--record") && !status.contains("REC")
-        }
+        try Self.waitForTheWriteError(tmux)
         try tmux.send("?")
         let help = try tmux.waitFor("Last message")
         #expect(help.contains("device);"), "the whole message, wrapped")

@@ -26,14 +26,7 @@ struct RunFileIntegerRangeTests {
         String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\"events\":[", with: "\"events\":\n[")
     }
 
-    private static func refusal(_ data: Data) -> String {
-        do {
-            _ = try RunFile.parse(data, path: "run.json")
-            return "accepted"
-        } catch {
-            return error.message
-        }
-    }
+    private static func refusal(_ data: Data) -> String { RunFile.refusal(of: data) }
 
     @Test(arguments: [
         ("epochs", "1e300", #"run.json:1: invalid "config": "epochs" must be an integer from 0 to 9223372036854775807, got 1e300"#),

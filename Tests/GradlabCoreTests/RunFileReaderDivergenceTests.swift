@@ -34,14 +34,7 @@ struct RunFileReaderDivergenceTests {
         return Data(lines.joined(separator: [0x0A]) + [0x0A])
     }
 
-    private static func refusal(_ data: Data) -> String {
-        do {
-            _ = try RunFile.parse(data, path: "run.json")
-            return "accepted"
-        } catch {
-            return error.message
-        }
-    }
+    private static func refusal(_ data: Data) -> String { RunFile.refusal(of: data) }
 
     /// The UTF-16 line (what JSONDecoder detects and reads) and a
     /// UTF-8 byte-order mark before an event.
