@@ -143,6 +143,15 @@ struct TUITruthTests {
         #expect(view.message == "120 points, new starts (seed 0)" && view.resetReason == nil)
     }
 
+    /// A GPU's description is news, not a warning; why a device is not used is.
+    @Test func aDevicesDescriptionIsNoWarning() {
+        var view = RunView()
+        view.apply(.device(epoch: 0, name: "cuda", note: "cuda: NVIDIA H200, sm_90"), groups: 1, pathOf: FrameBuilder.pathPoint)
+        #expect(view.message == "device → cuda: NVIDIA H200, sm_90" && !view.messageIsWarning)
+        view.apply(.device(epoch: 0, name: "cpu", note: "cuda: CUDA unavailable; staying on cpu"), groups: 1, pathOf: FrameBuilder.pathPoint)
+        #expect(view.message == "cuda: CUDA unavailable; staying on cpu" && view.messageIsWarning)
+    }
+
     /// ←/→ step through the paths; ↑/↓ under --compare go to the same
     /// point of the neighbouring group (wrapping), else step as ←/→.
     @Test func upAndDownChangeGroupUnderCompare() {

@@ -174,7 +174,7 @@ struct RunView: Sendable {
             let described = note.flatMap { $0.hasPrefix(name + ":") ? $0 : nil }
             device = described ?? name
             message = described.map { "device → \($0)" } ?? note ?? "device → \(name)"
-            messageIsWarning = note != nil
+            messageIsWarning = note != nil && described == nil  // a GPU's description is no warning
         case .reset(_, let seed):
             diverged = false
             droppedPoints = 0
