@@ -34,18 +34,9 @@ public enum CompareList {
         let item = parts.joined(separator: spelling == .prompt ? " " : ":")
         let prefix = spelling == .compareItem ? "--compare: " : ""
         let name = (parts.first ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-        var config: OptimizerConfig
-        switch name {
-        case "momentum", "nesterov":
-            config = OptimizerConfig(kind: .sgd)
-            config.momentum = 0.9
-            config.nesterov = name == "nesterov"
-        default:
-            guard let kind = OptimizerKind(rawValue: name) else {
-                let known = ["momentum", "nesterov"] + OptimizerKind.allCases.map(\.rawValue)
-                throw GradlabError("\(prefix)unknown optimizer '\(name)' (known: \(known.joined(separator: ", ")); docs/optimizers.md)")
-            }
-            config = OptimizerConfig(kind: kind)
+        guard var config = OptimizerConfig(named: name) else {
+            let known = OptimizerConfig.presetNames + OptimizerKind.allCases.map(\.rawValue)
+            throw GradlabError("\(prefix)unknown optimizer '\(name)' (known: \(known.joined(separator: ", ")); docs/optimizers.md)")
         }
         config.lr = base.lr
         var given: [String] = []

@@ -90,6 +90,25 @@ public struct OptimizerConfig: Codable, Sendable, Equatable {
         kind.rule.defaults(&self)
     }
 
+    /// The presets `--optimizer`, `--compare` and `:optimizer` know besides
+    /// the optimizers' names: SGD with momentum 0.9, and with Nesterov's.
+    public static let presetNames = ["momentum", "nesterov"]
+
+    /// Torch's defaults for an optimizer's name or a preset's (any case):
+    /// `momentum` is SGD with momentum 0.9, `nesterov` also Nesterov's; nil
+    /// for another name.
+    public init?(named name: String) {
+        let name = name.lowercased()
+        if Self.presetNames.contains(name) {
+            self.init(kind: .sgd)
+            momentum = 0.9
+            nesterov = name == "nesterov"
+            return
+        }
+        guard let kind = OptimizerKind(rawValue: name) else { return nil }
+        self.init(kind: kind)
+    }
+
     /// Reads a config written before the NAdam/RAdam/Adamax/Adadelta/Rprop
     /// options existed: those take their defaults.
     public init(from decoder: any Decoder) throws {

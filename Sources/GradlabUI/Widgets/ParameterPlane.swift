@@ -82,9 +82,10 @@ public struct ParameterPlane: Sendable {
                                    xRange: shownXRange, yRange: shownYRange)
 
         // The ramp as the terminal shows it: 8 colours give fewer bands.
-        let levels = caps.isMonochrome ? caps.glyphs.shades.count : Palette.ramp(theme.ramp, for: caps.colorMode).count
+        let ramp = Palette.ramp(theme.ramp, for: caps.colorMode)
+        let levels = caps.isMonochrome ? caps.glyphs.shades.count : ramp.count
         let bands = field.flatMap { FieldBands(field: $0, shading: shading, levels: levels) }
-        if let field, let bands { shade(field, bands: bands, plot: plot, into: &screen, theme: theme, caps: caps) }
+        if let field, let bands { shade(field, bands: bands, plot: plot, into: &screen, ramp: ramp, caps: caps) }
 
         let colors = trajectories.map { theme.color($0.role) }
         if let trailCache {
@@ -113,7 +114,7 @@ public struct ParameterPlane: Sendable {
         }
         if outsideHint != nil { markOutside(plot: plot, into: &screen, theme: theme, caps: caps) }
         frame.draw(layout, canvas: canvas, into: &screen, area: inner, theme: theme, caps: caps)
-        drawHeader(layout.header, bands: bands, into: &screen, theme: theme, caps: caps)
+        drawHeader(layout.header, bands: bands, ramp: ramp, into: &screen, theme: theme, caps: caps)
     }
 
     /// Each guide's colour: descent in the accent, axes in the text colour
@@ -233,10 +234,10 @@ public struct ParameterPlane: Sendable {
 
     /// Bands the field into the ramp: colour in the cell background, or
     /// shading glyphs in monochrome (braille drawn later replaces them, so
-    /// the dots win where a trajectory passes).
+    /// the dots win where a trajectory passes). `ramp`: the theme's as the
+    /// terminal shows it (``Palette/ramp(_:for:)``), one colour a band.
     private func shade(_ field: ScalarField, bands: FieldBands, plot: Rect,
-                       into screen: inout Screen, theme: Theme, caps: Capabilities) {
-        let ramp = Palette.ramp(theme.ramp, for: caps.colorMode)
+                       into screen: inout Screen, ramp: [Color], caps: Capabilities) {
         for row in 0..<plot.height {
             for column in 0..<plot.width {
                 let value = field.value(column: column, row: row, width: plot.width, height: plot.height)
@@ -276,7 +277,7 @@ public struct ParameterPlane: Sendable {
     }
 
     /// Legend and colour bar, right-aligned after the y axis name.
-    private func drawHeader(_ header: Rect, bands: FieldBands?, into screen: inout Screen,
+    private func drawHeader(_ header: Rect, bands: FieldBands?, ramp: [Color], into screen: inout Screen,
                             theme: Theme, caps: Capabilities) {
         guard header.height > 0 else { return }
         func width(_ parts: [[HeaderText.Part]]) -> Int { parts.joined().reduce(0) { $0 + $1.text.unicodeScalars.count } }
@@ -286,7 +287,6 @@ public struct ParameterPlane: Sendable {
             // Which shading (linear goes unsaid), then f at the ends of the bar.
             let mode = bands.shading == .linear ? "" : " \(bands.shading.rawValue)"
             bar = [("\(fieldName)\(mode) \(NumberText.short(bands.low)) ", muted)]
-            let ramp = Palette.ramp(theme.ramp, for: caps.colorMode)
             for level in 0..<bands.levels {
                 if caps.isMonochrome {
                     bar.append((String(caps.glyphs.shades[level]), theme.text))

@@ -47,7 +47,7 @@ extension LabOptions {
         var config = try selection.config()
         let lab = selection.lab
         if compare != nil, let flag = optimizer.given.first {
-            throw GradlabError("--\(flag.replacingOccurrences(of: "_", with: "-")) applies to --optimizer, not to --compare's items: give them their options, like adam:betas=0.8/0.99")
+            throw GradlabError("\(OptionSpelling.flags.name(flag)) applies to --optimizer, not to --compare's items: give them their options, like adam:betas=0.8/0.99")
         }
         config.optimizer = try optimizer.config(labDefaultLR: config.optimizer.lr)
         if let epochs { config.epochs = epochs }

@@ -80,12 +80,11 @@ struct OptimizerOptions: ParsableArguments {
     /// The optimizer config, starting from torch's defaults for the kind and
     /// the lab's learning rate; an option the optimizer does not take is an error.
     func config(labDefaultLR: Double) throws(GradlabError) -> OptimizerConfig {
-        var config = OptimizerConfig(kind: optimizer.kind)
+        var config = optimizer.preset
         config.lr = lr ?? (optimizer.kind == .sgd ? labDefaultLR : config.lr)
-        if optimizer.shorthand != nil { config.momentum = 0.9 }
         if let momentum { config.momentum = momentum }
         if let dampening { config.dampening = dampening }
-        config.nesterov = nesterov || optimizer.shorthand == "nesterov"
+        config.nesterov = nesterov || optimizer.preset.nesterov
         if let weightDecay { config.weightDecay = weightDecay }
         config.maximize = maximize
         if let betas { (config.beta1, config.beta2) = try Self.pair(betas, flag: "--betas", example: "0.9,0.999") }
@@ -121,29 +120,28 @@ struct OptimizerOptions: ParsableArguments {
 }
 
 /// `--optimizer`'s value: a registered optimizer's name (any case), or
-/// `momentum` or `nesterov`, the shorthands `--compare` and the `:` prompt
-/// know (SGD with momentum 0.9; with Nesterov's momentum).
+/// `momentum` or `nesterov`, the presets `--compare` and the `:` prompt
+/// know (``OptimizerConfig/init(named:)``).
 struct OptimizerChoice: ExpressibleByArgument, Equatable {
-    var kind: OptimizerKind
-    /// "momentum" or "nesterov" where the value was one of them.
-    var shorthand: String?
+    /// The name as given, lowercased.
+    var name: String
+    /// Torch's defaults for it (a preset's momentum and Nesterov set).
+    var preset: OptimizerConfig
+
+    var kind: OptimizerKind { preset.kind }
 
     init(kind: OptimizerKind) {
-        self.kind = kind
+        name = kind.rawValue
+        preset = OptimizerConfig(kind: kind)
     }
 
     init?(argument: String) {
-        let name = argument.lowercased()
-        if ["momentum", "nesterov"].contains(name) {
-            kind = .sgd
-            shorthand = name
-            return
-        }
-        guard let kind = OptimizerKind(rawValue: name) else { return nil }
-        self.kind = kind
+        guard let preset = OptimizerConfig(named: argument) else { return nil }
+        name = argument.lowercased()
+        self.preset = preset
     }
 
-    static var allValueStrings: [String] { OptimizerKind.allCases.map(\.rawValue) + ["momentum", "nesterov"] }
+    static var allValueStrings: [String] { OptimizerKind.allCases.map(\.rawValue) + OptimizerConfig.presetNames }
 
-    var defaultValueDescription: String { shorthand ?? kind.rawValue }
+    var defaultValueDescription: String { name }
 }

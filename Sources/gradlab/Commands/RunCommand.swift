@@ -57,7 +57,7 @@ struct RunCommand: AsyncParsableCommand {
             ("--optimizer", optimizerOptions.optimizer != OptimizerChoice(kind: .sgd)), ("--lr", optimizerOptions.lr != nil),
             ("--epochs", epochs != nil), ("--save", save != nil), ("--load", load != nil),
         ]
-        return lab.filter(\.1).map(\.0) + optimizerOptions.given.map { "--" + $0.replacingOccurrences(of: "_", with: "-") }
+        return lab.filter(\.1).map(\.0) + optimizerOptions.given.map(OptionSpelling.flags.name)
     }
 
     func run() async throws {

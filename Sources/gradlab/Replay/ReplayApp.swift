@@ -92,11 +92,8 @@ final class ReplayApp {
     /// (a recording cannot take new points).
     private func handleMouse(_ mouse: MouseEvent, on terminal: any TerminalBackend) {
         if PlaneGestures.isIdleMotion(.mouse(mouse), pointer) { return }
-        // The help covers the panes: the wheel scrolls it, a click reaches nothing under it.
         if view.showHelp {
-            if mouse.kind == .press, mouse.button == .wheelDown || mouse.button == .wheelUp {
-                apply(mouse.button == .wheelDown ? .scrollDown : .scrollUp)
-            }
+            if let action = PlaneGestures.underHelp(mouse) { apply(action) }
             return
         }
         let run = frames.runView(at: player.position)

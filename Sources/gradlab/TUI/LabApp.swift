@@ -243,11 +243,8 @@ final class LabApp {
 
     /// A mouse report: the plane's gestures, a click on the status bar or a pane.
     private func handle(_ report: MouseEvent) {
-        // The help covers the panes: the wheel scrolls it, a click reaches nothing under it.
         if view.showHelp {
-            if report.kind == .press, report.button == .wheelDown || report.button == .wheelUp {
-                _ = handle(report.button == .wheelDown ? Action.scrollDown : .scrollUp)
-            }
+            if let action = PlaneGestures.underHelp(report) { _ = handle(action) }
             return
         }
         guard let drawn, let hits = HitMap(model: drawn.model, width: drawn.width, height: drawn.height) else { return }

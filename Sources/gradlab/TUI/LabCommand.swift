@@ -73,7 +73,7 @@ extension LabCommand {
         switch words.first {
         case nil: pool = specs.map(\.name)
         case "f"?: pool = words.count == 1 ? TestFunction.catalogue.map(\.name) : []
-        case "optimizer"?: pool = words.count == 1 ? ["momentum", "nesterov"] + OptimizerKind.allCases.map(\.rawValue) : []
+        case "optimizer"?: pool = words.count == 1 ? OptimizerConfig.presetNames + OptimizerKind.allCases.map(\.rawValue) : []
         case "device"?: pool = words.count == 1 ? ["auto"] + Devices.cycle : []
         case "theme"?: pool = words.count == 1 ? themes : []
         case "record"?: pool = words.count == 1 ? ["stop"] : []

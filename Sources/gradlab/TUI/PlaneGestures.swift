@@ -29,6 +29,17 @@ enum PlaneGestures {
         return pointer.panStart == nil
     }
 
+    /// What the mouse does while the help overlay covers the panes: a wheel
+    /// notch scrolls the help; a click reaches nothing under it (nil).
+    static func underHelp(_ mouse: MouseEvent) -> Action? {
+        guard mouse.kind == .press else { return nil }
+        switch mouse.button {
+        case .wheelDown: return .scrollDown
+        case .wheelUp: return .scrollUp
+        default: return nil
+        }
+    }
+
     /// How much one wheel notch zooms (in: the span times this; out: divided).
     static let zoomStep = 0.8
 
