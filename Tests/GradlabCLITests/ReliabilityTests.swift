@@ -251,4 +251,18 @@ struct ResumeTests {
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(try RunFile.load(path: record).config.optimizer.kind == .adam)
     }
+
+    /// `--optimizer sgd` names the default, and is still a flag given: it
+    /// was told apart from no flag by comparing configs, so an Adam
+    /// checkpoint resumed Adam under it without a word.
+    @Test func theDefaultOptimizerNamedOnItsOwnIsStillRefused() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let checkpoint = directory.appendingPathComponent("adam.safetensors").path
+        let saved = try Gradlab.run(["--headless", "--quiet", "--optimizer", "adam", "--epochs", "3", "--save", checkpoint])
+        #expect(saved.status == 0, "\(saved.stderr)")
+        let refused = try Gradlab.run(["--headless", "--quiet", "--optimizer", "sgd", "--load", checkpoint, "--epochs", "2"])
+        #expect(refused.status == 1 && refused.stderr.contains("resumes adam") && refused.stderr.contains("not the sgd"), "\(refused.stderr)")
+        let resumed = try Gradlab.run(["--headless", "--quiet", "--load", checkpoint, "--epochs", "2"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+    }
 }

@@ -4,8 +4,15 @@ import GradlabCore
 
 /// Optimizer options, named as torch.optim names them.
 struct OptimizerOptions: ParsableArguments {
-    @Option(help: "sgd, adam, adamw, rmsprop, adagrad, nadam, radam, adamax, adadelta, rprop or newton (docs/curvature.md); momentum and nesterov are SGD with momentum 0.9 (and Nesterov's), as in --compare.")
-    var optimizer = OptimizerChoice(kind: .sgd)
+    @Option(help: "sgd, adam, adamw, rmsprop, adagrad, nadam, radam, adamax, adadelta, rprop or newton (docs/curvature.md); momentum and nesterov are SGD with momentum 0.9 (and Nesterov's), as in --compare. Default: sgd.")
+    var optimizer: OptimizerChoice?
+
+    /// `--optimizer`'s value, or SGD where it was not given.
+    var choice: OptimizerChoice { optimizer ?? OptimizerChoice(kind: .sgd) }
+
+    /// Whether any optimizer flag was given, `--optimizer sgd` and `--lr`
+    /// included (a flag given at its default value still counts).
+    var anyGiven: Bool { optimizer != nil || lr != nil || !given.isEmpty }
 
     @Option(parsing: .unconditional, help: "Learning rate (default: the lab's, as in the tutorial).")
     var lr: Double?
@@ -80,6 +87,7 @@ struct OptimizerOptions: ParsableArguments {
     /// The optimizer config, starting from torch's defaults for the kind and
     /// the lab's learning rate; an option the optimizer does not take is an error.
     func config(labDefaultLR: Double) throws(GradlabError) -> OptimizerConfig {
+        let optimizer = choice
         var config = optimizer.preset
         config.lr = lr ?? (optimizer.kind == .sgd ? labDefaultLR : config.lr)
         if let momentum { config.momentum = momentum }

@@ -54,7 +54,7 @@ struct RunCommand: AsyncParsableCommand {
             ("--points", labOptions.points != nil), ("--seed", labOptions.seed != 0), ("--domain", labOptions.domain != nil),
             ("--starts", labOptions.starts != nil), ("--track", labOptions.track != nil), ("--init", labOptions.initial != nil),
             ("--compare", labOptions.compare != nil), ("--schedule", labOptions.schedule != nil),
-            ("--optimizer", optimizerOptions.optimizer != OptimizerChoice(kind: .sgd)), ("--lr", optimizerOptions.lr != nil),
+            ("--optimizer", optimizerOptions.optimizer != nil), ("--lr", optimizerOptions.lr != nil),
             ("--epochs", epochs != nil), ("--save", save != nil), ("--load", load != nil),
         ]
         return lab.filter(\.1).map(\.0) + optimizerOptions.given.map(OptionSpelling.flags.name)
@@ -82,7 +82,7 @@ struct RunCommand: AsyncParsableCommand {
             // The tutorial's 5 points at lr 1e-3 barely move on screen: the
             // TUI opens on many points and a visible step unless told otherwise.
             if labOptions.points == nil, labOptions.starts == nil { config.points = TerminalRun.defaultPoints }
-            if optimizerOptions.lr == nil, optimizerOptions.optimizer.kind == .sgd { config.optimizer.lr = TerminalRun.defaultLandscapeLR }
+            if optimizerOptions.lr == nil, optimizerOptions.choice.kind == .sgd { config.optimizer.lr = TerminalRun.defaultLandscapeLR }
         }
         // The checkpoint, read once: a landscape's resumes its own points and
         // f unless flags say otherwise, and its optimizer refuses other flags.
@@ -91,9 +91,8 @@ struct RunCommand: AsyncParsableCommand {
             let loaded = try Checkpoint.load(path: load)
             config.adopt(loaded, pointsGiven: labOptions.points != nil, functionGiven: labOptions.selection.function != nil,
                          domainGiven: labOptions.domain != nil)
-            // Optimizer flags on the command line, told apart from the defaults.
-            let flagsGiven = (try? optimizerOptions.config(labDefaultLR: 1)) != (try? OptimizerOptions.parse([]).config(labDefaultLR: 1))
-            try Checkpoint.checkResumable(loaded, path: load, requested: flagsGiven ? config.optimizer : nil)
+            // Optimizer flags on the command line (`--optimizer sgd` too) must match the saved state.
+            try Checkpoint.checkResumable(loaded, path: load, requested: optimizerOptions.anyGiven ? config.optimizer : nil)
             checkpoint = loaded
         }
         if plot != nil, !headless { throw GradlabError("--plot needs --headless (in the TUI, e writes the figures)") }
