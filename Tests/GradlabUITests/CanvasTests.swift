@@ -58,6 +58,32 @@ import Testing
         #expect(!lit.contains(DotPoint(x: 2, y: 6)), "no line is drawn across the NaN")
     }
 
+    /// A slowly diverging run's segments, both ends at 1e20...1e300: the
+    /// TUI crashed converting a clipped end past Int's range to a dot.
+    @Test func segmentsBetweenFarEndsNeitherCrashNorLie() {
+        var canvas = BrailleCanvas(width: 4, height: 2, xRange: 0...1, yRange: 0...1)
+        canvas.plotPath([SIMD2(1e300, 1e300), SIMD2(-1e300, -7e299), SIMD2(3e299, -1e300), SIMD2(-1e20, 2e20)], color: .default)
+        #expect(litDots(canvas).isEmpty, "where such a line crosses the grid is below Double's precision")
+        // One far end, one near: the crossing measured from the near end.
+        // From dot (0.5, 3.5)'s point to far right on a slope of 1/2 in dots
+        // (y up in data, down in dots): it leaves through the right edge at
+        // dot y = 3.5 - 7 / 2 = 0.
+        var slope = BrailleCanvas(width: 4, height: 2, xRange: 0...1, yRange: 0...1)
+        let start = SIMD2(1.0 / 16, 1 - 4.0 / 8), far = 3e299
+        slope.plotPath([start, start + SIMD2(far, far / 2)], color: .default)
+        let lit = litDots(slope)
+        #expect(lit.contains(DotPoint(x: 7, y: 0)) && lit.contains(DotPoint(x: 0, y: 4)), "\(lit)")
+        #expect(lit.allSatisfy { abs(Double($0.y) - (3.5 - Double($0.x) / 2)) <= 1 }, "\(lit)")
+        // Back from far away: the same line drawn the other way.
+        var back = BrailleCanvas(width: 4, height: 2, xRange: 0...1, yRange: 0...1)
+        back.plotPath([start + SIMD2(far, far / 2), start], color: .default)
+        #expect(litDots(back) == lit)
+        // An end near Double's largest (1.2e308 dots).
+        var widest = BrailleCanvas(width: 4, height: 2, xRange: 0...1, yRange: 0...1)
+        widest.plotLine(from: SIMD2(0.5, 0.5), to: SIMD2(-1.5e307, 0.5), color: .default)
+        #expect(litDots(widest) == Set((0...4).map { DotPoint(x: $0, y: 4) }), "\(litDots(widest))")
+    }
+
     @Test func dataCoordinatesPutYUp() {
         var canvas = BrailleCanvas(width: 2, height: 1, xRange: 0...3, yRange: 0...3)
         canvas.plot(x: 0, y: 3, color: .default)

@@ -36,6 +36,26 @@ import Testing
         #expect(screen(ascii, width: 70, caps: .plain).lines.contains { $0.contains("> |") })
     }
 
+    /// A run that oscillates as it diverges (x2 flips sign each step):
+    /// its path left through the bottom, and the point is above now. The
+    /// arrow was ▴ on the bottom edge, pointing into the plot.
+    @Test func aPointThatCrossedToTheOtherSideIsMarkedOnThatSide() {
+        let plane = ParameterPlane(title: "Landscape", xRange: Self.unit, yRange: Self.unit, trajectories: [
+            Trajectory(points: [SIMD2(0.5, 0.6), SIMD2(0.5, 0.3), SIMD2(0.5, -2), SIMD2(0.25, 9)]),
+            Trajectory(points: [SIMD2(0.5, 0.5), SIMD2(0.5, -2), SIMD2(0.75, -5)]),
+        ])
+        let crossed = plane.outsideMark(of: plane.trajectories[0])
+        #expect(crossed?.edge == .top && crossed?.at == SIMD2(0.25, 1), "\(String(describing: crossed))")
+        let left = plane.outsideMark(of: plane.trajectories[1])
+        #expect(left?.edge == .bottom && left?.at == SIMD2(0.5, 0), "\(String(describing: left))")
+        var marked = plane
+        marked.outsideHint = "z zooms out"
+        let lines = screen(marked, width: 40).lines
+        let rows = { (glyph: String) in lines.indices.filter { lines[$0].contains(glyph) } }
+        #expect(rows("▴").count == 1 && rows("▴").allSatisfy { $0 < lines.count / 2 }, "\n\(lines.joined(separator: "\n"))")
+        #expect(rows("▾").count == 1 && rows("▾").allSatisfy { $0 > lines.count / 2 }, "\n\(lines.joined(separator: "\n"))")
+    }
+
     @Test func everyShadingIsMonotoneInF() throws {
         // Rosenbrock over its domain: a range of thousands around a valley near 0.
         let field = ScalarField(columns: 60, rows: 30, xRange: -2...2, yRange: -1...3) { x, y in

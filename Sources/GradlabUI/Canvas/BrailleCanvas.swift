@@ -304,31 +304,63 @@ private struct Raster {
         }
     }
 
-    /// Clips a dot-space segment to the grid (Liang–Barsky), then draws it.
+    /// Clips a dot-space segment to the grid, then draws it. Any finite
+    /// ends will do: a diverging run's reach 1e300 dots.
+    ///
+    /// Each end outside is moved onto the edge it is beyond along the line,
+    /// measured from the other end, the farther end first (Cohen–Sutherland).
+    /// Measured from the near end, the crossing is good to a few ulps of
+    /// the grid's size, where `a + t (b - a)` from a far end was off by
+    /// ulps of 1e300 (and once past Int's range, a crash). Where both ends
+    /// are beyond `Self.farDots`, the line's crossing of the grid is finer
+    /// than Double can tell from its ends, and it is not drawn.
     func lineClipped(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double, _ color: UInt8) {
         guard x0.isFinite, y0.isFinite, x1.isFinite, y1.isFinite else { return }
         let low = -0.5, highX = Double(dotWidth) - 0.5001, highY = Double(dotHeight) - 0.5001
-        let dx = x1 - x0, dy = y1 - y0
-        var t0 = 0.0, t1 = 1.0
-        // One edge: p is the direction along its normal, q the distance inside it.
-        func clip(_ p: Double, _ q: Double) -> Bool {
-            if p == 0 { return q >= 0 }
-            let r = q / p
-            if p < 0 {
-                if r > t1 { return false }
-                if r > t0 { t0 = r }
-            } else {
-                if r < t0 { return false }
-                if r < t1 { t1 = r }
-            }
-            return true
+        func reach(_ p: SIMD2<Double>) -> Double { max(p.x.magnitude, p.y.magnitude) }
+        func outside(_ p: SIMD2<Double>) -> (left: Bool, right: Bool, above: Bool, below: Bool) {
+            (p.x < low, p.x > highX, p.y < low, p.y > highY)
         }
-        guard clip(-dx, x0 - low), clip(dx, highX - x0), clip(-dy, y0 - low), clip(dy, highY - y0) else { return }
-        line(clamp(x0 + t0 * dx, dotWidth), clamp(y0 + t0 * dy, dotHeight),
-             clamp(x0 + t1 * dx, dotWidth), clamp(y0 + t1 * dy, dotHeight), color)
+        var a = SIMD2(x0, y0), b = SIMD2(x1, y1)
+        guard min(reach(a), reach(b)) < Self.farDots else { return }
+        // Each end moves at most twice (onto an x edge, then a y edge); the
+        // fifth pass only checks.
+        for _ in 0..<5 {
+            let oa = outside(a), ob = outside(b)
+            if (oa.left && ob.left) || (oa.right && ob.right) || (oa.above && ob.above) || (oa.below && ob.below) { return }
+            let aOut = oa.left || oa.right || oa.above || oa.below, bOut = ob.left || ob.right || ob.above || ob.below
+            if !aOut && !bOut { break }
+            let moveA = aOut && (!bOut || reach(a) >= reach(b))
+            let (far, near) = moveA ? (a, b) : (b, a)
+            let side = moveA ? oa : ob
+            // Halves, so that the difference of two ends near ±Double.max stays finite.
+            let d = far * 0.5 - near * 0.5
+            var moved: SIMD2<Double>?
+            if side.left || side.right {
+                let x = side.left ? low : highX
+                let y = near.y + (x - near.x) * (d.y / d.x)
+                if y.isFinite { moved = SIMD2(x, y) }
+            }
+            if moved == nil, side.above || side.below {
+                let y = side.above ? low : highY
+                let x = near.x + (y - near.y) * (d.x / d.y)
+                if x.isFinite { moved = SIMD2(x, y) }
+            }
+            guard let moved else { return }
+            if moveA { a = moved } else { b = moved }
+        }
+        line(clamp(a.x, dotWidth), clamp(a.y, dotHeight), clamp(b.x, dotWidth), clamp(b.y, dotHeight), color)
     }
 
+    /// How far from the grid (in dots, 2^44) an end may be for a segment's
+    /// crossing to be drawn when the other end is as far.
+    static let farDots = 0x1p44
+
+    /// The dot nearest `value`, in 0..<count; clamped as a Double, since
+    /// a far end clipped in floating point can land far from the grid.
     private func clamp(_ value: Double, _ count: Int) -> Int {
-        min(count - 1, max(0, Int((value + 0.5).rounded(.down))))
+        let dot = (value + 0.5).rounded(.down)
+        guard dot > 0 else { return 0 }  // NaN too
+        return dot < Double(count - 1) ? Int(dot) : count - 1
     }
 }

@@ -179,18 +179,45 @@ public struct ParameterPlane: Sendable {
         return clamp(a + max(0, t) * d)
     }
 
+    /// Where the arrow of a point outside goes, and which way it points:
+    /// on the edge where its path left, pointing out through that edge, while
+    /// the point is still beyond that edge; on the edge it is beyond now,
+    /// level with it, once it has crossed to another side (a run that
+    /// oscillates as it diverges left through the bottom and is above now).
+    /// Nil while it is inside.
+    public func outsideMark(of trajectory: Trajectory) -> (at: SIMD2<Double>, edge: Edge)? {
+        guard let exit = exitPoint(of: trajectory), let current = trajectory.points.last else { return nil }
+        let x = shownXRange, y = shownYRange
+        let beyond: [(Edge, Bool)] = [
+            (.right, current.x > x.upperBound), (.left, current.x < x.lowerBound),
+            (.top, current.y > y.upperBound), (.bottom, current.y < y.lowerBound),
+        ]
+        let onEdge: [Edge: Bool] = [
+            .right: exit.x == x.upperBound, .left: exit.x == x.lowerBound,
+            .top: exit.y == y.upperBound, .bottom: exit.y == y.lowerBound,
+        ]
+        if let edge = beyond.first(where: { $0.1 && onEdge[$0.0] == true })?.0 { return (exit, edge) }
+        guard let edge = beyond.first(where: \.1)?.0 else { return nil }
+        let clamped = SIMD2(min(max(current.x, x.lowerBound), x.upperBound), min(max(current.y, y.lowerBound), y.upperBound))
+        return (clamped, edge)
+    }
+
+    /// A side of the plot.
+    public enum Edge: Sendable { case left, right, top, bottom }
+
     /// An arrow on the border where each point outside left, pointing the way it went.
     private func markOutside(plot: Rect, into screen: inout Screen, theme: Theme, caps: Capabilities) {
         let x = shownXRange, y = shownYRange
         for (index, trajectory) in trajectories.enumerated() {
-            guard let exit = exitPoint(of: trajectory), let current = trajectory.points.last else { continue }
-            let column = min(plot.width - 1, max(0, Int((exit.x - x.lowerBound) / (x.upperBound - x.lowerBound) * Double(plot.width))))
-            let row = min(plot.height - 1, max(0, Int((y.upperBound - exit.y) / (y.upperBound - y.lowerBound) * Double(plot.height))))
-            let glyph: Unicode.Scalar
-            if current.x > x.upperBound { glyph = caps.glyphs.edgeArrows.right }
-            else if current.x < x.lowerBound { glyph = caps.glyphs.edgeArrows.left }
-            else if current.y > y.upperBound { glyph = caps.glyphs.edgeArrows.up }
-            else { glyph = caps.glyphs.edgeArrows.down }
+            guard let (mark, edge) = outsideMark(of: trajectory) else { continue }
+            let column = min(plot.width - 1, max(0, Int((mark.x - x.lowerBound) / (x.upperBound - x.lowerBound) * Double(plot.width))))
+            let row = min(plot.height - 1, max(0, Int((y.upperBound - mark.y) / (y.upperBound - y.lowerBound) * Double(plot.height))))
+            let glyph = switch edge {
+            case .right: caps.glyphs.edgeArrows.right
+            case .left: caps.glyphs.edgeArrows.left
+            case .top: caps.glyphs.edgeArrows.up
+            case .bottom: caps.glyphs.edgeArrows.down
+            }
             let color = index == selected ? theme.marker : theme.color(trajectory.role)
             screen.modify(x: plot.x + column, y: plot.y + row) { cell in
                 cell.scalar = glyph
