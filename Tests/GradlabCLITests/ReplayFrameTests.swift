@@ -37,9 +37,11 @@ struct ReplayFrameTests {
             #expect(model.status.mode == .replay)
             #expect(model.status.epoch == k && record.epoch == k)
             #expect(model.status.learningRate == file.config.optimizer.lr)
-            #expect(model.loss.series.first?.values == file.epochs.prefix(k + 1).map(\.loss))
+            // The start state's loss is epoch 1's (before its step): drawn once, at epoch 1.
+            #expect(model.loss.series.first?.values == file.epochs[(k == 0 ? 0 : 1)...k].map(\.loss))
+            #expect(model.loss.firstEpoch == min(k, 1))
             let shown = rows(model)
-            #expect(shown["MSE"] == compact(record.loss))
+            #expect(shown["MSE, pre-step"] == compact(record.loss))
             for name in ["a", "b", "c"] {
                 #expect(shown[name] == compact(try #require(record.param(name)?.first)), "\(name) at epoch \(k)")
             }
@@ -49,6 +51,24 @@ struct ReplayFrameTests {
         }
     }
 
+    /// A recording resumed from a checkpoint starts at its epoch: the loss
+    /// chart's epochs are the recording's (they were counted from 0).
+    @Test func aResumedRecordingsLossChartKeepsItsEpochs() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let checkpoint = directory.appendingPathComponent("q.safetensors").path
+        let saved = try Gradlab.run(["--headless", "--quiet", "--lab", "quadratic", "--epochs", "3", "--save", checkpoint])
+        #expect(saved.status == 0, "\(saved.stderr)")
+        let file = try recordHeadless(["--lab", "quadratic", "--load", checkpoint, "--epochs", "4"])
+        #expect(file.epochs.first?.epoch == 3)
+        let index = RunIndex(file)
+        var builder = FrameBuilder(config: file.config, dataset: try await ReplayRun.dataset(of: file.config))
+        var player = ReplayPlayer(lastPosition: index.lastPosition)
+        player.seek(index.lastPosition)
+        let model = ReplayFrames(index: index, name: "run.json").model(player: player, view: ViewState(main: .data), builder: &builder,
+                                                                         status: file.status, width: 120, height: 40)
+        #expect(model.loss.firstEpoch == 4 && model.loss.series.first?.values == file.epochs.dropFirst().map(\.loss))
+    }
+
     @Test func landscapePathsAreTheTrackedPointsUpToTheEpoch() throws {
         let file = try recordHeadless(["--points", "5", "--epochs", "30"])
         let frames = ReplayFrames(index: RunIndex(file), name: "run.json")
@@ -56,7 +76,7 @@ struct ReplayFrameTests {
         #expect(run.paths.count == 5)
         #expect(run.paths.allSatisfy { $0.count == 13 })
         #expect(run.paths.map { $0.last } == file.epochs[12].points?.map { Optional($0) })
-        #expect(run.loss == file.epochs.prefix(13).map(\.loss))
+        #expect(run.loss == file.epochs[1...12].map(\.loss) && run.firstEpoch == 1, "the start state's loss is epoch 1's")
     }
 
     @Test func recordedChangesShowAtTheirEpochs() async throws {

@@ -121,12 +121,50 @@ struct TUITruthTests {
         await session.finish(status: "completed")
         for await event in session.events { view.apply(event, groups: 1, pathOf: FrameBuilder.pathPoint) }
         var after = rows()
-        #expect(after["MSE"] == "–" && after["‖grad‖"] == "–" && after["  grad"] == "–", "\(after)")
+        #expect(after["MSE, pre-step"] == "–" && after["‖grad‖, pre-step"] == "–" && after["  grad, pre-step"] == "–", "\(after)")
         #expect(after["a"] == "-2.688", "the new value is shown at once")
         // The next epoch measures them.
         view.apply(.epoch(EpochRecord(epoch: 4, loss: 5, params: view.latest?.params ?? [])), groups: 1, pathOf: FrameBuilder.pathPoint)
         after = rows()
-        #expect(after["MSE"] == "5" && after["‖grad‖"] != "–", "\(after)")
+        #expect(after["MSE, pre-step"] == "5" && after["‖grad‖, pre-step"] != "–", "\(after)")
+    }
+
+    /// The loss chart's epochs (a review found a flat first segment, and
+    /// the old f's history re-offset by a new f's f_min): a full-batch
+    /// lab's start state and first epoch share one loss (taken before the
+    /// step), drawn once, at epoch 1; after `:f` the chart starts anew at
+    /// the first epoch under the new f; the linear lab keeps its start state.
+    @Test func theLossChartDrawsEachLossOnceAtItsEpoch() async throws {
+        func view(_ config: LabConfig, newFunctionAfter: Int? = nil, epochs: Int) async throws -> RunView {
+            let session = try Session(config: config)
+            await session.start()
+            if let newFunctionAfter {
+                await session.step(newFunctionAfter)
+                try await session.setFunction("x1^2 + x2^2", name: nil, domain: [-5, 5, -5, 5])
+            }
+            await session.step(epochs)
+            await session.finish(status: "completed")
+            var view = RunView()
+            for await event in session.events { view.apply(event, groups: config.groups.count, pathOf: FrameBuilder.pathPoint) }
+            return view
+        }
+        var landscape = LabConfig(lab: .landscape)
+        landscape.points = 20
+        let fresh = try await view(landscape, epochs: 3)
+        #expect(fresh.firstEpoch == 1 && fresh.loss.count == 3, "\(fresh.firstEpoch) \(fresh.loss) \(fresh.epoch)")
+        #expect(Set(fresh.loss).count == 3, "no loss twice: \(fresh.loss)")
+        let quadratic = try await view(LabConfig(lab: .quadratic), epochs: 2)
+        #expect(quadratic.firstEpoch == 1 && quadratic.loss.count == 2)
+        let linear = try await view(LabConfig(lab: .linear), epochs: 2)
+        #expect(linear.firstEpoch == 0 && linear.trainLoss.count == 3, "the start state's loss is not the first epoch's")
+        // Only the start state: shown at epoch 0.
+        let started = try await view(landscape, epochs: 0)
+        #expect(started.firstEpoch == 0 && started.loss.count == 1)
+        // `:f` after 4 epochs, then 3 more: epochs 5...7, all under x1^2 + x2^2.
+        let changed = try await view(landscape, newFunctionAfter: 4, epochs: 3)
+        #expect(changed.firstEpoch == 5 && changed.loss.count == 3, "\(changed.firstEpoch) \(changed.loss)")
+        #expect(changed.loss.allSatisfy { $0 >= 0 }, "x1^2 + x2^2 is never negative: \(changed.loss)")
+        #expect(changed.paths.allSatisfy { $0.count == 8 }, "the paths keep every epoch")
     }
 
     /// A reset says what it was for: `x`'s restart, `R`'s new starts, or

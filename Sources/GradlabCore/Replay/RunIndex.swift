@@ -156,7 +156,9 @@ public struct RunIndex: Sendable {
         var state = ReplayState(position: position, record: records[position], learningRate: lr, optimizer: optimizer,
                                 device: device?.name ?? "", deviceNote: device?.note,
                                 lastChange: change?.value, lastChangePosition: change?.position)
-        state.function = functions.last(atOrBefore: position)?.value
+        let function = functions.last(atOrBefore: position)
+        state.function = function?.value
+        state.functionPosition = function?.position
         return state
     }
 
@@ -224,6 +226,8 @@ public struct ReplayState: Sendable, Equatable {
     public var lastChangePosition: Int?
     /// The landscape's f as of this position, when `:f` changed it.
     public var function: FunctionChange?
+    /// The position of the last record before ``function`` took over (nil: never changed).
+    public var functionPosition: Int?
 
     /// The epoch shown (the record's).
     public var epoch: Int { record.epoch }

@@ -25,9 +25,18 @@ struct ReplayFrames {
         var run = RunView()
         guard let state = index.state(at: position) else { return run }
         let range = index.segment(containing: state.position).lowerBound...state.position
-        run.loss = Array(index.loss[range])
-        if let train = index.trainLoss { run.trainLoss = Array(train[range]) }
-        if let test = index.testLoss { run.testLoss = Array(test[range]) }
+        // The loss chart's epochs, as the live view keeps them (RunView.apply).
+        var lossStart = range.lowerBound
+        if let changed = state.functionPosition, changed >= range.lowerBound, changed < state.position {
+            lossStart = changed + 1  // since `:f`: the old f's losses are of another function
+        } else if index.trainLoss == nil, state.position > range.lowerBound {
+            lossStart += 1  // a full-batch lab's start state: its loss is the first epoch's again
+        }
+        let lossRange = lossStart...state.position
+        run.firstEpoch = index.records[lossStart].epoch
+        run.loss = Array(index.loss[lossRange])
+        if let train = index.trainLoss { run.trainLoss = Array(train[lossRange]) }
+        if let test = index.testLoss { run.testLoss = Array(test[lossRange]) }
         run.latest = state.record
         run.epoch = state.epoch
         run.lr = state.learningRate
@@ -38,7 +47,7 @@ struct ReplayFrames {
             let groups = index.config.groups.count
             (run.paths, run.pathsPerGroup) = paths(through: range, groups: groups)
             if groups > 1 {
-                run.groupLoss = (0..<groups).map { g in index.records[range].map { $0.groupLoss?[g] ?? .nan } }
+                run.groupLoss = (0..<groups).map { g in index.records[lossRange].map { $0.groupLoss?[g] ?? .nan } }
             }
         } else {
             run.parameterPath = RunIndex.sample(range, limit: RunView.pathLimit).compactMap { FrameBuilder.pathPoint(index.records[$0]) }

@@ -247,6 +247,14 @@ struct FrameBuilder {
         return LossChart(title: title, series: series, logScale: view.logScale, firstEpoch: run.firstEpoch)
     }
 
+    /// Where a lab's inspected gradient is taken, said after its label: full
+    /// batch, at the parameters before the epoch's step (the rows of the
+    /// parameters are after it); the linear lab's per-sample SGD, at its
+    /// epoch's last sample.
+    static func gradientWhen(_ lab: LabKind) -> String {
+        lab == .linear ? ", last sample" : ", pre-step"
+    }
+
     /// What a log loss axis subtracts: the landscape's known f_min, when it is not 0.
     var logShift: Double? {
         guard let minimum = knownFunction?.minimumValue, minimum != 0 else { return nil }
@@ -269,7 +277,8 @@ struct FrameBuilder {
                 runRows.append(InspectorRow("train loss", stale ? "–" : compact(last.trainLoss ?? .nan), emphasis: last.diverged ? .error : .normal))
                 runRows.append(InspectorRow("test loss", stale ? "–" : compact(last.testLoss ?? .nan)))
             case .quadratic:
-                runRows.append(InspectorRow("MSE", stale ? "–" : compact(last.loss), emphasis: last.diverged ? .error : .normal))
+                // Full batch, as the landscape: the loss before the epoch's step.
+                runRows.append(InspectorRow("MSE, pre-step", stale ? "–" : compact(last.loss), emphasis: last.diverged ? .error : .normal))
             case .landscape:
                 // Under --compare, the selected point's group: the value its loss legend shows.
                 // The epoch's loss, as the tutorial takes it: at the points
@@ -285,10 +294,11 @@ struct FrameBuilder {
             }
         }
         if let inspection = run.inspection {
-            // NaN before any step measured it (a fresh lab, a new f), unless the run diverged.
-            let norm = (inspection.gradientNorm.isNaN && run.latest?.diverged != true) || run.gradientsAreStale
-                ? "–" : compact(inspection.gradientNorm)
-            runRows.append(InspectorRow(config.lab == .landscape ? "‖grad‖, pre-step" : "‖grad‖", norm))
+            // NaN before any step measured it (a fresh lab, a new f), unless the run diverged;
+            // the linear lab's is its last sample's, so none before its first step.
+            let unmeasured = (inspection.gradientNorm.isNaN && run.latest?.diverged != true) || run.gradientsAreStale
+                || (config.lab == .linear && inspection.optimizerSteps == 0)
+            runRows.append(InspectorRow("‖grad‖" + Self.gradientWhen(config.lab), unmeasured ? "–" : compact(inspection.gradientNorm)))
             runRows.append(InspectorRow("steps", "\(inspection.optimizerSteps)"))
         }
         sections.append(InspectorSection("Run", rows: runRows))
@@ -312,7 +322,8 @@ struct FrameBuilder {
             var rows: [InspectorRow] = []
             for parameter in inspection.parameters {
                 rows.append(InspectorRow(parameter.name, compact(parameter.value), emphasis: .strong))
-                rows.append(InspectorRow("  grad", run.gradientsAreStale ? "–" : compact(parameter.gradient)))
+                let unmeasured = run.gradientsAreStale || (config.lab == .linear && inspection.optimizerSteps == 0)
+                rows.append(InspectorRow("  grad" + Self.gradientWhen(config.lab), unmeasured ? "–" : compact(parameter.gradient)))
                 if let step = parameter.lastStep { rows.append(InspectorRow("  last step", compact(step))) }
                 for state in parameter.state { rows.append(InspectorRow("  \(state.name)", compact(state.values.first ?? .nan))) }
             }

@@ -71,6 +71,9 @@ struct RunView: Sendable {
         guard let epoch = latest?.epoch, let set = parametersSetAt else { return false }
         return epoch <= set
     }
+    /// Whether the loss arrays hold only the start state's record (the
+    /// first after a start or reset).
+    private var lossesStartAtStartState = false
     /// Points dropped on the plane since the start or the last reset.
     var droppedPoints = 0
     /// Points per group in the latest record (tracked, then dropped).
@@ -106,8 +109,24 @@ struct RunView: Sendable {
         version &+= 1
         switch event {
         case .epoch(let record):
+            let afterStartState = lossesStartAtStartState && loss.count == 1 && record.epoch == epoch + 1
+            lossesStartAtStartState = false
             if record.epoch == 0 || latest == nil || record.epoch <= epoch {
                 clearHistory()
+                firstEpoch = record.epoch
+                lossesStartAtStartState = true
+            } else if let changed = functionChangedAt, epoch == changed {
+                // The first epoch under a new f: the old f's losses are of
+                // another function (and a log axis subtracts the new f_min).
+                clearLosses()
+                firstEpoch = record.epoch
+            } else if record.trainLoss == nil, afterStartState {
+                // A full-batch lab's first epoch after the start state: its
+                // loss, taken before its step, is the start state's again.
+                // One point at this epoch, not a flat first segment that
+                // puts each drop an epoch late. (The linear lab's train
+                // loss is the mean over the epoch's steps: not the same.)
+                clearLosses()
                 firstEpoch = record.epoch
             }
             epoch = record.epoch
@@ -199,7 +218,7 @@ struct RunView: Sendable {
         case .function(let epoch, let expression, let name, let domain):
             function = FunctionChange(expression: expression, name: name, domain: domain)
             functionChangedAt = epoch
-            message = "f → " + (name ?? expression) + " (the points stay; fresh optimizer state)"
+            message = "f → " + (name ?? expression) + " (the points stay; fresh optimizer state; the loss chart starts anew)"
             messageIsWarning = false
         case .pointAdded(_, let point):
             droppedPoints += 1
@@ -234,12 +253,16 @@ struct RunView: Sendable {
     }
 
     private mutating func clearHistory() {
+        clearLosses()
+        paths.removeAll()
+        parameterPath.removeAll()
+    }
+
+    private mutating func clearLosses() {
         loss.removeAll(keepingCapacity: true)
         trainLoss.removeAll(keepingCapacity: true)
         testLoss.removeAll(keepingCapacity: true)
         groupLoss.removeAll()
-        paths.removeAll()
-        parameterPath.removeAll()
     }
 
     private mutating func append(_ point: SIMD2<Double>, to index: Int) {
