@@ -113,6 +113,20 @@ struct TUISuspendTests {
         try tmux.expectUsable()
     }
 
+    /// `?` lists Ctrl-Z with the other global keys (it was missing: the
+    /// backend acts on it, so no table named it).
+    @Test func theHelpListsCtrlZ() throws {
+        let tmux = try TmuxSession(width: 120, height: 40)
+        try tmux.enter("\(Gradlab.binary) --points 10")
+        try tmux.waitFor("PAUSED")
+        try tmux.send("?")
+        let help = try tmux.waitFor("the help overlay") { $0.contains("q Ctrl-C") }
+        let line = help.split(separator: "\n").first { $0.contains("Ctrl-Z") }.map(String.init) ?? ""
+        #expect(line.contains("suspend to the shell (fg resumes)"), "\(help)")
+        try tmux.send("q")
+        try tmux.waitFor("the shell after q") { !$0.contains("PAUSED") }
+    }
+
     /// The screen once two captures in a row agree (a frame being drawn, or
     /// a training step, is not half-caught).
     private func stableScreen(_ tmux: TmuxSession) throws -> String {

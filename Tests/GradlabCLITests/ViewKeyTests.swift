@@ -28,6 +28,18 @@ struct ViewKeyTests {
 
     private let extent = InspectorExtent(lines: 30, visible: 10)
 
+    /// Ctrl-Z reaches the app only where the terminal could not suspend
+    /// (SIGTSTP ignored): it says why instead of doing nothing.
+    @Test func ctrlZWhereItCannotSuspendSaysWhy() async throws {
+        let config = try landscape()
+        let (run, dataset) = try await run(config, epochs: 1)
+        var builder = FrameBuilder(config: config, dataset: dataset)
+        var view = ViewState(main: .plane)
+        let result = builder.apply(.suspend, to: &view, run: run, inspector: extent)
+        guard case .done(let message?, true) = result else { Issue.record("\(result)"); return }
+        #expect(message.hasPrefix("Ctrl-Z: cannot suspend") && message.contains("SIGTSTP"))
+    }
+
     @Test func aLogLossAxisPlotsFMinusFMin() async throws {
         let config = try landscape()
         let (run, dataset) = try await run(config, epochs: 10)

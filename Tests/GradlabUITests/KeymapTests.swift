@@ -27,6 +27,10 @@ import Testing
             (.character("q"), .quit), (.ctrl("c"), .quit), (.escape, .dismiss),
         ]
         for (key, action) in expected { #expect(Keymap.action(for: key) == action, "\(key)") }
+        // Ctrl-Z is listed where the global keys are, live and in a replay.
+        #expect(Keymap.action(for: .ctrl("z")) == .suspend)
+        #expect(Keymap.action(for: .ctrl("z"), in: Keymap.replay) == .suspend)
+        #expect(Keymap.binding(for: .suspend)?.group == .app)
         #expect(Keymap.action(for: .character("y")) == nil)
     }
 

@@ -84,6 +84,10 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     /// Close the help overlay (or whatever is open); no-op otherwise.
     case dismiss
     case quit
+    /// Ctrl-Z: suspend to the shell (`fg` resumes). The terminal backend
+    /// acts on it where keys are read (``Terminal/suspend()``), in every
+    /// mode; it reaches an app only where it cannot (SIGTSTP ignored).
+    case suspend
     // Replay only (``Keymap/replay``).
     case stepBack
     case jumpToStart

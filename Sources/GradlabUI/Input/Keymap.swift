@@ -38,6 +38,7 @@ public enum Keymap {
         KeyBinding([.character("?")], .help, "help; again: mouse, commands", group: .app),
         KeyBinding([.escape], .dismiss, "close help", group: .app),
         KeyBinding([.character("q"), .ctrl("c")], .quit, "quit", group: .app),
+        suspendKey,
     ]
 
     /// The `:` prompt's keys (``InputMode/commandLine``); any other
@@ -112,7 +113,12 @@ public enum Keymap {
         KeyBinding([.character("?")], .help, "show / hide this help", group: .app),
         KeyBinding([.escape], .dismiss, "close help, cancel go to", group: .app),
         KeyBinding([.character("q"), .ctrl("c")], .quit, "quit", group: .app),
+        suspendKey,
     ]
+
+    /// Ctrl-Z, the same live and in a replay (and in the prompts: the
+    /// terminal backend takes it before any table is read).
+    static let suspendKey = KeyBinding([.ctrl("z")], .suspend, "suspend to the shell (fg resumes)", group: .app)
 
     /// The plane's view keys, the same live and in a replay.
     static let planeKeys: [KeyBinding] = [

@@ -93,6 +93,9 @@ extension FrameBuilder {
                 view.helpPage = 0
             }
             view.helpScroll = 0
+        case .suspend:
+            // Only here where the terminal backend could not suspend.
+            return refuse("Ctrl-Z: cannot suspend here: whoever started gradlab ignores SIGTSTP (no job control)")
         case .dismiss:
             view.showHelp = false
             view.helpPage = 0
