@@ -25,6 +25,9 @@ static struct sigaction previous[SIGNAL_SLOTS];
 static atomic_int suspendCaught;
 static atomic_int suspendPending;
 
+static atomic_int continueCaught;
+static atomic_int continuePending;
+
 static const int stopSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 static const int crashSignals[] = {SIGSEGV, SIGILL, SIGABRT, SIGBUS, SIGFPE, SIGTRAP};
 
@@ -98,6 +101,13 @@ static void onCrash(int number, siginfo_t *info, void *context) {
 static void onSuspend(int number) {
     (void)number;
     atomic_store(&suspendPending, 1);
+}
+
+/// SIGCONT while the full-screen interface is up: only recorded; the UI
+/// thread takes the terminal's modes again and repaints the whole frame.
+static void onContinue(int number) {
+    (void)number;
+    atomic_store(&continuePending, 1);
 }
 
 static void setSuspendAction(void (*handler)(int)) {
@@ -196,7 +206,9 @@ void gradlab_suspend_now(void) {
     // The whole process group, as the terminal's own Ctrl-Z: a parent in the
     // same job (`swift run`) stops too, and the shell gets the terminal.
     kill(0, SIGTSTP);
-    // Here after SIGCONT (fg or bg).
+    // Here after SIGCONT (fg or bg); the caller takes the terminal again and
+    // repaints, so the SIGCONT that got us here asks for nothing more.
+    atomic_store(&continuePending, 0);
     if (caught) {
         // A SIGTSTP recorded while this suspension was under way asked for
         // the same stop: it must not stop the process again right after fg.
@@ -204,3 +216,26 @@ void gradlab_suspend_now(void) {
         setSuspendAction(onSuspend);
     }
 }
+
+void gradlab_continue_catch(void) {
+    atomic_store(&continuePending, 0);
+    if (atomic_exchange(&continueCaught, 1)) return;
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    sigemptyset(&action.sa_mask);
+    action.sa_handler = onContinue;
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGCONT, &action, NULL);
+}
+
+void gradlab_continue_release(void) {
+    if (!atomic_exchange(&continueCaught, 0)) return;
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    sigemptyset(&action.sa_mask);
+    action.sa_handler = SIG_DFL;
+    sigaction(SIGCONT, &action, NULL);
+    atomic_store(&continuePending, 0);
+}
+
+int gradlab_continue_take(void) { return atomic_exchange(&continuePending, 0); }

@@ -113,6 +113,43 @@ struct TUISuspendTests {
         try tmux.expectUsable()
     }
 
+    /// Stopped from outside (`kill -STOP`, which cannot be caught, so the
+    /// terminal is not given back) and continued (`kill -CONT`): meanwhile
+    /// something drew over the frame and put cooked modes back (as a shell
+    /// would); on SIGCONT the whole frame comes back by itself and keys are
+    /// read raw again (a `q` with no Enter quits). It stayed drawn over,
+    /// and a paused app sent nothing until its cells changed.
+    ///
+    /// gradlab runs under `sh -c` (no job control), so no shell takes the
+    /// terminal when it stops.
+    @Test func aStopAndContinueFromOutsideRepaintsTheWholeFrame() throws {
+        let tmux = try TmuxSession(width: 120, height: 40)
+        try tmux.enter("exec sh -c '\(Gradlab.binary) --points 50; echo EX\"\"IT=$?; sleep 60'")
+        try tmux.waitFor("PAUSED")
+        let before = try stableScreen(tmux)
+        let pid = try #require(try tmux.foregroundChild(named: "gradlab"))
+        let tty = try tmux.format("#{pane_tty}")
+        kill(pid, SIGSTOP)
+        let handle = try #require(FileHandle(forWritingAtPath: tty))
+        handle.write(Data("\u{1B}[H\u{1B}[2JDRAWN-OVER\r\n".utf8))
+        try handle.close()
+        _ = try Subprocess.run(["stty", "-F", tty, "sane"])
+        try tmux.waitFor("DRAWN-OVER")
+        kill(pid, SIGCONT)
+        // No key: the frame must come back whole by itself.
+        let back = try tmux.waitFor("the whole frame after SIGCONT", timeout: 5) { screen in
+            !screen.contains("DRAWN-OVER") && screen.hasPrefix("╭─ Landscape") && screen.contains("╭─ Inspector")
+                && screen.contains(" PAUSED ")
+        }
+        let lines = back.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let old = before.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(Array(lines.prefix(39)) == Array(old.prefix(39)), "the frame after SIGCONT is the frame before:\n\(back)")
+        #expect(try tmux.format("#{cursor_flag}") == "0", "the cursor hidden again")
+        // Raw keys again: q needs no Enter.
+        try tmux.send("q")
+        try tmux.waitFor("EXIT=0")
+    }
+
     /// `?` lists Ctrl-Z with the other global keys (it was missing: the
     /// backend acts on it, so no table named it).
     @Test func theHelpListsCtrlZ() throws {

@@ -65,4 +65,18 @@ int gradlab_suspend_take(void);
 /// been given back first.
 void gradlab_suspend_now(void);
 
+/// SIGCONT (the process was stopped by something it did not catch, a
+/// `kill -STOP`, and is continued: `kill -CONT`, or the shell's fg) while
+/// the full-screen interface is up: recorded for gradlab_continue_take; the
+/// UI thread then takes the terminal's modes again and repaints the whole
+/// frame, as whatever ran meanwhile may have drawn over it. The signal's
+/// default action (continuing) happens whatever the handler.
+///
+/// Catches SIGCONT from now on (idempotent); anything recorded before is dropped.
+void gradlab_continue_catch(void);
+/// SIGCONT has its default action again.
+void gradlab_continue_release(void);
+/// Takes the SIGCONT recorded since the last call: 1, or 0 when none.
+int gradlab_continue_take(void);
+
 #endif

@@ -57,6 +57,9 @@ public final class Terminal {
     /// Whether Ctrl-Z and SIGTSTP suspend the app (SIGTSTP is caught: it is
     /// not ignored by whoever started gradlab).
     let suspendable: Bool
+    /// Whether mouse reports were asked for (``setMouseReporting(_:)``), to
+    /// ask again after a stop.
+    var mouseReporting = false
     /// Whether this is the user's terminal (not ``offscreen(width:height:term:colorMode:)``).
     var isInteractive: Bool { interactive }
     private var restored = false
@@ -141,6 +144,9 @@ public final class Terminal {
                                 suspendable: suspendable, signals: signals,
                                 writer: FrameWriter.choose(environment: environment), output: STDOUT_FILENO)
         terminal.setBracketedPaste(true)
+        // From here a SIGCONT (after a `kill -STOP` nothing here could see
+        // coming) brings a whole frame back (``resumeAfterStop()``).
+        gradlab_continue_catch()
         return terminal
     }
 
@@ -225,6 +231,7 @@ public final class Terminal {
         guard !restored else { return }
         restored = true
         signals?.cancel()
+        if interactive { gradlab_continue_release() }
         set_term(screenHandle)
         curs_set(1)
         if interactive { gl_bracketed_paste(0) }
@@ -266,6 +273,37 @@ public final class Terminal {
         doupdate()
         curs_set(0)
         gl_bracketed_paste(1)
+        size = (Int(gl_cols()), Int(gl_lines()))
+        previous = nil
+        return .resize(width: size.width, height: size.height)
+    }
+
+    /// Takes the terminal again after the process was stopped and continued
+    /// from outside (`kill -STOP`, then `kill -CONT` or a shell's `fg`):
+    /// SIGSTOP cannot be caught, so nothing gave the terminal back, and
+    /// whatever ran meanwhile may have drawn over the frame or put back its
+    /// own modes (a job-control shell does, on the stop).
+    ///
+    /// Called on the main thread by ``nextEvent(timeoutMilliseconds:)`` for
+    /// a SIGCONT the handler recorded (never in the handler: ncurses is not
+    /// async-signal-safe). The program's terminal modes go back (raw keys, no
+    /// echo), the cursor is hidden and bracketed paste and mouse reports are
+    /// asked for again, the last frame is forgotten and ``size`` re-read: the
+    /// returned resize event makes the app draw a whole frame at once (the
+    /// ncurses writer clears with `clearok`, the direct one clears and writes
+    /// every cell).
+    func resumeAfterStop() -> InputEvent {
+        set_term(screenHandle)
+        reset_prog_mode()
+        // ncurses sends no cursor change it believes is made already.
+        curs_set(1)
+        curs_set(0)
+        if mouseReporting {
+            gl_mouse_reporting(0)
+            gl_mouse_reporting(1)
+        }
+        gl_bracketed_paste(1)
+        doupdate()
         size = (Int(gl_cols()), Int(gl_lines()))
         previous = nil
         return .resize(width: size.width, height: size.height)

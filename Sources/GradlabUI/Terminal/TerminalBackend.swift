@@ -27,8 +27,11 @@ extension Terminal: TerminalBackend {
     /// Also where Ctrl-Z (raw mode delivers it as a key) and a SIGTSTP sent
     /// from outside suspend the app: the call returns once it is continued,
     /// with a resize event so the app draws a whole frame (``suspend()``).
+    /// A SIGCONT after a stop from outside (`kill -STOP`) returns the same
+    /// event (``resumeAfterStop()``).
     public func nextEvent(timeoutMilliseconds: Int) -> InputEvent? {
         if suspendable, gradlab_suspend_take() != 0 { return suspend() }
+        if isInteractive, gradlab_continue_take() != 0 { return resumeAfterStop() }
         guard let code = readCode(timeoutMilliseconds: timeoutMilliseconds) else { return nil }
         switch code {
         case .function(let value) where value == gl_key_mouse():
@@ -75,6 +78,7 @@ extension Terminal: TerminalBackend {
     }
 
     public func setMouseReporting(_ on: Bool) {
+        mouseReporting = on
         gl_mouse_reporting(on ? 1 : 0)
     }
 
