@@ -71,6 +71,39 @@ import Testing
         #expect(HelpOverlay().overflow(area: Rect(x: 0, y: 0, width: 120, height: 40), caps: .full) == 0)
     }
 
+    /// At 80×24 and 100×30 a help text longer than its column wraps onto
+    /// the next line, and the last message is wrapped to the box: a review
+    /// found both cut (`rewind to the last finit~`, a CUDA message missing
+    /// words mid-sentence).
+    @Test(arguments: [(80, 24), (100, 30), (60, 20)])
+    func nothingInTheHelpIsCut(width: Int, height: Int) {
+        let message = "cuda: CUDA unavailable: no CUDA driver (libcuda.so.1: not found; libcuda.so: not found). Set "
+            + "GRADLAB_CUDA_DRIVER or GRADLAB_NVRTC to a library's path, or install NVIDIA's driver and the "
+            + "nvidia-cuda-nvrtc-cu12 wheel (docs/devices.md); staying on cpu"
+        let area = Rect(x: 0, y: 0, width: width, height: height - 1)
+        var overlay = HelpOverlay(lastMessage: message)
+        var seen: [String] = []
+        for scroll in 0...overlay.overflow(area: area, caps: .full) {
+            overlay.scroll = scroll
+            var screen = Screen(width: width, height: height)
+            overlay.render(into: &screen, area: area, theme: .dark, caps: .full)
+            #expect(!screen.lines.contains { $0.contains("…") }, "\(width)x\(height), scroll \(scroll):\n\(screen.lines.joined(separator: "\n"))")
+            seen += screen.lines
+        }
+        // Every word, in order, on the lines shown (a wrapped text continues on the next line).
+        let words = seen.joined(separator: " ").split(separator: " ").map(String.init).filter { !$0.contains("│") }
+        func inOrder(_ text: String) -> Bool {
+            var rest = words[...]
+            for word in text.split(separator: " ").map(String.init) {
+                guard let found = rest.firstIndex(of: word) else { return false }
+                rest = rest[(found + 1)...]
+            }
+            return true
+        }
+        #expect(inOrder("Last message: " + message), "\(width)x\(height)")
+        for binding in Keymap.default { #expect(inOrder(binding.help), "\(width)x\(height): \(binding.help)") }
+    }
+
     @Test func controlCodesDecode() {
         #expect(Terminal.characterKey(3) == .ctrl("c"))
         #expect(Terminal.characterKey(13) == .enter)

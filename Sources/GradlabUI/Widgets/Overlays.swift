@@ -24,6 +24,8 @@ public struct HelpOverlay: Sendable {
     private enum Line {
         case group(String)
         case binding(keys: String, help: String)
+        /// A binding's help text past its first line.
+        case continuation(String)
         case blank
     }
 
@@ -33,47 +35,61 @@ public struct HelpOverlay: Sendable {
         var columns: [[Line]]
         var visible: Int
         var keyWidth: Int
-        var contentWidth: Int
+        /// Room for a binding's help text: longer ones wrap.
+        var helpWidth: Int
         /// The last message, wrapped, under the keys.
         var message: [String]
+        var columnWidth: Int { keyWidth + 2 + helpWidth }
+        var contentWidth: Int { columns.count * columnWidth + max(0, columns.count - 1) * 3 }
         /// Lines below the visible ones in the tallest column.
         var overflow: Int { max(0, (columns.map(\.count).max() ?? 0) - visible) }
     }
 
     /// The fewest columns whose tallest fits the height, but never so many
-    /// that a key's text is cut below `readableHelp` characters: past that,
-    /// the lines scroll instead (a small terminal).
+    /// that a key's text has less than `readableHelp` characters a line:
+    /// past that, the lines scroll instead (a small terminal). A help text
+    /// longer than its column wraps onto the lines below, whole.
     private func layout(area: Rect, caps: Capabilities) -> Layout {
-        var blocks: [[Line]] = []
-        for group in KeyGroup.allCases {
-            let members = bindings.filter { $0.group == group }
-            guard !members.isEmpty else { continue }
-            blocks.append([.group(group.rawValue)] + members.map { .binding(keys: $0.keyText(glyphs: caps.glyphs), help: $0.help) })
-        }
         let keyWidth = bindings.map { $0.keyText(glyphs: caps.glyphs).unicodeScalars.count }.max() ?? 0
-        let helpWidth = bindings.map { $0.help.count }.max() ?? 0
-        let readableHelp = min(helpWidth, 24)
+        let naturalHelp = bindings.map { $0.help.count }.max() ?? 0
+        let readableHelp = min(naturalHelp, 24)
         // The box's border and padding take 4 columns, each gap between columns 3.
         let fitting = max(1, (area.width - 4 + 3) / (keyWidth + 2 + readableHelp + 3))
-        let columnWidth = keyWidth + 2 + helpWidth
-        func columns(height: Int) -> [[Line]] {
-            var columns: [[Line]] = []
-            for count in 1...max(1, min(blocks.count, fitting)) {
-                columns = Self.flow(blocks, into: count)
-                if (columns.map(\.count).max() ?? 0) <= height { break }
+        func helpWidth(columns count: Int) -> Int {
+            max(1, min(naturalHelp, (area.width - 4 - 3 * (count - 1)) / count - keyWidth - 2))
+        }
+        func blocks(helpWidth: Int) -> [[Line]] {
+            KeyGroup.allCases.compactMap { group in
+                let members = bindings.filter { $0.group == group }
+                guard !members.isEmpty else { return nil }
+                return [.group(group.rawValue)] + members.flatMap { binding -> [Line] in
+                    let lines = Self.wrap(binding.help, width: helpWidth)
+                    return [.binding(keys: binding.keyText(glyphs: caps.glyphs), help: lines.first ?? "")]
+                        + lines.dropFirst().map { .continuation($0) }
+                }
             }
-            return columns
+        }
+        func columns(height: Int) -> (columns: [[Line]], helpWidth: Int) {
+            var best: (columns: [[Line]], helpWidth: Int) = ([], naturalHelp)
+            let groups = blocks(helpWidth: naturalHelp).count
+            for count in 1...max(1, min(groups, fitting)) {
+                let width = helpWidth(columns: count)
+                best = (Self.flow(blocks(helpWidth: width), into: count), width)
+                if (best.columns.map(\.count).max() ?? 0) <= height { break }
+            }
+            return best
         }
         // The last message, word-wrapped to the keys' width, under them
         // (the keys then have that much less height).
         let keysOnly = columns(height: max(1, area.height - 4))
+        let keysWidth = keysOnly.columns.count * (keyWidth + 2 + keysOnly.helpWidth) + max(0, keysOnly.columns.count - 1) * 3
         let message = (lastMessage?.isEmpty == false ? lastMessage : nil).map {
-            Self.wrap("Last message: " + $0, width: max(keysOnly.count * columnWidth + (keysOnly.count - 1) * 3, 20))
+            Self.wrap("Last message: " + $0, width: max(1, min(max(keysWidth, 20), area.width - 4)))
         } ?? []
         let maxContentHeight = max(1, area.height - 4 - (message.isEmpty ? 0 : message.count + 1))
-        let columns = message.isEmpty ? keysOnly : columns(height: maxContentHeight)
-        return Layout(columns: columns, visible: min(maxContentHeight, columns.map(\.count).max() ?? 0), keyWidth: keyWidth,
-                      contentWidth: columns.count * columnWidth + (columns.count - 1) * 3, message: message)
+        let laid = message.isEmpty ? keysOnly : columns(height: maxContentHeight)
+        return Layout(columns: laid.columns, visible: min(maxContentHeight, laid.columns.map(\.count).max() ?? 0),
+                      keyWidth: keyWidth, helpWidth: laid.helpWidth, message: message)
     }
 
     /// Lines of keys that do not fit `area` at once (0 when all fit): how
@@ -85,7 +101,7 @@ public struct HelpOverlay: Sendable {
         // `-0.5` cut to `-`) would read as some other value.
         screen.fill(area, style: theme.text)
         let layout = layout(area: area, caps: caps)
-        let (keyWidth, contentWidth) = (layout.keyWidth, layout.contentWidth)
+        let (keyWidth, contentWidth, helpWidth) = (layout.keyWidth, layout.contentWidth, layout.helpWidth)
         let first = min(max(0, scroll), layout.overflow)
         let columns = layout.columns.map { Array($0.dropFirst(first).prefix(layout.visible)) }
         // Keys that do not all fit say so in the footer, with where the view is.
@@ -99,8 +115,9 @@ public struct HelpOverlay: Sendable {
         let inner = Panel(title: title, focused: true).render(into: &screen, area: box, theme: theme, caps: caps)
         guard !inner.isEmpty else { return }
 
-        let usableColumn = columns.isEmpty ? 0 : (inner.width - 2 - (columns.count - 1) * 3) / columns.count
+        let usableColumn = columns.isEmpty ? 0 : min(layout.columnWidth, (inner.width - 2 - (columns.count - 1) * 3) / columns.count)
         let ellipsis = caps.glyphs.ellipsis
+        let helpRoom = min(helpWidth, usableColumn - keyWidth - 2)
         for (index, column) in columns.enumerated() {
             let x = inner.x + 1 + index * (usableColumn + 3)
             for (row, line) in column.enumerated() {
@@ -114,7 +131,9 @@ public struct HelpOverlay: Sendable {
                 case .binding(let keys, let help):
                     screen.put(keys, x: x, y: y, style: Style(fg: theme.accent, bg: theme.background, bold: true),
                                clip: Rect(x: x, y: y, width: min(keyWidth, usableColumn), height: 1))
-                    let helpRoom = usableColumn - keyWidth - 2
+                    screen.put(TextFit.truncate(help, to: helpRoom, ellipsis: ellipsis), x: x + keyWidth + 2, y: y,
+                               style: theme.text)
+                case .continuation(let help):
                     screen.put(TextFit.truncate(help, to: helpRoom, ellipsis: ellipsis), x: x + keyWidth + 2, y: y,
                                style: theme.text)
                 }
