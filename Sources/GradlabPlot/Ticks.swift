@@ -113,6 +113,18 @@ public enum NumberText {
     /// Six significant digits: the inspector.
     public static func long(_ value: Double) -> String { compact(value, significantDigits: 6) }
 
+    /// A count with its thousands grouped, as a person reads it:
+    /// `100,000,000` points (``compact(_:significantDigits:)`` would say 1e+08).
+    public static func count(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var grouped = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { grouped.append(",") }
+            grouped.append(digit)
+        }
+        return (value < 0 ? "-" : "") + grouped
+    }
+
     /// A value for a table cell.
     public static func value(_ value: Double, significantDigits: Int = 4) -> String {
         compact(value, significantDigits: significantDigits)

@@ -31,6 +31,13 @@ struct CommandLineTests {
                 == .function(expression: "x1^2 + x2^2", name: nil, domain: landscape.domain))
         #expect(try LabCommand.parse("lr 0.05", config: landscape) == .learningRate(0.05))
         #expect(try LabCommand.parse("  points 200 ", config: landscape) == .points(200))
+        // A large count as a person types it.
+        #expect(try LabCommand.parse("points 1e8", config: landscape) == .points(100_000_000))
+        #expect(try LabCommand.parse("points 2.5e6", config: landscape) == .points(2_500_000))
+        #expect(try LabCommand.parse("points 100_000", config: landscape) == .points(100_000))
+        for bad in ["1.5", "1e-3", "0x10", "inf", "nan", "1e30", "0"] {
+            #expect(throws: CommandLineError.self, "\(bad)") { _ = try LabCommand.parse("points \(bad)", config: landscape) }
+        }
         #expect(try LabCommand.parse("domain -1,1,-2,2", config: landscape) == .domain([-1, 1, -2, 2]))
         #expect(try LabCommand.parse("seed 7", config: landscape) == .seed(7))
         #expect(try LabCommand.parse("epochs-per-frame 10", config: landscape) == .epochsPerFrame(10))

@@ -158,6 +158,26 @@ struct DirectManipulationTests {
         await #expect(throws: GradlabError.self) { try await session.reconfigure(points: 0, domain: nil) }
     }
 
+    /// `:points` beyond memory changes nothing: not the run, not its
+    /// configuration (a later reset built the refused count again), not the
+    /// events (a recording would replay a configure with no reset).
+    @Test func aRestartThatCannotBeBuiltChangesNothing() async throws {
+        let session = try Session(config: try landscape(points: 3))
+        let events = session.events
+        await session.start()
+        try await session.restart(points: 5, domain: nil)
+        #expect(await session.latest?.points?.count == 5)
+        #expect(await session.config.points == 5)
+        await #expect(throws: GradlabError.self) { try await session.restart(points: 1_000_000_000_000_000, domain: nil) }
+        #expect(await session.config.points == 5)
+        try await session.reset(seed: 0)
+        #expect(await session.latest?.points?.count == 5)
+        await session.finish(status: "quit")
+        var configures: [Int?] = []
+        for await event in events { if case .configure(_, let points, _) = event { configures.append(points) } }
+        #expect(configures == [5], "only the restart that was made is an event")
+    }
+
     @Test func malformedManipulationEventsAreNamedByLine() async throws {
         let directory = try Fixtures.temporaryDirectory()
         let path = directory.appendingPathComponent("header.json").path

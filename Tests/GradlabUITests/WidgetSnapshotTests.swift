@@ -183,6 +183,21 @@ import Testing
         assertSnapshot(screen, named: "status-bar")
     }
 
+    /// Long work says so in place of the message: a spinner, the text, and
+    /// from a second on the seconds spent; in ASCII with ASCII glyphs.
+    @Test func statusBarBusy() {
+        var bar = Self.status
+        bar.busy = BusyNote("placing 100,000,000 points", elapsed: .milliseconds(3_250))
+        var screen = Screen(width: 100, height: 1)
+        bar.render(into: &screen, area: screen.bounds, theme: .dark, caps: .full)
+        #expect(screen.lines[0].hasSuffix("⠹ placing 100,000,000 points… 3 s"), "\(screen.lines[0])")
+        #expect(!screen.lines[0].contains("recording to"))
+        bar.busy = BusyNote("placing 100,000,000 points", elapsed: .milliseconds(120))
+        bar.render(into: &screen, area: screen.bounds, theme: .dark, caps: .plain)
+        #expect(screen.lines[0].hasSuffix("/ placing 100,000,000 points..."), "\(screen.lines[0])")
+        #expect(screen.lines[0].unicodeScalars.allSatisfy { $0.isASCII })
+    }
+
     @Test func statusBadgesDifferInMonochrome() {
         var styles: [Style] = []
         for mode in RunMode.allCases {

@@ -101,6 +101,23 @@ extension Session {
         publish(.configure(epoch: lab.epoch, points: points, domain: domain))
     }
 
+    /// `:points`, `:domain`: restarts from the same seed with the new point
+    /// count or domain, all or nothing. The lab is built first, so one that
+    /// cannot be (more points than memory holds) leaves the run, its
+    /// configuration and its recording as they were; then the `configure`
+    /// event and the reset's follow, as ``reconfigure(points:domain:)`` and
+    /// ``reset(seed:)`` would publish them.
+    public func restart(points: Int?, domain: [Double]?) throws(GradlabError) {
+        var next = config
+        if let points { next.points = points; next.starts = nil }
+        if let domain { next.domain = domain }
+        try next.validate()
+        let rebuilt = try makeLab(next, device: computeDevice)
+        config = next
+        publish(.configure(epoch: lab.epoch, points: points, domain: domain))
+        install(rebuilt, config: next)
+    }
+
     /// The start record of the lab and every dropped point, joined.
     func everyStartRecord() throws(GradlabError) -> EpochRecord {
         let main = try lab.startRecord()

@@ -305,13 +305,19 @@ public actor Session {
     public func reset(seed: UInt32) throws(GradlabError) {
         var next = config
         next.seed = seed
-        lab = try makeLab(next, device: computeDevice)
+        install(try makeLab(next, device: computeDevice), config: next)
+    }
+
+    /// Makes `rebuilt` (built from `next`) the run's lab, at epoch 0: the
+    /// reset event and the start record follow.
+    func install(_ rebuilt: any Lab, config next: LabConfig) {
+        lab = rebuilt
         Self.configure(lab, streaming: streaming, sinks: sinks)
         dropped = []
         config = next
         divergenceReported = false
         rerun = RerunLog(base: next)
-        publish(.reset(epoch: 0, seed: seed))
+        publish(.reset(epoch: 0, seed: next.seed))
         let record = recordOrStop { () throws(GradlabError) in try lab.startRecord() }
         latest = record
         publish(.epoch(record))

@@ -71,6 +71,16 @@ public enum GlyphSet: String, Hashable, Sendable, CaseIterable {
     /// Separates status-bar segments.
     public var separator: String { self == .ascii ? "|" : "│" }
 
+    /// The frames of a spinner that says work is under way (btop's braille
+    /// one; a quarter-filled circle without braille; `| / - \` in ASCII).
+    public var spinner: [String] {
+        switch self {
+        case .braille: return ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
+        case .block: return ["◐", "◓", "◑", "◒"]
+        case .ascii: return ["|", "/", "-", "\\"]
+        }
+    }
+
     /// Shading from light to dark for contour bands without colour.
     public var shades: [Unicode.Scalar] {
         self == .ascii ? [" ", "-", "~", "=", "#"] : [" ", "░", "▒", "▓", "█"]

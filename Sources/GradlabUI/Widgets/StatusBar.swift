@@ -33,6 +33,9 @@ public struct StatusBar: Sendable {
     /// Right-aligned, cut with `…` when the line is full (never inside a number).
     public var message: String
     public var messageEmphasis: Emphasis
+    /// Long work under way: shown in place of the message, so the line says
+    /// something is happening before it is done (``BusyNote``).
+    public var busy: BusyNote?
 
     public init(
         mode: RunMode = .paused, lab: String = "", epoch: Int = 0, learningRate: Double = 0,
@@ -60,6 +63,8 @@ public struct StatusBar: Sendable {
 
     public func render(into screen: inout Screen, area: Rect, theme: Theme, caps: Capabilities) {
         guard area.height > 0, area.width > 0 else { return }
+        let message = busy?.line(glyphs: caps.glyphs) ?? self.message
+        let messageEmphasis = busy == nil ? self.messageEmphasis : .accent
         let row = Rect(x: area.x, y: area.y, width: area.width, height: 1)
         let base = Style(fg: theme.statusForeground, bg: theme.statusBackground)
         screen.fill(row, style: base)
@@ -97,9 +102,10 @@ public struct StatusBar: Sendable {
               let lowest = items.indices.min(by: { items[$0].priority < items[$1].priority }) {
             items.remove(at: lowest)
         }
-        // A warning or an error is read whole where it can be: the items that
-        // give way first (the lab, epochs per frame, the device) make room for it.
-        if messageEmphasis == .warning || messageEmphasis == .error {
+        // A warning, an error or long work under way is read whole where it
+        // can be: the items that give way first (the lab, epochs per frame,
+        // the device) make room for it.
+        if messageEmphasis == .warning || messageEmphasis == .error || busy != nil {
             while width(items) > area.width - message.unicodeScalars.count - 2,
                   let lowest = items.indices.filter({ items[$0].priority < 5 }).min(by: { items[$0].priority < items[$1].priority }) {
                 items.remove(at: lowest)
@@ -120,5 +126,28 @@ public struct StatusBar: Sendable {
         let text = TextFit.truncateOutsideNumbers(message, to: room, ellipsis: caps.glyphs.ellipsis)
         let style = messageEmphasis.style(theme, background: theme.statusBackground, caps: caps, base: theme.statusForeground)
         screen.put(text, x: area.maxX - 1 - text.unicodeScalars.count, y: area.y, style: style, clip: row)
+    }
+}
+
+/// Work under way that takes long enough to say so (placing 100,000,000
+/// points), as the status line shows it: a spinner that turns every 100 ms,
+/// the text, and from a second on the seconds spent:
+/// `⠹ placing 100,000,000 points… 3 s`.
+public struct BusyNote: Sendable, Equatable {
+    /// What is done, without an ellipsis.
+    public var text: String
+    public var elapsed: Duration
+
+    public init(_ text: String, elapsed: Duration) {
+        self.text = text
+        self.elapsed = elapsed
+    }
+
+    /// The line for a terminal with `glyphs`.
+    public func line(glyphs: GlyphSet) -> String {
+        let frames = glyphs.spinner
+        let turn = max(0, Int(elapsed / .milliseconds(100)))
+        let seconds = elapsed.components.seconds
+        return "\(frames[turn % frames.count]) \(text)\(glyphs == .ascii ? "..." : "…")" + (seconds >= 1 ? " \(seconds) s" : "")
     }
 }

@@ -352,6 +352,7 @@ struct FrameBuilder {
             bar.message = warning
             bar.messageEmphasis = .warning
         }
+        bar.busy = run.busy.map { BusyNote($0.text, elapsed: ContinuousClock.now - $0.since) }
         return bar
     }
 

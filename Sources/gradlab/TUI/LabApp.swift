@@ -124,13 +124,16 @@ final class LabApp {
             }
             let version = live.version
             let now = ContinuousClock.now
-            // At least once a second: what a frame says can change with time (a fresh message ages).
-            if viewChanged || (version != drawnVersion && now - lastDraw >= .milliseconds(16)) || now - lastDraw >= .seconds(1) {
+            // At least once a second: what a frame says can change with time (a fresh message ages);
+            // while long work is under way, often enough for its spinner to turn.
+            let every: Duration = live.isBusy ? .milliseconds(100) : .seconds(1)
+            if viewChanged || (version != drawnVersion && now - lastDraw >= .milliseconds(16)) || now - lastDraw >= every {
                 let model = builder.model(run: live.snapshot, view: view, width: terminal.size.width, height: terminal.size.height)
                 var screen = Dashboard.render(model, width: terminal.size.width, height: terminal.size.height,
                                               theme: theme, caps: terminal.capabilities)
                 prompt.render(into: &screen, theme: theme, caps: terminal.capabilities)
                 terminal.draw(screen)
+                live.frameDrawn(version)
                 lastScreen = screen
                 drawn = (model, terminal.size.width, terminal.size.height)
                 inspectorExtent = InspectorExtent(model: model, width: terminal.size.width, height: terminal.size.height,
@@ -183,7 +186,7 @@ final class LabApp {
         case .optimizer(let optimizer): driver.send(.setOptimizer(optimizer))
         case .points(let n):
             builder.resetRange()
-            live.update { $0.resetReason = "\(n) point\(n == 1 ? "" : "s"), new starts (seed \(config.seed))" }
+            live.update { $0.resetReason = "\(NumberText.count(n)) point\(n == 1 ? "" : "s"), new starts (seed \(config.seed))" }
             driver.send(.reconfigure(points: n, domain: nil))
         case .domain(let domain):
             builder.resetRange()

@@ -157,7 +157,9 @@ extension LabCommand {
         case "points":
             try needArgument("a count, like :points 200")
             guard config.lab == .landscape else { throw fail(":points: only the landscape has points", at: nameStart) }
-            guard let n = Int(argument), n >= 1 else { throw fail("'\(argument)' is not a whole number of points (at least 1)") }
+            guard let n = Self.count(argument), n >= 1 else {
+                throw fail("'\(argument)' is not a whole number of points (at least 1; 200, 100_000 and 1e6 are)")
+            }
             return .points(n)
         case "domain":
             try needArgument("4 numbers: x1 min, x1 max, x2 min, x2 max")
@@ -197,6 +199,21 @@ extension LabCommand {
         default:
             return .help
         }
+    }
+}
+
+extension LabCommand {
+    /// A whole count as a person types one: `200`, `100_000_000`, or a
+    /// whole number in scientific notation (`1e8`, `2.5e6`); nil for
+    /// anything else, or past what an Int holds.
+    static func count(_ text: String) -> Int? {
+        let plain = text.replacing("_", with: "")
+        if let whole = Int(plain) { return whole }
+        // Digits, one exponent: not hex, inf or nan, which Double also reads.
+        guard plain.contains(where: { $0 == "e" || $0 == "E" }),
+              plain.allSatisfy({ $0.isASCII && ($0.isNumber || "eE.+-".contains($0)) }),
+              let value = Double(plain), value == value.rounded(), abs(value) < 0x1p63 else { return nil }
+        return Int(value)
     }
 }
 

@@ -40,6 +40,9 @@ struct RunView: Sendable {
     /// warning does not cover.
     var messageTime: ContinuousClock.Instant?
     var messageIsWarning = false
+    /// Long work under way (placing 100,000,000 points): the status line
+    /// says so in place of the message until it is done.
+    var busy: Busy?
     var diverged = false
     var inspection: LabInspection?
     /// While a rewind re-runs: the epoch it goes back to. Its events'
@@ -245,7 +248,7 @@ struct RunView: Sendable {
             messageIsWarning = false
         case .configure(_, let points, let domain):
             var parts: [String] = []
-            if let points { parts.append("\(points) point\(points == 1 ? "" : "s")") }
+            if let points { parts.append("\(NumberText.count(points)) point\(points == 1 ? "" : "s")") }
             if let domain { parts.append("domain " + domain.map { NumberText.short($0) }.joined(separator: ",")) }
             message = parts.joined(separator: ", ") + " from the reset"
             messageIsWarning = false
@@ -280,9 +283,18 @@ struct RunView: Sendable {
     }
 }
 
+/// Work the training driver is doing that takes long enough to say so.
+struct Busy: Sendable, Equatable {
+    /// What is done, without an ellipsis (`placing 100,000,000 points`).
+    var text: String
+    var since: ContinuousClock.Instant = .now
+}
+
 /// The shared, locked ``RunView``.
 final class LiveRun: Sendable {
     private let state: Mutex<RunView>
+    /// The ``RunView/version`` of the last frame on screen.
+    private let drawn = Atomic<Int>(.min)
 
     init(_ initial: RunView) {
         state = Mutex(initial)
@@ -300,6 +312,34 @@ final class LiveRun: Sendable {
             $0.version &+= 1
         }
     }
+
+    /// Says that long work is under way (nil: done); returns the version a
+    /// frame must show for it to be on screen (``waitUntilDrawn(_:timeout:)``).
+    @discardableResult
+    func setBusy(_ text: String?) -> Int {
+        state.withLock {
+            $0.busy = text.map { Busy(text: $0) }
+            $0.version &+= 1
+            return $0.version
+        }
+    }
+
+    /// The UI drew a frame of `version` (or later).
+    func frameDrawn(_ version: Int) {
+        drawn.store(version, ordering: .releasing)
+    }
+
+    /// Waits until a frame of `version` (or later) is on screen, at most
+    /// `timeout` (no UI draws in tests and forks).
+    func waitUntilDrawn(_ version: Int, timeout: Duration) async {
+        let deadline = ContinuousClock.now + timeout
+        while drawn.load(ordering: .acquiring) < version, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
+    /// Whether long work is under way (the UI then redraws often enough to show time passing).
+    var isBusy: Bool { state.withLock { $0.busy != nil } }
 
     /// A copy for one frame (arrays are copy-on-write, so this is cheap
     /// until the event task appends again).

@@ -1,4 +1,5 @@
 import GradlabCore
+import GradlabUI
 import Synchronization
 
 /// What the UI asks of training. Sent without waiting; the driver applies
@@ -115,9 +116,11 @@ final class TrainingDriver: Sendable {
                 case .reset:
                     seedCounter &+= 1
                     let seed = await session.config.seed &+ seedCounter
+                    await placing(nil)
                     do { try await session.reset(seed: seed) } catch { note(error.message) }
                 case .restart:
                     let seed = await session.config.seed
+                    await placing(nil)
                     do { try await session.reset(seed: seed) } catch { note(error.message) }
                 case .rewind:
                     guard let target = await session.rewindEpoch else {
@@ -148,15 +151,23 @@ final class TrainingDriver: Sendable {
                 case .setOptimizer(let config):
                     do { try await session.setOptimizer(config) } catch { note("optimizer: " + error.message) }
                 case .reconfigure(let points, let domain):
+                    await placing(points)
                     do {
-                        try await session.reconfigure(points: points, domain: domain)
-                        try await session.reset(seed: await session.config.seed)
-                    } catch { note(error.message) }
+                        try await session.restart(points: points, domain: domain)
+                    } catch {
+                        // The lab's refusal names the flag; here the command was typed.
+                        let message = error.message.hasPrefix("--points ") ? ":" + error.message.dropFirst(2) : error.message
+                        // No reset came: the next one (R, x) is not this command's.
+                        live.update { $0.resetReason = nil }
+                        note(message + "; nothing changed")
+                    }
                 case .resetSeed(let seed):
+                    await placing(nil)
                     do { try await session.reset(seed: seed) } catch { note("seed: " + error.message) }
                 case .setDevice(let name):
                     await session.setDevice(name)
                 case .startRecording(let recorder):
+                    await placing(nil)
                     do { try await session.startRecording(recorder) } catch { note(error.message) }
                 case .stopRecording(let recorder):
                     await session.detach(recorder)
@@ -173,7 +184,10 @@ final class TrainingDriver: Sendable {
                     }
                 }
             }
-            if !commands.isEmpty { await publishInspection(selected) }
+            if !commands.isEmpty {
+                await publishInspection(selected)
+                if live.isBusy { live.setBusy(nil) }
+            }
             if running, !(await session.isDiverged) {
                 let started = ContinuousClock.now
                 // Run the frame's epochs in slices, so a command waits at most ~15 ms.
@@ -202,6 +216,25 @@ final class TrainingDriver: Sendable {
             $0.inspection = inspection
             $0.version &+= 1
         }
+    }
+
+    /// From this many points (all groups together) placing them takes long
+    /// enough to say so: about a second in a release build at 10 M.
+    static let busyPoints = 1_000_000
+
+    /// Before a command that places every start point again (`:points`, a
+    /// reset, a restart, `:seed`, `:record`): with ``busyPoints`` or more
+    /// (`count`, or the run's own), says `placing N points` in the status
+    /// line and waits until a frame shows it, so the indication is on screen
+    /// before the work starts (at most 250 ms: nothing may be drawing).
+    /// The end of the batch of commands clears it.
+    private func placing(_ count: Int?) async {
+        let config = await session.config
+        guard config.lab == .landscape else { return }
+        let total = (count ?? config.starts?.count ?? config.points) * config.groups.count
+        guard total >= Self.busyPoints else { return }
+        let version = live.setBusy("placing \(NumberText.count(total)) points")
+        await live.waitUntilDrawn(version, timeout: .milliseconds(250))
     }
 
     private func note(_ message: String) {
