@@ -44,6 +44,37 @@ struct TerminalTests {
         try tmux.expectUsable()
     }
 
+    /// With no UTF-8 locale (LC_ALL=C) every glyph has an ASCII stand-in
+    /// in the same cell: the frame is the UTF-8 one cell for cell. The plane
+    /// had half the dots (1×2 a cell), so its ticks, markers, ✕ and paths
+    /// landed a cell off (the x1 tick 9 one column left).
+    @Test(arguments: ["--points 30", "--lab linear", "--compare sgd:lr=0.1,adam:lr=0.1 --points 10"])
+    func anASCIIFrameHasEveryCellWhereTheUTF8OneHasIt(options: String) throws {
+        var frames: [[[Character]]] = []
+        for locale in [["LANG": "C.UTF-8"], ["LC_ALL": "C"]] {
+            let tmux = try TmuxSession(width: 120, height: 40, environment: locale.merging(["NO_COLOR": "1"]) { $1 })
+            try tmux.enter("\(Gradlab.binary) --device cpu \(options)")
+            try tmux.waitFor("PAUSED")
+            for _ in 0..<5 { try tmux.send(".") }
+            let screen = try tmux.waitFor("epoch 5 ")
+            try tmux.send("q")
+            frames.append(screen.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0) })
+        }
+        let (utf8, ascii) = (frames[0], frames[1])
+        #expect(utf8.joined().contains { $0.unicodeScalars.contains(where: isBraille) }, "the UTF-8 frame draws braille")
+        #expect(ascii.joined().allSatisfy { $0.isASCII }, "the C frame is ASCII")
+        #expect(utf8.count == ascii.count)
+        for (row, (wide, plain)) in zip(utf8, ascii).enumerated() {
+            #expect(wide.count == plain.count, "row \(row): \(String(wide)) | \(String(plain))")
+            for (column, (a, b)) in zip(wide, plain).enumerated() {
+                // Blank where blank, and ASCII text (labels, ticks, numbers) the same.
+                let same = a.isASCII ? a == b : b != " "
+                #expect(same, "row \(row) column \(column): '\(a)' but '\(b)'\n\(String(wide))\n\(String(plain))")
+                if !same { break }
+            }
+        }
+    }
+
     @Test func ctrlCAndSIGTERMRestoreTheTerminal() throws {
         let tmux = try TmuxSession(width: 120, height: 40)
         try tmux.enter("\(Gradlab.binary); echo GRADLAB_EXIT=$?")

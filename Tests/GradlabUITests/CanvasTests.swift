@@ -92,17 +92,33 @@ import Testing
         #expect(canvas.dot(x: 4, y: 0) == nil)
     }
 
+    /// The block and ASCII sets keep braille's 2×4 dots a cell (so nothing
+    /// lands in another cell than in braille) and show a cell's upper two
+    /// dot rows as its top half, the lower two as its bottom half.
     @Test func blockAndAsciiGlyphs() {
         for (glyphs, expected) in [(GlyphSet.block, "▀▄█"), (.ascii, "'.:")] {
             var canvas = BrailleCanvas(width: 3, height: 1, glyphs: glyphs)
-            canvas.set(dotX: 0, dotY: 0, color: .default)
+            #expect(canvas.dotWidth == 6 && canvas.dotHeight == 4)
             canvas.set(dotX: 1, dotY: 1, color: .default)
-            canvas.set(dotX: 2, dotY: 0, color: .default)
-            canvas.set(dotX: 2, dotY: 1, color: .default)
+            canvas.set(dotX: 2, dotY: 3, color: .default)
+            canvas.set(dotX: 4, dotY: 0, color: .default)
+            canvas.set(dotX: 5, dotY: 2, color: .default)
             var screen = Screen(width: 3, height: 1)
             canvas.render(into: &screen, area: screen.bounds)
             #expect(screen.lines == [expected])
         }
+    }
+
+    /// A data point lands in the same cell with every glyph set.
+    @Test func everyGlyphSetPutsAPointInTheSameCell() {
+        let points: [SIMD2<Double>] = (0..<200).map { SIMD2(Double($0 % 37) / 36, Double($0 % 23) / 22) }
+        var cells: [[Bool]] = []
+        for glyphs in GlyphSet.allCases {
+            var canvas = BrailleCanvas(width: 17, height: 9, glyphs: glyphs)
+            for point in points { canvas.plot(x: point.x, y: point.y, color: .default) }
+            cells.append((0..<9).flatMap { row in (0..<17).map { canvas.hasDots(column: $0, row: row) } })
+        }
+        #expect(cells.allSatisfy { $0 == cells[0] })
     }
 
     private func litDots(_ canvas: BrailleCanvas) -> Set<DotPoint> {

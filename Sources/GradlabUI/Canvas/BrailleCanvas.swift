@@ -10,9 +10,11 @@ public struct DotPoint: Hashable, Sendable {
 
 /// A grid of dots over a block of cells, for plots drawn in the foreground.
 ///
-/// With the braille glyph set each cell holds 2×4 dots and shows as
-/// U+2800 plus one bit per dot (left column 0x01 0x02 0x04 0x40, right column
-/// 0x08 0x10 0x20 0x80); the block and ASCII sets hold 1×2 (top, bottom).
+/// Each cell holds 2×4 dots; with the braille glyph set it shows as U+2800
+/// plus one bit per dot (left column 0x01 0x02 0x04 0x40, right column
+/// 0x08 0x10 0x20 0x80). The block and ASCII sets show the same dots as a
+/// top half, a bottom half or both, so what is drawn lands in the same
+/// cells whichever set the terminal can show.
 /// Each cell has one foreground colour: the last dot written decides it, so
 /// whatever is drawn last (the selected trajectory) stays on top.
 ///
@@ -44,7 +46,7 @@ public struct BrailleCanvas: Sendable {
     /// - Parameters:
     ///   - width: cells across.
     ///   - height: cells down.
-    ///   - glyphs: decides the dots per cell.
+    ///   - glyphs: how a cell's dots are shown.
     ///   - xRange: data x shown from the left to the right dot column.
     ///   - yRange: data y shown from the bottom to the top dot row.
     public init(
@@ -82,10 +84,9 @@ public struct BrailleCanvas: Sendable {
         return dots[dotY * dotWidth + dotX] != 0
     }
 
-    /// A cell's dots as glyph bits: the braille layout, or 0x01 top / 0x02 bottom.
+    /// A cell's dots as glyph bits, in the braille layout.
     func cellBits(column: Int, row: Int) -> UInt8 {
         let top = row * glyphs.dotRows * dotWidth + column * glyphs.dotColumns
-        if glyphs != .braille { return dots[top] | dots[top + dotWidth] << 1 }
         let w = dotWidth
         let left = dots[top] | dots[top + w] << 1 | dots[top + 2 * w] << 2 | dots[top + 3 * w] << 6
         let right = dots[top + 1] << 3 | dots[top + w + 1] << 4 | dots[top + 2 * w + 1] << 5 | dots[top + 3 * w + 1] << 7
@@ -226,12 +227,12 @@ public struct BrailleCanvas: Sendable {
 
     /// Runs `body` with raw access to the dot and colour storage.
     private mutating func withRaster(_ body: (Raster) -> Void) {
-        let (columns, dotsX, dotsY, braille) = (width, dotWidth, dotHeight, glyphs == .braille)
+        let (columns, dotsX, dotsY) = (width, dotWidth, dotHeight)
         dots.withUnsafeMutableBufferPointer { dotBuffer in
             colorIndices.withUnsafeMutableBufferPointer { colorBuffer in
                 guard let dotBase = dotBuffer.baseAddress, let colorBase = colorBuffer.baseAddress else { return }
                 body(Raster(dots: dotBase, colors: colorBase, width: columns, dotWidth: dotsX, dotHeight: dotsY,
-                            cellShiftX: braille ? 1 : 0, cellShiftY: braille ? 2 : 1))
+                            cellShiftX: 1, cellShiftY: 2))
             }
         }
     }
@@ -266,7 +267,7 @@ private struct Raster {
     let width: Int
     let dotWidth: Int
     let dotHeight: Int
-    /// log2 of the dots per cell across and down (braille 1 and 2, else 0 and 1).
+    /// log2 of the dots per cell across and down (2×4: 1 and 2).
     let cellShiftX: Int
     let cellShiftY: Int
 

@@ -1,7 +1,9 @@
 /// Which glyphs the terminal can show, from richest to plainest.
 ///
-/// The canvas resolution follows: braille has 2×4 dots per cell, the block
-/// and ASCII sets 1×2 (top and bottom half).
+/// The canvas has 2×4 dots per cell whatever the set, so a point, a tick or
+/// a marker lands in the same cell on every terminal; the block and ASCII
+/// sets show a cell's dots as its top half (the upper two dot rows), its
+/// bottom half, or both.
 public enum GlyphSet: String, Hashable, Sendable, CaseIterable {
     /// Braille dots, rounded box drawing, `●` markers: a UTF-8 terminal.
     case braille
@@ -10,26 +12,29 @@ public enum GlyphSet: String, Hashable, Sendable, CaseIterable {
     /// Plain ASCII only: a non-UTF-8 locale or a dumb font.
     case ascii
 
-    /// Dot columns per cell.
-    public var dotColumns: Int { self == .braille ? 2 : 1 }
+    /// Dot columns per cell (the same for every set: a fallback must not
+    /// move anything by a cell).
+    public var dotColumns: Int { 2 }
     /// Dot rows per cell.
-    public var dotRows: Int { self == .braille ? 4 : 2 }
+    public var dotRows: Int { 4 }
 
-    /// The glyph for a cell's dot bits (bit layout from ``BrailleCanvas``).
+    /// The glyph for a cell's dot bits (the braille layout, ``BrailleCanvas``).
     @inline(__always)
     func glyph(forDots bits: UInt8) -> Unicode.Scalar {
+        // Top half: dot rows 1-2 (bits 0x01 0x02 0x08 0x10); bottom: rows 3-4.
+        let halves = (bits & 0x1B != 0 ? 1 : 0) | (bits & 0xE4 != 0 ? 2 : 0)
         switch self {
         case .braille:
             return Unicode.Scalar(0x2800 + UInt32(bits)) ?? " "
         case .block:
-            switch bits & 3 {
+            switch halves {
             case 1: return "\u{2580}"  // ▀ upper half
             case 2: return "\u{2584}"  // ▄ lower half
             case 3: return "\u{2588}"  // █ full
             default: return " "
             }
         case .ascii:
-            switch bits & 3 {
+            switch halves {
             case 1: return "'"
             case 2: return "."
             case 3: return ":"
