@@ -181,11 +181,15 @@ struct TUITruthTests {
         #expect(view.message == "120 points, new starts (seed 0)" && view.resetReason == nil)
     }
 
-    /// A GPU's description is news, not a warning; why a device is not used is.
+    /// A GPU's description is news, not a warning, and so is why `auto`
+    /// chose the CPU (nothing asked for was refused); a device asked for by
+    /// name (`d`, `:device cuda`) and refused is a warning.
     @Test func aDevicesDescriptionIsNoWarning() {
         var view = RunView()
         view.apply(.device(epoch: 0, name: "cuda", note: "cuda: NVIDIA H200, sm_90"), groups: 1, pathOf: FrameBuilder.pathPoint)
         #expect(view.message == "device → cuda: NVIDIA H200, sm_90" && !view.messageIsWarning)
+        view.apply(.device(epoch: 0, name: "cpu", note: "no CUDA driver (libcuda.so.1: not found); using cpu"), groups: 1, pathOf: FrameBuilder.pathPoint)
+        #expect(view.message == "no CUDA driver (libcuda.so.1: not found); using cpu" && !view.messageIsWarning)
         view.apply(.device(epoch: 0, name: "cpu", note: "cuda: CUDA unavailable; staying on cpu"), groups: 1, pathOf: FrameBuilder.pathPoint)
         #expect(view.message == "cuda: CUDA unavailable; staying on cpu" && view.messageIsWarning)
     }
@@ -314,6 +318,27 @@ struct GroupLearningRateTests {
 /// shows the whole last message, and keys that do not apply say why.
 @Suite("The TUI explains itself", .enabled(if: TmuxSession.isAvailable), .serialized)
 struct TUIExplanationTests {
+    /// Started with the default `--device auto` where CUDA cannot load, the
+    /// status line keeps the lab's name and epochs per frame and says, in
+    /// the room left, why it runs on the CPU (the fallback was a warning that
+    /// pushed them out); `d`, asking for CUDA by name, is refused with a
+    /// warning, which does take their room.
+    @Test func anAutomaticFallbackIsNewsAndARefusedRequestAWarning() throws {
+        let devices = try Gradlab.run(["devices"])
+        guard devices.stdout.contains("cuda: not usable") else { return }  // a GPU here: auto takes it
+        let tmux = try TmuxSession(width: 120, height: 40)
+        try tmux.enter("\(Gradlab.binary) --points 10")
+        var status = try tmux.waitFor("the fallback's note") { $0.contains("PAUSED") && $0.contains("CUDA") }
+            .split(separator: "\n").last.map(String.init) ?? ""
+        #expect(status.hasPrefix(" PAUSED  landscape │ epoch 0 │ lr 0.1 │ 1/frame │ sgd │ cpu ") && status.contains("no CUDA"), "\(status)")
+        try tmux.send("d")
+        status = try tmux.waitFor("the refusal") { $0.contains("cuda: CUDA unavailable") }
+            .split(separator: "\n").last.map(String.init) ?? ""
+        #expect(status.hasPrefix(" PAUSED  epoch 0 │") && status.contains("cuda: CUDA unavailable"), "\(status)")
+        try tmux.send("q")
+        try tmux.waitFor("the shell after q") { !$0.contains("PAUSED") }
+    }
+
     @Test func divergenceKeysThatDoNotApplyAndTheLastMessage() throws {
         let tmux = try TmuxSession(width: 120, height: 40)
         try tmux.enter("\(Gradlab.binary) --f 'x1^2 + 3*x2^2' --lr 5 --points 10; echo GRADLAB_EXIT=$?")

@@ -41,6 +41,23 @@ public enum Event: Sendable, Equatable {
     }
 }
 
+extension Event {
+    /// The note of a device event whose requested device could not be used:
+    /// the run stays on `current` (`cuda: CUDA unavailable: …; staying on cpu`).
+    public static func deviceRefusal(_ reason: String, staying current: String) -> String {
+        "\(reason); staying on \(current)"
+    }
+
+    /// Whether this is a device event for a device that was asked for by
+    /// name (`d`, `:device cuda`) and refused: a warning on screen. A GPU's
+    /// description and why `auto` chose the CPU (`no CUDA driver (…); using
+    /// cpu`) are news: nothing the user asked for was refused.
+    public var isDeviceRefusal: Bool {
+        guard case .device(_, let name, let note?) = self else { return false }
+        return note.hasSuffix(Self.deviceRefusal("", staying: name))
+    }
+}
+
 /// A named parameter tensor's values (`weight` -> [0.7]).
 public struct NamedValues: Sendable, Equatable {
     public var name: String

@@ -278,10 +278,11 @@ public actor Session {
                 publish(.device(epoch: lab.epoch, name: device.description.name, note: Self.note(device.description)))
             } catch {
                 publish(.device(epoch: lab.epoch, name: computeDevice.description.name,
-                                note: "\(device.description.name): \(error.message); staying on \(computeDevice.description.name)"))
+                                note: Event.deviceRefusal("\(device.description.name): \(error.message)",
+                                                          staying: computeDevice.description.name)))
             }
         case .failure(let error):
-            publish(.device(epoch: lab.epoch, name: device.name, note: "\(error.message); staying on \(device.name)"))
+            publish(.device(epoch: lab.epoch, name: device.name, note: Event.deviceRefusal(error.message, staying: device.name)))
         }
     }
 

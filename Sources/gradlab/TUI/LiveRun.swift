@@ -196,7 +196,10 @@ struct RunView: Sendable {
             let described = note.flatMap { $0.hasPrefix(name + ":") ? $0 : nil }
             device = described ?? name
             message = described.map { "device → \($0)" } ?? note ?? "device → \(name)"
-            messageIsWarning = note != nil && described == nil  // a GPU's description is no warning
+            // Why a device asked for by name was refused is a warning, and takes
+            // room on the line; a GPU's description, or why `auto` chose the
+            // CPU, is news: the lab's name and epochs per frame stay.
+            messageIsWarning = event.isDeviceRefusal
         case .reset(_, let seed):
             diverged = false
             droppedPoints = 0
