@@ -116,6 +116,49 @@ struct FigureCommandTests {
         }
     }
 
+    @Test("a --plot run that fails removes the folders it made, empty, and nothing else")
+    func failedPlotRunLeavesNoEmptyFolder() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let files = FileManager.default
+        let kept = directory.appendingPathComponent("kept")
+        try files.createDirectory(at: kept, withIntermediateDirectories: false)
+        _ = try Fixtures.write("mine\n", named: "notes.txt", in: kept)
+        let empty = directory.appendingPathComponent("empty")
+        try files.createDirectory(at: empty, withIntermediateDirectories: false)
+        let save = directory.appendingPathComponent("c.safetensors").path
+        // Each fails after the folder is made: a flag refused by the run, a recording that cannot be written.
+        let failures: [(flags: [String], message: String)] = [
+            (["--compare", "sgd,adam", "--save", save], "--save cannot be combined with --compare"),
+            (["--record", "/proc/gradlab-no/r.json"], "--record /proc/gradlab-no/r.json"),
+        ]
+        for (flags, message) in failures {
+            for plot in ["fresh", "fresh/a/b", "kept/new/deeper", "empty"] {
+                let path = directory.appendingPathComponent(plot).path
+                let result = try Gradlab.run(["run", "--headless", "--quiet", "--epochs", "2", "--plot", path] + flags)
+                #expect(result.status == 1 && result.stderr.contains(message), "\(plot): \(result.stderr)")
+                #expect(!files.fileExists(atPath: directory.appendingPathComponent("fresh").path), "\(plot) \(flags)")
+                #expect(try files.contentsOfDirectory(atPath: kept.path) == ["notes.txt"], "\(plot) \(flags)")
+                #expect(try files.contentsOfDirectory(atPath: empty.path).isEmpty, "a folder that was there stays")
+            }
+        }
+        #expect(!files.fileExists(atPath: save))
+    }
+
+    @Test("figures that cannot be written leave no empty folder of gradlab's (export --svg, e)")
+    func failedFigureWriteRemovesItsFolder() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // A figure whose file cannot be made: its name goes through a folder that is not there.
+        let figures = [FigureSet.Figure(name: "missing/plane.svg", svg: "<svg/>")]
+        let fresh = directory.appendingPathComponent("a/b").path
+        #expect(throws: GradlabError.self) { try FigureSet.write(figures, to: fresh, what: "--svg") }
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("a").path))
+        // A folder that was there is kept, empty or not.
+        #expect(throws: GradlabError.self) { try FigureSet.write(figures, to: directory.path, what: "--svg") }
+        #expect(FileManager.default.fileExists(atPath: directory.path))
+    }
+
     @Test("export --svg into a folder that cannot be made says why in plain words")
     func svgFolderInPlainWords() throws {
         let directory = try Fixtures.temporaryDirectory()

@@ -100,8 +100,10 @@ struct RunCommand: AsyncParsableCommand {
             // A theme that does not load is said before the run, not after it.
             let figureTheme: Theme
             do { figureTheme = try Theme.load(nameOrPath: theme ?? "light") } catch { throw GradlabError("--theme: \(error.description)") }
-            // So is a --plot folder that cannot be made (made now, as --save's is checked).
-            if let plot { try FigureSet.makeFolder(plot, what: "--plot") }
+            // So is a --plot folder that cannot be made (made now, as --save's is checked);
+            // a run that then fails leaves no empty folder of its own behind.
+            let madeFolders = try plot.map { path throws(GradlabError) in try FigureSet.makeFolder(path, what: "--plot") } ?? []
+            defer { FigureSet.removeEmpty(madeFolders) }
             // Figures come from the run's recording: the one asked for, or a temporary one.
             let temporary = plot != nil && record == nil
                 ? FileManager.default.temporaryDirectory.appendingPathComponent("gradlab-plot-\(getpid()).json").path : nil

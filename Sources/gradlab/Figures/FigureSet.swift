@@ -99,15 +99,21 @@ struct FigureSet {
         return "\(config.lab.rawValue), \(function), \(optimizer), epoch \(run.epoch)"
     }
 
-    /// Writes the figures into `directory` (created when missing).
+    /// Writes the figures into `directory` (created when missing; removed
+    /// again when the first write fails and leaves it empty).
     /// - Returns: the paths written.
     static func write(_ figures: [Figure], to directory: String, what: String) throws(GradlabError) -> [String] {
-        try makeFolder(directory, what: what)
+        let made = try makeFolder(directory, what: what)
         var paths: [String] = []
-        for figure in figures {
-            let path = (directory as NSString).appendingPathComponent(figure.name)
-            try OutputFile.write(figure.svg, to: path, what: "\(what) \(path)")
-            paths.append(path)
+        do {
+            for figure in figures {
+                let path = (directory as NSString).appendingPathComponent(figure.name)
+                try OutputFile.write(figure.svg, to: path, what: "\(what) \(path)")
+                paths.append(path)
+            }
+        } catch {
+            removeEmpty(made)
+            throw error
         }
         return paths
     }
@@ -118,9 +124,16 @@ struct FigureSet {
     /// reason naming the path at fault (`--plot a/b: a is not a folder`),
     /// never Foundation's "NSCocoaErrorDomain error 512".
     /// - Parameter what: how messages name the folder's flag (`--plot`).
-    static func makeFolder(_ directory: String, what: String) throws(GradlabError) {
+    /// - Returns: the folders it made, outermost first, for
+    ///   ``removeEmpty(_:)`` when what was to fill them fails.
+    @discardableResult
+    static func makeFolder(_ directory: String, what: String) throws(GradlabError) -> [String] {
         guard !directory.isEmpty else { throw GradlabError("\(what) needs a folder path") }
-        func fail(_ reason: String) -> GradlabError { GradlabError("\(what) \(directory): \(reason)") }
+        var made: [String] = []
+        func fail(_ reason: String) -> GradlabError {
+            removeEmpty(made)
+            return GradlabError("\(what) \(directory): \(reason)")
+        }
         let absolute = directory.hasPrefix("/")
         var path = ""
         // Each folder from the top, so a file in the way is named.
@@ -135,15 +148,32 @@ struct FigureSet {
             guard looked == ENOENT else {
                 throw fail(looked == ENOTDIR ? "\(path) is not a folder" : "cannot reach \(path) (\(String(cString: strerror(looked))))")
             }
-            if mkdir(path, 0o777) == 0 || errno == EEXIST { continue }
-            let made = errno
-            switch made {
+            if mkdir(path, 0o777) == 0 {
+                made.append(path)
+                continue
+            }
+            let refused = errno
+            switch refused {
+            case EEXIST: continue
             case ENOENT: throw fail("no such folder \(path), and it cannot be created there")
             case EACCES, EPERM: throw fail("cannot create the folder \(path) (permission denied)")
-            default: throw fail("cannot create the folder \(path) (\(String(cString: strerror(made))))")
+            default: throw fail("cannot create the folder \(path) (\(String(cString: strerror(refused))))")
             }
         }
-        guard access(directory, W_OK) == 0 else { throw fail("the folder is not writable (\(String(cString: strerror(errno))))") }
+        guard access(directory, W_OK) == 0 else {
+            let reason = String(cString: strerror(errno))
+            throw fail("the folder is not writable (\(reason))")
+        }
+        return made
+    }
+
+    /// Removes the folders of `made` (``makeFolder(_:what:)``'s) that are
+    /// empty, innermost first: a run or an export that fails leaves no
+    /// empty folder of gradlab's behind. `rmdir` removes only an empty
+    /// folder, so a file anyone put there keeps it, and a folder that was
+    /// there before is never in `made`.
+    static func removeEmpty(_ made: [String]) {
+        for path in made.reversed() where rmdir(path) != 0 { return }
     }
 }
 
