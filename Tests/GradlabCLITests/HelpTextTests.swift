@@ -24,10 +24,40 @@ struct HelpTextTests {
             #expect(line.count <= 80, "\(name): \(line.count) columns: \(line)")
             #expect(printed.contains(line), "\(name): wrapped: \(line)")
         }
-        // The rest (abstract, options) is wrapped by ArgumentParser; only its
-        // usage line may run long.
-        for line in printed where !line.hasPrefix("USAGE: ") {
-            #expect(line.count <= 80, "\(name): \(line.count) columns: \(line)")
+    }
+
+    /// Every line of `gradlab NAME --help` and `gradlab help NAME`, usage
+    /// included (ArgumentParser prints its generated usage as one line:
+    /// `export`'s ran to 209 columns), fits an 80-column terminal.
+    @Test(arguments: commands.map { $0.name ?? "" })
+    func everyHelpLineFitsEightyColumns(name: String) throws {
+        for arguments in name.isEmpty ? [["--help"], ["help"]] : [[name, "--help"], ["help", name]] {
+            let result = try Gradlab.run(arguments, environment: ["COLUMNS": "80"])
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            for line in result.stdout.split(separator: "\n").map(String.init) {
+                #expect(line.count <= 80, "gradlab \(arguments.joined(separator: " ")): \(line.count) columns: \(line)")
+            }
+        }
+    }
+
+    /// A usage written by hand (``Usage``, wrapped) still names every option
+    /// the command's OPTIONS list does.
+    @Test(arguments: commands.filter { $0.type.configuration.usage != nil }.map { $0.name ?? "" })
+    func aWrappedUsageNamesEveryOption(name: String) throws {
+        let result = try Gradlab.run([name, "--help"], environment: ["COLUMNS": "80"])
+        let text = result.stdout
+        let usage = try #require(text.components(separatedBy: "\n\n").first { $0.hasPrefix("USAGE: ") })
+        // Option lines, under OPTIONS or a group's title, start at column 2
+        // (their descriptions' continuations further in).
+        let flags = text.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("  -") else { return nil }
+            return line.split(separator: " ").first { $0.hasPrefix("--") }.map(String.init)
+        }
+        #expect(flags.count > 3, "\(name): \(text)")
+        let words = Set(Usage.items(usage.replacingOccurrences(of: "\n", with: " "))
+            .flatMap { $0.split { " []<>".contains($0) } }.map(String.init))
+        for flag in flags where !["--help", "-h", "--version"].contains(flag) {
+            #expect(words.contains(flag), "\(name): the usage lacks \(flag)")
         }
     }
 

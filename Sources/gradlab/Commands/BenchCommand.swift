@@ -12,6 +12,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput (landscape, per-sample SGD, quadratic, frames) and print JSON.",
+        usage: Usage.wrapped("gradlab bench [--points <points>] [--steps <steps>] [--quick] [--no-frame] [--kernels-only] [--frame-only] [--run-file-only] [--optimizers-only] [--functions-only] [--memory <path>]"),
         discussion: """
         Examples:
           gradlab bench            # 1,000,000 points x 20 steps, and the rest

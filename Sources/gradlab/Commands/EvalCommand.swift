@@ -7,7 +7,8 @@ import GradlabCore
 struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluate a saved checkpoint: predictions and loss (no training)."
+        abstract: "Evaluate a saved checkpoint: predictions and loss (no training).",
+        usage: Usage.wrapped("gradlab eval [--lab <lab>] [--f <name|expr>] [--data <file.csv>] [--test-size <test-size>] [--split-seed <split-seed>] [--dtype <dtype>] [--device <device>] --load <ckpt.safetensors>")
     )
 
     /// What evaluating uses of a lab's options (no training: no points,

@@ -9,6 +9,7 @@ struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Export a recorded run: its per-epoch table (CSV), its figures (SVG), or a replay (asciicast).",
+        usage: Usage.wrapped("gradlab export <run.json> [--csv] [--svg <dir>] [--epoch <K>] [--log] [--basins] [--cast <out.cast>] [--size <COLUMNSxROWS>] [--speed <N>] [--theme <name|path>] [--output <file.csv>] [--points <points>]"),
         discussion: """
         Columns: epoch, loss, trainLoss and testLoss (linear), one per parameter
         (weight, bias / a, b, c); for the landscape p0.x1,p0.x2,... for the first

@@ -11,6 +11,7 @@ struct InspectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
         abstract: "Curvature at a point: value, gradient, Hessian, eigenvalues, condition number and the critical lr 2/λmax.",
+        usage: Usage.wrapped("gradlab inspect [--lab <lab>] [--f <name|expr>] [--data <file.csv>] [--test-size <test-size>] [--split-seed <split-seed>] [--dtype <dtype>] [--device <device>] [--at <x1,x2>] [--init <name=value,...>] [--seed <seed>] [--json]"),
         discussion: """
         On a quadratic, gradient descent with rate lr multiplies the error along
         each eigenvector of the Hessian by 1 - lr*λ per step, so it diverges
