@@ -35,6 +35,40 @@ struct ReplayCommandTests {
         #expect(try String(contentsOfFile: output, encoding: .utf8) == result.stdout)
     }
 
+    /// The CSV's numbers are the run file's (its shortest round-trip text),
+    /// so parsing a cell gives back the recorded Double bit for bit: under
+    /// `--compare` (each group's loss and points, f64) and in an f32 run.
+    /// The headless table prints the same Doubles rounded as the tutorial
+    /// prints them (`mean f: 88.28750385` for 88.28750384962261).
+    @Test(arguments: [
+        ["--f", "himmelblau", "--points", "50", "--compare", "sgd:lr=0.01,adam:lr=0.05", "--epochs", "5"],
+        ["--lab", "quadratic", "--epochs", "5"],
+    ])
+    func exportedNumbersParseBackToTheRecordedValues(flags: [String]) throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try record(flags, in: directory)
+        let result = try Gradlab.run(["export", path, "--csv", "--points", "50"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let header = try #require(lines.first).split(separator: ",").map(String.init)
+        let file = try RunFile.load(path: path)
+        #expect(lines.count == file.epochs.count + 1)
+        for (line, record) in zip(lines.dropFirst(), file.epochs) {
+            var expected: [Double] = [Double(record.epoch), record.loss] + (record.groupLoss ?? [])
+            for param in record.params { expected += param.values }
+            // Each group's points, in the order of the columns g0.p0.x1, g0.p0.x2, ...
+            for point in record.points ?? [] { expected += [point.x, point.y] }
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            #expect(cells.count == header.count)
+            let parsed = cells.map { Double($0) }
+            #expect(parsed.count == expected.count, "\(header)")
+            for (column, (cell, value)) in zip(header, zip(parsed, expected)) {
+                #expect(cell?.bitPattern == value.bitPattern, "epoch \(record.epoch) \(column): CSV \(cell.map { "\($0)" } ?? "?") != \(value)")
+            }
+        }
+    }
+
     @Test func exportOfALandscapeHasPointColumnsAndSummaries() throws {
         let directory = try Fixtures.temporaryDirectory()
         let path = try record(["--points", "200", "--track", "4", "--epochs", "3"], in: directory)
