@@ -198,6 +198,42 @@ struct DistinctPathTests {
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 
+    /// A path flag given as an empty string names its flag, before any
+    /// work: `--save ""` ran the whole run, then said `: names a directory,
+    /// not a file`; `--data ""` said `: cannot read file (no such file)`.
+    @Test(arguments: [
+        (["--headless", "--epochs", "1", "--save", ""], "--save needs a file path, not an empty string"),
+        (["--headless", "--record", ""], "--record needs a file path, not an empty string"),
+        (["--headless", "--load", ""], "--load needs a file path, not an empty string"),
+        (["--headless", "--starts", ""], "--starts needs a file path, not an empty string"),
+        (["--headless", "--lab", "linear", "--data", ""], "--data needs a file path, not an empty string"),
+        (["--replay", "", "--headless"], "--replay needs a file path, not an empty string"),
+        (["export", ""], "the run file's path is empty"),
+        (["export", "RUN", "-o", ""], "--output needs a file path, not an empty string"),
+        (["export", "RUN", "--cast", ""], "--cast needs a file path, not an empty string"),
+        (["eval", "--lab", "linear", "--load", ""], "--load needs a file path, not an empty string"),
+        (["inspect", "--lab", "linear", "--data", ""], "--data needs a file path, not an empty string"),
+    ])
+    func anEmptyPathNamesItsFlag(arguments: [String], message: String) throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = directory.appendingPathComponent("run.json").path
+        if arguments.contains("RUN") { #expect(try Gradlab.run(["--headless", "--quiet", "--epochs", "1", "--record", run]).status == 0) }
+        let result = try Gradlab.run(arguments.map { $0 == "RUN" ? run : $0 })
+        #expect(result.status == 1 && result.stderr == "gradlab: error: \(message)\n", "\(arguments): \(result.stderr)")
+        #expect(result.stdout.isEmpty, "no run: \(result.stdout)")
+    }
+
+    @Test func aCastAndACSVOntoOneFileAreRefused() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = directory.appendingPathComponent("run.json").path, out = directory.appendingPathComponent("x.out").path
+        #expect(try Gradlab.run(["--headless", "--quiet", "--epochs", "1", "--record", run]).status == 0)
+        let result = try Gradlab.run(["export", run, "--cast", out, "-o", out])
+        #expect(result.status == 1 && result.stderr.contains("--cast \(out): the same file as --output"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
     @Test func recordingOverTheDataIsRefused() throws {
         let data = try Fixtures.temporaryDirectory().appendingPathComponent("d.csv").path
         try "x,y\n0,0.3\n0.5,0.65\n1,1\n0.2,0.44\n".write(toFile: data, atomically: true, encoding: .utf8)

@@ -19,6 +19,7 @@ struct EvalCommand: AsyncParsableCommand {
     var load: String
 
     func run() async throws {
+        try DistinctPaths.checkGiven([("--load", load)])
         let checkpoint = try Checkpoint.load(path: load)
         var config = try selection.config()
         config.optimizer = try OptimizerOptions.parse([]).config(labDefaultLR: config.optimizer.lr)

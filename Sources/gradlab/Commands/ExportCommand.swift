@@ -91,7 +91,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard points >= 0 else { throw GradlabError("--points must be >= 0, got \(points)") }
-        try DistinctPaths.check(outputs: [("--output", output)], inputs: [("run file", path)])
+        try DistinctPaths.check(outputs: [("--output", output), ("--cast", cast)], inputs: [("run file", path)])
         // The cast's options are checked before the file is read.
         let castSize = cast == nil ? nil : try Self.parseSize(size)
         if cast != nil { try Self.checkSpeed(speed) }
@@ -101,7 +101,6 @@ struct ExportCommand: AsyncParsableCommand {
             throw GradlabError("\(flag) needs --svg")
         }
         if let cast, let (columns, rows) = castSize {
-            try DistinctPaths.check(outputs: [("--cast", cast)], inputs: [("run file", path)])
             let index = RunIndex(file)
             guard index.count > 0 else { throw GradlabError("\(path): no epoch events to replay") }
             let castTheme: Theme

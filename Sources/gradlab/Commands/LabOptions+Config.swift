@@ -6,6 +6,7 @@ extension LabSelection {
     /// data and split given. Throws one-line errors naming the flag or the
     /// file, line and column.
     func config() throws(GradlabError) -> LabConfig {
+        try DistinctPaths.checkGiven([("--data", data)])
         var config = LabConfig(lab: lab)
         if let dtype { config.dtype = dtype }
         config.device = device

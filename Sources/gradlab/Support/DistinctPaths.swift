@@ -5,13 +5,24 @@ import GradlabCore
 /// `export X -o X` replaced the recording by its CSV, `--record X --save X`
 /// the recording by the checkpoint, `--record d.csv --data d.csv` the data.
 /// Paths are compared after resolving `.`, `..` and symbolic links, so
-/// `./run.json` and `run.json` are one file.
+/// `./run.json` and `run.json` are one file. A path given empty
+/// (`--record ""`) is refused first, naming its flag: the system's error
+/// for it named no file (`: cannot read file (no such file)`).
 enum DistinctPaths {
+    /// Refuses a path flag given as an empty string.
+    /// - Parameter flags: (flag, path); a label that is not a flag (`run file`) is named as one.
+    static func checkGiven(_ flags: [(String, String?)]) throws(GradlabError) {
+        for case let (flag, path?) in flags where path.isEmpty {
+            throw GradlabError(flag.hasPrefix("-") ? "\(flag) needs a file path, not an empty string" : "the \(flag)'s path is empty")
+        }
+    }
+
     /// - Parameters:
     ///   - outputs: (flag, path) of what the command writes; a checkpoint's
     ///     optimizer file beside it counts too.
     ///   - inputs: (flag, path) of what it reads.
     static func check(outputs: [(String, String?)], inputs: [(String, String?)]) throws(GradlabError) {
+        try checkGiven(outputs + inputs)
         func key(_ path: String) -> String {
             URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
         }
