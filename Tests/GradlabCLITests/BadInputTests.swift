@@ -77,6 +77,26 @@ struct BadInputTests {
         }
     }
 
+    /// `--save` naming a folder is refused before the run: it ran every
+    /// epoch, then failed at the rename (`/tmp: cannot replace: Is a
+    /// directory`) and the run's parameters were lost.
+    @Test func aSaveOntoAFolderIsRefusedBeforeTheRun() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let folder = directory.appendingPathComponent("ckpts").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        try FileManager.default.createDirectory(atPath: directory.appendingPathComponent("x.optim.safetensors").path,
+                                                withIntermediateDirectories: false)
+        let cases = [(folder, "\(folder): is a directory, not a file"), (folder + "/", "\(folder)/: is a directory, not a file"),
+                     (directory.path + "/x", "\(directory.path)/x: its optimizer file \(directory.path)/x.optim.safetensors is a directory, not a file")]
+        for (save, message) in cases {
+            let result = try Gradlab.run(["--headless", "--lab", "quadratic", "--optimizer", "adam", "--epochs", "1", "--save", save])
+            #expect(result.status == 1 && result.stderr == "gradlab: error: --save \(message)\n", "\(save): \(result.stderr)")
+            #expect(result.stdout.isEmpty, "before the run: \(result.stdout)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+    }
+
     /// The checkpoint's optimizer file is written first, but a failure names
     /// the file asked for.
     @Test func aSaveThatCannotBeWrittenNamesTheCheckpoint() throws {

@@ -102,10 +102,20 @@ public enum Checkpoint {
     ///     per parameter as `<param>.<buffer>`; the two files are one unit
     ///     (a `pair` id in both, renamed in a recoverable order: see the body).
     /// Whether a checkpoint (and its optimizer file) can be written at
-    /// `path`: its folder exists and is writable. Said before a run that
-    /// would save at its end, and by ``save(params:dtype:lab:epoch:optimizer:function:path:)``
+    /// `path`: its folder exists and is writable, and neither file's name
+    /// is a folder (`--save /tmp`, `--save out/`: that was found only at
+    /// the rename, after the run). Said before a run that would save at
+    /// its end, and by ``save(params:dtype:lab:epoch:optimizer:function:path:)``
     /// naming the file asked for (not the optimizer file written first).
     public static func checkWritable(path: String) throws(GradlabError) {
+        guard !path.isEmpty else { throw GradlabError("a checkpoint needs a file path, not an empty string") }
+        for file in [path, optimizerPath(for: path)] {
+            var info = stat()
+            if file.hasSuffix("/") || (stat(file, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR) {
+                throw GradlabError(file == path ? "\(path): is a directory, not a file"
+                                   : "\(path): its optimizer file \(file) is a directory, not a file")
+            }
+        }
         if let problem = FileBytes.folderProblem(for: path) { throw GradlabError("\(path): cannot write (\(problem))") }
     }
 
