@@ -38,6 +38,6 @@ do {
         exit(0)
     }
     let message = oneLine(Gradlab.message(for: error))
-    writeError("gradlab: error: \(message) (see 'gradlab --help')\n")
+    writeError("gradlab: error: \(message) (see '\(Gradlab.helpCommand(for: Array(CommandLine.arguments.dropFirst())))')\n")
     exit(code.rawValue == 0 ? 2 : code.rawValue)
 }

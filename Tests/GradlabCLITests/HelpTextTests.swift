@@ -72,6 +72,27 @@ struct HelpTextTests {
         #expect(result.stdout.isEmpty)
     }
 
+    /// A parse error points at the help that lists the flag: the root's
+    /// help lists subcommands only, so `--lr x` pointed at no `--lr`.
+    @Test(arguments: [
+        (["export", "r.json", "--sped", "2"], "Unknown option '--sped'. Did you mean '--speed'? (see 'gradlab help export')"),
+        (["--headless", "--lr", "x"], "The value 'x' is invalid for '--lr <lr>' (see 'gradlab help run')"),
+        (["run", "--epochs"], "Missing value for '--epochs <epochs>' (see 'gradlab help run')"),
+        (["inspect", "--at"], "Missing value for '--at <x1,x2>' (see 'gradlab help inspect')"),
+        (["expor"], "Unexpected argument 'expor' (see 'gradlab --help')"),
+    ])
+    func aParseErrorPointsAtTheCommandsHelp(arguments: [String], message: String) throws {
+        let result = try Gradlab.run(arguments)
+        #expect(result.status == ExitCode.validationFailure.rawValue)
+        #expect(result.stderr == "gradlab: error: \(message)\n")
+        let help = try #require(message.split(separator: "'").last { $0.hasPrefix("gradlab ") })
+        let shown = try Gradlab.run(help.split(separator: " ").dropFirst().map(String.init))
+        #expect(shown.status == 0)
+        if let flag = message.split(separator: "'").first(where: { $0.hasPrefix("--") && !$0.contains("sped") }) {
+            #expect(shown.stdout.contains(flag.split(separator: " ")[0]), "\(help) lists \(flag)")
+        }
+    }
+
     @Test(arguments: [["help"], ["help", "run"], ["help", "devices"], ["help", "--help"]])
     func helpForKnownSubcommandsStillShowsIt(arguments: [String]) throws {
         let result = try Gradlab.run(arguments)

@@ -23,6 +23,20 @@ struct Gradlab: AsyncParsableCommand {
 }
 
 extension Gradlab {
+    /// The help that lists the options of the command `arguments` run,
+    /// for a parse error's pointer: `gradlab help export` for
+    /// `export --sped 2`, `gradlab help run` for `--lr x` (the root's own
+    /// help lists the subcommands, not run's options); the root's for a
+    /// first word that names no command (`gradlab expor`).
+    static func helpCommand(for arguments: [String]) -> String {
+        guard let first = arguments.first else { return "gradlab --help" }
+        let match = configuration.subcommands.first { type in
+            type.configuration.commandName == first || type.configuration.aliases.contains(first)
+        }
+        if let name = match?.configuration.commandName { return "gradlab help \(name)" }
+        return first.hasPrefix("-") ? "gradlab help run" : "gradlab --help"
+    }
+
     /// Why `gradlab help NAME...` names no command, or nil. ArgumentParser's
     /// `help` stops at the first name it does not know and shows the help
     /// of the command before it, exiting 0: `gradlab help nosuch` printed
