@@ -77,6 +77,33 @@ struct BadInputTests {
         }
     }
 
+    /// A whole-number flag ArgumentParser cannot take says why (it said
+    /// only `The value '-1' is invalid for '--seed <seed>'`).
+    @Test(arguments: [
+        (["--seed", "-1"], "'-1' is invalid for '--seed <seed>': a seed is a whole number from 0 to 4294967295"),
+        (["--split-seed", "4294967296"], "'4294967296' is invalid for '--split-seed <split-seed>': a seed is a whole number from 0 to 4294967295"),
+        (["--seed", "1e3"], "'1e3' is invalid for '--seed <seed>': a seed is a whole number from 0 to 4294967295; write 1000"),
+        (["--epochs", "99999999999999999999"], "'99999999999999999999' is invalid for '--epochs <epochs>': too large (at most 9223372036854775807)"),
+        (["--epochs", "1e30"], "'1e30' is invalid for '--epochs <epochs>': too large (at most 9223372036854775807)"),
+        (["--points", "1e6"], "'1e6' is invalid for '--points <points>': write the whole number as 1000000"),
+        (["--track", "2.5"], "'2.5' is invalid for '--track <track>': not a whole number"),
+        (["--epochs", ""], "'' is invalid for '--epochs <epochs>': not a whole number"),
+    ])
+    func aWholeNumberFlagSaysWhyAValueIsRefused(arguments: [String], message: String) throws {
+        let result = try Gradlab.run(["--headless"] + arguments)
+        #expect(result.status == 64)
+        #expect(result.stderr == "gradlab: error: The value \(message) (see 'gradlab help run')\n")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func theWholeNumberFlagsOfTheSubcommandsToo() throws {
+        for arguments in [["export", "r.json", "--points", "x"], ["export", "r.json", "--epoch", "1.5"], ["inspect", "--seed", "-2"],
+                          ["bench", "--steps", "x"], ["bench", "--points", "1e99"]] {
+            let result = try Gradlab.run(arguments)
+            #expect(result.status == 64 && result.stderr.contains("': "), "\(arguments): \(result.stderr)")
+        }
+    }
+
     /// `--save` naming a folder is refused before the run: it ran every
     /// epoch, then failed at the rename (`/tmp: cannot replace: Is a
     /// directory`) and the run's parameters were lost.

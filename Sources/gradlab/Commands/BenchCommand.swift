@@ -50,8 +50,8 @@ struct BenchCommand: AsyncParsableCommand {
         ]
     }
 
-    @Option(parsing: .unconditional, help: "Landscape points.") var points: Int?
-    @Option(parsing: .unconditional, help: "Landscape optimizer steps per measurement.") var steps: Int?
+    @Option(parsing: .unconditional, help: "Landscape points.", transform: WholeNumber.int) var points: Int?
+    @Option(parsing: .unconditional, help: "Landscape optimizer steps per measurement.", transform: WholeNumber.int) var steps: Int?
     @Flag(help: "Small sizes: a quick smoke run.") var quick = false
     @Flag(help: "Skip the frame benchmark.") var noFrame = false
     @Flag(help: "Only the fused landscape kernels (for profiling).") var kernelsOnly = false

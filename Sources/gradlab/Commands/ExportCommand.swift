@@ -33,7 +33,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write the run's figures as SVG files into this directory.", valueName: "dir"))
     var svg: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Figures at this epoch instead of the last one.", valueName: "K"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Figures at this epoch instead of the last one.", valueName: "K"), transform: WholeNumber.int)
     var epoch: Int?
 
     @Flag(help: "Figures: the loss on a log axis (the TUI's l).")
@@ -86,7 +86,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file.csv"))
     var output: String?
 
-    @Option(parsing: .unconditional, help: "Landscape: columns for at most this many tracked points.")
+    @Option(parsing: .unconditional, help: "Landscape: columns for at most this many tracked points. (default: 10)", transform: WholeNumber.int)
     var points: Int = 10
 
     func run() async throws {

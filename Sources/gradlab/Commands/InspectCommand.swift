@@ -27,7 +27,7 @@ struct InspectCommand: AsyncParsableCommand {
     @Option(name: .customLong("init"), help: ArgumentHelp("Data labs: the parameters, e.g. a=0.5,b=0,c=1 (others drawn from --seed as training starts).", valueName: "name=value,..."))
     var initial: String?
 
-    @Option(parsing: .unconditional, help: "Data labs: seed of the default data and initial parameters.")
+    @Option(parsing: .unconditional, help: "Data labs: seed of the default data and initial parameters. (default: 0)", transform: WholeNumber.seed)
     var seed: UInt32 = 0
 
     @Flag(help: "One JSON object: value, gradient, hessian (rows), eigenvalues (ascending), eigenvectors, criticalLR (null when none), conditionNumber.")

@@ -17,7 +17,7 @@ struct LabSelection: ParsableArguments {
     @Option(name: .customLong("test-size"), parsing: .unconditional, help: "Linear: fraction of rows held out for testing.")
     var testSize: Double = 0.3
 
-    @Option(name: .customLong("split-seed"), parsing: .unconditional, help: "Linear: scikit-learn train_test_split random_state.")
+    @Option(name: .customLong("split-seed"), parsing: .unconditional, help: "Linear: scikit-learn train_test_split random_state. (default: 42)", transform: WholeNumber.seed)
     var splitSeed: UInt32 = 42
 
     @Option(help: "f32 or f64 (default: f64 landscape, f32 quadratic and linear).")
@@ -32,10 +32,10 @@ struct LabSelection: ParsableArguments {
 struct LabOptions: ParsableArguments {
     @OptionGroup var selection: LabSelection
 
-    @Option(parsing: .unconditional, help: "Landscape: number of start points, uniform in --domain.")
+    @Option(parsing: .unconditional, help: "Landscape: number of start points, uniform in --domain.", transform: WholeNumber.int)
     var points: Int?
 
-    @Option(parsing: .unconditional, help: "Seed for start points, default data and initial parameters (NumPy RandomState-compatible).")
+    @Option(parsing: .unconditional, help: "Seed for start points, default data and initial parameters (NumPy RandomState-compatible). (default: 0)", transform: WholeNumber.seed)
     var seed: UInt32 = 0
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Landscape: x1min,x1max,x2min,x2max.", valueName: "a,b,c,d"))
@@ -44,7 +44,7 @@ struct LabOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Landscape: start points from a CSV with header x1,x2.", valueName: "file.csv"))
     var starts: String?
 
-    @Option(parsing: .unconditional, help: "Landscape: how many points the run file records (default 1000).")
+    @Option(parsing: .unconditional, help: "Landscape: how many points the run file records (default 1000).", transform: WholeNumber.int)
     var track: Int?
 
     @Option(name: .customLong("init"), help: ArgumentHelp("Initial parameters, e.g. a=0.5,b=0,c=1 or weight=0.1,bias=0.2.", valueName: "name=value,..."))

@@ -13,7 +13,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup(title: "Lab") var labOptions: LabOptions
     @OptionGroup(title: "Optimizer") var optimizerOptions: OptimizerOptions
 
-    @Option(parsing: .unconditional, help: "Epochs to run headless (default: the lab's, as in the tutorial).")
+    @Option(parsing: .unconditional, help: "Epochs to run headless (default: the lab's, as in the tutorial).", transform: WholeNumber.int)
     var epochs: Int?
 
     @Flag(help: "Run without the TUI: progress on stderr, the loss table and a summary on stdout.")
