@@ -273,6 +273,19 @@ struct TUIEndingTests {
 /// sgd 0.5 while Adam 0.001 ran.
 @Suite("Resuming a checkpoint")
 struct ResumeTests {
+    /// The checkpoint's epoch plus `--epochs` overflowed an Int: a trap and a backtrace.
+    @Test func epochsPastTheLargestEpochAreRefusedNotATrap() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let checkpoint = directory.appendingPathComponent("c.safetensors").path
+        #expect(try Gradlab.run(["--headless", "--quiet", "--lab", "linear", "--epochs", "2", "--save", checkpoint]).status == 0)
+        let record = directory.appendingPathComponent("r.json").path
+        let result = try Gradlab.run(["--headless", "--quiet", "--lab", "linear", "--load", checkpoint, "--epochs", "\(Int.max)", "--record", record])
+        #expect(result.status == 1)
+        #expect(result.stderr == "gradlab: error: --epochs \(Int.max): the checkpoint is at epoch 2, so the run would end past epoch \(Int.max)\n")
+        #expect(!FileManager.default.fileExists(atPath: record))
+    }
+
     @Test func flagsThatWouldNotApplyAreRefusedAndTheRecordingSaysWhatRan() throws {
         let directory = try Fixtures.temporaryDirectory()
         let checkpoint = directory.appendingPathComponent("adam.safetensors").path

@@ -31,7 +31,11 @@ struct HeadlessRun {
         }
         let signals = SignalFlag()
         let firstEpoch = await session.epoch
-        let lastEpoch = firstEpoch + config.epochs
+        // A resumed checkpoint's epoch plus --epochs must still be an epoch (it trapped).
+        let (lastEpoch, overflow) = firstEpoch.addingReportingOverflow(config.epochs)
+        if overflow {
+            throw GradlabError("--epochs \(config.epochs): the checkpoint is at epoch \(firstEpoch), so the run would end past epoch \(Int.max)")
+        }
         let recorder: Recorder?
         if let recordPath {
             let made = try Recorder(path: recordPath, config: config)
