@@ -26,4 +26,19 @@ struct BenchCommandTests {
         }
         #expect(speeds.count == names.count + 2, "\(speeds.keys.sorted())")
     }
+
+    /// Counts the kernel benches cannot hold, or whose epochs overflow,
+    /// are refused in words (they trapped on the overflow, exit 132).
+    @Test(arguments: [
+        (["--points", "9223372036854775807", "--kernels-only"], "--points 9223372036854775807: far too many points"),
+        (["--points", "9000000000000000", "--memory", "kernel"], "--points 9000000000000000: "),
+        (["--points", "10", "--steps", "9223372036854775807", "--functions-only"],
+         "--steps must be from 1 to 1000000000, got 9223372036854775807"),
+    ])
+    func countsPastWhatFitsAreRefused(arguments: [String], message: String) throws {
+        let result = try Gradlab.run(["bench"] + arguments)
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("gradlab: error: \(message)") && result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
 }

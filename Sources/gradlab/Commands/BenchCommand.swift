@@ -64,9 +64,27 @@ struct BenchCommand: AsyncParsableCommand {
                                valueName: "path"))
     var memory: String?
 
+    /// The most `--steps`: the sessions run ``LandscapeBench/rounds`` times
+    /// as many epochs, which must stay an Int (more trapped on the overflow).
+    static let maximumSteps = 1_000_000_000
+
     func validate() throws {
         if let points, points < 1 { throw ValidationError("--points must be at least 1") }
-        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+        if let points {
+            // The kernel benches allocate the coordinates themselves: a count past
+            // memory trapped on the size (or in the allocator) instead of saying so.
+            let (bytes, overflow) = points.multipliedReportingOverflow(by: 2 * MemoryLayout<Double>.stride)
+            if overflow {
+                throw ValidationError("--points \(points): far too many points (their coordinates would take more bytes than a 64-bit size holds)")
+            }
+            if let available = SystemMemory.available(), bytes > available.bytes {
+                throw ValidationError("--points \(points): the points alone need \(SystemMemory.format(bytes)) (f64), "
+                                      + "\(SystemMemory.format(available.bytes)) of memory available (\(available.source))")
+            }
+        }
+        if let steps, !(1...Self.maximumSteps).contains(steps) {
+            throw ValidationError("--steps must be from 1 to \(Self.maximumSteps), got \(steps)")
+        }
         if let memory, !["session", "kernel"].contains(memory) { throw ValidationError("--memory is session or kernel") }
     }
 
