@@ -19,6 +19,7 @@ struct BadInputTests {
         (["--lab", "cubic"], "'cubic' is invalid for '--lab"),
         (["--domain", "0,10,5"], "--domain needs 4 comma-separated numbers"),
         (["--domain", "10,0,0,10"], "--domain must be x1min,x1max,x2min,x2max with min < max"),
+        (["--domain", "-1e308,1e308,0,1"], "--domain must be x1min,x1max,x2min,x2max with min < max and max - min finite, got -1e+308,1e+308,0,1"),
         (["--device", "tpu"], "--device must be auto, cpu or cuda"),
         (["--starts", "/nonexistent/s.csv"], "/nonexistent/s.csv: cannot read file (no such file)"),
         (["--lab", "linear", "--init", "w=1"], "--init: unknown parameter 'w' (names: weight, bias)"),

@@ -103,6 +103,8 @@ struct CommandLineTests {
         #expect(error("lr")?.message == ":lr needs a learning rate, like :lr 0.01")
         #expect(error("domain 0,1,x,3") == CommandLineError(message: "'x' is not a finite number", column: 11))
         #expect(error("domain 1,0,0,1")?.message == "each min must be below its max")
+        // A width that overflows would draw every start point as NaN.
+        #expect(error("domain -1e308,1e308,0,1")?.message == "each width, max - min, must be a finite number")
         #expect(error("points many")?.column == 7)
         #expect(error("optimizer adamm")?.message.contains("unknown optimizer 'adamm'") == true)
         #expect(error("optimizer adam bogus=1")?.column == 15, "under the option")

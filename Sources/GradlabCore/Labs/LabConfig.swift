@@ -132,9 +132,12 @@ public struct LabConfig: Codable, Sendable, Equatable {
     }
 
     /// Whether `values` is a plane domain: `[x1 min, x1 max, x2 min, x2 max]`,
-    /// finite, each min below its max (`--domain`, `:f`, `:domain`, run files).
+    /// finite, each min below its max, each width max − min finite too
+    /// (`--domain`, `:f`, `:domain`, run files): `-1e308,1e308` overflowed
+    /// the width to infinity and every start point to NaN.
     public static func isDomain(_ values: [Double]) -> Bool {
         values.count == 4 && values.allSatisfy(\.isFinite) && values[0] < values[1] && values[2] < values[3]
+            && (values[1] - values[0]).isFinite && (values[3] - values[2]).isFinite
     }
 
     /// The config's integer fields and the values a run file may give them
@@ -155,7 +158,7 @@ public struct LabConfig: Codable, Sendable, Equatable {
         if lab == .landscape {
             if points < 1 { throw GradlabError("--points must be at least 1, got \(points)") }
             guard Self.isDomain(domain) else {
-                throw GradlabError("--domain must be x1min,x1max,x2min,x2max with min < max, got \(domain.map(formatNumber).joined(separator: ","))")
+                throw GradlabError("--domain must be x1min,x1max,x2min,x2max with min < max and max - min finite, got \(domain.map(formatNumber).joined(separator: ","))")
             }
             if trackedPoints < 0 { throw GradlabError("--track must be >= 0, got \(trackedPoints)") }
         }

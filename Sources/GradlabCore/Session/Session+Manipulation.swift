@@ -39,7 +39,7 @@ extension Session {
     public func setFunction(_ expression: String, name: String?, domain: [Double]) throws(GradlabError) {
         guard config.lab == .landscape else { throw GradlabError("f: only the landscape has a function to change (a data lab's loss is its model's)") }
         guard LabConfig.isDomain(domain) else {
-            throw GradlabError("f: the domain must be 4 finite numbers, min below max")
+            throw GradlabError("f: the domain must be 4 finite numbers, min below max, max - min finite")
         }
         var next = config
         next.function = expression

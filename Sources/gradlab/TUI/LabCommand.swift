@@ -174,6 +174,7 @@ extension LabCommand {
                 offset += piece.count + 1
             }
             guard values[0] < values[1], values[2] < values[3] else { throw fail("each min must be below its max") }
+            guard LabConfig.isDomain(values) else { throw fail("each width, max - min, must be a finite number") }
             return .domain(values)
         case "seed":
             try needArgument("a seed, like :seed 7")
