@@ -23,6 +23,9 @@ struct BadInputTests {
         (["--device", "tpu"], "--device must be auto, cpu or cuda"),
         (["--starts", "/nonexistent/s.csv"], "/nonexistent/s.csv: cannot read file (no such file)"),
         (["--lab", "linear", "--init", "w=1"], "--init: unknown parameter 'w' (names: weight, bias)"),
+        // The last of two silently won; an f32 value past Float's range was inf, and the run "diverged" at once.
+        (["--lab", "quadratic", "--init", "a=1,b=2,a=3"], "--init: a is given twice (in 'a=1,b=2,a=3')"),
+        (["--lab", "linear", "--init", "weight=1e39"], "--init: weight=1e39 is beyond f32's range (±3.4028235e+38); use --dtype f64"),
         (["--lab", "linear", "--test-size", "1.5"], "--test-size must be in (0, 1)"),
         (["--optimizer", "sgd", "--nesterov"], "--nesterov needs --momentum > 0"),
         // A negative value is the value, not a missing one (issue 12).

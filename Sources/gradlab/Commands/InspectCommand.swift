@@ -54,7 +54,9 @@ struct InspectCommand: AsyncParsableCommand {
             }
         case .quadratic, .linear:
             guard at == nil else { throw GradlabError("--at applies to the landscape; a data lab takes --init \(config.parameterNames.map { "\($0)=.." }.joined(separator: ","))") }
-            if let initial { config.initial = try LabOptions.assignments(initial, allowed: config.parameterNames, flag: "--init") }
+            if let initial {
+                config.initial = try LabOptions.assignments(initial, allowed: config.parameterNames, flag: "--init", dtype: config.dtype)
+            }
             try config.validate()
             let session = try Session(config: config, streaming: false)
             let parameters = await session.inspect().parameters.map(\.value)

@@ -74,7 +74,7 @@ extension LabOptions {
             config.dataSource = starts
         }
         if let initial {
-            config.initial = try Self.assignments(initial, allowed: config.parameterNames, flag: "--init")
+            config.initial = try Self.assignments(initial, allowed: config.parameterNames, flag: "--init", dtype: config.dtype)
             if lab == .landscape { throw GradlabError("--init applies to the quadratic and linear labs (the landscape takes --starts)") }
         }
         try config.validate()
@@ -97,8 +97,10 @@ extension LabOptions {
         return values
     }
 
-    /// `a=1,b=2` -> [a: 1, b: 2], names checked against `allowed`.
-    static func assignments(_ text: String, allowed: [String], flag: String) throws(GradlabError) -> [String: Double] {
+    /// `a=1,b=2` -> [a: 1, b: 2], names checked against `allowed`; a name
+    /// given twice is refused (the last one silently won).
+    /// - Parameter dtype: values must fit it (f32's 1e39 is infinite, and the run "diverged" at once).
+    static func assignments(_ text: String, allowed: [String], flag: String, dtype: DType = .f64) throws(GradlabError) -> [String: Double] {
         var result: [String: Double] = [:]
         for part in text.split(separator: ",") {
             let pieces = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -111,6 +113,10 @@ extension LabOptions {
             guard let value = Double(pieces[1]), value.isFinite else {
                 throw GradlabError("\(flag): '\(pieces[1])' is not a finite number (for \(pieces[0]))")
             }
+            guard dtype == .f64 || Float(value).isFinite else {
+                throw GradlabError("\(flag): \(pieces[0])=\(pieces[1]) is beyond f32's range (±\(Float.greatestFiniteMagnitude)); use --dtype f64")
+            }
+            guard result[pieces[0]] == nil else { throw GradlabError("\(flag): \(pieces[0]) is given twice (in '\(text)')") }
             result[pieces[0]] = value
         }
         return result
