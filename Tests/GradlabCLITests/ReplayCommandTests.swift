@@ -69,6 +69,31 @@ struct ReplayCommandTests {
         }
     }
 
+    /// An f64 data lab's headless lines print its values as the run file
+    /// does (Double's shortest text): they were rounded to Float, so
+    /// `--init weight=1e39 --dtype f64` printed `weight = inf`.
+    @Test func anF64RunPrintsItsParametersAndLossAsTheRunFileDoes() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for lab in ["quadratic", "linear"] {
+            let path = directory.appendingPathComponent("\(lab).json").path
+            let result = try Gradlab.run(["--headless", "--device", "cpu", "--lab", lab, "--dtype", "f64", "--epochs", "2",
+                                          "--init", lab == "linear" ? "weight=1e39" : "a=0.1", "--record", path])
+            #expect(result.status == 0, "\(result.stderr)")
+            let last = try #require(try RunFile.load(path: path).epochs.last)
+            let params = last.params.map { "\($0.name) = \($0.values[0])" }.joined(separator: ", ")
+            #expect(result.stdout.contains("\nparams: \(params)\n"), "\(result.stdout)")
+            if lab == "quadratic" {
+                #expect(result.stdout.contains("Epoch 2, loss: \(last.loss)\n") && result.stdout.contains("\nloss \(last.loss)\n"),
+                        "\(result.stdout)")
+                let replay = try Gradlab.run(["--replay", path, "--headless"])
+                #expect(replay.stdout.contains("Epoch 2, loss: \(last.loss)\n"), "\(replay.stdout)")
+            } else {
+                #expect(params.hasPrefix("weight = 1e+39"))
+            }
+        }
+    }
+
     @Test func exportOfALandscapeHasPointColumnsAndSummaries() throws {
         let directory = try Fixtures.temporaryDirectory()
         let path = try record(["--points", "200", "--track", "4", "--epochs", "3"], in: directory)

@@ -14,6 +14,8 @@ struct EpochTable: Sendable {
     /// before its step), so the table begins after it, as at epoch 0.
     var first = 0
     let quiet: Bool
+    /// The run's: the quadratic's loss is printed as its dtype's shortest text.
+    var dtype: DType = .f32
 
     /// Every epoch up to 1,000 epochs, else about 100 evenly spaced lines and the last.
     func shouldPrint(_ epoch: Int) -> Bool {
@@ -27,11 +29,18 @@ struct EpochTable: Sendable {
         case .linear:
             return "Epoch: \(record.epoch), Train Loss: \(fixed(record.trainLoss ?? record.loss, 4)), Test Loss: \(fixed(record.testLoss ?? .nan, 4))"
         case .quadratic:
-            return "Epoch \(record.epoch), loss: \(Float(record.loss))"
+            return "Epoch \(record.epoch), loss: \(shortest(record.loss, dtype))"
         case .landscape:
             return "Epoch \(record.epoch), mean f: \(fixed(record.loss, 8))"
         }
     }
+}
+
+/// The shortest text that reads back as the run's value, as the run file
+/// writes it: Float's for an f32 run (`0.49679306`, the tutorial's
+/// float32), Double's for f64 (an f64 run's 1e39 printed as Float's `inf`).
+func shortest(_ value: Double, _ dtype: DType) -> String {
+    dtype == .f32 ? "\(Float(value))" : "\(value)"
 }
 
 /// `%.Nf` formatting without Foundation's locale.

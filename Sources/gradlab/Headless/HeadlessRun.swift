@@ -44,7 +44,7 @@ struct HeadlessRun {
         } else {
             recorder = nil
         }
-        let table = EpochTable(lab: config.lab, total: lastEpoch, first: firstEpoch, quiet: quiet)
+        let table = EpochTable(lab: config.lab, total: lastEpoch, first: firstEpoch, quiet: quiet, dtype: config.dtype)
         let progress = ProgressBar(total: config.epochs, offset: firstEpoch)
         await session.attach(EpochPrinter(table: table, progress: progress))
         let start = await session.start()

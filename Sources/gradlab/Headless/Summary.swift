@@ -21,12 +21,14 @@ struct Summary {
         case .linear:
             lines.append("train loss \(fixed(last.trainLoss ?? .nan, 6)), test loss \(fixed(last.testLoss ?? .nan, 6))")
         case .quadratic:
-            lines.append("loss \(Float(last.loss))")
+            lines.append("loss \(shortest(last.loss, config.dtype))")
         case .landscape:
             lines.append("mean f \(fixed(last.loss, 10)) over \(config.points) point\(config.points == 1 ? "" : "s")")
         }
         if !last.params.isEmpty {
-            lines.append("params: " + last.params.map { "\($0.name) = \($0.values.map { String(Float($0)) }.joined(separator: ","))" }.joined(separator: ", "))
+            lines.append("params: " + last.params.map { param in
+                "\(param.name) = \(param.values.map { shortest($0, config.dtype) }.joined(separator: ","))"
+            }.joined(separator: ", "))
         }
         if let points = last.points, !points.isEmpty {
             let shown = points.prefix(5).map { "(\(fixed($0.x, 4)), \(fixed($0.y, 4)))" }.joined(separator: " ")

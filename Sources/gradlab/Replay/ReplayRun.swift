@@ -51,7 +51,8 @@ struct ReplayRun {
     /// The tutorial's per-epoch lines for the recorded epochs, then a summary.
     private func printTable(_ file: RunFile, index: RunIndex) {
         let last = index.records[index.lastPosition]
-        let table = EpochTable(lab: file.config.lab, total: max(last.epoch, 1), first: index.records.first?.epoch ?? 0, quiet: quiet)
+        let table = EpochTable(lab: file.config.lab, total: max(last.epoch, 1), first: index.records.first?.epoch ?? 0, quiet: quiet,
+                               dtype: file.config.dtype)
         var started = false
         for event in file.events {
             switch event {
