@@ -94,6 +94,31 @@ struct ReplayCommandTests {
         }
     }
 
+    /// `-o` through a symbolic link writes its target and keeps the link:
+    /// the CSV was renamed over the link (`-o /dev/stdout` with stdout in
+    /// a file replaced the system's `/dev/stdout` link and printed nothing).
+    @Test func exportThroughASymbolicLinkWritesItsTarget() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try record(["--lab", "quadratic", "--epochs", "2"], in: directory)
+        let expected = try Gradlab.run(["export", path]).stdout
+        let files = FileManager.default
+        let target = try Fixtures.write("old\n", named: "target.csv", in: directory)
+        let link = directory.appendingPathComponent("link.csv").path
+        try files.createSymbolicLink(atPath: link, withDestinationPath: target)
+        #expect(try Gradlab.run(["export", path, "-o", link]).status == 0)
+        #expect(try files.destinationOfSymbolicLink(atPath: link) == target)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == expected)
+        // A link to this process's stdout (as /dev/stdout is), stdout in a file.
+        let stdout = directory.appendingPathComponent("stdout").path
+        try files.createSymbolicLink(atPath: stdout, withDestinationPath: "/proc/self/fd/1")
+        let out = directory.appendingPathComponent("out.csv").path
+        let result = try Subprocess.run(["sh", "-c", "exec \"$1\" export \"$2\" -o \"$3\" > \"$4\"", "sh", Gradlab.binary, path, stdout, out])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try files.destinationOfSymbolicLink(atPath: stdout) == "/proc/self/fd/1")
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == expected)
+    }
+
     @Test func exportOfALandscapeHasPointColumnsAndSummaries() throws {
         let directory = try Fixtures.temporaryDirectory()
         let path = try record(["--points", "200", "--track", "4", "--epochs", "3"], in: directory)

@@ -216,7 +216,10 @@ enum FileBytes {
 
 /// Text files gradlab writes for the user (`export -o`): a regular file is
 /// replaced atomically (a temporary, synced, renamed), a device or a FIFO is
-/// written directly; every failure is the system's reason, one line.
+/// written directly; every failure is the system's reason, one line. A
+/// symbolic link is written through: its target is replaced, the link
+/// kept (`-o /dev/stdout` with stdout in a file renamed the CSV over the
+/// `/dev/stdout` link itself, and the output went nowhere).
 public enum OutputFile {
     /// - Parameters:
     ///   - what: how messages name the file (`--output out.csv`).
@@ -239,13 +242,24 @@ public enum OutputFile {
             }
             return
         }
-        FileBytes.removeStaleTemporaries(beside: path)
+        let target = linkTarget(path) ?? path
+        FileBytes.removeStaleTemporaries(beside: target)
         do {
-            try FileBytes.writeAtomically(bytes, to: path)
+            try FileBytes.writeAtomically(bytes, to: target)
         } catch {
             // FileBytes names the path first; say it as the flag the user gave.
-            let message = error.message.hasPrefix(path + ": ") ? String(error.message.dropFirst(path.count + 2)) : error.message
+            let message = error.message.hasPrefix(target + ": ") ? String(error.message.dropFirst(target.count + 2)) : error.message
             throw GradlabError("\(what): \(message)")
         }
+    }
+
+    /// The file a symbolic link at `path` leads to (through every link on
+    /// the way), or nil when `path` is no link or leads nowhere (a link to
+    /// a missing file is then replaced, as before).
+    static func linkTarget(_ path: String) -> String? {
+        var info = stat()
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK, let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 }
