@@ -301,6 +301,35 @@ struct ResumeTests {
         #expect(try RunFile.load(path: record).config.optimizer.kind == .adam)
     }
 
+    /// `--save` into a symbolic link writes the files it leads to and keeps
+    /// the links (the rename of the temporary replaced each link with a
+    /// file, and the linked checkpoint stayed as it was); a load through
+    /// the links resumes.
+    @Test func aSaveThroughSymbolicLinksWritesTheirTargets() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let store = directory.appendingPathComponent("store")
+        let files = FileManager.default
+        try files.createDirectory(at: store, withIntermediateDirectories: true)
+        let link = directory.appendingPathComponent("model.safetensors").path
+        let target = store.appendingPathComponent("real.safetensors").path
+        let optimizerLink = Checkpoint.optimizerPath(for: link)
+        let optimizerTarget = store.appendingPathComponent("real.optim.safetensors").path
+        for (from, to) in [(link, target), (optimizerLink, optimizerTarget)] {
+            try Data("old".utf8).write(to: URL(fileURLWithPath: to))
+            try files.createSymbolicLink(atPath: from, withDestinationPath: to)
+        }
+        let saved = try Gradlab.run(["--headless", "--quiet", "--lab", "linear", "--optimizer", "adam", "--epochs", "2", "--save", link])
+        #expect(saved.status == 0, "\(saved.stderr)")
+        for (from, to) in [(link, target), (optimizerLink, optimizerTarget)] {
+            #expect((try? files.destinationOfSymbolicLink(atPath: from)) == to, "\(from) is still a link")
+            #expect((try? Data(contentsOf: URL(fileURLWithPath: to)).count) ?? 0 > 100, "\(to) holds the checkpoint")
+        }
+        #expect(try files.contentsOfDirectory(atPath: store.path).sorted() == ["real.optim.safetensors", "real.safetensors"],
+                "no temporary left beside the targets")
+        let resumed = try Gradlab.run(["--headless", "--quiet", "--lab", "linear", "--load", link, "--epochs", "1"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+    }
+
     /// `--optimizer sgd` names the default, and is still a flag given: it
     /// was told apart from no flag by comparing configs, so an Adam
     /// checkpoint resumed Adam under it without a word.

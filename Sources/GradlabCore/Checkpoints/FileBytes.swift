@@ -64,6 +64,8 @@ enum FileBytes {
     /// rename is atomic), are flushed with `fsync`, and the file is renamed
     /// over `path`; the directory is then synced so the rename itself lasts.
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws(GradlabError) {
+        // Through a symbolic link, its target is replaced and the link kept
+        // (each step below resolves it: `destination(of:)`).
         let temporary = try writeTemporary(bytes, beside: path)
         try commit(temporary, to: path)
     }
@@ -71,6 +73,7 @@ enum FileBytes {
     /// Writes `bytes` to a fresh temporary beside `path` (``temporaryPath(for:)``)
     /// and flushes it to disk; returns its path. Nothing is left on failure.
     static func writeTemporary(_ bytes: [UInt8], beside path: String) throws(GradlabError) -> String {
+        let path = destination(of: path)
         let (directory, name) = split(path)
         guard !name.isEmpty else { throw GradlabError("\(path): names a directory, not a file") }
         let temporary = temporaryPath(for: path)
@@ -101,6 +104,7 @@ enum FileBytes {
     /// Renames a temporary written by ``writeTemporary(_:beside:)`` over
     /// `path` and syncs the directory (best effort: some filesystems refuse).
     static func commit(_ temporary: String, to path: String) throws(GradlabError) {
+        let path = destination(of: path)
         if rename(temporary, path) != 0 {
             let error = failure(path, "cannot replace")
             unlink(temporary)
@@ -114,9 +118,22 @@ enum FileBytes {
         }
     }
 
+    /// Where a write to `path` lands: the file a symbolic link there leads
+    /// to (through every link on the way), else `path` itself (a link to a
+    /// missing file too). Renaming a temporary over a link replaced the
+    /// link (`export -o /dev/stdout`, a `--save` into a linked file) and left
+    /// its target as it was.
+    static func destination(of path: String) -> String {
+        var info = stat()
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK, let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
     /// The temporaries beside `path` (`.NAME.tmp-PID-N`) and the process that
     /// wrote each.
     static func temporaries(beside path: String) -> [(path: String, pid: pid_t)] {
+        let path = destination(of: path)
         let (directory, name) = split(path)
         guard !name.isEmpty, let stream = opendir(directory.isEmpty ? "/" : directory) else { return [] }
         defer { closedir(stream) }
@@ -242,7 +259,7 @@ public enum OutputFile {
             }
             return
         }
-        let target = linkTarget(path) ?? path
+        let target = FileBytes.destination(of: path)
         FileBytes.removeStaleTemporaries(beside: target)
         do {
             try FileBytes.writeAtomically(bytes, to: target)
@@ -253,13 +270,4 @@ public enum OutputFile {
         }
     }
 
-    /// The file a symbolic link at `path` leads to (through every link on
-    /// the way), or nil when `path` is no link or leads nowhere (a link to
-    /// a missing file is then replaced, as before).
-    static func linkTarget(_ path: String) -> String? {
-        var info = stat()
-        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK, let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
-    }
 }
