@@ -97,8 +97,10 @@ public struct FrameEncoder: Sendable {
         output.append(0x48)
     }
 
-    /// `CSI 0;…m`: resets, then sets everything the style has.
+    /// `CSI 0;…m`: resets, then sets everything the style has, as the
+    /// colour mode shows it (``Style/downgraded(to:)``).
     func appendStyle(_ style: Style, to output: inout [UInt8]) {
+        let style = style.downgraded(to: colorMode)
         output.append(0x1B)
         output.append(0x5B)
         output.append(0x30)

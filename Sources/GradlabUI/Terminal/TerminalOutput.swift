@@ -135,8 +135,10 @@ extension Terminal {
         }
     }
 
-    /// The attributes and colour pair for a style in this terminal's colour mode.
+    /// The attributes and colour pair for a style in this terminal's colour
+    /// mode (``Style/downgraded(to:)``).
     private func resolve(_ style: Style) -> (attr_t, Int32) {
+        let style = style.downgraded(to: palette.mode)
         var attributes = gl_a_normal()
         if style.bold { attributes |= gl_a_bold() }
         if style.dim { attributes |= gl_a_dim() }
