@@ -93,8 +93,22 @@ struct TerminalTests {
     @Test func notATerminalSuggestsHeadless() throws {
         let result = try Gradlab.run([])
         #expect(result.status != 0)
-        #expect(result.stderr.contains("--headless"))
+        #expect(result.stderr.contains("(stdin and stdout are not TTYs); use --headless"))
         #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    /// `gradlab > out.txt` from a shell: only stdout is not a terminal, and
+    /// the message says so (it said both were not).
+    @Test func notATerminalNamesTheStreamThatIsNot() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let out = directory.appendingPathComponent("out.txt").path
+        let tmux = try TmuxSession(width: 120, height: 30)
+        try tmux.enter("\(Gradlab.binary) > \(out); echo GRADLAB_EXIT=$?")
+        var screen = try tmux.waitFor("GRADLAB_EXIT=1")
+        #expect(screen.contains("gradlab needs an interactive terminal (stdout is not a TTY); use --headless"))
+        try tmux.enter("clear; \(Gradlab.binary) < /dev/null; echo GRADLAB_EXIT=$?")
+        screen = try tmux.waitFor("GRADLAB_EXIT=1")
+        #expect(screen.contains("gradlab needs an interactive terminal (stdin is not a TTY); use --headless"))
     }
 
     @Test func dumbTerminalSuggestsHeadless() throws {

@@ -4,8 +4,9 @@ import Foundation
 
 /// Why the full-screen interface cannot start.
 public enum TerminalError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// stdin or stdout is not a terminal (a pipe, a file, CI).
-    case notATerminal
+    /// stdin or stdout is not a terminal (a pipe, a file, CI): `stdin` and
+    /// `stdout` say which is not.
+    case notATerminal(stdin: Bool, stdout: Bool)
     /// `TERM` is unset, empty or `dumb`.
     case unsupportedTerminal(term: String)
     /// ncurses could not start (an unknown `TERM`, no terminfo).
@@ -13,8 +14,9 @@ public enum TerminalError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .notATerminal:
-            return "gradlab needs an interactive terminal (stdin and stdout are not a TTY); use --headless to run without one"
+        case .notATerminal(let stdin, let stdout):
+            let which = stdin && stdout ? "stdin and stdout are not TTYs" : stdin ? "stdin is not a TTY" : "stdout is not a TTY"
+            return "gradlab needs an interactive terminal (\(which)); use --headless to run without one"
         case .unsupportedTerminal(let term):
             let name = term.isEmpty ? "TERM is not set" : "TERM=\(term) cannot draw a full-screen interface"
             return "\(name); set TERM (e.g. xterm-256color) or use --headless"
@@ -113,7 +115,8 @@ public final class Terminal {
     public static func start(
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(TerminalError) -> Terminal {
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw .notATerminal }
+        let stdinIsTTY = isatty(STDIN_FILENO) == 1, stdoutIsTTY = isatty(STDOUT_FILENO) == 1
+        guard stdinIsTTY, stdoutIsTTY else { throw .notATerminal(stdin: !stdinIsTTY, stdout: !stdoutIsTTY) }
         let term = environment["TERM"] ?? ""
         guard !term.isEmpty, term != "dumb" else { throw .unsupportedTerminal(term: term) }
 
