@@ -51,6 +51,55 @@ import Testing
         #expect(header.contains("a legend") && header.contains("…") && !header.contains("more"), "\(header)")
     }
 
+    /// The header as a 30-column plane shows it (room for about one entry
+    /// beside the colour bar), with the minima's key.
+    static func narrowHeader(_ legend: [LegendEntry]) -> String {
+        var plane = Self.plane()
+        plane.legend = legend
+        plane.markers = [SIMD2(0, 0)]
+        var screen = Screen(width: 48, height: 12)
+        plane.render(into: &screen, area: screen.bounds, theme: .dark, caps: .full)
+        return screen.lines[1]
+    }
+
+    /// Basins in a short header showed only `+7 more`, counting the minima's
+    /// key too: the first entry is shortened instead, and the count is of
+    /// entries only.
+    @Test func aLegendWithNoRoomForAWholeEntryShowsTheFirstShortened() {
+        let basins = [LegendEntry("none: 60", role: .muted)] + (1...5).map { LegendEntry("min \($0): 0", role: .series($0)) }
+        let header = Self.narrowHeader(basins)
+        #expect(header.contains("● no") && header.contains("  +5 more"), "\(header)")
+        #expect(header.filter { $0 == "●" }.count == 1, "\(header)")
+    }
+
+    /// `--compare sgd,adam` in a short header said `sgd  +2 more`: the
+    /// minima's key was counted as a second optimizer.
+    @Test func theMinimasKeyIsNotCountedAsAnEntry() {
+        let header = Self.narrowHeader([LegendEntry("sgd", role: .series(0)), LegendEntry("adam", role: .series(1))])
+        #expect(!header.contains("+2"), "\(header)")
+        #expect(header.contains("sgd") && (header.contains("+1 more") || header.contains("adam") || header.contains("ad…")), "\(header)")
+    }
+
+    @Test(arguments: 0...70)
+    func legendCountsAreExactlyWhatIsNotShown(room: Int) {
+        let entries: [[HeaderText.Part]] = (0..<5).map { [("●", .plain), (" entry \($0)  ", .plain)] }
+        let key: [HeaderText.Part] = [("✕", .plain), (" minima  ", .plain)]
+        let groups = LegendFit.fit(entries, key: key, room: room, ellipsis: "…", noteStyle: .plain)
+        let text = groups.joined().map(\.text).joined()
+        #expect(text.unicodeScalars.count <= room, "\(text)")
+        let shown = text.unicodeScalars.filter { $0 == "●" }.count
+        if text.contains("more") {
+            let count = Int(text.components(separatedBy: "+").last!.split(separator: " ")[0])!
+            #expect(count == 5 - shown, "\(text)")
+            #expect(shown >= 1, "never '+N more' alone: \(text)")
+        } else if text.contains("not shown") {
+            #expect(text == "5 not shown  " && shown == 0)
+        } else {
+            #expect(shown == 5 || (text.isEmpty && room < 13), "\(text)")
+        }
+        #expect((room >= 65) == text.contains("minima"), "the key shows where everything fits: \(text)")
+    }
+
     @Test func parameterPlaneAsciiMonochrome() {
         var screen = Screen(width: 60, height: 20)
         Self.plane().render(into: &screen, area: screen.bounds, theme: .dark, caps: .plain)

@@ -335,38 +335,18 @@ public struct ParameterPlane: Sendable {
                        style: Style(fg: theme.warning, bg: theme.background, bold: true), clip: header)
             reserved += 1 + text.unicodeScalars.count + 2
         }
-        var groups: [[HeaderText.Part]] = legend.map { entry in
+        let entries: [[HeaderText.Part]] = legend.map { entry in
             [("\(caps.glyphs.marker(for: entry.role, monochrome: caps.isMonochrome && rolesAreGroups))", Style(fg: theme.color(entry.role), bg: theme.background, bold: true)),
              (" \(entry.label)  ", theme.text)]
         }
         // The minima's key goes last: where the header is short it gives way
         // before the legend's entries (a --compare run's groups, the basins).
-        if markers.contains(where: isShown) {
-            groups.append([("\(caps.glyphs.minimumMarker)", Style(fg: theme.foreground, bg: theme.background, bold: true)),
-                           (" \(markerLabel)  ", theme.text)])
-        }
-        // Entries come largest first: when they do not all fit, the last
-        // ones give way to a count of them, never silently.
-        let room = header.width - reserved
-        var shown = groups, cut = 0
-        if width(shown + [bar]) > room {
-            while !shown.isEmpty {
-                shown.removeLast()
-                cut += 1
-                if width(shown + [bar]) + "+\(cut) more  ".count <= room { break }
-            }
-        }
-        if cut == 1, let last = groups.last, last.count == 2 {
-            // One entry cut: its own text, shortened, says more than "+1 more".
-            let labelRoom = room - width(shown + [bar]) - last[0].text.unicodeScalars.count - 3
-            if labelRoom >= 4 {
-                let label = TextFit.truncate(last[1].text.trimmingCharacters(in: .whitespaces), to: labelRoom,
-                                             ellipsis: caps.glyphs.ellipsis)
-                shown.append([last[0], (" \(label)  ", last[1].style)])
-                cut = 0
-            }
-        }
-        if cut > 0 { shown.append([("+\(cut) more  ", theme.mutedText)]) }
+        let key: [HeaderText.Part]? = markers.contains(where: isShown)
+            ? [("\(caps.glyphs.minimumMarker)", Style(fg: theme.foreground, bg: theme.background, bold: true)),
+               (" \(markerLabel)  ", theme.text)]
+            : nil
+        var shown = LegendFit.fit(entries, key: key, room: header.width - reserved - width([bar]),
+                                  ellipsis: caps.glyphs.ellipsis, noteStyle: theme.mutedText)
         if !bar.isEmpty { shown.append(bar) }
         HeaderText.putRight(shown, in: header, reserved: reserved, into: &screen)
     }
