@@ -282,6 +282,45 @@ struct GroupLearningRateTests {
         #expect(await session.config.optimizer.lr == 0.1)
     }
 
+    /// Under --compare the gradient norm shown under `group f` was every
+    /// group's together, the same for each: it is the selected group's own,
+    /// over its points where the epoch's step started.
+    @Test func theGradientNormIsTheSelectedGroups() async throws {
+        let config = Self.compareConfig()
+        let session = try Session(config: config)
+        await session.start()
+        await session.step(3)
+        let expression = try Expression.parse(config.function, variables: ["x1", "x2"])
+        let program = Program.valueAndGradient(of: expression, inputs: ["x1", "x2"], respect: ["x1", "x2"])
+        var norms: [Double] = []
+        for group in 0..<2 {
+            var squares = 0.0
+            for i in 0..<20 {
+                let p = await session.inspect(selectedPoint: group * 20 + i).parameters
+                let before = p.map { $0.value - ($0.lastStep ?? .nan) }
+                let g = program.evaluate(before)
+                squares += g[1] * g[1] + g[2] * g[2]
+            }
+            let inspection = await session.inspect(selectedPoint: group * 20 + 3)
+            let norm = try #require(inspection.groupGradientNorm)
+            #expect(abs(norm - squares.squareRoot()) <= 1e-9 * norm, "group \(group)")
+            norms.append(norm)
+        }
+        #expect(norms[0] != norms[1])
+        let whole = await session.inspect(selectedPoint: 0).gradientNorm
+        #expect(abs(whole - (norms[0] * norms[0] + norms[1] * norms[1]).squareRoot()) <= 1e-9 * whole)
+
+        var view = RunView()
+        view.inspection = await session.inspect(selectedPoint: 20 + 3)
+        await session.finish(status: "completed")
+        for await event in session.events { view.apply(event, groups: 2, pathOf: FrameBuilder.pathPoint) }
+        var builder = FrameBuilder(config: config, dataset: .empty)
+        let model = builder.model(run: view, view: ViewState(main: .plane), width: 120, height: 40)
+        let rows = Dictionary(model.inspector.sections.flatMap(\.rows).map { ($0.label, $0.value) }, uniquingKeysWith: { a, _ in a })
+        #expect(rows["group ‖grad‖ pre-step"] == compact(norms[1]), "\(rows)")
+        #expect(rows["‖grad‖, pre-step"] == nil)
+    }
+
     @Test func theStatusBarSaysTheRateIsPerGroup() {
         let compare = Self.compareConfig().compare
         #expect(FrameBuilder.learningRateText(compare: nil, now: []) == nil)

@@ -80,8 +80,12 @@ public struct InspectedParameter: Sendable, Equatable {
 public struct LabInspection: Sendable, Equatable {
     public var epoch: Int
     public var parameters: [InspectedParameter]
-    /// L2 norm of the whole gradient (all points for the landscape).
+    /// L2 norm of the whole gradient (all points for the landscape, of
+    /// every group under `--compare`).
     public var gradientNorm: Double
+    /// Under `--compare`: the L2 norm of the inspected group's gradient (its
+    /// own points only); NaN before it is measured.
+    public var groupGradientNorm: Double? = nil
     public var optimizerSteps: Int
     /// Landscape: which point is shown, of how many, and f there.
     public var selectedPoint: Int?

@@ -19,6 +19,9 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
     /// The norm of every point's gradient at the last sweep, for the
     /// inspector; NaN when the lab does not measure it (headless runs).
     private var gradientNorm = Double.nan
+    /// Each group's share of it (its own points' gradient), for the
+    /// inspector under `--compare`; empty when not measured.
+    private var groupGradientNorms: [Double] = []
 
     init(_ config: LabConfig, device: any ComputeDevice) throws(GradlabError) {
         let expression = try parseLabExpression(config.function, variables: ["x1", "x2"], flag: "--f")
@@ -221,6 +224,7 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         records.reserveCapacity(epochs)
         for e in 0..<epochs {
             var norm = 0.0
+            var groupNorms: [Double] = []
             var groupLoss: [Double] = []
             var summary: PointSummary?
             var points: [SIMD2<Double>] = []
@@ -228,7 +232,10 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
             for g in 0..<groupCount {
                 let result = results[g][e]
                 groupLoss.append(result.sums[0] / Double(count))
-                if let squares = result.squares { norm += squares }
+                if let squares = result.squares {
+                    norm += squares
+                    groupNorms.append(squares.squareRoot())
+                }
                 let swept = prepared[g].sweep.sweep
                 if summarizing, swept.summed.count == 3 {
                     summary = PointSummary.combining(extremes: result.extremes,
@@ -237,7 +244,10 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
                 let (x1, x2) = (result.copied[0], result.copied[1])
                 for i in 0..<tracked { points.append(SIMD2(Double(x1[i]), Double(x2[i]))) }
             }
-            if e == epochs - 1 { gradientNorm = measuresForInspector ? norm.squareRoot() : .nan }
+            if e == epochs - 1 {
+                gradientNorm = measuresForInspector ? norm.squareRoot() : .nan
+                groupGradientNorms = measuresForInspector && groupNorms.count == groupCount ? groupNorms : []
+            }
             records.append(record(epoch: numbers[e], groupLoss: groupLoss, points: points, lr: rates[e], summary: summary))
         }
         return records
@@ -295,6 +305,7 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
             epoch: epoch,
             parameters: inspected,
             gradientNorm: gradientNorm,
+            groupGradientNorm: groupCount > 1 ? (groupGradientNorms.indices.contains(g) ? groupGradientNorms[g] : .nan) : nil,
             optimizerSteps: groups[g].stepCount,
             selectedPoint: index,
             pointCount: total,

@@ -296,9 +296,14 @@ struct FrameBuilder {
         if let inspection = run.inspection {
             // NaN before any step measured it (a fresh lab, a new f), unless the run diverged;
             // the linear lab's is its last sample's, so none before its first step.
-            let unmeasured = (inspection.gradientNorm.isNaN && run.latest?.diverged != true) || run.gradientsAreStale
+            // Under --compare the selected point's group's, as the row above:
+            // the norm over every group's points read as the group's.
+            let groupNorm = config.compare == nil ? nil : inspection.groupGradientNorm
+            let value = groupNorm ?? inspection.gradientNorm
+            let unmeasured = (value.isNaN && run.latest?.diverged != true) || run.gradientsAreStale
                 || (config.lab == .linear && inspection.optimizerSteps == 0)
-            runRows.append(InspectorRow("‖grad‖" + Self.gradientWhen(config.lab), unmeasured ? "–" : compact(inspection.gradientNorm)))
+            let label = groupNorm != nil ? "group ‖grad‖ pre-step" : "‖grad‖" + Self.gradientWhen(config.lab)
+            runRows.append(InspectorRow(label, unmeasured ? "–" : compact(value)))
             runRows.append(InspectorRow("steps", "\(inspection.optimizerSteps)"))
         }
         sections.append(InspectorSection("Run", rows: runRows))
