@@ -4,12 +4,15 @@
 ///
 /// ```
 /// x2                  f -2.1 ▕██████▏ 3.4
-///  2┤⠀⠀⠀⠀⠀⠀⠀
-///  0┤⠀⠀⠀⠀⠀⠀⠀
-/// -2┤⠀⠀⠀⠀⠀⠀⠀
-///   └┬──────┬──────┬
-///   -2      0   x1  2
+///  2┤⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
+///  0┤⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
+/// -2┤⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀
+///   └┬──────┬───────
+///   -2      0     x1
 /// ```
+///
+/// Every tick carries its value: one whose label has no room (under the
+/// axis name, past the label column) is not drawn.
 struct AxisFrame {
     /// The ranges plotted, in plot space (log10 of the value on a log axis).
     var xRange: ClosedRange<Double>
@@ -78,10 +81,12 @@ struct AxisFrame {
             let dotY = canvas.dotPosition(x: canvas.xRange.lowerBound, y: tick).y
             guard dotY > -0.5, dotY < Double(canvas.dotHeight) - 0.5 else { continue }
             let row = plot.y + BrailleCanvas.roundInRange(dotY) / caps.glyphs.dotRows
-            screen.put(box.leftTick, x: axisColumn, y: row, style: axisStyle)
+            // A tick is drawn with its whole value or not at all: a clipped
+            // label (`.5` of `-0.5`) or none would misstate the axis.
             let text = yLabel(tick, step: layout.yStep)
-            let clip = Rect(x: area.x, y: row, width: axisColumn - area.x, height: 1)
-            screen.put(text, x: axisColumn - text.count, y: row, style: labelStyle, clip: clip)
+            guard text.count <= axisColumn - area.x else { continue }
+            screen.put(box.leftTick, x: axisColumn, y: row, style: axisStyle)
+            screen.put(text, x: axisColumn - text.count, y: row, style: labelStyle)
         }
 
         // Bottom axis.
@@ -96,11 +101,13 @@ struct AxisFrame {
             let dotX = canvas.dotPosition(x: tick, y: canvas.yRange.lowerBound).x
             guard dotX > -0.5, dotX < Double(canvas.dotWidth) - 0.5 else { continue }
             let column = plot.x + BrailleCanvas.roundInRange(dotX) / caps.glyphs.dotColumns
-            screen.put(box.bottomTick, x: column, y: axisRow, style: axisStyle)
-            // Centre the label under its tick, nudged inside the area; skip it
-            // when it would touch the previous label or the axis name.
+            // Centre the label under its tick, nudged inside the area; a tick
+            // whose label would touch the previous one or the axis name is
+            // left out with it: a tick without its value (the last one, under
+            // the name) reads as a value it does not give.
             let start = min(max(area.x, column - text.count / 2), area.maxX - text.count)
             guard start >= freeFrom, start + text.count <= nameStart else { continue }
+            screen.put(box.bottomTick, x: column, y: axisRow, style: axisStyle)
             screen.put(text, x: start, y: labelRow, style: labelStyle, clip: area)
             freeFrom = start + text.count + 1
         }
