@@ -9,6 +9,12 @@ public struct GradlabError: Error, CustomStringConvertible, Sendable, Equatable 
         self.message = message
     }
 
+    /// This error with the flag that named `path` in front, where it speaks
+    /// of that path first: `--data nope.csv: cannot read file (no such file)`.
+    public func naming(flag: String, path: String) -> GradlabError {
+        message.hasPrefix(path + ":") ? GradlabError("\(flag) \(message)") : self
+    }
+
     /// An error at a place in a file; line and column are 1-based.
     public static func at(_ path: String, line: Int, column: Int? = nil, _ message: String) -> GradlabError {
         if let column {

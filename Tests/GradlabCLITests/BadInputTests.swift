@@ -144,7 +144,7 @@ struct BadInputTests {
         let csv = try Fixtures.write("x1,x2\n1,2\n3,oops\n", named: "s.csv", in: directory)
         let result = try Gradlab.run(["--headless", "--starts", csv])
         #expect(result.status != 0)
-        #expect(result.stderr == "gradlab: error: \(csv):3:3: 'oops' is not a number (column x2)\n")
+        #expect(result.stderr == "gradlab: error: --starts \(csv):3:3: 'oops' is not a number (column x2)\n")
     }
 
     @Test func badInputNeverTouchesAnExistingRunFile() throws {
@@ -188,6 +188,6 @@ struct DataFileTests {
         let bad = try Fixtures.write("x,y,split\n0,1,train\n1,2,validate\n", named: "bad.csv", in: directory)
         let failed = try Gradlab.run(["--headless", "--lab", "linear", "--data", bad])
         #expect(failed.status != 0)
-        #expect(failed.stderr == "gradlab: error: \(bad):3:5: split must be 'train' or 'test', got 'validate'\n")
+        #expect(failed.stderr == "gradlab: error: --data \(bad):3:5: split must be 'train' or 'test', got 'validate'\n")
     }
 }

@@ -15,7 +15,18 @@ struct MessageTests {
         #expect(mkfifo(fifo, 0o600) == 0)
         let result = try Gradlab.run(["--headless", "--quiet", "--lab", "linear", "--data", fifo])
         #expect(result.status == 1)
-        #expect(result.stderr == "gradlab: error: \(fifo): is a FIFO (named pipe) or a pipe, not a regular file; give the path of a file\n")
+        #expect(result.stderr == "gradlab: error: --data \(fifo): is a FIFO (named pipe) or a pipe, not a regular file; give the path of a file\n")
+    }
+
+    /// A file a flag names that is not there: the message names the flag
+    /// too (it named the file only).
+    @Test func aMissingInputFileNamesItsFlag() throws {
+        for (flags, flag) in [(["--lab", "linear", "--data"], "--data"), (["--starts"], "--starts"), (["--load"], "--load")] {
+            let result = try Gradlab.run(["--headless", "--quiet"] + flags + ["nope.file"])
+            #expect(result.status == 1 && result.stderr.hasPrefix("gradlab: error: \(flag) nope.file: "), "\(result.stderr)")
+        }
+        let eval = try Gradlab.run(["eval", "--load", "nope.file"])
+        #expect(eval.status == 1 && eval.stderr.hasPrefix("gradlab: error: --load nope.file: "), "\(eval.stderr)")
     }
 
     @Test func standardInputAsARunFileSaysWhatItIs() throws {

@@ -20,7 +20,8 @@ struct EvalCommand: AsyncParsableCommand {
 
     func run() async throws {
         try DistinctPaths.checkGiven([("--load", load)])
-        let checkpoint = try Checkpoint.load(path: load)
+        let checkpoint: LoadedCheckpoint
+        do { checkpoint = try Checkpoint.load(path: load) } catch { throw error.naming(flag: "--load", path: load) }
         var config = try selection.config()
         config.optimizer = try OptimizerOptions.parse([]).config(labDefaultLR: config.optimizer.lr)
         try config.validate()

@@ -28,8 +28,11 @@ extension LabSelection {
         }
         if let data {
             guard lab != .landscape else { throw GradlabError("--data applies to the quadratic and linear labs (the landscape takes --starts)") }
-            let table = try CSVTable.load(path: data, required: config.dataColumns, textColumns: ["split"],
+            let table: CSVTable
+            do {
+                table = try CSVTable.load(path: data, required: config.dataColumns, textColumns: ["split"],
                                           labelValues: ["split": ["train", "test"]])
+            } catch { throw error.naming(flag: "--data", path: data) }
             config.data = table.columns
             if let labels = table.labels["split"] { config.splitLabels = labels }
             config.dataSource = data
@@ -67,7 +70,8 @@ extension LabOptions {
         }
         if let starts {
             guard lab == .landscape else { throw GradlabError("--starts applies to the landscape lab only") }
-            let table = try CSVTable.load(path: starts, required: ["x1", "x2"])
+            let table: CSVTable
+            do { table = try CSVTable.load(path: starts, required: ["x1", "x2"]) } catch { throw error.naming(flag: "--starts", path: starts) }
             let x1 = table.columns["x1"] ?? [], x2 = table.columns["x2"] ?? []
             config.starts = zip(x1, x2).map { [$0, $1] }
             config.points = table.rowCount

@@ -88,7 +88,8 @@ struct RunCommand: AsyncParsableCommand {
         // f unless flags say otherwise, and its optimizer refuses other flags.
         var checkpoint: LoadedCheckpoint?
         if let load {
-            let loaded = try Checkpoint.load(path: load)
+            let loaded: LoadedCheckpoint
+            do { loaded = try Checkpoint.load(path: load) } catch { throw error.naming(flag: "--load", path: load) }
             config.adopt(loaded, pointsGiven: labOptions.points != nil, functionGiven: labOptions.selection.function != nil,
                          domainGiven: labOptions.domain != nil)
             // Optimizer flags on the command line (`--optimizer sgd` too) must match the saved state.
