@@ -72,6 +72,13 @@ struct HelpTextTests {
         #expect(result.stdout.isEmpty)
     }
 
+    /// `gradlab help help`, as `git help help`: help's own help, not an error.
+    @Test func helpHelpIsHelpsHelp() throws {
+        let result = try Gradlab.run(["help", "help"])
+        #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
+        #expect(result.stdout.contains("USAGE: gradlab help [<subcommands> ...]"), "\(result.stdout)")
+    }
+
     /// A parse error points at the help that lists the flag: the root's
     /// help lists subcommands only, so `--lr x` pointed at no `--lr`.
     @Test(arguments: [

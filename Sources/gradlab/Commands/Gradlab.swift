@@ -46,6 +46,8 @@ extension Gradlab {
         var parent: String?
         var subcommands = configuration.subcommands
         for name in arguments.dropFirst() where !name.hasPrefix("-") {
+            // `help help`, as `git help help`: the main help.
+            if name == "help", parent == nil { return nil }
             let match = subcommands.first { type in
                 type.configuration.commandName == name || type.configuration.aliases.contains(name)
             }
