@@ -50,4 +50,17 @@ struct DocsOutputTests {
         }
         #expect(text == expected, "docs/\(name)'s example outputs differ from the real ones; regenerate them (see the suite's doc)")
     }
+
+    /// The frame README.md and docs/keys.md open with is the 80×24 golden
+    /// frame (`FrameSnapshotTests`), the app's own drawing: a hand-edited
+    /// copy had drifted from it (ticks, the loss chart's first epoch).
+    @Test(arguments: ["README.md", "docs/keys.md"])
+    func theSampleFrameIsTheGoldenOne(path: String) throws {
+        let root = Self.document("").deletingLastPathComponent()
+        let golden = try String(contentsOf: root.appendingPathComponent("Tests/GradlabCLITests/Snapshots/landscape-80x24.txt"),
+                                encoding: .utf8)
+        let text = try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
+        let frame = "```\n" + golden.trimmingCharacters(in: .newlines) + "\n```"
+        #expect(text.contains(frame), "\(path): its sample frame is not Tests/GradlabCLITests/Snapshots/landscape-80x24.txt")
+    }
 }
