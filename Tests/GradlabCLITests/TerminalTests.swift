@@ -106,8 +106,9 @@ struct TerminalTests {
         try tmux.enter("\(Gradlab.binary) > \(out); echo GRADLAB_EXIT=$?")
         var screen = try tmux.waitFor("GRADLAB_EXIT=1")
         #expect(screen.contains("gradlab needs an interactive terminal (stdout is not a TTY); use --headless"))
-        try tmux.enter("clear; \(Gradlab.binary) < /dev/null; echo GRADLAB_EXIT=$?")
-        screen = try tmux.waitFor("GRADLAB_EXIT=1")
+        // Another marker: the first one may still be on screen before `clear` runs.
+        try tmux.enter("clear; \(Gradlab.binary) < /dev/null; echo GRADLAB_STDIN_EXIT=$?")
+        screen = try tmux.waitFor("GRADLAB_STDIN_EXIT=1")
         #expect(screen.contains("gradlab needs an interactive terminal (stdin is not a TTY); use --headless"))
     }
 
