@@ -5,6 +5,7 @@ import Foundation
 import Testing
 import GradlabTestSupport
 import GradlabCore
+@testable import gradlab
 
 /// Issue 13, defects 6 and 11 through the command line: one clear line,
 /// naming the flag or file, and never Foundation's own words.
@@ -78,5 +79,26 @@ struct MessageTests {
         } else {
             #expect(line.contains("far too many points"), "\(line)")
         }
+    }
+}
+
+/// The tutorial's `%.4f` and `%.8f` columns for any size of number, as
+/// Python prints them: every digit (a 64-byte buffer cut 6.39e69 to 62
+/// digits, which read as 6.39e62).
+@Suite("Fixed-point columns")
+struct FixedColumnTests {
+    @Test(arguments: [0.5180, -1.75e100, 6.3945142857142869e69, 1e62, -Double.greatestFiniteMagnitude, 1e-9])
+    func everyDigitIsPrinted(value: Double) throws {
+        let text = fixed(value, 4)
+        let parsed = try #require(Double(text))
+        // All the integer digits are there: the text reads back to the value, rounded to 4 places.
+        #expect(abs(parsed - value) <= max(5e-5, value.magnitude.ulp), "\(text)")
+    }
+
+    @Test func aDivergingRunPrintsItsTrueLoss() throws {
+        let result = try Gradlab.run(["--headless", "--lab", "linear", "--lr", "1e70", "--epochs", "2", "--dtype", "f64"])
+        let line = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("Epoch: 2,") })
+        let train = try #require(line.split(separator: " ").dropFirst(4).first.map { String($0.dropLast()) }.flatMap(Double.init))
+        #expect(train > 1e69 || !train.isFinite, "\(line)")
     }
 }

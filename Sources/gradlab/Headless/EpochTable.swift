@@ -43,11 +43,15 @@ func shortest(_ value: Double, _ dtype: DType) -> String {
     dtype == .f32 ? "\(Float(value))" : "\(value)"
 }
 
-/// `%.Nf` formatting without Foundation's locale.
+/// `%.Nf` formatting without Foundation's locale, every digit of the
+/// integer part included as Python's `f"{x:.4f}"` prints it (a 64-byte
+/// buffer cut 6.39e69 to its first 62 digits, read as 6.39e62).
 func fixed(_ value: Double, _ digits: Int) -> String {
     guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
-    var buffer = [CChar](repeating: 0, count: 64)
-    _ = withVaList([value]) { vsnprintf(&buffer, 64, "%.\(digits)f", $0) }
+    let format = "%.\(digits)f"
+    let length = withVaList([value]) { vsnprintf(nil, 0, format, $0) }
+    var buffer = [CChar](repeating: 0, count: Int(max(length, 0)) + 1)
+    _ = withVaList([value]) { vsnprintf(&buffer, buffer.count, format, $0) }
     return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
