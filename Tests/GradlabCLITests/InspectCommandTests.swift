@@ -9,7 +9,9 @@ struct InspectCommandTests {
         let result = try Gradlab.run(["inspect", "--f", "x1^2 + 10*x2^2", "--at", "0.3,2", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        #expect(Set(object.keys) == ["value", "gradient", "hessian", "eigenvalues", "eigenvectors", "criticalLR", "conditionNumber"])
+        #expect(Set(object.keys) == ["value", "gradient", "hessian", "eigenvalues", "eigenvectors", "criticalLR", "conditionNumber",
+                                     "conditionNumberIs"])
+        #expect(object["conditionNumberIs"] as? String == "finite")
         #expect(object["hessian"] as? [[Double]] == [[2, 0], [0, 20]])
         #expect(object["eigenvalues"] as? [Double] == [2, 20])
         #expect(object["criticalLR"] as? Double == 0.1)
@@ -22,6 +24,22 @@ struct InspectCommandTests {
         #expect(object["criticalLR"] is NSNull)
         let text = try Gradlab.run(["inspect", "--f", "-(x1^2) - x2^2", "--at", "0,0"])
         #expect(text.stdout.contains("none: λmax ≤ 0"))
+    }
+
+    /// A Hessian with NaN entries (ackley at its minimum, `(-2)^x1`): the
+    /// text said the Hessian was 0 and that λmax ≤ 0, neither true.
+    @Test(arguments: [("ackley", "0,0"), ("(-2)^x1+x2", "3,1")])
+    func aHessianThatIsNotFiniteIsSaidToBe(function: String, at: String) throws {
+        let text = try Gradlab.run(["inspect", "--f", function, "--at", at])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("condition number  undefined (the Hessian is not finite here)"), "\(text.stdout)")
+        #expect(!text.stdout.contains("λmax ≤ 0") && !text.stdout.contains("is 0 here"), "\(text.stdout)")
+        let json = try Gradlab.run(["inspect", "--f", function, "--at", at, "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["conditionNumberIs"] as? String == "notFinite")
+        let flat = try Gradlab.run(["inspect", "--f", "x1^2", "--at", "0,0", "--json"])
+        let flatObject = try #require(try JSONSerialization.jsonObject(with: Data(flat.stdout.utf8)) as? [String: Any])
+        #expect(flatObject["conditionNumberIs"] as? String == "infinite" && flatObject["conditionNumber"] is NSNull)
     }
 
     @Test func namedFunctionsAndDataLabs() throws {

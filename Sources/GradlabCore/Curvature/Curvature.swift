@@ -27,11 +27,16 @@ public struct Curvature: Sendable, Equatable {
         return top > 0 && top.isFinite ? 2 / top : nil
     }
 
+    /// Whether every entry of the Hessian is a finite number (ackley's at
+    /// its minimum, `(-2)^x1`'s: NaN, where nothing about curvature holds).
+    public var isFinite: Bool { hessian.allSatisfy { $0.allSatisfy(\.isFinite) } && eigenvalues.allSatisfy(\.isFinite) }
+
     /// |λ|max / |λ|min (infinite when a direction is flat; NaN, undefined,
-    /// where every direction is: a zero Hessian).
+    /// where every direction is: a zero Hessian; NaN where the Hessian is
+    /// not finite).
     public var conditionNumber: Double {
         let magnitudes = eigenvalues.map(abs)
-        guard let high = magnitudes.max(), let low = magnitudes.min() else { return .nan }
+        guard isFinite, let high = magnitudes.max(), let low = magnitudes.min() else { return .nan }
         if high == 0 { return .nan }
         return low == 0 ? .infinity : high / low
     }

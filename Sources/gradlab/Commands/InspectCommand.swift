@@ -74,6 +74,9 @@ struct InspectCommand: AsyncParsableCommand {
             "value": number(c.value), "gradient": c.gradient.map(number), "hessian": c.hessian.map { $0.map(number) },
             "eigenvalues": c.eigenvalues.map(number), "eigenvectors": c.eigenvectors.map { $0.map(number) },
             "criticalLR": c.criticalLearningRate.map { $0 as Any } ?? NSNull(), "conditionNumber": number(c.conditionNumber),
+            // Why conditionNumber is null, where it is (JSON has no inf or NaN).
+            "conditionNumberIs": c.conditionNumber.isFinite ? "finite"
+                : !c.isFinite ? "notFinite" : c.conditionNumber.isNaN ? "undefined" : "infinite",
         ]
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]),
               let text = String(data: data, encoding: .utf8) else { return "{}" }
@@ -91,6 +94,12 @@ struct InspectCommand: AsyncParsableCommand {
             lines.append("  λ = \(NumberText.long(value)): direction \(vector(v))")
         }
         let condition = c.conditionNumber
+        guard c.isFinite else {
+            // NaN or infinite entries: no claim about curvature holds.
+            lines.append("condition number  undefined (the Hessian is not finite here)")
+            lines.append("critical lr       none: the Hessian is not finite here")
+            return lines.joined(separator: "\n")
+        }
         lines.append("condition number  " + (condition.isNaN ? "undefined (the Hessian is 0 here)" : NumberText.long(condition)))
         if let critical = c.criticalLearningRate {
             lines.append("critical lr       2/λmax = \(NumberText.long(critical)): plain gradient descent diverges here above it")

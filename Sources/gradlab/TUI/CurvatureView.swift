@@ -98,8 +98,8 @@ extension FrameBuilder {
         let critical = Curvature.criticalRate(optimizer, lambdaMax: c.maxEigenvalue)
         let over = critical.map { optimizer.lr > $0 } ?? false
         var rows = [InspectorRow("λmin", compact(c.minEigenvalue)), InspectorRow("λmax", compact(c.maxEigenvalue)),
-                    InspectorRow("condition", c.conditionNumber.isNaN ? "– (H = 0)" : compact(c.conditionNumber))]
-        rows.append(InspectorRow("2/λmax", c.criticalLearningRate.map(compact) ?? "none (λmax ≤ 0)",
+                    InspectorRow("condition", !c.isFinite ? "–" : c.conditionNumber.isNaN ? "– (H = 0)" : compact(c.conditionNumber))]
+        rows.append(InspectorRow("2/λmax", c.criticalLearningRate.map(compact) ?? (c.isFinite ? "none (λmax ≤ 0)" : "– (H not finite)"),
                                  emphasis: over ? .warning : .normal))
         if let critical, critical != c.criticalLearningRate {
             rows.append(InspectorRow("limit for \(optimizer.kind.rawValue)", compact(critical), emphasis: over ? .warning : .normal))
