@@ -51,6 +51,23 @@ struct DocsOutputTests {
         #expect(text == expected, "docs/\(name)'s example outputs differ from the real ones; regenerate them (see the suite's doc)")
     }
 
+    /// docs/figures' SVGs are what `docs/figures/make.sh` makes now (three
+    /// had kept the loss chart's old epoch 0); screen.svg is a hand capture.
+    @Test func theDocsFiguresAreTheOnesGradlabWrites() throws {
+        let root = Self.document("").deletingLastPathComponent()
+        let out = try Fixtures.temporaryDirectory()
+        let quoted = { (path: String) in "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        let made = try Subprocess.run(["bash", "-c", "cd \(quoted(root.path)) && OUT=\(quoted(out.path)) GRADLAB=\(quoted(Gradlab.binary)) bash docs/figures/make.sh"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".svg") }.sorted()
+        #expect(names.count == 11, "\(names)")
+        for name in names {
+            let fresh = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
+            let shown = try? String(contentsOf: root.appendingPathComponent("docs/figures/\(name)"), encoding: .utf8)
+            #expect(shown == fresh, "docs/figures/\(name) is not what make.sh writes now; run it")
+        }
+    }
+
     /// The frame README.md and docs/keys.md open with is the 80×24 golden
     /// frame (`FrameSnapshotTests`), the app's own drawing: a hand-edited
     /// copy had drifted from it (ticks, the loss chart's first epoch).

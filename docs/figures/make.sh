@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Regenerates the figures docs/figures.md shows (run from the repository root,
 # after `swift build`). The screen capture (screen.svg) is made by hand: E in
-# `gradlab --lab linear` at 120x40 after a few epochs.
+# `gradlab --lab linear` at 120x40 after a few epochs. OUT=DIR writes them
+# there instead (DocsOutputTests compares them with the ones here).
 set -euo pipefail
 gradlab=${GRADLAB:-.build/debug/gradlab}
-out=docs/figures
+out=${OUT:-docs/figures}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$gradlab" run --headless --quiet --plot "$work/landscape" >/dev/null
