@@ -140,6 +140,13 @@ struct ReplayCommandTests {
         #expect(result.status == 0)
         #expect(result.stderr == "gradlab: warning: \(cut): recording was cut short; recovered 4 epoch events (through epoch 3)\n")
         #expect(result.stdout.split(separator: "\n").count == 5)
+        // Cut before its first epoch: nothing to export is an error, not a header-only table and exit 0.
+        let headerOnly = try Fixtures.write(text.split(separator: "\n").prefix(2).joined(separator: "\n") + "\n", named: "early.json",
+                                            in: directory)
+        let early = try Gradlab.run(["export", headerOnly, "--csv"])
+        #expect(early.status == 1 && early.stdout.isEmpty, "\(early.stdout)")
+        #expect(early.stderr.hasSuffix("gradlab: error: \(headerOnly): no epoch events to export (the recording was cut short before its first epoch)\n"),
+                "\(early.stderr)")
 
         for (name, content, fragment) in [("garbage.json", "PK\u{3}\u{4} not json", "not a gradlab run file"),
                                           ("newer.json", "{\"format\":\"gradlab.run\",\"version\":7,\"config\":{},\"events\":[]}", "version 7 is newer")] {

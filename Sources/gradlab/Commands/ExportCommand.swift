@@ -97,12 +97,15 @@ struct ExportCommand: AsyncParsableCommand {
         if cast != nil { try Self.checkSpeed(speed) }
         let file = try RunFile.load(path: path)
         if let warning = file.warning { writeError("gradlab: warning: \(warning)\n") }
+        // Nothing to export (a header-only CSV and exit 0 said it worked), as --replay says.
+        guard !file.epochs.isEmpty else {
+            throw GradlabError("\(path): no epoch events to export\(file.warning == nil ? "" : " (the recording was cut short before its first epoch)")")
+        }
         if svg == nil, let flag = epoch.map({ _ in "--epoch" }) ?? (log ? "--log" : nil) ?? (basins ? "--basins" : nil) {
             throw GradlabError("\(flag) needs --svg")
         }
         if let cast, let (columns, rows) = castSize {
             let index = RunIndex(file)
-            guard index.count > 0 else { throw GradlabError("\(path): no epoch events to replay") }
             let castTheme: Theme
             do { castTheme = try Theme.load(nameOrPath: theme ?? "dark") } catch { throw GradlabError("--theme: \(error.description)") }
             let export = CastExport(file: file, index: index, name: URL(fileURLWithPath: path).lastPathComponent, theme: castTheme,
