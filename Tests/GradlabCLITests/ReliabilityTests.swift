@@ -301,6 +301,22 @@ struct ResumeTests {
         #expect(try RunFile.load(path: record).config.optimizer.kind == .adam)
     }
 
+    /// An f64 checkpoint resumes in f64 without `--dtype` (the lab's f32
+    /// default took over and rounded it): 2 + 2 epochs equal 4, to the bit.
+    @Test func aResumeKeepsTheCheckpointsPrecision() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let checkpoint = directory.appendingPathComponent("q.safetensors").path
+        let straight = try Gradlab.run(["--headless", "--quiet", "--lab", "quadratic", "--dtype", "f64", "--epochs", "4"])
+        let saved = try Gradlab.run(["--headless", "--quiet", "--lab", "quadratic", "--dtype", "f64", "--epochs", "2", "--save", checkpoint])
+        #expect(saved.status == 0, "\(saved.stderr)")
+        let resumed = try Gradlab.run(["--headless", "--quiet", "--lab", "quadratic", "--load", checkpoint, "--epochs", "2"])
+        let params = { (text: String) in text.split(separator: "\n").first { $0.hasPrefix("params:") }.map(String.init) }
+        #expect(params(resumed.stdout) != nil && params(resumed.stdout) == params(straight.stdout), "\(resumed.stdout)")
+        #expect(resumed.stdout.contains(", f64, "), "\(resumed.stdout)")
+        let eval = try Gradlab.run(["eval", "--lab", "quadratic", "--load", checkpoint])
+        #expect(eval.stdout.hasPrefix("a = -0.41478494712"), "eval shows the f64 values: \(eval.stdout)")
+    }
+
     /// `--save` into a symbolic link writes the files it leads to and keeps
     /// the links (the rename of the temporary replaced each link with a
     /// file, and the linked checkpoint stayed as it was); a load through

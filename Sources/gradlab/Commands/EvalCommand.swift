@@ -29,12 +29,15 @@ struct EvalCommand: AsyncParsableCommand {
             throw GradlabError("\(load): the checkpoint is for the \(checkpoint.lab.rawValue) lab; pass --lab \(checkpoint.lab.rawValue)")
         }
         config.adopt(checkpoint, pointsGiven: false, functionGiven: selection.function != nil, domainGiven: false)
+        // The checkpoint's precision unless --dtype asks for another.
+        if selection.dtype == nil { config.dtype = checkpoint.dtype }
         let session = try Session(config: config)
         try await session.restore(checkpoint)
         let record = await session.start()
         let dataset = await session.dataset
         let params = checkpoint.params.compactMap(\.values.first)
-        print(checkpoint.params.map { "\($0.name) = \($0.values.count == 1 ? "\(Float($0.values[0]))" : "[\($0.values.count) values]")" }.joined(separator: ", ")
+        // Each value as its dtype's shortest text, as the headless summary prints it (an f64 one was cut to Float's).
+        print(checkpoint.params.map { "\($0.name) = \($0.values.count == 1 ? shortest($0.values[0], checkpoint.dtype) : "[\($0.values.count) values]")" }.joined(separator: ", ")
               + " (\(load), epoch \(checkpoint.epoch))")
         switch config.lab {
         case .linear, .quadratic:
@@ -49,7 +52,7 @@ struct EvalCommand: AsyncParsableCommand {
             if config.lab == .linear {
                 print("test loss (L1): \(fixed(record.testLoss ?? .nan, 6))")
             } else {
-                print("loss (MSE): \(Float(record.loss))")
+                print("loss (MSE): \(shortest(record.loss, checkpoint.dtype))")
             }
         case .landscape:
             print("mean f over \(config.points) point\(config.points == 1 ? "" : "s"): \(fixed(record.loss, 10))")

@@ -92,6 +92,8 @@ struct RunCommand: AsyncParsableCommand {
             do { loaded = try Checkpoint.load(path: load) } catch { throw error.naming(flag: "--load", path: load) }
             config.adopt(loaded, pointsGiven: labOptions.points != nil, functionGiven: labOptions.selection.function != nil,
                          domainGiven: labOptions.domain != nil)
+            // A resume keeps the checkpoint's precision (an f64 one ran on in f32), unless --dtype asks for another.
+            if labOptions.selection.dtype == nil { config.dtype = loaded.dtype }
             // Optimizer flags on the command line (`--optimizer sgd` too) must match the saved state.
             try Checkpoint.checkResumable(loaded, path: load, requested: optimizerOptions.anyGiven ? config.optimizer : nil)
             checkpoint = loaded
