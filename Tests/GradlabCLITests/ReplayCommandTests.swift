@@ -42,6 +42,7 @@ struct ReplayCommandTests {
     /// prints them (`mean f: 88.28750385` for 88.28750384962261).
     @Test(arguments: [
         ["--f", "himmelblau", "--points", "50", "--compare", "sgd:lr=0.01,adam:lr=0.05", "--epochs", "5"],
+        ["--f", "himmelblau", "--points", "30", "--track", "4", "--compare", "sgd:lr=0.01,adam:lr=0.05", "--epochs", "5"],
         ["--lab", "quadratic", "--epochs", "5"],
     ])
     func exportedNumbersParseBackToTheRecordedValues(flags: [String]) throws {
@@ -59,6 +60,8 @@ struct ReplayCommandTests {
             for param in record.params { expected += param.values }
             // Each group's points, in the order of the columns g0.p0.x1, g0.p0.x2, ...
             for point in record.points ?? [] { expected += [point.x, point.y] }
+            // Then the summary columns: each group's under --compare.
+            for summary in record.groupSummary ?? [] { expected += [summary.fMin, summary.fMax, summary.mean.x, summary.mean.y] }
             let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             #expect(cells.count == header.count)
             let parsed = cells.map { Double($0) }
@@ -128,6 +131,33 @@ struct ReplayCommandTests {
         #expect(lines.first == "epoch,loss,p0.x1,p0.x2,p1.x1,p1.x2,p2.x1,p2.x2,fMin,fMax,mean.x1,mean.x2")
         #expect(lines.count == 5)
         #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",").count == 12 })
+    }
+
+    /// A --compare run records each group's summary and exports it; a file
+    /// from before groupSummary (a --compare run recorded none) still loads
+    /// and exports, without those columns.
+    @Test func exportOfACompareRunHasEachGroupsSummaryAndOldFilesStillLoad() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = try record(["--f", "himmelblau", "--points", "30", "--track", "4", "--epochs", "5",
+                               "--compare", "sgd:lr=0.01,momentum:lr=0.003,adam:lr=0.05"], in: directory)
+        let result = try Gradlab.run(["export", path, "--points", "1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        let groups = ["loss.g0,loss.g1,loss.g2", "g0.p0.x1,g0.p0.x2,g1.p0.x1,g1.p0.x2,g2.p0.x1,g2.p0.x2"]
+        let summaries = (0..<3).map { "g\($0).fMin,g\($0).fMax,g\($0).mean.x1,g\($0).mean.x2" }
+        #expect(lines.first.map(String.init) == (["epoch,loss"] + groups + summaries).joined(separator: ","))
+        #expect(lines.count == 7 && lines.dropFirst().allSatisfy { $0.split(separator: ",").count == 23 })
+
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let older = text.replacing(/,"groupSummary":\[.*?\}\]/, with: "")
+        #expect(older != text && !older.contains("groupSummary"))
+        let old = try Fixtures.write(older, named: "old.json", in: directory)
+        #expect(try RunFile.load(path: old).epochs.count == 6)
+        let exported = try Gradlab.run(["export", old, "--points", "1"])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        #expect(exported.stdout.split(separator: "\n").first.map(String.init) == (["epoch,loss"] + groups).joined(separator: ","))
+        let replayed = try Gradlab.run(["--replay", old, "--headless"])
+        #expect(replayed.status == 0 && replayed.stdout.contains("completed at epoch 5"), "\(replayed.stderr)")
     }
 
     @Test func exportOfACutFileWarnsOnStderrAndOfGarbageFails() throws {

@@ -79,6 +79,21 @@ struct ReplayFrameTests {
         #expect(run.loss == file.epochs[1...12].map(\.loss) && run.firstEpoch == 1, "the start state's loss is epoch 1's")
     }
 
+    /// Under --compare the inspector's summary section is the selected
+    /// point's group's, named by its optimizer.
+    @Test func compareSummaryIsTheSelectedPointsGroups() throws {
+        let file = try recordHeadless(["--f", "himmelblau", "--points", "30", "--track", "4", "--epochs", "3",
+                                       "--compare", "sgd:lr=0.01,momentum:lr=0.003,adam:lr=0.05"])
+        let frames = ReplayFrames(index: RunIndex(file), name: "run.json")
+        let summaries = try #require(file.epochs[3].groupSummary)
+        for (selected, title, g) in [(0, "All 30 sgd points", 0), (5, "All 30 sgd+momentum points", 1), (11, "All 30 adam points", 2)] {
+            let section = try #require(frames.recordedSections(at: 3, selected: selected, status: file.status).first { $0.title.hasPrefix("All") })
+            #expect(section.title == title)
+            #expect(section.rows.first { $0.label == "f min" }?.value == compact(summaries[g].fMin), "\(title)")
+            #expect(section.rows.first { $0.label == "mean x2" }?.value == compact(summaries[g].mean.y), "\(title)")
+        }
+    }
+
     @Test func recordedChangesShowAtTheirEpochs() async throws {
         let directory = try Fixtures.temporaryDirectory()
         var config = LabConfig(lab: .linear)

@@ -130,6 +130,35 @@ struct ReplayIndexTests {
         }
     }
 
+    /// Under --compare each group's summary is recorded (groupSummary), and
+    /// is the summary the same optimizer records when it runs alone.
+    @Test func compareRecordsEachGroupsSummaryAsItsOwnRunDoes() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        var sgd = OptimizerConfig(kind: .sgd), momentum = OptimizerConfig(kind: .sgd), adam = OptimizerConfig(kind: .adam)
+        (sgd.lr, momentum.lr, momentum.momentum, adam.lr) = (0.01, 0.003, 0.9, 0.05)
+        let groups = [sgd, momentum, adam]
+        let compared = try await ReplayRecordings.landscape(points: 30, track: 4, epochs: 5, compare: groups, in: directory)
+        #expect(compared.epochs.count == 6)
+        #expect(compared.epochs.allSatisfy { $0.summary == nil && $0.groupSummary?.count == 3 })
+        for (g, group) in groups.enumerated() {
+            let alone = try await ReplayRecordings.landscape(points: 30, track: 4, epochs: 5, compare: [group], in: directory)
+            #expect(alone.epochs.allSatisfy { $0.groupSummary == nil })
+            #expect(compared.epochs.map { $0.groupSummary?[g] } == alone.epochs.map(\.summary), "group \(g): \(group.summary)")
+        }
+        // Tracking every point: no summary, as without --compare.
+        let tracked = try await ReplayRecordings.landscape(points: 4, track: 4, epochs: 2, compare: groups, in: directory)
+        #expect(tracked.epochs.allSatisfy { $0.summary == nil && $0.groupSummary == nil })
+
+        // The CSV has each group's summary columns, the recorded numbers.
+        let table = RunCSV.table(RunIndex(compared), points: 1).split(separator: "\n")
+        let header = table[0].split(separator: ",").map(String.init)
+        #expect(Array(header.suffix(12)) == (0..<3).flatMap { g in ["fMin", "fMax", "mean.x1", "mean.x2"].map { "g\(g).\($0)" } })
+        #expect(!header.contains("fMin"))
+        let last = table[table.count - 1].split(separator: ",").compactMap { Double($0) }
+        let summaries = try #require(compared.epochs.last?.groupSummary)
+        #expect(Array(last.suffix(12)) == summaries.flatMap { [$0.fMin, $0.fMax, $0.mean.x, $0.mean.y] })
+    }
+
     @Test func aHundredThousandEpochIndexSeeksByBinarySearch() {
         var config = LabConfig(lab: .quadratic)
         config.device = "cpu"

@@ -29,14 +29,21 @@ enum ReplayRecordings {
         return (path, try RunFile.load(path: path))
     }
 
-    /// A headless-style landscape recording.
-    static func landscape(points: Int, track: Int, epochs: Int, in directory: URL) async throws -> RunFile {
+    /// A headless-style landscape recording (of `compare`'s groups side by
+    /// side when given).
+    static func landscape(points: Int, track: Int, epochs: Int, compare: [OptimizerConfig]? = nil,
+                          in directory: URL) async throws -> RunFile {
         var config = LabConfig(lab: .landscape)
         config.device = "cpu"
         config.points = points
         config.trackedPoints = track
         config.optimizer.lr = 0.1
-        let path = directory.appendingPathComponent("landscape-\(points)-\(track).json").path
+        if let compare {
+            config.compare = compare
+            config.optimizer = compare[0]
+        }
+        let name = "landscape-\(points)-\(track)\(compare.map { "-" + $0.map(\.summary).joined(separator: "-") } ?? "").json"
+        let path = directory.appendingPathComponent(name).path
         let session = try Session(config: config)
         await session.attach(try Recorder(path: path, config: config))
         await session.start()

@@ -175,6 +175,11 @@ struct RunFileReaderEquivalenceTests {
         compare.trackedPoints = 20
         compare.compare = [OptimizerConfig(kind: .sgd), OptimizerConfig(kind: .adam)]
         try expectSameAsReference(try await record(compare, epochs: 6, named: "compare.json", in: directory), "compare.json")
+        // Fewer tracked than points: each group's summary (groupSummary).
+        compare.trackedPoints = 3
+        let summaries = try await record(compare, epochs: 6, named: "compare-summary.json", in: directory)
+        try expectSameAsReference(summaries, "compare-summary.json")
+        #expect(try RunFile.parse(summaries, path: "compare-summary.json").epochs.allSatisfy { $0.groupSummary?.count == 2 })
 
         for dtype in [DType.f32, .f64] {
             var quadratic = LabConfig(lab: .quadratic)
@@ -227,6 +232,8 @@ struct RunFileReaderEquivalenceTests {
             " { \"type\" : \"epoch\" , \"epoch\" : 6 , \"loss\" : 0.5 , \"points\" : [ [ 1 , 2 ] , [ 3 ] , [ ] , [ 4 , 5 , 6 ] ] },",
             #"{"type":"epoch","epoch":7,"loss":1,"points":[[1,2],null]},"#,
             #"{"type":"epoch","epoch":8,"loss":1,"summary":{"fMin":1,"mean":[2]},"lambdaMax":[1,null],"groupLoss":"x"},"#,
+            #"{"type":"epoch","epoch":8,"loss":1,"groupSummary":[{"fMax":2,"mean":[1,null,3]},null,7,{"fMin":"x","fMin":1}]},"#,
+            #"{"type":"epoch","epoch":8,"loss":1,"groupSummary":{"fMin":1}},"#,
             #"{"type":"epoch","epoch":9.0,"loss":1e-400,"lr":null},"#,
             #"{"type":"lr","epoch":9,"lr":0.5},"#,
             #"{"type":"lrs","epoch":9,"lrs":[0.5,0.25]},"#,
@@ -242,7 +249,12 @@ struct RunFileReaderEquivalenceTests {
         try expectSameAsReference(data, "lenient.json")
         let file = try RunFile.parse(data, path: "lenient.json")
         #expect(file.warning == nil && file.status == "completed")
-        #expect(file.epochs.map(\.epoch) == Array(0...9))
+        #expect(file.epochs.map(\.epoch) == Array(0...8) + [8, 8, 9])
+        // An element of groupSummary that is not an object is all NaN; one that is not an array, none.
+        let groupSummary = try #require(file.epochs[9].groupSummary)
+        #expect(groupSummary.count == 4 && groupSummary[0].fMax == 2 && groupSummary[0].mean.x == 1 && groupSummary[0].mean.y.isNaN)
+        #expect(groupSummary[1].fMin.isNaN && groupSummary[2].fMax.isNaN && groupSummary[3].fMin.isNaN)
+        #expect(file.epochs[10].groupSummary == nil)
         #expect(file.epochs[0].params.map(\.name) == ["a", "b", "c"])
         #expect(file.epochs[3].loss == 1 && file.epochs[4].loss == 0.25)
         #expect(file.epochs[6].points?.count == 4)

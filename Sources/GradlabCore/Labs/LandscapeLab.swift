@@ -119,7 +119,8 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
 
     /// What the sweeps reduce, by what the lab's observers read.
     private var tracked: Int { min(count, config.trackedPoints) }
-    private var summarizing: Bool { summarizesPoints && groupCount == 1 && count > tracked }
+    /// Whether each group's points get a summary (one per group under `--compare`).
+    private var summarizing: Bool { summarizesPoints && count > tracked }
 
     /// Group `g`'s sweep: f and ∇f at every point, with `stepping` the
     /// optimizer's update of the points and their state in place, all in one
@@ -226,7 +227,7 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
             var norm = 0.0
             var groupNorms: [Double] = []
             var groupLoss: [Double] = []
-            var summary: PointSummary?
+            var summaries: [PointSummary] = []
             var points: [SIMD2<Double>] = []
             points.reserveCapacity(tracked * groupCount)
             for g in 0..<groupCount {
@@ -238,8 +239,8 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
                 }
                 let swept = prepared[g].sweep.sweep
                 if summarizing, swept.summed.count == 3 {
-                    summary = PointSummary.combining(extremes: result.extremes,
-                                                     positionSums: SIMD2(result.sums[swept.summed[1]], result.sums[swept.summed[2]]), count: count)
+                    summaries.append(PointSummary.combining(extremes: result.extremes,
+                                                            positionSums: SIMD2(result.sums[swept.summed[1]], result.sums[swept.summed[2]]), count: count))
                 }
                 let (x1, x2) = (result.copied[0], result.copied[1])
                 for i in 0..<tracked { points.append(SIMD2(Double(x1[i]), Double(x2[i]))) }
@@ -248,7 +249,8 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
                 gradientNorm = measuresForInspector ? norm.squareRoot() : .nan
                 groupGradientNorms = measuresForInspector && groupNorms.count == groupCount ? groupNorms : []
             }
-            records.append(record(epoch: numbers[e], groupLoss: groupLoss, points: points, lr: rates[e], summary: summary))
+            records.append(record(epoch: numbers[e], groupLoss: groupLoss, points: points, lr: rates[e],
+                                  summaries: summaries.count == groupCount ? summaries : []))
         }
         return records
     }
@@ -278,16 +280,19 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         return try sweepAll(stepping: true, epochs: epochs)
     }
 
-    private func record(epoch: Int, groupLoss: [Double], points: [SIMD2<Double>], lr: Double?, summary: PointSummary?) -> EpochRecord {
+    private func record(epoch: Int, groupLoss: [Double], points: [SIMD2<Double>], lr: Double?, summaries: [PointSummary]) -> EpochRecord {
         let loss = groupLoss.reduce(0, +) / Double(groupCount)
         // Under --compare one optimizer blowing up is a result worth watching:
         // the run diverges only when every group has.
         let diverged = groupCount > 1
             ? groupLoss.allSatisfy { !$0.isFinite }
             : !loss.isFinite || !points.allSatisfy { $0.x.isFinite && $0.y.isFinite }
-        // Points beyond the tracked ones are described by statistics only.
+        // Points beyond the tracked ones are described by statistics only:
+        // under --compare each group's own, as its loss is.
         return EpochRecord(epoch: epoch, loss: loss, points: points, diverged: diverged,
-                           groupLoss: groupCount > 1 ? groupLoss : nil, lr: lr, summary: summary)
+                           groupLoss: groupCount > 1 ? groupLoss : nil, lr: lr,
+                           summary: groupCount == 1 ? summaries.first : nil,
+                           groupSummary: groupCount > 1 && !summaries.isEmpty ? summaries : nil)
     }
 
     func inspect(selectedPoint: Int) -> LabInspection {

@@ -12,7 +12,8 @@
 /// - landscape: `p0.x1`, `p0.x2`, `p1.x1`, … for the first `points` tracked
 ///   points (under `--compare`, each group's: `g0.p0.x1`, …, `g1.p0.x1`, …),
 ///   then `fMin`, `fMax`, `mean.x1`, `mean.x2` when the recording has
-///   per-epoch summary statistics (more points than it tracked)
+///   per-epoch summary statistics (more points than it tracked); under
+///   `--compare` each group's (`g0.fMin`, …, `g1.fMin`, …)
 ///
 /// Numbers are the run file's own text (shortest round trip; Float's for
 /// f32 runs); NaN is `nan`; a value a row lacks is an empty cell.
@@ -53,8 +54,12 @@ public enum RunCSV {
             let name = groups > 1 ? "g\(g).p\(i)" : "p\(i)"
             header += ["\(name).x1", "\(name).x2"]
         }
+        let summaryNames = ["fMin", "fMax", "mean.x1", "mean.x2"]
         let summaries = records.contains { $0.summary != nil }
-        if summaries { header += ["fMin", "fMax", "mean.x1", "mean.x2"] }
+        if summaries { header += summaryNames }
+        // Under --compare: each group's own summary (groupSummary).
+        let groupSummaries = groups > 1 && records.contains { $0.groupSummary != nil } ? groups : 0
+        header += (0..<groupSummaries).flatMap { g in summaryNames.map { "g\(g).\($0)" } }
 
         var text = header.joined(separator: ",") + "\n"
         text.reserveCapacity(records.count * header.count * 12)
@@ -75,13 +80,8 @@ public enum RunCSV {
                 row.number(k < recordPoints.count ? recordPoints[k].x : nil)
                 row.number(k < recordPoints.count ? recordPoints[k].y : nil)
             }
-            if summaries {
-                let summary = record.summary
-                row.number(summary?.fMin)
-                row.number(summary?.fMax)
-                row.number(summary?.mean.x)
-                row.number(summary?.mean.y)
-            }
+            if summaries { row.summary(record.summary) }
+            for g in 0..<groupSummaries { row.summary(record.groupSummary.flatMap { g < $0.count ? $0[g] : nil }) }
             text += row.text
             text += "\n"
         }
@@ -101,6 +101,14 @@ private struct CSVRow {
         if !first { text += "," }
         first = false
         text += cell
+    }
+
+    /// fMin, fMax and the mean's x1 and x2; empty cells for nil.
+    mutating func summary(_ summary: PointSummary?) {
+        number(summary?.fMin)
+        number(summary?.fMax)
+        number(summary?.mean.x)
+        number(summary?.mean.y)
     }
 
     /// The run file's number text; `nan` for NaN, empty for nil.

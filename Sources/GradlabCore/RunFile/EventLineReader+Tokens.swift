@@ -143,7 +143,8 @@ extension EventLineReader {
         let table: [(String, Key)] = [
             ("type", .type), ("epoch", .epoch), ("loss", .loss), ("points", .points), ("lambdaMax", .lambdaMax),
             ("params", .params), ("trainLoss", .trainLoss), ("testLoss", .testLoss), ("summary", .summary),
-            ("diverged", .diverged), ("groupLoss", .groupLoss), ("lr", .lr), ("lrs", .lrs), ("optimizer", .optimizer),
+            ("groupSummary", .groupSummary), ("diverged", .diverged), ("groupLoss", .groupLoss), ("lr", .lr), ("lrs", .lrs),
+            ("optimizer", .optimizer),
             ("device", .device), ("note", .note), ("seed", .seed), ("message", .message), ("status", .status),
             ("function", .function), ("name", .name), ("domain", .domain), ("point", .point),
         ]

@@ -147,6 +147,20 @@ extension EventLineReader {
                             mean: SIMD2(pair.first ?? .nan, pair.dropFirst().first ?? .nan))
     }
 
+    /// `[{summary}, ...]` (`groupSummary`): nil when it is not an array; an
+    /// element that is not an object reads as all NaN.
+    mutating func readSummaries() throws(Failure) -> [PointSummary]? {
+        guard i < end, p[i] == UInt8(ascii: "[") else {
+            try skipValue()
+            return nil
+        }
+        var summaries: [PointSummary] = []
+        try readArray { reader throws(Failure) in
+            summaries.append(try reader.readSummary() ?? .unknown)
+        }
+        return summaries
+    }
+
     /// The optimizer object, decoded as the config is (an optimizer change
     /// is a rare event: `JSONDecoder` on its bytes is no cost).
     mutating func readOptimizer() throws(Failure) -> OptimizerConfig? {

@@ -107,7 +107,7 @@ struct EventLineReader {
     // MARK: - Fields
 
     enum Key: Int {
-        case type, epoch, loss, trainLoss, testLoss, params, points, summary, diverged, groupLoss, lambdaMax
+        case type, epoch, loss, trainLoss, testLoss, params, points, summary, groupSummary, diverged, groupLoss, lambdaMax
         case lr, lrs, optimizer, device, note, seed, message, status
         case function, name, domain, point
         case other
@@ -125,7 +125,7 @@ struct EventLineReader {
         var loss: Double?, trainLoss: Double?, testLoss: Double?
         var params: [NamedValues]?
         var points: [SIMD2<Double>]?
-        var summary: PointSummary?
+        var summary: PointSummary?, groupSummary: [PointSummary]?
         var diverged = false
         var groupLoss: [Double]?, lambdaMax: [Double]?
         /// Present (possibly NaN for a non-number), and the number itself when it is one.
@@ -154,7 +154,8 @@ struct EventLineReader {
             case "epoch":
                 var record = EpochRecord(epoch: epoch, loss: loss ?? .nan, trainLoss: trainLoss, testLoss: testLoss,
                                          params: params ?? [], points: points, diverged: diverged,
-                                         groupLoss: groupLoss, lr: lrPresent ? (lr ?? .nan) : nil, summary: summary)
+                                         groupLoss: groupLoss, lr: lrPresent ? (lr ?? .nan) : nil, summary: summary,
+                                         groupSummary: groupSummary)
                 record.lambdaMax = lambdaMax
                 return .event(.epoch(record))
             case "lr":
@@ -237,6 +238,7 @@ struct EventLineReader {
                 fields.points = try readPoints()
             }
         case .summary: fields.summary = try readSummary()
+        case .groupSummary: fields.groupSummary = try readSummaries()
         case .diverged: fields.diverged = try readBool() ?? false
         case .groupLoss: fields.groupLoss = try readNumberArray()
         case .lambdaMax: fields.lambdaMax = try readNumberArray()

@@ -38,6 +38,15 @@ struct JSONText {
         text += "]"
     }
 
+    /// `{"fMin":…,"fMax":…,"mean":[x1,x2]}` (`summary`, and each of `groupSummary`).
+    mutating func summary(_ summary: PointSummary) {
+        text += "{"
+        key("fMin", first: true); number(summary.fMin)
+        key("fMax"); number(summary.fMax)
+        key("mean"); numbers([summary.mean.x, summary.mean.y])
+        text += "}"
+    }
+
     /// A JSON string literal (one escaping rule for run files and checkpoint headers).
     mutating func string(_ value: String) {
         text += HeaderJSON.quoted(value)
@@ -82,12 +91,14 @@ extension Event {
             if let lambdaMax = record.lambdaMax { json.key("lambdaMax"); json.numbers(lambdaMax) }
             if let groupLoss = record.groupLoss { json.key("groupLoss"); json.numbers(groupLoss) }
             if let lr = record.lr { json.key("lr"); json.raw(formatNumber(lr)) }
-            if let summary = record.summary {
-                json.key("summary"); json.raw("{")
-                json.key("fMin", first: true); json.number(summary.fMin)
-                json.key("fMax"); json.number(summary.fMax)
-                json.key("mean"); json.numbers([summary.mean.x, summary.mean.y])
-                json.raw("}")
+            if let summary = record.summary { json.key("summary"); json.summary(summary) }
+            if let summaries = record.groupSummary {
+                json.key("groupSummary"); json.raw("[")
+                for (i, summary) in summaries.enumerated() {
+                    if i > 0 { json.raw(",") }
+                    json.summary(summary)
+                }
+                json.raw("]")
             }
             if record.diverged { json.key("diverged"); json.raw("true") }
         case .learningRate(let epoch, let lr):

@@ -25,6 +25,25 @@ struct LenientNumber: Decodable {
     }
 }
 
+/// A `summary` object as ``EventLineReader`` reads one: a missing field or
+/// one that is not a number is NaN; nil for a value that is not an object.
+struct LenientSummary: Decodable {
+    var value: PointSummary?
+
+    init(from decoder: any Decoder) throws {
+        guard let c = try? decoder.container(keyedBy: AnyKey.self) else {
+            value = nil
+            return
+        }
+        func number(_ name: String) -> Double {
+            (try? c.decode(LenientNumber.self, forKey: AnyKey(stringValue: name)))?.value ?? .nan
+        }
+        let mean = (try? c.decode([LenientNumber].self, forKey: AnyKey(stringValue: "mean"))) ?? []
+        value = PointSummary(fMin: number("fMin"), fMax: number("fMax"),
+                             mean: SIMD2(mean.first?.value ?? .nan, mean.dropFirst().first?.value ?? .nan))
+    }
+}
+
 /// A JSON number that is exactly an integer (`1`, `1.0`, `1e2`), read from
 /// its decimal value as ``EventLineReader`` reads one; nil for anything else.
 /// (`JSONDecoder`'s own Int goes through a rounded Double first, and reads
@@ -159,7 +178,7 @@ struct EventLine: Decodable {
     }
 
     private enum Keys: String, CodingKey {
-        case type, epoch, loss, trainLoss, testLoss, params, points, summary, diverged, groupLoss, lambdaMax
+        case type, epoch, loss, trainLoss, testLoss, params, points, summary, groupSummary, diverged, groupLoss, lambdaMax
         case lr, lrs, optimizer, device, note, seed, message, status
         case function, name, domain, point
     }
@@ -243,13 +262,10 @@ struct EventLine: Decodable {
         } else if let points = try? c.decode([[LenientNumber]].self, forKey: .points) {
             record.points = points.map { SIMD2($0.first?.value ?? .nan, $0.dropFirst().first?.value ?? .nan) }
         }
-        if let summary = try? c.nestedContainer(keyedBy: AnyKey.self, forKey: .summary) {
-            func value(_ name: String) -> Double {
-                (try? summary.decode(LenientNumber.self, forKey: AnyKey(stringValue: name)))?.value ?? .nan
-            }
-            let mean = (try? summary.decode([LenientNumber].self, forKey: AnyKey(stringValue: "mean"))) ?? []
-            record.summary = PointSummary(fMin: value("fMin"), fMax: value("fMax"),
-                                          mean: SIMD2(mean.first?.value ?? .nan, mean.dropFirst().first?.value ?? .nan))
+        record.summary = (try? c.decode(LenientSummary.self, forKey: .summary))?.value
+        // An element that is not an object reads as all NaN.
+        record.groupSummary = (try? c.decode([LenientSummary].self, forKey: .groupSummary))?.map {
+            $0.value ?? .unknown
         }
         if c.contains(.lambdaMax) {
             record.lambdaMax = (try? c.decode([Double].self, forKey: .lambdaMax))

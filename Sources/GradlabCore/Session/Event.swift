@@ -89,8 +89,12 @@ public struct EpochRecord: Sendable, Equatable {
     public var groupLoss: [Double]?
     /// The learning rate this epoch used, recorded when a schedule moves it.
     public var lr: Double?
-    /// Landscape with more points than it tracks: statistics over all points.
+    /// Landscape with more points than it tracks: statistics over all points
+    /// (one optimizer group; under `--compare` see ``groupSummary``).
     public var summary: PointSummary?
+    /// Under `--compare`, with more points per group than it tracks: each
+    /// group's statistics over its own points, in group order.
+    public var groupSummary: [PointSummary]?
     /// The Hessian's largest eigenvalue λmax where the run is, recorded by
     /// `--record`: at each tracked point after the update (landscape, in
     /// ``points``' order), or of the loss at ``params`` (data labs, one
@@ -99,8 +103,10 @@ public struct EpochRecord: Sendable, Equatable {
 
     public init(epoch: Int, loss: Double, trainLoss: Double? = nil, testLoss: Double? = nil,
                 params: [NamedValues] = [], points: [SIMD2<Double>]? = nil, diverged: Bool = false,
-                groupLoss: [Double]? = nil, lr: Double? = nil, summary: PointSummary? = nil) {
+                groupLoss: [Double]? = nil, lr: Double? = nil, summary: PointSummary? = nil,
+                groupSummary: [PointSummary]? = nil) {
         self.groupLoss = groupLoss
+        self.groupSummary = groupSummary
         self.lr = lr
         self.epoch = epoch
         self.loss = loss

@@ -121,8 +121,14 @@ struct ReplayFrames {
             }
             sections.append(InspectorSection("Parameters", rows: rows))
         }
-        if let summary = record.summary {
-            sections.append(InspectorSection(index.config.points == 1 ? "The 1 point" : "All \(index.config.points) points", rows: [
+        // Under --compare: the selected point's group's summary.
+        let groups = index.config.groups
+        let perGroup = max((record.points?.count ?? 0) / max(groups.count, 1), 1)
+        let group = min(max(selected, 0) / perGroup, groups.count - 1)
+        if let summary = groups.count > 1 ? record.groupSummary.flatMap({ group < $0.count ? $0[group] : nil }) : record.summary {
+            let count = index.config.points
+            let which = groups.count > 1 ? " " + FrameBuilder.label(groups[group]) : ""
+            sections.append(InspectorSection(count == 1 ? "The 1\(which) point" : "All \(count)\(which) points", rows: [
                 InspectorRow("f min", compact(summary.fMin)), InspectorRow("f max", compact(summary.fMax)),
                 InspectorRow("mean x1", compact(summary.mean.x)), InspectorRow("mean x2", compact(summary.mean.y)),
             ]))
