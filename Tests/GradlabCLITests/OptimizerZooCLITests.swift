@@ -75,6 +75,30 @@ struct OptimizerZooCLITests {
         }
     }
 
+    /// The headless summary's mean f is over every group's points, and says
+    /// so; each group's line has its own mean f and its own first points
+    /// (the points line showed the first 5 of all groups' points together).
+    @Test func compareSummarySaysHowManyPointsItsMeanIsOver() throws {
+        let path = try Fixtures.temporaryDirectory().appendingPathComponent("run.json").path
+        let result = try Gradlab.run(["--headless", "--quiet", "--f", "himmelblau", "--points", "30", "--track", "4", "--epochs", "5",
+                                      "--compare", "sgd:lr=0.01,momentum:lr=0.003,adam:lr=0.05", "--record", path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let last = try #require(try RunFile.load(path: path).epochs.last)
+        let groupLoss = try #require(last.groupLoss)
+        let points = try #require(last.points)
+        #expect(abs(last.loss - groupLoss.reduce(0, +) / 3) < 1e-12)
+        func shown(_ g: Int) -> String {
+            points[(g * 4)..<(g * 4 + 4)].map { String(format: "(%.4f, %.4f)", $0.x, $0.y) }.joined(separator: " ")
+        }
+        let expected = [
+            String(format: "mean f %.10f over 90 points (3 groups of 30)", last.loss),
+            String(format: "  sgd lr=0.01: mean f %.8f", groupLoss[0]), "    points: " + shown(0),
+            String(format: "  sgd lr=0.003 momentum=0.9: mean f %.8f", groupLoss[1]), "    points: " + shown(1),
+            String(format: "  adam lr=0.05: mean f %.8f", groupLoss[2]), "    points: " + shown(2),
+        ]
+        #expect(result.stdout.contains("completed at epoch 5\n" + expected.joined(separator: "\n") + "\nrecorded: "), "\(result.stdout)")
+    }
+
     @Test func badCompareAndScheduleAreOneLineErrors() throws {
         for (arguments, fragment) in [
             (["--compare", "sgd,lion"], "--compare: unknown optimizer 'lion'"),
