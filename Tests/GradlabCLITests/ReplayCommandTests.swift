@@ -221,6 +221,36 @@ struct ReplayCommandTests {
         #expect(summary.stdout.contains("replay of \(old): quadratic, sgd lr=1e-5, f32\n"), "\(summary.stdout)")
     }
 
+    /// A --compare run's replay names its groups, as the run did (it named
+    /// the first group's optimizer only), and ends with the run's own
+    /// result lines: the mean over every group's points, then each group's.
+    @Test func headlessReplayOfACompareRunSaysWhatTheRunSaid() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = directory.appendingPathComponent("c.json").path
+        let live = try Gradlab.run(["--headless", "--device", "cpu", "--f", "himmelblau", "--points", "30", "--track", "4", "--epochs", "5",
+                                    "--compare", "sgd:lr=0.01,momentum:lr=0.003,adam:lr=0.05", "--record", path])
+        #expect(live.status == 0, "\(live.stderr)")
+        let replayed = try Gradlab.run(["--replay", path, "--headless"])
+        #expect(replayed.status == 0, "\(replayed.stderr)")
+        #expect(replayed.stdout.contains("replay of \(path): landscape, sgd vs sgd+momentum vs adam, f64, cpu\n"), "\(replayed.stdout)")
+        // What follows the line saying how the run ended.
+        func results(_ text: String) -> [Substring] {
+            Array(text.split(separator: "\n").drop { !$0.hasPrefix("completed at epoch 5") }.dropFirst().prefix { !$0.hasPrefix("recorded: ") })
+        }
+        #expect(results(live.stdout).count == 7)
+        #expect(results(replayed.stdout) == results(live.stdout), "\(replayed.stdout)")
+
+        // Rates changed during the run (the TUI's lr keys): each group's line has its rate at the end.
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let changed = text.replacingOccurrences(of: "\n{\"type\":\"end\"", with: "\n{\"type\":\"lrs\",\"epoch\":5,\"lrs\":[0.02,0.006,0.1]},\n{\"type\":\"end\"")
+        #expect(changed != text)
+        let rates = try Gradlab.run(["--replay", try Fixtures.write(changed, named: "rates.json", in: directory), "--headless", "--quiet"])
+        #expect(rates.status == 0, "\(rates.stderr)")
+        for line in ["  sgd lr=0.02: mean f ", "  sgd lr=0.006 momentum=0.9: mean f ", "  adam lr=0.1: mean f "] {
+            #expect(rates.stdout.contains("\n" + line), "\(line): \(rates.stdout)")
+        }
+    }
+
     @Test func replayWithoutATerminalSaysSo() throws {
         let directory = try Fixtures.temporaryDirectory()
         let path = try record(["--lab", "linear", "--epochs", "2"], in: directory)

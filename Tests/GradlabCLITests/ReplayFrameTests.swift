@@ -94,6 +94,22 @@ struct ReplayFrameTests {
         }
     }
 
+    /// The replay's summary counts the points the run had at its end: a
+    /// `:points` applies from the reset that follows it, not before.
+    @Test func theReplaysEndConfigHasThePointsAResetApplied() {
+        var config = LabConfig(lab: .landscape)
+        config.points = 5
+        let record = EpochRecord(epoch: 0, loss: 1)
+        func file(_ events: [Event]) -> RunFile {
+            RunFile(version: 1, config: config, events: [.epoch(record)] + events, status: "quit", warning: nil)
+        }
+        #expect(ReplayRun.endConfig(of: file([.configure(epoch: 0, points: 12, domain: nil)])).points == 5)
+        #expect(ReplayRun.endConfig(of: file([.configure(epoch: 0, points: 12, domain: nil), .reset(epoch: 0, seed: 0),
+                                             .epoch(record)])).points == 12)
+        #expect(ReplayRun.endConfig(of: file([.configure(epoch: 0, points: 12, domain: nil), .configure(epoch: 0, points: nil, domain: [0, 1, 0, 1]),
+                                             .reset(epoch: 0, seed: 0), .reset(epoch: 0, seed: 0)])).points == 12)
+    }
+
     @Test func recordedChangesShowAtTheirEpochs() async throws {
         let directory = try Fixtures.temporaryDirectory()
         var config = LabConfig(lab: .linear)

@@ -69,10 +69,44 @@ struct ReplayRun {
             }
         }
         let state = index.state(at: index.lastPosition)
-        let optimizer = state?.optimizer.summary ?? file.config.optimizer.summary
+        let config = Self.endConfig(of: file)
+        // Under --compare the groups, as the run's own summary names them.
+        let optimizer = config.groups.count > 1 ? FrameBuilder.groupsLabel(config)
+            : state?.optimizer.summary ?? file.config.optimizer.summary
         // An older file may name no device: then the line names none.
         let fields = [file.config.lab.rawValue, optimizer, file.config.dtype.rawValue, state?.device ?? ""].filter { !$0.isEmpty }
         print("replay of \(path): " + fields.joined(separator: ", "))
         print("\(file.status ?? "cut short") at epoch \(last.epoch); \(index.count) epoch event\(index.count == 1 ? "" : "s")")
+        for line in Summary.results(config: config, last: last) { print(line) }
+    }
+
+    /// The recorded config as the run had it at its end: each `--compare`
+    /// group's rate after the recorded changes (`lrs`, and `lr`, which sets
+    /// every group's), and the point count after a `:points` that a reset
+    /// applied, as the live session's config is changed by them.
+    static func endConfig(of file: RunFile) -> LabConfig {
+        var config = file.config
+        var pendingPoints: Int?
+        for event in file.events {
+            switch event {
+            case .groupLearningRates(_, let lrs):
+                guard var groups = config.compare, groups.count == lrs.count else { continue }
+                for g in groups.indices { groups[g].lr = lrs[g] }
+                config.compare = groups
+            case .learningRate(_, let lr):
+                config.compare = config.compare?.map { var group = $0; group.lr = lr; return group }
+            case .configure(_, let points, _):
+                pendingPoints = points ?? pendingPoints
+            case .reset:
+                if let points = pendingPoints {
+                    config.points = points
+                    config.starts = nil
+                }
+                pendingPoints = nil
+            default:
+                continue
+            }
+        }
+        return config
     }
 }
