@@ -118,7 +118,8 @@ struct CUDATests {
                 for dtype in ["f32", "f64"] { cases.append(lab + optimizer + ["--dtype", dtype, "--epochs", "4"]) }
             }
         }
-        cases.append(["--points", "500", "--compare", "sgd,momentum,adam:lr=0.05", "--epochs", "4", "--dtype", "f64"])
+        // Each group's summary of its untracked points too (--track 10).
+        cases.append(["--points", "500", "--compare", "sgd,momentum,adam:lr=0.05", "--epochs", "4", "--dtype", "f64", "--track", "10"])
         cases.append(["--points", "500", "--f", everyFunction, "--epochs", "3", "--dtype", "f64", "--lr", "0.001"])
         // Newton: its direction (the Hessian, |λ| floored, a 2×2 solve) in the generated kernel.
         cases.append(["--points", "500", "--f", "rosenbrock", "--optimizer", "newton", "--epochs", "4", "--dtype", "f64"])
@@ -156,6 +157,10 @@ struct CUDATests {
             compare(a.loss, b.loss)
             for (p, q) in zip(a.points ?? [], b.points ?? []) { compare(p.x, q.x); compare(p.y, q.y) }
             for (p, q) in zip(a.params, b.params) { for (u, v) in zip(p.values, q.values) { compare(u, v) } }
+            #expect((a.summary == nil) == (b.summary == nil) && a.groupSummary?.count == b.groupSummary?.count)
+            for (p, q) in zip([a.summary].compactMap { $0 } + (a.groupSummary ?? []), [b.summary].compactMap { $0 } + (b.groupSummary ?? [])) {
+                compare(p.fMin, q.fMin); compare(p.fMax, q.fMax); compare(p.mean.x, q.mean.x); compare(p.mean.y, q.mean.y)
+            }
         }
         #expect(worst <= tolerance, "\(arguments): worst relative difference \(worst)")
         if requiringMovement {
