@@ -57,6 +57,11 @@ public struct LabConfig: Codable, Sendable, Equatable {
     /// Where data or starts came from: `generated`, or a file path.
     public var dataSource: String
 
+    /// A resumed run's (`--load`) starting state: the checkpoint's epoch,
+    /// parameters and optimizer state, so a fork re-runs the run from there.
+    /// Nil for a run from scratch.
+    public var resume: ResumeState?
+
     /// The tutorial's defaults for `lab`.
     public init(lab: LabKind) {
         self.lab = lab
@@ -75,6 +80,7 @@ public struct LabConfig: Codable, Sendable, Equatable {
         testSize = 0.3
         splitSeed = 42
         dataSource = "generated"
+        resume = nil
         switch lab {
         case .landscape:
             function = LabConfig.tutorialFunction

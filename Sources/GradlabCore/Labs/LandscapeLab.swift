@@ -208,7 +208,7 @@ final class LandscapeLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         var rates: [Double?] = []
         var numbers: [Int] = []
         for _ in 0..<epochs {
-            rates.append(stepping && config.schedule != nil ? learningRate : nil)
+            rates.append(stepping && schedule != nil ? learningRate : nil)
             for g in 0..<groupCount {
                 scalars[g].append(nextScalars(prepared[g].emission, group: g))
                 if stepping { groups[g].advance() }

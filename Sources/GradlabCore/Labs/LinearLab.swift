@@ -149,7 +149,7 @@ final class LinearLab<T: ProgramScalar>: TrainableLab<T>, Lab {
             start = end
         }
         finishEpoch()
-        return record(train: (sums?[0] ?? .nan) / Double(samples), test: try meanLoss(test: true), lr: config.schedule == nil ? nil : lr)
+        return record(train: (sums?[0] ?? .nan) / Double(samples), test: try meanLoss(test: true), lr: schedule == nil ? nil : lr)
     }
 
     private func record(train: Double, test: Double?, lr: Double?) -> EpochRecord {

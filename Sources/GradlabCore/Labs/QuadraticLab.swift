@@ -145,7 +145,7 @@ final class QuadraticLab<T: ProgramScalar>: TrainableLab<T>, Lab {
         let lr = learningRate
         try step()
         finishEpoch()
-        return record(loss: loss, lr: config.schedule == nil ? nil : lr)
+        return record(loss: loss, lr: schedule == nil ? nil : lr)
     }
 
     private func record(loss: Double, lr: Double?) -> EpochRecord {

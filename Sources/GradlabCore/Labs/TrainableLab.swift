@@ -21,6 +21,9 @@ class TrainableLab<T: ProgramScalar> {
     /// Each group's optimizer, over `groupRanges[g]` of the parameters.
     private(set) var groups: [OptimizerGroup<T>]
     let groupRanges: [Range<Int>]
+    /// The learning-rate schedule each group follows: the config's, or a
+    /// restored checkpoint's (``restore(_:names:)``).
+    private(set) var schedule: LearningRateSchedule?
     private var schedulers: [LearningRateScheduler?]
     var epoch = 0
     /// See ``Lab/measuresForInspector``.
@@ -42,6 +45,7 @@ class TrainableLab<T: ProgramScalar> {
              parameterCount <= Self.stepTrackingLimit ? try device.allocate(T.self, count: parameterCount, filled: 0) : nil)
         }
         groups = zip(config.groups, ranges).map { OptimizerGroup($0, size: $1.count) }
+        schedule = config.schedule
         schedulers = config.groups.map { group in config.schedule.map { LearningRateScheduler($0, base: group.lr) } }
     }
 
@@ -80,7 +84,7 @@ class TrainableLab<T: ProgramScalar> {
     func setOptimizer(_ config: OptimizerConfig) {
         for group in groups { group.free(on: device) }
         groups = zip(groups, groupRanges).map { _, range in OptimizerGroup(config, size: range.count) }
-        schedulers = groups.map { _ in self.config.schedule.map { LearningRateScheduler($0, base: config.lr) } }
+        schedulers = groups.map { _ in self.schedule.map { LearningRateScheduler($0, base: config.lr) } }
         sweeps = []
     }
 
@@ -140,7 +144,8 @@ class TrainableLab<T: ProgramScalar> {
     }
 
     /// Overwrites the parameters from a checkpoint, and the optimizer state
-    /// when the checkpoint carries it.
+    /// when the checkpoint carries it: its optimizer, steps, buffers and
+    /// schedule (the saved one, or none), which then continues where it was.
     func restore(_ checkpoint: LoadedCheckpoint, names: [String]) throws(GradlabError) {
         let perName = parameterCount / names.count
         var values: [T] = []
@@ -159,11 +164,12 @@ class TrainableLab<T: ProgramScalar> {
         try onDevice { () throws(DeviceError) in try device.write(values, to: parameters) }
         if let state = checkpoint.optimizer {
             guard groups.count == 1 else { throw GradlabError("checkpoint: cannot restore optimizer state into --compare groups") }
+            schedule = state.scheduler?.schedule
             setOptimizer(state.config)
             try groups[0].restore(stepCount: state.stepCount,
                                   buffers: Dictionary(uniqueKeysWithValues: state.buffers.map { ($0.name, $0.values.map { T($0) }) }),
                                   on: device)
-            if let scheduler = state.scheduler { schedulers[0] = scheduler }
+            schedulers[0] = state.scheduler
         }
         epoch = checkpoint.epoch
     }

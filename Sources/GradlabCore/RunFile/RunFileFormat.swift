@@ -24,9 +24,20 @@ public enum RunFileFormat {
         json.key("version"); json.raw(String(version))
         json.key("generator"); json.string(generator)
         json.key("created"); json.string(ISO8601DateFormatter().string(from: created))
-        json.key("config"); json.raw(encode(config))
+        json.key("config"); json.raw(configText(config))
         json.key("events"); json.raw("[")
         return json.text
+    }
+
+    /// The config as a header holds it: its keys sorted, but for a resumed
+    /// run's `resume` state, written last by its own writer (its numbers
+    /// can be millions: ``ResumeState/jsonText(single:)``).
+    static func configText(_ config: LabConfig) -> String {
+        guard let resume = config.resume else { return encode(config) }
+        var rest = config
+        rest.resume = nil
+        let text = encode(rest)
+        return text.dropLast() + (text.count > 2 ? "," : "") + "\"resume\":" + resume.jsonText(single: config.dtype == .f32) + "}"
     }
 
     /// The last event line: how the run ended. It has no trailing comma, and

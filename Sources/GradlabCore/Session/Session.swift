@@ -60,7 +60,9 @@ public actor Session {
 
     let streaming: Bool
 
-    /// Builds the lab; throws a one-line error for bad config or data.
+    /// Builds the lab; throws a one-line error for bad config or data. A
+    /// config with a ``LabConfig/resume`` state (a resumed run's recording)
+    /// starts from that state, as ``restore(_:)`` would from its checkpoint.
     /// - Parameter streaming: publish on ``events`` (the TUI reads it). A
     ///   headless run has only sinks: an unread stream would buffer every
     ///   event and memory would grow with the epochs.
@@ -69,12 +71,15 @@ public actor Session {
         try config.validate()
         let device = try Devices.open(config.device)
         computeDevice = device
-        self.config = config
         let lab = try makeLab(config, device: device)
+        var config = config
+        let resumed = try config.resume.map { (state) throws(GradlabError) in try state.loaded(for: config) }
+        if let resumed { try Self.restore(lab, from: resumed, config: &config) }
+        self.config = config
         Self.configure(lab, streaming: streaming, sinks: sinks)
         self.lab = lab
         self.sinks = sinks
-        rerun = RerunLog(base: config)
+        rerun = RerunLog(base: config, checkpoint: resumed)
         (events, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .unbounded)
     }
 
@@ -316,35 +321,14 @@ public actor Session {
         Self.configure(lab, streaming: streaming, sinks: sinks)
         dropped = []
         config = next
+        // Rebuilt from its seed: no longer the checkpoint's state.
+        config.resume = nil
         divergenceReported = false
-        rerun = RerunLog(base: next)
+        rerun = RerunLog(base: config)
         publish(.reset(epoch: 0, seed: next.seed))
         let record = recordOrStop { () throws(GradlabError) in try lab.startRecord() }
         latest = record
         publish(.epoch(record))
-    }
-
-    /// The parameters and optimizer state, for `--save`.
-    public func checkpoint() throws(GradlabError) -> (params: [NamedValues], optimizer: OptimizerCheckpoint, epoch: Int) {
-        guard config.compare == nil else { throw GradlabError("--save cannot be combined with --compare") }
-        return (lab.checkpointParameters, lab.optimizerCheckpoint, lab.epoch)
-    }
-
-    /// Continues from a checkpoint (`--load`): its parameters, its optimizer
-    /// state when saved beside it, and its epoch count. Call before ``start()``,
-    /// whose start record is then the checkpoint's state.
-    public func restore(_ checkpoint: LoadedCheckpoint) throws(GradlabError) {
-        guard checkpoint.lab == config.lab else {
-            throw GradlabError("--load: the checkpoint is for the \(checkpoint.lab.rawValue) lab, not \(config.lab.rawValue)")
-        }
-        if let trained = checkpoint.function, trained.expression != config.function {
-            let named = trained.name ?? "'\(trained.expression)'"
-            throw GradlabError("--load \(checkpoint.path ?? "checkpoint"): trained on f = \(trained.name ?? trained.expression), but this run's f is "
-                               + "\(config.functionName ?? config.function); run with --f \(named) to resume it")
-        }
-        try lab.restore(checkpoint)
-        config.optimizer = lab.optimizerConfig
-        rerun = RerunLog(base: config, checkpoint: checkpoint)
     }
 
     /// The last finite epoch ``rewind()`` goes back to; nil until the run diverges.

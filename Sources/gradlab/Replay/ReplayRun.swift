@@ -44,6 +44,7 @@ struct ReplayRun {
         guard config.lab != .landscape else { return .empty }
         var viewing = config
         viewing.device = "cpu"
+        viewing.resume = nil
         let session = try Session(config: viewing)
         return await session.dataset
     }

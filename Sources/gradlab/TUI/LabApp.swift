@@ -206,7 +206,10 @@ final class LabApp {
                 return
             }
             do {
-                let made = try Recorder(path: path, config: await session.config)
+                // The recording starts with a reset to the seed, not from a --load'ed checkpoint.
+                var recorded = await session.config
+                recorded.resume = nil
+                let made = try Recorder(path: path, config: recorded)
                 recorder = made
                 view.recording = true
                 builder.resetRange()
