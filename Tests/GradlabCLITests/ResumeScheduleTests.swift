@@ -6,7 +6,8 @@ import GradlabTestSupport
 /// `--load` of a checkpoint saved under `--schedule`: the resumed run took
 /// the saved schedule's rates, but its recording named the flag's schedule
 /// (or none) and the current rate as the base, so a fork re-ran something
-/// else.
+/// else; `--schedule` itself was ignored, and the original flags repeated
+/// were refused (the current rate was compared with `--lr`'s).
 @Suite("Resuming a learning-rate schedule")
 struct ResumeScheduleTests {
     /// The run the checkpoint comes from: SGD with momentum, the rate halved every 2 epochs.
@@ -72,5 +73,53 @@ struct ResumeScheduleTests {
         // The replay prints the recorded epochs.
         let replay = try Gradlab.run(["--replay", resumedPath, "--headless"])
         #expect(replay.status == 0 && replay.stdout.contains("Epoch 10, loss: 7179.4575"), "\(replay.stdout)\(replay.stderr)")
+    }
+
+    @Test func aScheduleOtherThanTheSavedOneIsRefused() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let checkpoint = try Self.savedHalf(in: directory)
+        let optimizerFile = Checkpoint.optimizerPath(for: checkpoint)
+        let record = directory.appendingPathComponent("x.json").path
+        let saved = "sgd lr=1e-5 momentum=0.9 with --schedule step:2,0.5 at step 5 (epoch 5, lr now 2.5e-6)"
+        for (schedule, asked) in [("exp:0.5", "with --schedule exp:0.5"), ("none", "with no schedule"), ("step:3,0.5", "with --schedule step:3,0.5")] {
+            let refused = try Gradlab.run(["--headless", "--quiet", "--lab", "quadratic", "--optimizer", "sgd", "--momentum", "0.9",
+                                           "--schedule", schedule, "--load", checkpoint, "--epochs", "5", "--record", record])
+            #expect(refused.status == 1)
+            #expect(refused.stderr == "gradlab: error: --load \(checkpoint): its optimizer file resumes \(saved), "
+                    + "not the sgd lr=1e-5 momentum=0.9 \(asked) the flags ask for: drop the flags to resume, or move \(optimizerFile) away to start afresh\n")
+            #expect(!FileManager.default.fileExists(atPath: record))
+        }
+        // --schedule alone describes the default optimizer with it, as --optimizer sgd alone does.
+        let alone = try Gradlab.run(["--headless", "--quiet", "--lab", "quadratic", "--schedule", "exp:0.5", "--load", checkpoint, "--epochs", "1"])
+        #expect(alone.status == 1 && alone.stderr.contains("not the sgd lr=1e-5 with --schedule exp:0.5 the flags ask for"), "\(alone.stderr)")
+
+        // A checkpoint saved with no schedule refuses one too.
+        let plain = directory.appendingPathComponent("plain.safetensors").path
+        #expect(try Gradlab.run(["--headless", "--quiet", "--lab", "quadratic", "--epochs", "3", "--save", plain]).status == 0)
+        let scheduled = try Gradlab.run(["--headless", "--quiet", "--lab", "quadratic", "--schedule", "exp:0.5", "--load", plain, "--epochs", "1"])
+        #expect(scheduled.status == 1 && scheduled.stderr.contains("resumes sgd lr=1e-5 with no schedule at step 3, not the sgd lr=1e-5 with --schedule exp:0.5"),
+                "\(scheduled.stderr)")
+        // `--schedule none` is no schedule, and the saved optimizer named exactly resumes it.
+        let none = try Gradlab.run(["--headless", "--quiet", "--lab", "quadratic", "--schedule", "none", "--load", plain, "--epochs", "1"])
+        #expect(none.status == 0, "\(none.stderr)")
+    }
+
+    /// The comparison is with the base rate the flags gave, not the rate the schedule has reached.
+    @Test func theOriginalFlagsRepeatedResumeAsNoFlagsDo() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let checkpoint = try Self.savedHalf(in: directory)
+        let common = ["--headless", "--device", "cpu", "--load", checkpoint, "--epochs", "5"]
+        let bare = try Gradlab.run(common + ["--lab", "quadratic"])
+        #expect(bare.status == 0, "\(bare.stderr)")
+        for flags in [Self.original, Self.original + ["--lr", "1e-5"], ["--lab", "quadratic", "--lr", "0.00001", "--schedule", "step:2,0.5", "--momentum", "0.9"]] {
+            let repeated = try Gradlab.run(common + flags)
+            #expect(repeated.status == 0, "\(flags): \(repeated.stderr)")
+            #expect(repeated.stdout == bare.stdout, "\(flags)")
+        }
+        // Another base rate is another optimizer.
+        let other = try Gradlab.run(common + Self.original + ["--lr", "2.5e-6"])
+        #expect(other.status == 1 && other.stderr.contains("not the sgd lr=2.5e-6 momentum=0.9 with --schedule step:2,0.5"), "\(other.stderr)")
     }
 }

@@ -94,8 +94,9 @@ struct RunCommand: AsyncParsableCommand {
                          domainGiven: labOptions.domain != nil)
             // A resume keeps the checkpoint's precision (an f64 one ran on in f32), unless --dtype asks for another.
             if labOptions.selection.dtype == nil { config.dtype = loaded.dtype }
-            // Optimizer flags on the command line (`--optimizer sgd` too) must match the saved state.
-            try Checkpoint.checkResumable(loaded, path: load, requested: optimizerOptions.anyGiven ? config.optimizer : nil)
+            // Optimizer flags and --schedule (`--optimizer sgd` alone too) must match the saved state.
+            let flagsGiven = optimizerOptions.anyGiven || labOptions.schedule != nil
+            try Checkpoint.checkResumable(loaded, path: load, requested: flagsGiven ? (config.optimizer, config.schedule) : nil)
             checkpoint = loaded
         }
         if plot != nil, !headless { throw GradlabError("--plot needs --headless (in the TUI, e writes the figures)") }
