@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import GradlabCore
+@testable import GradlabCore
 import GradlabTestSupport
 
 /// `gradlab --replay` in a real terminal (tmux): seek, fork, record the fork.
@@ -85,5 +85,39 @@ struct ReplayTerminalTests {
         try tmux.send("C-c")
         try tmux.waitFor("GRADLAB_EXIT=130")
         try tmux.expectUsable()
+    }
+
+    /// A run resumed from a checkpoint under a schedule forks from its own
+    /// state (it forked from epoch 0: `re-run differs: epoch 5 re-run, 10
+    /// recorded`), and the live lab after the fork goes on with the schedule.
+    @Test func aResumedRecordingForksWithoutADifference() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let flags = ["--headless", "--quiet", "--device", "cpu", "--lab", "quadratic"]
+        let schedule = ["--optimizer", "sgd", "--momentum", "0.9", "--schedule", "step:2,0.5"]
+        let checkpoint = directory.appendingPathComponent("a.safetensors").path
+        let straight = directory.appendingPathComponent("straight.json").path
+        let resumed = directory.appendingPathComponent("resumed.json").path
+        let fork = directory.appendingPathComponent("fork.json").path
+        #expect(try Gradlab.run(flags + schedule + ["--epochs", "11", "--record", straight]).status == 0)
+        #expect(try Gradlab.run(flags + schedule + ["--epochs", "5", "--save", checkpoint]).status == 0)
+        #expect(try Gradlab.run(flags + ["--load", checkpoint, "--epochs", "5", "--record", resumed]).status == 0)
+
+        let tmux = try TmuxSession(width: 120, height: 40)
+        try tmux.enter("\(Gradlab.binary) --replay \(resumed) --record \(fork); echo GRADLAB_EXIT=$?")
+        try waitForStatus(tmux, "REPLAY", "epoch 5 ")
+        try tmux.send("End")
+        try waitForStatus(tmux, "REPLAY at end", "epoch 10 ")
+        try tmux.send("f")
+        let screen = try tmux.waitFor("the fork") { statusLine($0).contains("forked from resumed.json @ epoch 10") }
+        #expect(!screen.contains("re-run differs"), "\(statusLine(screen))")
+        try tmux.send("Space")
+        try waitForStatus(tmux, "PAUSED", "epoch 11 ", "REC")
+        try tmux.send("q")
+        try tmux.waitFor("GRADLAB_EXIT=0")
+
+        // Epoch 11, trained live after the fork, is the straight run's.
+        let lines = { (path: String) in try RunFile.load(path: path).epochs.filter { $0.epoch > 5 }.map { Event.epoch($0).jsonLine(single: true) } }
+        #expect(try lines(fork) == lines(straight))
     }
 }
