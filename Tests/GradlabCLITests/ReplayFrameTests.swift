@@ -69,6 +69,20 @@ struct ReplayFrameTests {
         #expect(model.loss.firstEpoch == 4 && model.loss.series.first?.values == file.epochs.dropFirst().map(\.loss))
     }
 
+    /// A scheduled run's replay says the rate each epoch ran at (it said
+    /// the base rate), as the live view does.
+    @Test func aScheduledRecordingShowsEachEpochsRate() async throws {
+        let file = try recordHeadless(["--lab", "quadratic", "--schedule", "step:2,0.5", "--epochs", "6"])
+        let index = RunIndex(file)
+        var builder = FrameBuilder(config: file.config, dataset: try await ReplayRun.dataset(of: file.config))
+        var player = ReplayPlayer(lastPosition: index.lastPosition)
+        player.seek(index.lastPosition)
+        let model = ReplayFrames(index: index, name: "run.json").model(player: player, view: ViewState(main: .data), builder: &builder,
+                                                                         status: file.status, width: 120, height: 40)
+        let last = try #require(file.epochs.last?.lr)
+        #expect(last == 1e-5 * 0.25 && model.status.learningRate == last, "\(model.status.learningRate)")
+    }
+
     @Test func landscapePathsAreTheTrackedPointsUpToTheEpoch() throws {
         let file = try recordHeadless(["--points", "5", "--epochs", "30"])
         let frames = ReplayFrames(index: RunIndex(file), name: "run.json")

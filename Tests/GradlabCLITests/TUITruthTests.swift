@@ -167,6 +167,30 @@ struct TUITruthTests {
         #expect(changed.paths.allSatisfy { $0.count == 8 }, "the paths keep every epoch")
     }
 
+    /// Under a schedule the status line, the inspector and the optimizer's
+    /// summary say the rate the epoch ran at: after 20 halvings of
+    /// `step:5,0.5` they said the base rate 0.1. A replay says the same.
+    @Test func aScheduledRateIsShownAsItIs() async throws {
+        var config = LabConfig(lab: .landscape)
+        config.points = 5
+        config.optimizer.lr = 0.1
+        config.schedule = .step(stepSize: 5, gamma: 0.5)
+        let session = try Session(config: config)
+        await session.start()
+        await session.step(101)
+        await session.finish(status: "completed")
+        var view = RunView()
+        (view.optimizer, view.optimizerConfig) = (config.optimizer.summary, config.optimizer)  // as LabApp starts it
+        for await event in session.events { view.apply(event, groups: 1, pathOf: FrameBuilder.pathPoint) }
+        let rate = try #require(view.latest?.lr)
+        #expect(rate == 0.1 * pow(0.5, 20), "\(rate)")
+        var builder = FrameBuilder(config: config, dataset: .empty)
+        let model = builder.model(run: view, view: ViewState(main: .plane), width: 120, height: 40)
+        #expect(model.status.learningRate == rate)
+        let rows = Dictionary(model.inspector.sections.flatMap(\.rows).map { ($0.label, $0.value) }, uniquingKeysWith: { a, _ in a })
+        #expect(rows["lr"] == compact(rate) && rows["optimizer"] == "sgd lr=9.53674e-8", "\(String(describing: rows["optimizer"]))")
+    }
+
     /// A reset says what it was for: `x`'s restart, `R`'s new starts, or
     /// the command that asked for it (`:points`, `:domain`, `:record`).
     @Test func aResetSaysWhatItWasFor() {

@@ -39,7 +39,8 @@ struct ReplayFrames {
         if let test = index.testLoss { run.testLoss = Array(test[lossRange]) }
         run.latest = state.record
         run.epoch = state.epoch
-        run.lr = state.learningRate
+        // Under a schedule, the rate the epoch ran at, as the live view shows it.
+        run.lr = index.config.groups.count <= 1 ? state.record.lr ?? state.learningRate : state.learningRate
         run.optimizer = state.optimizer.summary
         run.device = state.device
         run.diverged = state.record.diverged

@@ -133,6 +133,17 @@ struct RunView: Sendable {
                 firstEpoch = record.epoch
             }
             epoch = record.epoch
+            // Under a schedule the rate the epoch ran at (the base rate stayed
+            // on screen while a step schedule halved it twenty times).
+            if let rate = record.lr, groups <= 1, rate != lr {
+                lr = rate
+                // As torch's param_groups say it: the optimizer's lr is the scheduled one.
+                if var current = optimizerConfig {
+                    current.lr = rate
+                    optimizerConfig = current
+                    optimizer = current.summary
+                }
+            }
             latest = record
             loss.append(record.loss)
             if let train = record.trainLoss { trainLoss.append(train) }
