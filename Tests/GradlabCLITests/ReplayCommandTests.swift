@@ -160,6 +160,20 @@ struct ReplayCommandTests {
         #expect(replayed.status == 0 && replayed.stdout.contains("completed at epoch 5"), "\(replayed.stderr)")
     }
 
+    /// An output that cannot be written is refused before any other is
+    /// written: the figures were written, then the CSV's folder refused.
+    @Test func anUnwritableOutputIsRefusedBeforeTheFigures() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let path = try record(["--lab", "quadratic", "--epochs", "3"], in: directory)
+        let figures = directory.appendingPathComponent("figs").path
+        for (flag, target, message) in [("-o", "/nonexistent/x.csv", "--output /nonexistent/x.csv: cannot write (no folder /nonexistent)"),
+                                         ("--cast", directory.path, "--cast \(directory.path): is a directory, not a file")] {
+            let result = try Gradlab.run(["export", path, "--csv", "--svg", figures, flag, target])
+            #expect(result.status == 1 && result.stderr == "gradlab: error: \(message)\n", "\(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: figures), "no figure written")
+        }
+    }
+
     @Test func exportOfACutFileWarnsOnStderrAndOfGarbageFails() throws {
         let directory = try Fixtures.temporaryDirectory()
         let path = try record(["--lab", "quadratic", "--epochs", "10"], in: directory)

@@ -238,6 +238,17 @@ enum FileBytes {
 /// kept (`-o /dev/stdout` with stdout in a file renamed the CSV over the
 /// `/dev/stdout` link itself, and the output went nowhere).
 public enum OutputFile {
+    /// Why `write(_:to:what:)` could not make the file, said before any
+    /// work (export's figures were written, then the CSV's folder refused);
+    /// nil when it can try: a device, a FIFO or a file whose folder is there.
+    public static func problem(with path: String, what: String) -> GradlabError? {
+        var info = stat()
+        if stat(path, &info) == 0 {
+            return (info.st_mode & S_IFMT) == S_IFDIR ? GradlabError("\(what): is a directory, not a file") : nil
+        }
+        return FileBytes.folderProblem(for: FileBytes.destination(of: path)).map { GradlabError("\(what): cannot write (\($0))") }
+    }
+
     /// - Parameters:
     ///   - what: how messages name the file (`--output out.csv`).
     public static func write(_ text: String, to path: String, what: String) throws(GradlabError) {

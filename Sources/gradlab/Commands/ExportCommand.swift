@@ -95,6 +95,10 @@ struct ExportCommand: AsyncParsableCommand {
         // The cast's options are checked before the file is read.
         let castSize = cast == nil ? nil : try Self.parseSize(size)
         if cast != nil { try Self.checkSpeed(speed) }
+        // Every output that cannot be written is said before any is.
+        for (flag, file) in [("--output", output), ("--cast", cast)] {
+            if let file, let problem = OutputFile.problem(with: file, what: "\(flag) \(file)") { throw problem }
+        }
         let file = try RunFile.load(path: path)
         if let warning = file.warning { writeError("gradlab: warning: \(warning)\n") }
         // Nothing to export (a header-only CSV and exit 0 said it worked), as --replay says.
