@@ -15,6 +15,16 @@ struct ReplayFrameTests {
         return try RunFile.load(path: path)
     }
 
+    /// A data lab's recording as the replay draws its last position, 120×40.
+    private func lastFrame(of file: RunFile) async throws -> DashboardModel {
+        let index = RunIndex(file)
+        var builder = FrameBuilder(config: file.config, dataset: try await ReplayRun.dataset(of: file.config))
+        var player = ReplayPlayer(lastPosition: index.lastPosition)
+        player.seek(index.lastPosition)
+        return ReplayFrames(index: index, name: "run.json").model(player: player, view: ViewState(main: .data), builder: &builder,
+                                                                  status: file.status, width: 120, height: 40)
+    }
+
     private func rows(_ model: DashboardModel) -> [String: String] {
         var rows: [String: String] = [:]
         for section in model.inspector.sections {
@@ -60,12 +70,7 @@ struct ReplayFrameTests {
         #expect(saved.status == 0, "\(saved.stderr)")
         let file = try recordHeadless(["--lab", "quadratic", "--load", checkpoint, "--epochs", "4"])
         #expect(file.epochs.first?.epoch == 3)
-        let index = RunIndex(file)
-        var builder = FrameBuilder(config: file.config, dataset: try await ReplayRun.dataset(of: file.config))
-        var player = ReplayPlayer(lastPosition: index.lastPosition)
-        player.seek(index.lastPosition)
-        let model = ReplayFrames(index: index, name: "run.json").model(player: player, view: ViewState(main: .data), builder: &builder,
-                                                                         status: file.status, width: 120, height: 40)
+        let model = try await lastFrame(of: file)
         #expect(model.loss.firstEpoch == 4 && model.loss.series.first?.values == file.epochs.dropFirst().map(\.loss))
     }
 
@@ -73,12 +78,7 @@ struct ReplayFrameTests {
     /// the base rate), as the live view does.
     @Test func aScheduledRecordingShowsEachEpochsRate() async throws {
         let file = try recordHeadless(["--lab", "quadratic", "--schedule", "step:2,0.5", "--epochs", "6"])
-        let index = RunIndex(file)
-        var builder = FrameBuilder(config: file.config, dataset: try await ReplayRun.dataset(of: file.config))
-        var player = ReplayPlayer(lastPosition: index.lastPosition)
-        player.seek(index.lastPosition)
-        let model = ReplayFrames(index: index, name: "run.json").model(player: player, view: ViewState(main: .data), builder: &builder,
-                                                                         status: file.status, width: 120, height: 40)
+        let model = try await lastFrame(of: file)
         let last = try #require(file.epochs.last?.lr)
         #expect(last == 1e-5 * 0.25 && model.status.learningRate == last, "\(model.status.learningRate)")
     }
