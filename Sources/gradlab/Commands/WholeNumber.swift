@@ -24,7 +24,7 @@ enum WholeNumber {
     }
 
     /// The whole number `text` writes another way (`1e6`, `100.0`), or nil.
-    private static func written<T: FixedWidthInteger>(_ text: String, as: T.Type) -> T? {
+    static func written<T: FixedWidthInteger>(_ text: String, as: T.Type) -> T? {
         guard let double = Double(text), double.isFinite, double == double.rounded() else { return nil }
         return T(exactly: double)
     }

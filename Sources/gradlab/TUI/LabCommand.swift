@@ -212,9 +212,8 @@ extension LabCommand {
         if let whole = Int(plain) { return whole }
         // Digits, one exponent: not hex, inf or nan, which Double also reads.
         guard plain.contains(where: { $0 == "e" || $0 == "E" }),
-              plain.allSatisfy({ $0.isASCII && ($0.isNumber || "eE.+-".contains($0)) }),
-              let value = Double(plain), value == value.rounded(), abs(value) < 0x1p63 else { return nil }
-        return Int(value)
+              plain.allSatisfy({ $0.isASCII && ($0.isNumber || "eE.+-".contains($0)) }) else { return nil }
+        return WholeNumber.written(plain, as: Int.self)
     }
 }
 

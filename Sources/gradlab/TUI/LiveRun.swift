@@ -135,15 +135,8 @@ struct RunView: Sendable {
             epoch = record.epoch
             // Under a schedule the rate the epoch ran at (the base rate stayed
             // on screen while a step schedule halved it twenty times).
-            if let rate = record.lr, groups <= 1, rate != lr {
-                lr = rate
-                // As torch's param_groups say it: the optimizer's lr is the scheduled one.
-                if var current = optimizerConfig {
-                    current.lr = rate
-                    optimizerConfig = current
-                    optimizer = current.summary
-                }
-            }
+            // As torch's param_groups say it: the optimizer's lr is the scheduled one.
+            if let rate = record.lr, groups <= 1, rate != lr { setRate(rate) }
             latest = record
             loss.append(record.loss)
             if let train = record.trainLoss { trainLoss.append(train) }
@@ -186,12 +179,7 @@ struct RunView: Sendable {
             message = "lr → " + values.map { NumberText.short($0) }.joined(separator: ", ") + " (one per group)"
             messageIsWarning = false
         case .learningRate(_, let value):
-            lr = value
-            if var current = optimizerConfig {
-                current.lr = value
-                optimizerConfig = current
-                optimizer = current.summary
-            }
+            setRate(value)
             guard rewindTarget == nil else { break }
             message = "lr → \(NumberText.short(value))"
             messageIsWarning = false
@@ -273,6 +261,16 @@ struct RunView: Sendable {
         clearLosses()
         paths.removeAll()
         parameterPath.removeAll()
+    }
+
+    /// The rate now, in the optimizer's summary too (no stale `lr=`).
+    private mutating func setRate(_ rate: Double) {
+        lr = rate
+        if var current = optimizerConfig {
+            current.lr = rate
+            optimizerConfig = current
+            optimizer = current.summary
+        }
     }
 
     private mutating func clearLosses() {
